@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "alfa",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "alfa", targets: ["alfa"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; Debian package names for `swift build`'s hint.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+
+        // The domain: pure, Foundation only.
+        .target(name: "AlfaCore"),
+        .target(name: "AlfaHTTP", dependencies: ["AlfaCore", "CCurl"]),
+        .target(name: "AlfaChain", dependencies: ["AlfaCore", "AlfaHTTP", "CSecp256k1"]),
+        .target(name: "AlfaStore", dependencies: ["AlfaCore", "CLibPQ"]),
+        .target(name: "AlfaTelegram", dependencies: ["AlfaCore", "AlfaHTTP"]),
+        .target(
+            name: "AlfaApp",
+            dependencies: [
+                "AlfaCore", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ]
+        ),
+        .executableTarget(
+            name: "alfa",
+            dependencies: [
+                "AlfaApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "AlfaCoreTests", dependencies: ["AlfaCore"]),
+        .testTarget(name: "AlfaHTTPTests", dependencies: ["AlfaHTTP"]),
+        .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain"]),
+        .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore"]),
+        .testTarget(name: "AlfaTelegramTests", dependencies: ["AlfaTelegram"]),
+        .testTarget(name: "AlfaAppTests", dependencies: ["AlfaApp"]),
+    ]
+)

@@ -1,0 +1,44 @@
+import AlfaCore
+import AlfaStore
+
+/// `alfa check`: each check says what it looked at and, when it fails, what to do.
+public enum SanityChecks {
+    public struct Result: Sendable {
+        public let name: String
+        public let passed: Bool
+        public let detail: String
+    }
+
+    public static func run(settings: Settings) async -> [Result] {
+        var results = [Result(name: "configuration", passed: true, detail: "every setting is valid")]
+        let database: Database
+        do {
+            database = try Database(settings: settings)
+        } catch {
+            results.append(Result(name: "database reachable", passed: false, detail: "\(error)"))
+            return results
+        }
+        defer { Task { await database.close() } }
+        do {
+            let version = try await database.serverVersion()
+            results.append(Result(name: "database reachable", passed: true, detail: "PostgreSQL \(version)"))
+        } catch {
+            results.append(Result(name: "database reachable", passed: false, detail: "\(error)"))
+            return results
+        }
+        do {
+            let pending = try await database.migrationStatus().filter { $0.state == .pending }
+            results.append(pending.isEmpty
+                ? Result(name: "migrations current", passed: true, detail: "\(database.migrator.migrations.count) applied")
+                : Result(name: "migrations current", passed: false,
+                         detail: "\(pending.count) pending (\(pending.map { String($0.version) }.joined(separator: ", "))): run alfa migrate"))
+        } catch {
+            results.append(Result(name: "migrations current", passed: false, detail: "\(error)"))
+        }
+        return results
+    }
+
+    public static func render(_ results: [Result]) -> String {
+        results.map { "\($0.passed ? "ok  " : "FAIL") \($0.name): \($0.detail)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,48 @@
+import AlfaCore
+
+extension Settings {
+    /// `alfa config`: every setting's effective value, secrets as `***`, unset ones marked.
+    public static func renderEffective(lookup: (String) -> String?) -> String {
+        var lines: [String] = []
+        for section in SettingsCatalog.sections {
+            lines.append("# \(section.title)")
+            for setting in section.settings {
+                let given = lookup(setting.name).flatMap { $0.isEmpty ? nil : $0 }
+                let value = given ?? setting.defaultValue
+                let shown: String
+                switch (value, setting.isSecret) {
+                case (nil, _): shown = "(unset)"
+                case (_, true): shown = "***"
+                case (let value?, false): shown = value
+                }
+                let origin = given == nil && value != nil ? "  (default)" : ""
+                lines.append("\(setting.name)=\(shown)\(origin)")
+            }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// What `alfa serve` can do with this configuration, and what is missing for the rest.
+    public var readiness: [(part: String, ready: Bool, detail: String)] {
+        [
+            ("database", database.url != nil,
+             database.url != nil ? "DATABASE_URL is set" : "DATABASE_URL is not set (commands/run starts a local cluster)"),
+            ("chain", !chain.rpcURLs.isEmpty,
+             chain.rpcURLs.isEmpty ? "RPC_URLS is not set: no indexing"
+                : "\(chain.rpcURLs.count) RPC endpoint(s), chain id \(chain.chainID)"),
+            ("telegram", telegram.botToken != nil,
+             telegram.botToken == nil ? "TELEGRAM_BOT_TOKEN is not set: console chat only"
+                : "bot token set, \(telegram.adminIDs.count) admin(s)"),
+            ("admins", !telegram.adminIDs.isEmpty,
+             telegram.adminIDs.isEmpty ? "TELEGRAM_ADMIN_IDS is empty: nobody can run admin commands in Telegram"
+                : "\(telegram.adminIDs.count) admin id(s)"),
+            ("execution", true,
+             "mode \(execution.mode.rawValue)\(execution.emergencyStop ? ", EMERGENCY STOP forced by EMERGENCY_STOP" : "")"),
+            ("wallet", execution.walletKey != .none,
+             execution.walletKey == .none ? "no wallet key: LIVE mode cannot be enabled" : "wallet key configured (not loaded in DRY)"),
+            ("leaders", !copy.leaders.isEmpty || copy.autoTopK > 0,
+             copy.leaders.isEmpty ? "following the leaderboard's top \(copy.autoTopK)" : "\(copy.leaders.count) leader(s) from COPY_LEADERS"),
+        ]
+    }
+}

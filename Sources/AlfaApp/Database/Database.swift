@@ -1,0 +1,37 @@
+import AlfaCore
+import AlfaStore
+
+/// The service's database: a pool built from the settings, and the migrations that go with it.
+public struct Database: Sendable {
+    public let pool: PostgresPool
+    public let migrator: Migrator
+
+    /// Fails with a one-line reason when DATABASE_URL is unset or the migrations folder is unreadable.
+    public init(settings: Settings) throws {
+        guard let url = settings.database.url else {
+            throw ConfigurationLoader.Failure(
+                description: "DATABASE_URL is not set: give a postgres:// URL, or use commands/run, which starts a local cluster")
+        }
+        pool = PostgresPool(configuration: .init(url: url.value, size: settings.database.poolSize))
+        migrator = Migrator(migrations: try Migration.load(from: settings.database.migrationsDirectory))
+    }
+
+    public func migrate() async throws -> [Migration] {
+        let migrator = self.migrator
+        return try await pool.withConnection { connection in try migrator.apply(on: connection) }
+    }
+
+    public func migrationStatus() async throws -> [Migrator.Status] {
+        let migrator = self.migrator
+        return try await pool.withConnection { connection in try migrator.status(on: connection) }
+    }
+
+    /// The server's version string, as a liveness probe.
+    public func serverVersion() async throws -> String {
+        try await pool.withConnection { connection in
+            try connection.query("SHOW server_version")[0].decode(0, as: String.self)
+        }
+    }
+
+    public func close() async { await pool.close() }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// A thread of its own that runs blocking C calls (libpq, libcurl) one at a time,
+/// so they never stall Swift's cooperative pool (two threads on a two-core machine).
+public final class BlockingWorker: Sendable {
+    private let queue: JobQueue
+
+    public init(name: String) {
+        let queue = JobQueue()
+        self.queue = queue
+        let thread = Thread { queue.drain() }
+        thread.name = name
+        thread.start()
+    }
+
+    deinit { queue.close() }
+
+    /// Runs `body` on the worker's thread and returns its result to the awaiting task.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let accepted = queue.enqueue {
+                continuation.resume(with: Result { try body() })
+            }
+            if !accepted { continuation.resume(throwing: BlockingWorkerStopped()) }
+        }
+    }
+
+    /// Lets queued jobs finish, then ends the thread; later `run` calls throw.
+    public func shutdown() { queue.close() }
+}
+
+/// Thrown by `BlockingWorker.run` after `shutdown()`.
+public struct BlockingWorkerStopped: Error, CustomStringConvertible {
+    public var description: String { "the worker thread has been shut down" }
+}
+
+private final class JobQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+    private var closed = false
+
+    func enqueue(_ job: @escaping @Sendable () -> Void) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { return false }
+        jobs.append(job)
+        condition.signal()
+        return true
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func drain() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !closed { condition.wait() }
+            if jobs.isEmpty && closed {
+                condition.unlock()
+                return
+            }
+            let batch = jobs
+            jobs.removeAll(keepingCapacity: true)
+            condition.unlock()
+            for job in batch { job() }
+        }
+    }
+}

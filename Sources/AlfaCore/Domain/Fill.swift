@@ -1,0 +1,106 @@
+/// What a fill did to a position.
+public enum FillKind: String, Sendable, CaseIterable {
+    case open
+    case close
+    case partialClose = "partial_close"
+    case takeProfit = "take_profit"
+    case stopLoss = "stop_loss"
+    case liquidation
+
+    public var isClose: Bool { self != .open }
+}
+
+/// How the order was placed: at market, or by a limit/TP/SL/liquidation trigger.
+public enum OrderType: String, Sendable, CaseIterable {
+    case market
+    case limit
+}
+
+/// One execution on Avantis, as decoded from a `MarketExecuted` or `LimitExecuted` log,
+/// with the fees of the same transaction matched to it. Quantities stay raw integers:
+/// USDC × 1e6, price and leverage × 1e10, `percentProfit` percent × 1e10.
+public struct Fill: Sendable, Equatable {
+    // Where it happened.
+    public var blockNumber: Int64
+    public var blockHash: [UInt8]
+    public var blockTime: Int64
+    public var txHash: [UInt8]
+    public var logIndex: Int32
+    public var eventGeneration: String
+
+    // The position lifecycle: the slot `tradeIndex` is reused, `openTime` tells lifecycles apart.
+    public var trader: EVMAddress
+    public var pairIndex: Int32
+    public var tradeIndex: Int32
+    public var openTime: Int64
+
+    // The execution.
+    public var kind: FillKind
+    public var orderType: OrderType
+    public var isLong: Bool
+    public var price: Int64
+    public var leverage: Int64
+    /// Collateral opened (net of the opening fee) or closed by this fill.
+    public var collateral: Int64
+    /// The position's collateral before this fill (`t.initialPosToken`).
+    public var positionCollateral: Int64
+    public var percentProfit: Int64
+    /// USDC paid out to the trader (`usdcSentToTrader`), net of close-side fees.
+    public var payout: Int64
+    public var openingFee: Int64
+    public var closingFee: Int64
+    public var rolloverFee: Int64
+    /// The keeper's order id, a uint256 in decimal.
+    public var orderID: String
+
+    public init(
+        blockNumber: Int64, blockHash: [UInt8], blockTime: Int64, txHash: [UInt8], logIndex: Int32,
+        eventGeneration: String, trader: EVMAddress, pairIndex: Int32, tradeIndex: Int32, openTime: Int64,
+        kind: FillKind, orderType: OrderType, isLong: Bool, price: Int64, leverage: Int64,
+        collateral: Int64, positionCollateral: Int64, percentProfit: Int64, payout: Int64,
+        openingFee: Int64, closingFee: Int64, rolloverFee: Int64, orderID: String
+    ) {
+        self.blockNumber = blockNumber
+        self.blockHash = blockHash
+        self.blockTime = blockTime
+        self.txHash = txHash
+        self.logIndex = logIndex
+        self.eventGeneration = eventGeneration
+        self.trader = trader
+        self.pairIndex = pairIndex
+        self.tradeIndex = tradeIndex
+        self.openTime = openTime
+        self.kind = kind
+        self.orderType = orderType
+        self.isLong = isLong
+        self.price = price
+        self.leverage = leverage
+        self.collateral = collateral
+        self.positionCollateral = positionCollateral
+        self.percentProfit = percentProfit
+        self.payout = payout
+        self.openingFee = openingFee
+        self.closingFee = closingFee
+        self.rolloverFee = rolloverFee
+        self.orderID = orderID
+    }
+
+    /// Position size in USDC × 1e6: collateral × leverage.
+    public var notional: Int64 {
+        Int64(clamping: Int128(collateral) * Int128(leverage) / 10_000_000_000)
+    }
+
+    /// PnL from prices before fees, for closes: collateral × percentProfit / (100 × 1e10).
+    public var grossPnL: Int64 {
+        guard kind.isClose else { return 0 }
+        return Int64(clamping: Int128(collateral) * Int128(percentProfit) / 1_000_000_000_000)
+    }
+
+    /// On-chain net of a close: what was paid out minus the collateral it released.
+    public var netPnL: Int64 {
+        kind.isClose ? payout - collateral : 0
+    }
+
+    /// Every fee this fill carried.
+    public var fees: Int64 { openingFee + closingFee + rolloverFee }
+}

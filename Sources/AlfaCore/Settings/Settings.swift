@@ -1,0 +1,209 @@
+/// The service's whole configuration, typed and validated. Built from a lookup so the
+/// rules are tested without an environment; AlfaApp feeds it the environment and `.env`.
+public struct Settings: Sendable {
+    public enum LogLevel: String, Sendable, CaseIterable { case trace, debug, info, notice, warning, error, critical }
+    public enum LogFormat: String, Sendable, CaseIterable { case text, json }
+
+    public struct Database: Sendable {
+        public var url: Secret?
+        public var poolSize: Int
+        public var migrationsDirectory: String
+    }
+
+    public struct Logging: Sendable {
+        public var level: LogLevel
+        public var format: LogFormat
+    }
+
+    public struct Chain: Sendable {
+        public var rpcURLs: [Secret]
+        public var chainID: Int64
+        public var rpcTimeoutSeconds: Int64
+        public var tradingCallbacks: EVMAddress
+        public var tradingStorage: EVMAddress
+        public var pairInfos: EVMAddress
+        public var trading: EVMAddress
+        public var usdc: EVMAddress
+    }
+
+    public struct Indexer: Sendable {
+        public var startBlock: Int64?
+        public var backfillRange: Int64
+        public var page: Int64
+        public var pollSeconds: Double
+        public var confirmations: Int64
+        public var lagWarningBlocks: Int64
+        public var stallSeconds: Int64
+        public var rawLogRetentionDays: Int64
+    }
+
+    public struct Leaderboard: Sendable {
+        public var minTrades30d: Int64
+        /// USD × 1e6.
+        public var minVolume30d: Int64
+        public var activeHours: Int64
+        public var refreshSeconds: Int64
+    }
+
+    public struct Telegram: Sendable {
+        public var botToken: Secret?
+        public var apiBase: String
+        public var adminIDs: [Int64]
+        public var alertChatIDs: [Int64]
+        public var pollTimeoutSeconds: Int64
+    }
+
+    /// Where the LIVE wallet's key would come from. Only the LIVE executor reads it.
+    public enum WalletKeySource: Sendable, Equatable {
+        case none
+        case inline(Secret)
+        case file(String)
+    }
+
+    public struct Execution: Sendable {
+        public var mode: ExecutionMode
+        public var emergencyStop: Bool
+        public var walletKey: WalletKeySource
+    }
+
+    public struct Copy: Sendable {
+        public var leaders: [EVMAddress]
+        public var autoTopK: Int64
+        /// USDC × 1e6.
+        public var collateral: Int64
+        /// Fraction × 1e6 of the leader's collateral, used instead of `collateral` when set.
+        public var sizeRatio: Int64?
+        /// Leverage × 1e10.
+        public var maxLeverage: Int64
+        public var maxOpenPositions: Int64
+        public var slippageBps: Int64
+        public var maxSignalAgeSeconds: Int64
+        /// Gwei × 1e9, i.e. wei.
+        public var maxGasWei: Int64
+    }
+
+    public struct Breakers: Sendable {
+        public var minWinRate: Double
+        public var winRateTrades: Int64
+        public var maxDrawdownPercent: Double
+        public var maxGasSharePercent: Double
+        public var maxConsecutiveFailures: Int64
+        public var maxVolatilityMultiple: Double
+        public var maxFailureRatePercent: Double
+        public var failureWindowMinutes: Int64
+        public var maxSlippageSigma: Double
+        public var checkSeconds: Int64
+    }
+
+    public struct Simulator: Sendable {
+        public var seed: Int64
+        public var traders: Int64
+        public var speed: Double
+    }
+
+    public var database: Database
+    public var logging: Logging
+    public var chain: Chain
+    public var indexer: Indexer
+    public var leaderboard: Leaderboard
+    public var telegram: Telegram
+    public var execution: Execution
+    public var copy: Copy
+    public var breakers: Breakers
+    public var simulator: Simulator
+
+    /// Validates every setting, stopping at the first one that cannot be used.
+    public init(lookup: @escaping (String) -> String?) throws(SettingsError) {
+        var reader = SettingsReader(lookup: lookup)
+        try self.init(reading: &reader)
+    }
+
+    public init(reading r: inout SettingsReader) throws(SettingsError) {
+        let databaseURL = r.secret("DATABASE_URL")
+        if let databaseURL, !SettingsReader.hasScheme(databaseURL.value, ["postgres", "postgresql"]) {
+            throw SettingsError(name: "DATABASE_URL", value: databaseURL.value, isSecret: true,
+                                expected: "is not a postgres:// or postgresql:// URL")
+        }
+        database = Database(
+            url: databaseURL,
+            poolSize: Int(try r.int("DATABASE_POOL_SIZE", in: 1...64)),
+            migrationsDirectory: r.string("MIGRATIONS_DIR")
+        )
+        logging = Logging(level: try r.choice("LOG_LEVEL", as: LogLevel.self),
+                          format: try r.choice("LOG_FORMAT", as: LogFormat.self))
+        chain = Chain(
+            rpcURLs: try r.urls("RPC_URLS", schemes: ["http", "https"]),
+            chainID: try r.int("CHAIN_ID", in: 1...Int64(Int32.max)),
+            rpcTimeoutSeconds: try r.int("RPC_TIMEOUT_SECONDS", in: 1...600),
+            tradingCallbacks: try r.address("AVANTIS_TRADING_CALLBACKS"),
+            tradingStorage: try r.address("AVANTIS_TRADING_STORAGE"),
+            pairInfos: try r.address("AVANTIS_PAIR_INFOS"),
+            trading: try r.address("AVANTIS_TRADING"),
+            usdc: try r.address("AVANTIS_USDC")
+        )
+        indexer = Indexer(
+            startBlock: try r.optionalInt("INDEXER_START_BLOCK", in: 0...Int64.max),
+            backfillRange: try r.int("INDEXER_BACKFILL_RANGE", in: 1...100_000_000),
+            page: try r.int("INDEXER_PAGE", in: 1...1_000_000),
+            pollSeconds: try r.double("INDEXER_SLEEP_HTTP", in: 0.05...3600),
+            confirmations: try r.int("INDEXER_CONFIRMATIONS", in: 0...10_000),
+            lagWarningBlocks: try r.int("INDEXER_LAG_WARN_BLOCKS", in: 1...100_000_000),
+            stallSeconds: try r.int("INDEXER_STALL_SECONDS", in: 1...86_400),
+            rawLogRetentionDays: try r.int("RAW_LOG_RETENTION_DAYS", in: 1...36_500)
+        )
+        leaderboard = Leaderboard(
+            minTrades30d: try r.int("LEADER_MIN_TRADES_30D", in: 0...1_000_000),
+            minVolume30d: try r.decimal("LEADER_MIN_VOLUME_30D_USD", scale: FixedPoint.usdcScale,
+                                        in: 0...1_000_000_000_000_000),
+            activeHours: try r.int("LEADER_ACTIVE_HOURS", in: 1...100_000),
+            refreshSeconds: try r.int("LEADER_REFRESH_SECONDS", in: 1...86_400)
+        )
+        telegram = Telegram(
+            botToken: r.secret("TELEGRAM_BOT_TOKEN"),
+            apiBase: try r.url("TELEGRAM_API_BASE", schemes: ["http", "https"]),
+            adminIDs: try r.ids("TELEGRAM_ADMIN_IDS"),
+            alertChatIDs: try r.ids("TELEGRAM_ALERT_CHAT_IDS"),
+            pollTimeoutSeconds: try r.int("TELEGRAM_POLL_TIMEOUT", in: 1...50)
+        )
+        let inlineKey = r.secret("WALLET_PRIVATE_KEY")
+        let keyFile = r.optionalString("WALLET_PRIVATE_KEY_FILE")
+        if inlineKey != nil, keyFile != nil {
+            throw SettingsError(name: "WALLET_PRIVATE_KEY_FILE", value: keyFile!, isSecret: false,
+                                expected: "is set together with WALLET_PRIVATE_KEY: set only one of them")
+        }
+        execution = Execution(
+            mode: try r.choice("COPY_EXECUTION_MODE", as: ExecutionMode.self),
+            emergencyStop: try r.bool("EMERGENCY_STOP"),
+            walletKey: inlineKey.map(WalletKeySource.inline) ?? keyFile.map(WalletKeySource.file) ?? .none
+        )
+        copy = Copy(
+            leaders: try r.addresses("COPY_LEADERS"),
+            autoTopK: try r.int("COPY_AUTO_TOP_K", in: 0...100),
+            collateral: try r.decimal("COPY_COLLATERAL_USDC", scale: FixedPoint.usdcScale, in: 1...1_000_000_000_000_000),
+            sizeRatio: try r.optionalDecimal("COPY_SIZE_RATIO", scale: 6, in: 1...10_000_000),
+            maxLeverage: try r.decimal("COPY_MAX_LEVERAGE", scale: FixedPoint.priceScale,
+                                       in: 10_000_000_000...5_000_000_000_000),
+            maxOpenPositions: try r.int("COPY_MAX_OPEN_POSITIONS", in: 1...1_000),
+            slippageBps: try r.int("COPY_SLIPPAGE_BPS", in: 0...5_000),
+            maxSignalAgeSeconds: try r.int("COPY_MAX_SIGNAL_AGE_SECONDS", in: 1...86_400),
+            maxGasWei: try r.decimal("COPY_MAX_GAS_GWEI", scale: 9, in: 1...10_000_000_000_000)
+        )
+        breakers = Breakers(
+            minWinRate: try r.double("BREAKER_MIN_WIN_RATE", in: 0...1),
+            winRateTrades: try r.int("BREAKER_WIN_RATE_TRADES", in: 1...10_000),
+            maxDrawdownPercent: try r.double("BREAKER_MAX_DRAWDOWN_PCT", in: 0.1...100),
+            maxGasSharePercent: try r.double("BREAKER_MAX_GAS_SHARE_PCT", in: 0.1...1_000),
+            maxConsecutiveFailures: try r.int("BREAKER_MAX_CONSECUTIVE_FAILURES", in: 1...1_000),
+            maxVolatilityMultiple: try r.double("BREAKER_MAX_VOLATILITY_MULTIPLE", in: 1...1_000),
+            maxFailureRatePercent: try r.double("BREAKER_MAX_FAILURE_RATE_PCT", in: 1...100),
+            failureWindowMinutes: try r.int("BREAKER_FAILURE_WINDOW_MINUTES", in: 1...1_440),
+            maxSlippageSigma: try r.double("BREAKER_MAX_SLIPPAGE_SIGMA", in: 0.1...100),
+            checkSeconds: try r.int("BREAKER_CHECK_SECONDS", in: 1...3_600)
+        )
+        simulator = Simulator(
+            seed: try r.int("SIM_SEED", in: 0...Int64.max),
+            traders: try r.int("SIM_TRADERS", in: 1...100_000),
+            speed: try r.double("SIM_SPEED", in: 0.01...10_000)
+        )
+    }
+}

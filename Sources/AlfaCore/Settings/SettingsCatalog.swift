@@ -1,0 +1,111 @@
+/// Every setting alfa reads, with its default. The template, `alfa config` and the
+/// validation in `Settings(lookup:)` all come from this list; a test holds them together.
+public enum SettingsCatalog {
+    public static let sections: [SettingSection] = [
+        SettingSection(title: "Database", settings: [
+            .init("DATABASE_URL", secret: true,
+                  "PostgreSQL URL, postgres://USER:PASSWORD@HOST:5432/DB; commands/run starts a local cluster when unset"),
+            .init("DATABASE_POOL_SIZE", default: "4", "connections in the pool, each on a thread of its own (1-64)"),
+            .init("MIGRATIONS_DIR", default: "migrations", "folder of NNNN_name.sql files applied by alfa migrate"),
+        ]),
+        SettingSection(title: "Logging", settings: [
+            .init("LOG_LEVEL", default: "info", "trace, debug, info, notice, warning, error or critical"),
+            .init("LOG_FORMAT", default: "text", "text (one line per event) or json (one object per line)"),
+        ]),
+        SettingSection(title: "Chain", settings: [
+            .init("RPC_URLS", secret: true, "comma-separated JSON-RPC endpoints, tried in order with failover; may hold API keys"),
+            .init("CHAIN_ID", default: "8453", "chain id every endpoint must report (Base mainnet is 8453)"),
+            .init("RPC_TIMEOUT_SECONDS", default: "20", "total time allowed for one JSON-RPC request"),
+            .init("AVANTIS_TRADING_CALLBACKS", default: "0x0C16ff40065Cc3Ab4bc55B60E447504AFB9C7970",
+                  "TradingCallbacks contract: MarketExecuted, LimitExecuted, MarketOpenCanceled"),
+            .init("AVANTIS_TRADING_STORAGE", default: "0x8a311D7048c35985aa31C131B9A13e03a5f7422d",
+                  "TradingStorage contract: opening-fee FeesCharged"),
+            .init("AVANTIS_PAIR_INFOS", default: "0x81F22d0Cc22977c91bEfE648C9fddf1f2bd977e5",
+                  "PairInfos contract: rollover and closing-fee FeesCharged"),
+            .init("AVANTIS_TRADING", default: "0x44914408af82bC9983bbb330e3578E1105e11d4e",
+                  "Trading entry point: openTrade, closeTradeMarket"),
+            .init("AVANTIS_USDC", default: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "USDC token (6 decimals)"),
+        ]),
+        SettingSection(title: "Indexer", settings: [
+            .init("INDEXER_START_BLOCK", "first block to backfill from; unset: head minus INDEXER_BACKFILL_RANGE"),
+            .init("INDEXER_BACKFILL_RANGE", default: "43200", "blocks to backfill when INDEXER_START_BLOCK is unset (43200 = 1 day on Base)"),
+            .init("INDEXER_PAGE", default: "2000", "blocks per eth_getLogs request at start; shrinks on provider limits, grows back"),
+            .init("INDEXER_SLEEP_HTTP", default: "2", "seconds between head polls once caught up"),
+            .init("INDEXER_CONFIRMATIONS", default: "30", "blocks deep before a fill is final (reorg window)"),
+            .init("INDEXER_LAG_WARN_BLOCKS", default: "300", "lag behind the head that raises a falling-behind warning"),
+            .init("INDEXER_STALL_SECONDS", default: "180", "alert when no new head was seen for this long"),
+            .init("RAW_LOG_RETENTION_DAYS", default: "730", "raw logs older than this are archived by alfa db optimize; fills are kept"),
+        ]),
+        SettingSection(title: "Leaderboard", settings: [
+            .init("LEADER_MIN_TRADES_30D", default: "10", "closed trades in 30 days needed to be ranked"),
+            .init("LEADER_MIN_VOLUME_30D_USD", default: "100000", "notional volume in 30 days needed to be ranked, in USD"),
+            .init("LEADER_ACTIVE_HOURS", default: "72", "last trade must be within this many hours to be ranked"),
+            .init("LEADER_REFRESH_SECONDS", default: "300", "seconds between leaderboard refreshes"),
+        ]),
+        SettingSection(title: "Telegram", settings: [
+            .init("TELEGRAM_BOT_TOKEN", secret: true, "bot token from @BotFather; unset: the console chat is used instead"),
+            .init("TELEGRAM_API_BASE", default: "https://api.telegram.org", "Bot API base URL"),
+            .init("TELEGRAM_ADMIN_IDS", "comma-separated Telegram user ids allowed to run admin commands"),
+            .init("TELEGRAM_ALERT_CHAT_IDS", "comma-separated extra chat ids (groups) that receive admin alerts"),
+            .init("TELEGRAM_POLL_TIMEOUT", default: "50", "long-poll timeout in seconds (1-50)"),
+        ]),
+        SettingSection(title: "Execution mode", settings: [
+            .init("COPY_EXECUTION_MODE", default: "DRY", "DRY simulates copy orders, LIVE signs and sends them"),
+            .init("EMERGENCY_STOP", default: "false", "true forces the emergency stop at start, whatever was persisted"),
+            .init("WALLET_PRIVATE_KEY", secret: true, "hex private key of the copy wallet (LIVE only); prefer WALLET_PRIVATE_KEY_FILE"),
+            .init("WALLET_PRIVATE_KEY_FILE", "file holding the copy wallet's hex private key (LIVE only)"),
+        ]),
+        SettingSection(title: "Copy engine", settings: [
+            .init("COPY_LEADERS", "comma-separated leader addresses to copy; unset: the top COPY_AUTO_TOP_K of the leaderboard"),
+            .init("COPY_AUTO_TOP_K", default: "5", "leaders taken from the leaderboard when COPY_LEADERS is unset (0 = none)"),
+            .init("COPY_COLLATERAL_USDC", default: "100", "collateral per copied open, in USDC"),
+            .init("COPY_SIZE_RATIO", "when set, size copies at this fraction of the leader's collateral instead"),
+            .init("COPY_MAX_LEVERAGE", default: "10", "leverage cap for copied positions"),
+            .init("COPY_MAX_OPEN_POSITIONS", default: "5", "most copied positions open at once"),
+            .init("COPY_SLIPPAGE_BPS", default: "50", "allowed slippage in basis points (50 = 0.5 %)"),
+            .init("COPY_MAX_SIGNAL_AGE_SECONDS", default: "60", "leader fills older than this are skipped, not copied"),
+            .init("COPY_MAX_GAS_GWEI", default: "1", "ceiling on the max fee per gas, in gwei"),
+        ]),
+        SettingSection(title: "Circuit breakers", settings: [
+            .init("BREAKER_MIN_WIN_RATE", default: "0.40", "trip when the win rate of the last BREAKER_WIN_RATE_TRADES copy trades is below this"),
+            .init("BREAKER_WIN_RATE_TRADES", default: "20", "copy trades in the win-rate window"),
+            .init("BREAKER_MAX_DRAWDOWN_PCT", default: "15", "trip when the copy account's drawdown from peak exceeds this percent"),
+            .init("BREAKER_MAX_GAS_SHARE_PCT", default: "40", "trip when gas exceeds this percent of gross profit"),
+            .init("BREAKER_MAX_CONSECUTIVE_FAILURES", default: "5", "trip after this many failed executions in a row"),
+            .init("BREAKER_MAX_VOLATILITY_MULTIPLE", default: "3", "trip when volatility exceeds this multiple of its normal level"),
+            .init("BREAKER_MAX_FAILURE_RATE_PCT", default: "80", "trip when this percent of executions failed within the failure window"),
+            .init("BREAKER_FAILURE_WINDOW_MINUTES", default: "15", "window of the failure-rate breaker, in minutes"),
+            .init("BREAKER_MAX_SLIPPAGE_SIGMA", default: "2.5", "trip when slippage is beyond this many standard deviations of its history"),
+            .init("BREAKER_CHECK_SECONDS", default: "30", "seconds between timed breaker evaluations"),
+        ]),
+        SettingSection(title: "Local market simulator", settings: [
+            .init("SIM_SEED", default: "42", "seed of the local market simulator (same seed, same market)"),
+            .init("SIM_TRADERS", default: "300", "simulated traders on the local chain"),
+            .init("SIM_SPEED", default: "1", "simulated market speed multiple (1 = real time)"),
+        ]),
+    ]
+
+    public static let all: [SettingDefinition] = sections.flatMap(\.settings)
+
+    public static func definition(named name: String) -> SettingDefinition? {
+        all.first { $0.name == name }
+    }
+
+    /// `env.production.template`: every setting with its comment and default.
+    public static func renderTemplate() -> String {
+        var lines = [
+            "# alfa settings. Copy to .env (cp env.production.template .env) or set them in the environment;",
+            "# real environment variables win over .env. Secrets are marked [secret] and are never printed.",
+        ]
+        for section in sections {
+            lines.append("")
+            lines.append("# --- \(section.title) ---")
+            for setting in section.settings {
+                let marker = setting.isSecret ? " [secret]" : ""
+                lines.append("# \(setting.summary)\(marker)")
+                lines.append("\(setting.name)=\(setting.defaultValue ?? "")")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,124 @@
+import AlfaCore
+import CCurl
+
+/// An HTTP client on libcurl. One easy handle, reused so connections stay alive, driven
+/// on a thread of its own: requests on one client run one at a time, so give a long poll
+/// its own client and sending another.
+public final class CurlHTTPClient: HTTPTransport {
+    private let worker: BlockingWorker
+    private let session: CurlSession
+
+    public init(name: String = "alfa-http") {
+        CurlHTTPClient.globalInit
+        worker = BlockingWorker(name: name)
+        session = CurlSession()
+    }
+
+    deinit { worker.shutdown() }
+
+    public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        let session = self.session
+        let result: Result<HTTPResponse, HTTPError>
+        do {
+            result = try await worker.run { session.perform(request) }
+        } catch {
+            throw .clientClosed
+        }
+        return try result.get()
+    }
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+}
+
+/// The easy handle; touched only on the client's worker thread.
+private final class CurlSession: @unchecked Sendable {
+    private let handle: UnsafeMutableRawPointer
+
+    init() {
+        handle = curl_easy_init()
+    }
+
+    deinit { curl_easy_cleanup(handle) }
+
+    func perform(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPError> {
+        curl_easy_reset(handle)
+        let sink = ResponseSink()
+        let context = Unmanaged.passRetained(sink)
+        defer { context.release() }
+
+        alfa_curl_setopt_string(handle, CURLOPT_URL, request.url)
+        alfa_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        alfa_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeoutSeconds * 1000))
+        alfa_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeoutSeconds * 1000))
+        alfa_curl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
+        alfa_curl_setopt_write_function(handle) { data, size, count, context in
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            let total = size * count
+            data.map { sink.body.append(contentsOf: UnsafeRawBufferPointer(start: $0, count: total)) }
+            return total
+        }
+        alfa_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
+        alfa_curl_setopt_header_function(handle) { data, size, count, context in
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            let total = size * count
+            if let data {
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: total), as: UTF8.self)
+                sink.header(line)
+            }
+            return total
+        }
+        alfa_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
+
+        switch request.method {
+        case "GET":
+            alfa_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        case "POST":
+            alfa_curl_setopt_long(handle, CURLOPT_POST, 1)
+        default:
+            alfa_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        if !request.body.isEmpty || request.method == "POST" {
+            alfa_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, request.body.count)
+            request.body.withUnsafeBytes { bytes in
+                // COPYPOSTFIELDS copies, so the body need not outlive this call.
+                _ = alfa_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
+        }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        // An empty Expect stops curl from waiting a second for "100 Continue" on large bodies.
+        for (name, value) in request.headers.merging(["Expect": ""], uniquingKeysWith: { first, _ in first }) {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        defer { curl_slist_free_all(headerList) }
+        alfa_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+
+        let code = curl_easy_perform(handle)
+        guard code == CURLE_OK else { return .failure(Self.error(code)) }
+        var status = 0
+        alfa_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.body))
+    }
+
+    /// curl's generic text for the code; the error buffer is not used because it can quote the URL.
+    private static func error(_ code: CURLcode) -> HTTPError {
+        let reason = String(cString: curl_easy_strerror(code))
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT: return .timedOut
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .connectionFailed(reason)
+        default: return .transport(reason)
+        }
+    }
+}
+
+private final class ResponseSink {
+    var body: [UInt8] = []
+    var headers: [String: String] = [:]
+
+    func header(_ line: String) {
+        if line.hasPrefix("HTTP/") { headers.removeAll() } // a new response (after a redirect or 100)
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        headers[name] = value
+    }
+}

@@ -1,0 +1,19 @@
+/// A request that got no HTTP response. The description names the failure, never the URL.
+public enum HTTPError: Error, Equatable, CustomStringConvertible {
+    case timedOut
+    case connectionFailed(String)
+    case transport(String)
+    case clientClosed
+
+    public var description: String {
+        switch self {
+        case .timedOut: "the request timed out"
+        case .connectionFailed(let reason): "could not connect: \(reason)"
+        case .transport(let reason): "transfer failed: \(reason)"
+        case .clientClosed: "the HTTP client has been closed"
+        }
+    }
+
+    /// Worth retrying after a pause: the server may be back.
+    public var isTransient: Bool { self != .clientClosed }
+}

@@ -1,0 +1,100 @@
+import AlfaCore
+
+/// Reads and writes `fills`. Writes are bulk (COPY) and exactly once: a log already
+/// stored makes the whole batch fail with `.uniqueViolation`, inside the caller's
+/// transaction, so the checkpoint that goes with it is not advanced either.
+public struct FillRepository: Sendable {
+    public let table: String
+
+    public init(table: String = "fills") {
+        self.table = table
+    }
+
+    static let columns = [
+        "block_number", "block_hash", "block_time", "tx_hash", "log_index", "event_generation",
+        "trader", "pair_index", "trade_index", "open_time", "kind", "order_type", "is_long",
+        "price", "leverage", "collateral", "position_collateral", "notional", "percent_profit", "payout",
+        "opening_fee", "closing_fee", "rollover_fee", "gross_pnl", "net_pnl", "order_id",
+    ]
+
+    /// Inserts `fills` with one COPY; returns the rows written.
+    @discardableResult
+    public func insert(_ fills: [Fill], on connection: PostgresConnection) throws -> Int {
+        guard !fills.isEmpty else { return 0 }
+        return try connection.copy(into: table, columns: Self.columns) { writer in
+            for fill in fills {
+                writer.field(fill.blockNumber)
+                writer.field(bytes: fill.blockHash)
+                writer.field(Timestamp(unixSeconds: fill.blockTime))
+                writer.field(bytes: fill.txHash)
+                writer.field(fill.logIndex)
+                writer.field(fill.eventGeneration)
+                writer.field(bytes: fill.trader.bytes)
+                writer.field(fill.pairIndex)
+                writer.field(fill.tradeIndex)
+                writer.field(fill.openTime)
+                writer.field(fill.kind.rawValue)
+                writer.field(fill.orderType.rawValue)
+                writer.field(fill.isLong)
+                writer.field(fill.price)
+                writer.field(fill.leverage)
+                writer.field(fill.collateral)
+                writer.field(fill.positionCollateral)
+                writer.field(fill.notional)
+                writer.field(fill.percentProfit)
+                writer.field(fill.payout)
+                writer.field(fill.openingFee)
+                writer.field(fill.closingFee)
+                writer.field(fill.rolloverFee)
+                writer.field(fill.grossPnL)
+                writer.field(fill.netPnL)
+                writer.field(fill.orderID)
+                try writer.endRow()
+            }
+        }
+    }
+
+    /// A trader's fills in chain order.
+    public func fills(of trader: EVMAddress, on connection: PostgresConnection) throws -> [Fill] {
+        let rows = try connection.query(
+            "SELECT \(Self.columns.joined(separator: ", ")) FROM \(try PostgresConnection.qualifiedIdentifier(table)) "
+                + "WHERE trader = $1 ORDER BY block_number, log_index",
+            [trader])
+        return try rows.map(Self.decode)
+    }
+
+    public func count(on connection: PostgresConnection) throws -> Int64 {
+        try connection.query("SELECT count(*) FROM \(try PostgresConnection.qualifiedIdentifier(table))")[0].decode(0)
+    }
+
+    static func decode(_ row: PostgresRow) throws -> Fill {
+        guard let kind = FillKind(rawValue: try row.decode(10)),
+              let orderType = OrderType(rawValue: try row.decode(11))
+        else { throw PostgresError(kind: .decodingFailed, message: "unknown fill kind or order type") }
+        return Fill(
+            blockNumber: try row.decode(0),
+            blockHash: try row.decode(1, as: ByteA.self).bytes,
+            blockTime: try row.decode(2, as: Timestamp.self).unixSeconds,
+            txHash: try row.decode(3, as: ByteA.self).bytes,
+            logIndex: try row.decode(4),
+            eventGeneration: try row.decode(5),
+            trader: try row.decode(6),
+            pairIndex: try row.decode(7),
+            tradeIndex: try row.decode(8),
+            openTime: try row.decode(9),
+            kind: kind,
+            orderType: orderType,
+            isLong: try row.decode(12),
+            price: try row.decode(13),
+            leverage: try row.decode(14),
+            collateral: try row.decode(15),
+            positionCollateral: try row.decode(16),
+            percentProfit: try row.decode(18),
+            payout: try row.decode(19),
+            openingFee: try row.decode(20),
+            closingFee: try row.decode(21),
+            rolloverFee: try row.decode(22),
+            orderID: try row.decode(25)
+        )
+    }
+}

@@ -1,0 +1,17 @@
+import AlfaApp
+import ArgumentParser
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run the sanity checks: configuration, database reachable, migrations current.",
+        discussion: "Exits 0 when every check passes, 1 with the list of failures otherwise."
+    )
+
+    func run() async throws {
+        let settings = try await Startup.settings()
+        let results = await SanityChecks.run(settings: settings)
+        print(SanityChecks.render(results))
+        if results.contains(where: { !$0.passed }) { throw ExitCode.failure }
+    }
+}

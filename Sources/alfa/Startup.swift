@@ -1,0 +1,32 @@
+import AlfaApp
+import AlfaCore
+import ArgumentParser
+import Foundation
+import Logging
+
+/// What every subcommand does first: read and validate the settings, warn about variables
+/// nothing reads, start logging. A bad setting ends the program with exit code 2 and one line.
+enum Startup {
+    static func settings() async throws -> Settings {
+        try await load().settings
+    }
+
+    static func load() async throws -> ConfigurationLoader.Loaded {
+        let loaded: ConfigurationLoader.Loaded
+        do {
+            loaded = try await ConfigurationLoader.load()
+        } catch {
+            fail(error.description)
+        }
+        LogSetup.bootstrap(loaded.settings.logging)
+        let logger = Logger(label: "alfa.config")
+        for warning in loaded.warnings { logger.warning("\(warning)") }
+        return loaded
+    }
+
+    /// Prints `alfa: reason` on stderr and exits with the configuration-error code 2.
+    static func fail(_ reason: String) -> Never {
+        FileHandle.standardError.write(Data("alfa: \(reason)\n".utf8))
+        Foundation.exit(2)
+    }
+}
