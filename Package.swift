@@ -43,10 +43,10 @@ let package = Package(
         ),
 
         .testTarget(name: "AlfaCoreTests", dependencies: ["AlfaCore"]),
-        .testTarget(name: "AlfaHTTPTests", dependencies: ["AlfaHTTP"]),
-        .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain"]),
-        .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore"]),
+        .testTarget(name: "AlfaHTTPTests", dependencies: ["AlfaHTTP"], exclude: ["Peers"]),
+        .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore"]),
+        .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore", "AlfaCore"]),
         .testTarget(name: "AlfaTelegramTests", dependencies: ["AlfaTelegram"]),
-        .testTarget(name: "AlfaAppTests", dependencies: ["AlfaApp"]),
+        .testTarget(name: "AlfaAppTests", dependencies: ["AlfaApp", "AlfaCore", "AlfaStore"]),
     ]
 )

@@ -22,22 +22,24 @@ public enum MessageSplitter {
             reopen = openTags
         }
 
-        for line in pieces(of: text, limit: limit / 2) {
+        for (line, isPartOfLongLine) in pieces(of: text, limit: limit / 2) {
             let lineLength = line.utf16.count + 1
             let overhead = (reopen + openTags).reduce(0) { $0 + $1.utf16.count * 2 + 5 }
-            if currentLength + lineLength + overhead > limit { flush() }
+            // A part of a cut line stands alone, so no newline is added inside the line.
+            if isPartOfLongLine || currentLength + lineLength + overhead > limit { flush() }
             current.append(line)
             currentLength += lineLength
             openTags = tagsOpen(after: line, startingWith: openTags)
+            if isPartOfLongLine { flush() }
         }
         flush()
         return chunks
     }
 
     /// The text's lines, with any single line longer than `limit` cut into parts.
-    private static func pieces(of text: String, limit: Int) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line -> [Substring] in
-            guard line.utf16.count > limit else { return [line] }
+    private static func pieces(of text: String, limit: Int) -> [(Substring, Bool)] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line -> [(Substring, Bool)] in
+            guard line.utf16.count > limit else { return [(line, false)] }
             var parts: [Substring] = []
             var rest = line[...]
             while !rest.isEmpty {
@@ -53,7 +55,7 @@ public enum MessageSplitter {
                 parts.append(rest[..<end])
                 rest = rest[end...]
             }
-            return parts
+            return parts.map { ($0, true) }
         }
     }
 

@@ -53,10 +53,12 @@ public enum StorageBenchmark {
         let columns = "block_number, block_hash, block_time, tx_hash, log_index, event_generation, trader, pair_index, "
             + "trade_index, open_time, kind, order_type, is_long, price, leverage, collateral, position_collateral, notional, "
             + "percent_profit, payout, opening_fee, closing_fee, rollover_fee, gross_pnl, net_pnl, order_id"
-        try runPsql(psql, databaseURL, "\\copy (SELECT \(columns) FROM \(schema).fills ORDER BY id) TO '\(file)'")
-        let started = DispatchTime.now()
-        try runPsql(psql, databaseURL, "\\copy \(schema).fills_psql (\(columns)) FROM '\(file)'")
-        let psqlSeconds = seconds(since: started)
+        let psqlSeconds = try await worker.run {
+            try runPsql(psql, databaseURL, "\\copy (SELECT \(columns) FROM \(schema).fills ORDER BY id) TO '\(file)'")
+            let started = DispatchTime.now()
+            try runPsql(psql, databaseURL, "\\copy \(schema).fills_psql (\(columns)) FROM '\(file)'")
+            return seconds(since: started)
+        }
         try await worker.run {
             let connection = try PostgresConnection.connect(url: databaseURL)
             let copied = try connection.query("SELECT (SELECT count(*) FROM \(schema).fills), (SELECT count(*) FROM \(schema).fills_psql)")
@@ -73,13 +75,6 @@ public enum StorageBenchmark {
     }
 
     private static func runPsql(_ psql: String, _ url: String, _ command: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [psql, "--no-psqlrc", "--quiet", "-v", "ON_ERROR_STOP=1", "--dbname", url, "-c", command]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PostgresError(kind: .queryFailed, message: "psql exited with status \(process.terminationStatus)")
-        }
+        try ChildProcess.run(psql, ["--no-psqlrc", "--quiet", "-v", "ON_ERROR_STOP=1", "--dbname", url, "-c", command])
     }
 }

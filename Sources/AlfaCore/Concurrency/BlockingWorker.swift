@@ -5,12 +5,21 @@ import Foundation
 public final class BlockingWorker: Sendable {
     private let queue: JobQueue
 
+    /// `name` shows in debuggers and `top -H`; Linux keeps at most 15 bytes of it.
     public init(name: String) {
+        let name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
         let queue = JobQueue()
         self.queue = queue
-        let thread = Thread { queue.drain() }
-        thread.name = name
+        // Named from inside once start() has returned: on Linux, naming a Thread before or
+        // right at its start can be lost.
+        let started = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            started.wait()
+            Thread.current.name = name
+            queue.drain()
+        }
         thread.start()
+        started.signal()
     }
 
     deinit { queue.close() }
@@ -23,6 +32,11 @@ public final class BlockingWorker: Sendable {
             }
             if !accepted { continuation.resume(throwing: BlockingWorkerStopped()) }
         }
+    }
+
+    /// The calling thread's name as the system knows it (what debuggers and `top -H` show).
+    public static var currentThreadName: String {
+        Thread.current.name ?? ""
     }
 
     /// Lets queued jobs finish, then ends the thread; later `run` calls throw.

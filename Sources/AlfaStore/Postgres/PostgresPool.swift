@@ -40,6 +40,7 @@ public final class PostgresPool: Sendable {
     }
 
     /// Runs `body` with a live connection on that connection's own thread.
+    @discardableResult
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         guard let index = await acquire() else {
             throw PostgresError(kind: .poolClosed, message: "the database pool is closed")
@@ -59,6 +60,7 @@ public final class PostgresPool: Sendable {
     }
 
     /// Runs `body` in a transaction on a pooled connection.
+    @discardableResult
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await withConnection { connection in try connection.transaction(body) }
     }

@@ -1,0 +1,107 @@
+import AlfaCore
+import AlfaStore
+import Foundation
+import Testing
+
+@Suite("Migrations (real server)")
+struct MigratorTests {
+    /// A folder of migrations; the second would fail if it ran twice.
+    private func folder(_ files: [String: String]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-migrations-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for (name, sql) in files { try sql.write(toFile: path + "/" + name, atomically: true, encoding: .utf8) }
+        return path
+    }
+
+    private let sample = [
+        "0001_accounts.sql": "CREATE TABLE accounts (id BIGINT PRIMARY KEY);",
+        "0002_counter.sql": "CREATE TABLE counter (n INTEGER); INSERT INTO counter VALUES (1);",
+        "0010_later.sql": "ALTER TABLE accounts ADD COLUMN name TEXT;",
+    ]
+
+    @Test func pendingMigrationsApplyInOrderAndThenNothingIsPending() throws {
+        let (connection, _) = try TestDatabase.connect()
+        let migrator = Migrator(migrations: try Migration.load(from: folder(sample)))
+        #expect(try migrator.status(on: connection).map(\.state) == [.pending, .pending, .pending])
+        #expect(try migrator.apply(on: connection).map(\.version) == [1, 2, 10])
+        #expect(try migrator.apply(on: connection).isEmpty)
+        let status = try migrator.status(on: connection)
+        #expect(status.map(\.state) == [.applied, .applied, .applied])
+        #expect(status.allSatisfy { $0.appliedAt != nil })
+        #expect(status.map(\.name) == ["accounts", "counter", "later"])
+    }
+
+    @Test func twoMigratorsStartedAtOnceApplyEachMigrationExactlyOnce() async throws {
+        let schema = try TestDatabase.makeSchema()
+        let migrations = try Migration.load(from: folder(sample))
+        let applied = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<4 {
+                group.addTask {
+                    try await BlockingWorker(name: "migrate-\(index)").run {
+                        let connection = try PostgresConnection.connect(url: schema.url)
+                        return try Migrator(migrations: migrations).apply(on: connection).count
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(applied == 3)
+        let connection = try PostgresConnection.connect(url: schema.url)
+        #expect(try connection.query("SELECT count(*) FROM counter")[0].decode(0, as: Int.self) == 1)
+        #expect(try connection.query("SELECT count(*) FROM schema_migrations")[0].decode(0, as: Int.self) == 3)
+    }
+
+    @Test func aMigrationChangedAfterItWasAppliedIsAnError() throws {
+        let (connection, _) = try TestDatabase.connect()
+        let path = try folder(sample)
+        try Migrator(migrations: Migration.load(from: path)).apply(on: connection)
+        try "CREATE TABLE counter (n BIGINT);".write(toFile: path + "/0002_counter.sql", atomically: true, encoding: .utf8)
+        let changed = Migrator(migrations: try Migration.load(from: path))
+        #expect(throws: MigrationError.changedAfterApply(version: 2, file: "0002_counter.sql")) {
+            try changed.status(on: connection)
+        }
+        #expect(throws: MigrationError.changedAfterApply(version: 2, file: "0002_counter.sql")) {
+            try changed.apply(on: connection)
+        }
+    }
+
+    @Test func anAppliedMigrationWhoseFileVanishedIsAnError() throws {
+        let (connection, _) = try TestDatabase.connect()
+        let path = try folder(sample)
+        try Migrator(migrations: Migration.load(from: path)).apply(on: connection)
+        try FileManager.default.removeItem(atPath: path + "/0010_later.sql")
+        #expect(throws: MigrationError.appliedButMissing(version: 10, name: "later")) {
+            try Migrator(migrations: Migration.load(from: path)).status(on: connection)
+        }
+    }
+
+    @Test func aFailingMigrationRollsBackAndIsNotRecorded() throws {
+        let (connection, _) = try TestDatabase.connect()
+        let path = try folder(["0001_ok.sql": "CREATE TABLE ok (n INTEGER);",
+                               "0002_broken.sql": "CREATE TABLE half (n INTEGER); INSERT INTO nowhere VALUES (1);"])
+        let migrator = Migrator(migrations: try Migration.load(from: path))
+        #expect(throws: PostgresError.self) { try migrator.apply(on: connection) }
+        #expect(try migrator.status(on: connection).map(\.state) == [.applied, .pending])
+        #expect(try connection.query("SELECT to_regclass('half') IS NULL")[0].decode(0, as: Bool.self))
+    }
+
+    @Test func badFileNamesAndDuplicateVersionsAreRejected() throws {
+        #expect(throws: MigrationError.badFileName("1_short.sql")) {
+            try Migration.load(from: folder(["1_short.sql": "SELECT 1;"]))
+        }
+        #expect(throws: MigrationError.duplicateVersion(3, "0003_a.sql", "0003_b.sql")) {
+            try Migration.load(from: folder(["0003_a.sql": "SELECT 1;", "0003_b.sql": "SELECT 1;"]))
+        }
+        #expect(throws: MigrationError.unreadableDirectory("/nonexistent/migrations")) {
+            try Migration.load(from: "/nonexistent/migrations")
+        }
+    }
+
+    @Test func theRealMigrationsApplyCleanly() throws {
+        let connection = try TestDatabase.migrated()
+        let tables = try connection.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")
+            .map { try $0.decode(0, as: String.self) }
+        #expect(tables == ["fills", "schema_migrations", "trader_positions"])
+    }
+}
