@@ -7,12 +7,14 @@ public struct Database: Sendable {
     public let migrator: Migrator
 
     /// Fails with a one-line reason when DATABASE_URL is unset or the migrations folder is unreadable.
-    public init(settings: Settings) throws {
+    /// `reconnectWindowSeconds` is how long a query waits for an unreachable server.
+    public init(settings: Settings, reconnectWindowSeconds: Double = 30) throws {
         guard let url = settings.database.url else {
             throw ConfigurationLoader.Failure(
                 description: "DATABASE_URL is not set: give a postgres:// URL, or use commands/run, which starts a local cluster")
         }
-        pool = PostgresPool(configuration: .init(url: url.value, size: settings.database.poolSize))
+        pool = PostgresPool(configuration: .init(url: url.value, size: settings.database.poolSize,
+                                                 reconnectWindowSeconds: reconnectWindowSeconds))
         migrator = Migrator(migrations: try Migration.load(from: settings.database.migrationsDirectory))
     }
 

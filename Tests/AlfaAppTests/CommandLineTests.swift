@@ -1,0 +1,132 @@
+import AlfaCore
+import AlfaStore
+import Foundation
+import Testing
+
+/// Runs the built `alfa` binary as an operator would, in an empty folder (no `.env`).
+enum AlfaBinary {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    static var path: String {
+        ProcessInfo.processInfo.environment["ALFA_BINARY"] ?? root + "/.build/debug/alfa"
+    }
+
+    static func environment(_ values: [String: String]) -> [String: String] {
+        var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                           "MIGRATIONS_DIR": root + "/migrations"]
+        environment.merge(values) { _, new in new }
+        return environment
+    }
+
+    static func start(_ arguments: [String], _ values: [String: String] = [:]) throws -> ChildProcess {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-cwd-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try ChildProcess(path, arguments, environment: environment(values), directory: folder)
+    }
+
+    static func run(_ arguments: [String], _ values: [String: String] = [:]) async throws -> ChildProcess.Outcome {
+        let child = try start(arguments, values)
+        return try await BlockingWorker(name: "alfa-cli").run { child.wait() }
+    }
+
+    /// A fresh, empty database in the test cluster, and its URL.
+    static func freshDatabase() throws -> String {
+        let name = "alfa_cli_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try PostgresConnection.connect(url: ProcessInfo.processInfo.environment["DATABASE_URL"]!)
+        try admin.execute("CREATE DATABASE \(name)")
+        return ProcessInfo.processInfo.environment["DATABASE_URL"]!.replacingOccurrences(of: "/alfa_test?", with: "/\(name)?")
+    }
+}
+
+@Suite("alfa command line")
+struct CommandLineTests {
+    @Test func aBadSettingStopsWithExitCodeTwoAndOneLine() async throws {
+        let outcome = try await AlfaBinary.run(["config"], ["COPY_EXECUTION_MODE": "dry-run"])
+        #expect(outcome.status == 2)
+        #expect(outcome.errorOutput == "alfa: COPY_EXECUTION_MODE=\"dry-run\" is not one of DRY, LIVE\n")
+    }
+
+    @Test func aBadSecretIsNamedButNeverShown() async throws {
+        let outcome = try await AlfaBinary.run(["check"], ["DATABASE_URL": "mysql://root:hunter2-xyz@db/alfa"])
+        #expect(outcome.status == 2)
+        #expect(outcome.errorOutput == "alfa: DATABASE_URL=\"***\" is not a postgres:// or postgresql:// URL\n")
+    }
+
+    @Test func configPrintsEveryValueWithSecretsRedacted() async throws {
+        let outcome = try await AlfaBinary.run(["config"], ["TELEGRAM_BOT_TOKEN": "42:very-secret-token", "INDEXER_PAGE": "900"])
+        #expect(outcome.status == 0)
+        #expect(outcome.output.contains("TELEGRAM_BOT_TOKEN=***"))
+        #expect(outcome.output.contains("INDEXER_PAGE=900\n"))
+        #expect(!outcome.output.contains("very-secret-token"))
+        #expect(!outcome.errorOutput.contains("very-secret-token"))
+    }
+
+    @Test func everySubcommandHasHelp() async throws {
+        for command in ["serve", "migrate", "config", "check", "version", "bench"] {
+            let outcome = try await AlfaBinary.run([command, "--help"])
+            #expect(outcome.status == 0)
+            #expect(outcome.output.contains("USAGE: alfa \(command)"))
+        }
+        #expect(try await AlfaBinary.run(["version"]).output == "alfa 0.1.0\n")
+    }
+
+    @Test func checkFailsUntilMigrateHasRunThenPasses() async throws {
+        let url = try AlfaBinary.freshDatabase()
+        let before = try await AlfaBinary.run(["check"], ["DATABASE_URL": url])
+        #expect(before.status == 1)
+        #expect(before.output.contains("ok   database reachable: PostgreSQL 15"))
+        #expect(before.output.contains("FAIL migrations current: 1 pending (1): run alfa migrate"))
+
+        let status = try await AlfaBinary.run(["migrate", "--status"], ["DATABASE_URL": url])
+        #expect(status.output == "0001 pending  fills_and_positions\n")
+
+        // Two replicas starting together: each migration is applied exactly once.
+        let first = try AlfaBinary.start(["migrate"], ["DATABASE_URL": url])
+        let second = try AlfaBinary.start(["migrate"], ["DATABASE_URL": url])
+        let outcomes = try await BlockingWorker(name: "alfa-cli").run { [first.wait(), second.wait()] }
+        #expect(outcomes.map(\.status) == [0, 0])
+        #expect(outcomes.filter { $0.output.contains("applied 0001_fills_and_positions.sql") }.count == 1)
+        #expect(outcomes.filter { $0.output.contains("database is up to date") }.count == 1)
+
+        let after = try await AlfaBinary.run(["check"], ["DATABASE_URL": url])
+        #expect(after.status == 0)
+        #expect(after.output.contains("ok   migrations current: 1 applied"))
+    }
+
+    @Test func checkReportsAnUnreachableDatabaseWithoutItsPassword() async throws {
+        let outcome = try await AlfaBinary.run(["check"], ["DATABASE_URL": "postgresql://alfa:pw-9f8e7d@127.0.0.1:1/alfa?connect_timeout=2"])
+        #expect(outcome.status == 1)
+        #expect(outcome.output.contains("FAIL database reachable: database connectionFailed"))
+        #expect(!outcome.output.contains("pw-9f8e7d") && !outcome.errorOutput.contains("pw-9f8e7d"))
+    }
+
+    @Test func serveRunsUntilSIGINTAndStopsCleanly() async throws {
+        let url = try AlfaBinary.freshDatabase().replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://postgres:pw-in-url-77@")
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
+        let serve = try AlfaBinary.start(["serve"], ["DATABASE_URL": url, "LOG_FORMAT": "json"])
+        let deadline = Date().addingTimeInterval(30)
+        while !serve.errorOutputSoFar.contains("alfa serve is running"), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        serve.signal(SIGINT)
+        let outcome = try await BlockingWorker(name: "alfa-serve").run { serve.wait() }
+        #expect(outcome.status == 0)
+        let lines = outcome.errorOutput.split(separator: "\n")
+        #expect(lines.contains { $0.contains("\"message\":\"alfa serve is running; Ctrl-C or SIGTERM stops it\"") })
+        #expect(lines.contains { $0.contains("TELEGRAM_BOT_TOKEN is not set: console chat only") })
+        #expect(lines.contains { $0.contains("alfa serve stopped cleanly") })
+        // Every line is a JSON object, and the password in the URL is nowhere.
+        for line in lines {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line)")
+        }
+        #expect(!outcome.errorOutput.contains("pw-in-url-77"))
+    }
+
+    @Test func serveWithoutADatabaseSaysWhatToDo() async throws {
+        let outcome = try await AlfaBinary.run(["serve"])
+        #expect(outcome.status == 2)
+        #expect(outcome.errorOutput.hasSuffix(
+            "alfa: DATABASE_URL is not set: give a postgres:// URL, or use commands/run, which starts a local cluster\n"))
+    }
+}
