@@ -37,7 +37,7 @@ struct FillGenerator {
             let isLong = Bool.random(using: &random)
             let leverage = Int64([2, 5, 10, 20, 50, 100].randomElement(using: &random)!) * 10_000_000_000
             let collateral = Int64.random(in: 10_000_000...5_000_000_000, using: &random)
-            let openingFee = collateral * leverage / 10_000_000_000 * 6 / 10_000
+            let openingFee = collateral * (leverage / 10_000_000_000) * 6 / 10_000 // 0.06 % of notional
             let entry = Int64.random(in: 1_000_000_000...1_000_000_000_000_000, using: &random)
             let openTime = time
             var remaining = collateral
@@ -54,9 +54,9 @@ struct FillGenerator {
                     : percent < -85_0000000000 ? .liquidation
                     : [.close, .takeProfit, .stopLoss].randomElement(using: &random)!
                 let gross = Int128(amount) * Int128(percent) / 1_000_000_000_000
-                let closingFee = amount * leverage / 10_000_000_000 * 6 / 10_000
+                let closingFee = amount * (leverage / 10_000_000_000) * 6 / 10_000
                 let payout = kind == .liquidation ? 0 : max(0, Int64(Int128(amount) + gross) - closingFee)
-                let exit = entry + entry * percent / leverage / 100
+                let exit = entry + Int64(Int128(entry) * Int128(percent) / Int128(leverage) / 100)
                 fills.append(fill(trader, pair, slot, openTime, kind, kind == .partialClose || kind == .close ? .market : .limit,
                                   isLong, max(1, exit), leverage, amount, remaining, percent, payout,
                                   openingFee: 0, closingFee: closingFee))
