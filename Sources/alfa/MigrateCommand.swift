@@ -20,7 +20,6 @@ struct MigrateCommand: AsyncParsableCommand {
         } catch {
             Startup.fail("\(error)")
         }
-        defer { Task { await database.close() } }
         do {
             if status {
                 for item in try await database.migrationStatus() {
@@ -33,8 +32,10 @@ struct MigrateCommand: AsyncParsableCommand {
                 print(applied.isEmpty ? "database is up to date" : "\(applied.count) migration(s) applied")
             }
         } catch {
+            await database.close()
             Logger(label: "alfa.migrate").error("migration failed", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
+        await database.close()
     }
 }

@@ -18,7 +18,13 @@ public enum SanityChecks {
             results.append(Result(name: "database reachable", passed: false, detail: "\(error)"))
             return results
         }
-        defer { Task { await database.close() } }
+        results += await databaseChecks(database)
+        await database.close()
+        return results
+    }
+
+    private static func databaseChecks(_ database: Database) async -> [Result] {
+        var results: [Result] = []
         do {
             let version = try await database.serverVersion()
             results.append(Result(name: "database reachable", passed: true, detail: "PostgreSQL \(version)"))
