@@ -42,8 +42,4 @@ struct MessageSplitterTests {
         let plain = { (text: String) in text.replacingOccurrences(of: "<i>", with: "").replacingOccurrences(of: "</i>", with: "") }
         #expect(plain(chunks.joined()) == plain(line))
     }
-
-    @Test func htmlIsEscaped() {
-        #expect(TelegramHTML.escape("PnL <b>&</b> \"x\"") == "PnL &lt;b&gt;&amp;&lt;/b&gt; &quot;x&quot;")
-    }
 }

@@ -4,15 +4,15 @@ import AlfaCore
 /// active, most occasional), opens followed by partial or full closes, TP/SL and the odd
 /// liquidation, with fees and payouts that follow the on-chain formulas.
 struct FillGenerator {
-    var random: SplitMix64
+    var random: SeededRandom
     let traders: [EVMAddress]
     private var block: Int64 = 30_000_000
     private var time: Int64 = 1_735_689_600 // 2025-01-01
     private var logIndex: Int32 = 0
 
     init(seed: UInt64, traderCount: Int) {
-        random = SplitMix64(seed: seed)
-        var generator = SplitMix64(seed: seed ^ 0xA1FA)
+        random = SeededRandom(seed: seed)
+        var generator = SeededRandom(seed: seed ^ 0xA1FA)
         traders = (0..<traderCount).map { _ in
             EVMAddress(bytes: (0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) })!
         }

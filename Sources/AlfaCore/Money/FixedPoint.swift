@@ -68,3 +68,25 @@ private extension Substring {
         String(self) + String(repeating: "0", count: Swift.max(0, length - count))
     }
 }
+
+extension FixedPoint {
+    /// For people: USDC × 1e6 rounded half away from zero to `decimals`, with thousands
+    /// separators and an optional explicit sign (`+1,234.50`). The only place money is rounded.
+    public static func display(_ value: Int64, scale: Int = usdcScale, decimals: Int = 2, signed: Bool = false) -> String {
+        var unit: Int128 = 1
+        for _ in 0..<(scale - decimals) { unit *= 10 }
+        let magnitude = (Int128(value).magnitude + UInt128(unit / 2)) / UInt128(unit)
+        var digits = String(magnitude)
+        if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
+        let whole = digits.dropLast(decimals)
+        let fraction = digits.suffix(decimals)
+        var grouped = ""
+        for (index, character) in whole.enumerated() {
+            if index > 0, (whole.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(character)
+        }
+        let isZero = magnitude == 0
+        let sign = value < 0 && !isZero ? "-" : (signed && !isZero ? "+" : "")
+        return sign + grouped + (decimals > 0 ? "." + fraction : "")
+    }
+}

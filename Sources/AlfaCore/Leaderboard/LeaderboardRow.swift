@@ -1,0 +1,29 @@
+/// One ranked trader in one window.
+public struct LeaderboardRow: Sendable, Equatable {
+    public let rank: Int
+    public let score: Double
+    public let metrics: TraderMetrics
+
+    public init(rank: Int, score: Double, metrics: TraderMetrics) {
+        self.rank = rank
+        self.score = score
+        self.metrics = metrics
+    }
+
+    public var trader: EVMAddress { metrics.trader }
+}
+
+/// The ranking of every window at one moment.
+public struct LeaderboardSnapshot: Sendable {
+    public let asOf: Int64
+    public let traders: Int
+    public let eligible: Int
+    public let rows: [TimeWindow: [LeaderboardRow]]
+
+    public init(asOf: Int64, traders: Int, eligible: Int, rows: [TimeWindow: [LeaderboardRow]]) {
+        self.asOf = asOf
+        self.traders = traders
+        self.eligible = eligible
+        self.rows = rows
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// The few statistics the metrics need. Doubles: these are ratios and probabilities, not money.
+public enum Statistics {
+    public static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// Sample standard deviation (n − 1).
+    public static func standardDeviation(_ values: [Double]) -> Double {
+        guard values.count > 1 else { return 0 }
+        let m = mean(values)
+        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+    }
+
+    /// Skewness and (non-excess) kurtosis, population moments.
+    public static func shape(_ values: [Double]) -> (skewness: Double, kurtosis: Double) {
+        guard values.count > 2 else { return (0, 3) }
+        let m = mean(values)
+        let n = Double(values.count)
+        let m2 = values.reduce(0) { $0 + pow($1 - m, 2) } / n
+        guard m2 > 0 else { return (0, 3) }
+        let m3 = values.reduce(0) { $0 + pow($1 - m, 3) } / n
+        let m4 = values.reduce(0) { $0 + pow($1 - m, 4) } / n
+        return (m3 / pow(m2, 1.5), m4 / (m2 * m2))
+    }
+
+    /// Sharpe ratio of a series (per period, not annualized); 0 when it has no spread.
+    public static func sharpe(_ values: [Double]) -> Double {
+        let deviation = standardDeviation(values)
+        return deviation > 0 ? mean(values) / deviation : 0
+    }
+
+    /// Probabilistic Sharpe ratio (Bailey & López de Prado, 2012): the probability that the
+    /// true Sharpe ratio exceeds `benchmark`, given the sample's length, skew and kurtosis.
+    public static func probabilisticSharpe(_ values: [Double], benchmark: Double = 0) -> Double {
+        guard values.count > 2, standardDeviation(values) > 0 else { return 0.5 }
+        let sr = sharpe(values)
+        let (skew, kurt) = shape(values)
+        let variance = max(1e-12, 1 - skew * sr + (kurt - 1) / 4 * sr * sr)
+        let z = (sr - benchmark) * Double(values.count - 1).squareRoot() / variance.squareRoot()
+        return normalCDF(z)
+    }
+
+    public static func normalCDF(_ z: Double) -> Double {
+        0.5 * erfc(-z / 2.0.squareRoot())
+    }
+
+    /// Lower bound of the Wilson score interval: a win rate shrunk for small samples.
+    public static func wilsonLowerBound(successes: Int, trials: Int, z: Double = 1.96) -> Double {
+        guard trials > 0 else { return 0 }
+        let n = Double(trials)
+        let p = Double(successes) / n
+        let z2 = z * z
+        let centre = p + z2 / (2 * n)
+        let margin = z * ((p * (1 - p) + z2 / (4 * n)) / n).squareRoot()
+        return max(0, (centre - margin) / (1 + z2 / n))
+    }
+
+    /// The median of integers; the mean of the two middle values for an even count.
+    public static func median(_ values: [Int64]) -> Int64? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}

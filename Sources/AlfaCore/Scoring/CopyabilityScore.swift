@@ -1,0 +1,44 @@
+import Foundation
+
+/// How well a follower would do copying a trader, 0–100. `docs/scoring.md` explains the
+/// formula with a worked example; keep the two in step.
+///
+///     quality  = 0.35 R + 0.25 W + 0.20 D + 0.20 C
+///     score    = 100 × quality × S × L × E × T
+///
+/// R risk-adjusted return (probabilistic Sharpe of daily PnL), W win rate shrunk by its
+/// Wilson lower bound, D drawdown (exp(−3 × drawdown % of peak collateral)), C weekly
+/// consistency ((positive weeks + 1) / (active weeks + 2)); S sample-size ramp, L leverage
+/// and liquidation penalty, E execution copyability (share of holds a follower can copy),
+/// T recency.
+public struct CopyabilityScore: Sendable, Equatable {
+    public let riskAdjusted: Double
+    public let winRate: Double
+    public let drawdown: Double
+    public let consistency: Double
+    public let sampleSize: Double
+    public let leverage: Double
+    public let copyability: Double
+    public let recency: Double
+
+    public var quality: Double { 0.35 * riskAdjusted + 0.25 * winRate + 0.20 * drawdown + 0.20 * consistency }
+    public var value: Double { 100 * quality * sampleSize * leverage * copyability * recency }
+
+    /// Trades and active days at which the sample-size ramp reaches 1.
+    public static let fullSampleTrades = 30.0
+    public static let fullSampleDays = 10.0
+
+    public init(metrics m: TraderMetrics, asOf: Int64, activeHours: Int64) {
+        riskAdjusted = m.probabilisticSharpe
+        winRate = Statistics.wilsonLowerBound(successes: m.wins, trials: m.trades)
+        drawdown = exp(-3 * max(0, m.maxDrawdownPct))
+        consistency = Double(m.positiveWeeks + 1) / Double(m.activeWeeks + 2)
+        sampleSize = min(1, Double(m.trades) / Self.fullSampleTrades).squareRoot()
+            * min(1, Double(m.activeDays) / Self.fullSampleDays).squareRoot()
+        let liquidationRate = m.trades > 0 ? Double(m.liquidations) / Double(m.trades) : 0
+        leverage = 1 / (1 + max(0, m.averageLeverage - 10) / 40) * max(0, 1 - 2 * liquidationRate)
+        copyability = 1 - m.shortHoldShare
+        let hoursIdle = m.lastTradeTime.map { Double(max(0, asOf - $0)) / 3600 } ?? .infinity
+        recency = exp(-hoursIdle / Double(2 * max(1, activeHours)))
+    }
+}
