@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "alfa",
             dependencies: [
-                "AlfaApp",
+                "AlfaApp", "AlfaCore", "AlfaStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

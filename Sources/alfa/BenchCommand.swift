@@ -1,11 +1,13 @@
 import AlfaApp
+import AlfaCore
+import AlfaStore
 import ArgumentParser
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure alfa's speed against its targets.",
-        subcommands: [StorageBench.self]
+        subcommands: [StorageBench.self, LeaderboardBench.self]
     )
 
     struct StorageBench: AsyncParsableCommand {
@@ -25,6 +27,38 @@ struct BenchCommand: AsyncParsableCommand {
             await database.close()
             let report = try await StorageBenchmark.run(databaseURL: url.value, migrations: database.migrator.migrations, rows: rows)
             print(report.text)
+        }
+    }
+
+    struct LeaderboardBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "leaderboard",
+            abstract: "FIFO + metrics throughput, full and incremental recompute, snapshot reads, SQL comparison.",
+            discussion: "Generates realistic fills in memory, then stores them in a scratch schema of DATABASE_URL's database, dropped afterwards."
+        )
+
+        @Option(help: "Traders to simulate.")
+        var traders = 10_000
+
+        @Option(help: "Fills to generate.")
+        var fills = 2_000_000
+
+        @Flag(help: "Only the in-memory part: no database needed (for profiling).")
+        var inMemory = false
+
+        func run() async throws {
+            let settings = try await Startup.settings()
+            var url: String?
+            var migrations: [Migration] = []
+            if !inMemory {
+                guard let given = settings.database.url else { Startup.fail("DATABASE_URL is not set: the benchmark needs a database") }
+                let database = try Startup.database(settings)
+                await database.close()
+                (url, migrations) = (given.value, database.migrator.migrations)
+            }
+            let report = try await LeaderboardBenchmark.run(databaseURL: url, migrations: migrations,
+                                                            traders: traders, fills: fills, gates: EligibilityGates(settings.leaderboard))
+            print(report)
         }
     }
 }

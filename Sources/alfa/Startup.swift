@@ -24,6 +24,15 @@ enum Startup {
         return loaded
     }
 
+    /// The database of the settings, or exit 2 with what is missing.
+    static func database(_ settings: Settings) throws -> Database {
+        do {
+            return try Database(settings: settings)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
     /// Prints `alfa: reason` on stderr and exits with the configuration-error code 2.
     static func fail(_ reason: String) -> Never {
         FileHandle.standardError.write(Data("alfa: \(reason)\n".utf8))

@@ -27,7 +27,7 @@ struct DomainTests {
 
     @Test func aFillDerivesNotionalGrossAndNetFromRawIntegers() {
         let close = Fill(
-            blockNumber: 1, blockHash: [], blockTime: 0, txHash: [], logIndex: 0, eventGeneration: "v1.5",
+            blockNumber: 1, blockHash: .zero, blockTime: 0, txHash: .zero, logIndex: 0, eventGeneration: "v1.5",
             trader: EVMAddress(bytes: Array(repeating: 1, count: 20))!, pairIndex: 0, tradeIndex: 0, openTime: 0,
             kind: .partialClose, orderType: .market, isLong: true, price: 65_000_0000000000, leverage: 25_0000000000,
             collateral: 400_000_000, positionCollateral: 1_000_000_000, percentProfit: 37_5000000000, payout: 545_000_000,

@@ -34,3 +34,34 @@ struct FixedPointTests {
         }
     }
 }
+
+@Suite("Statistics")
+struct StatisticsTests {
+    @Test func theMedianBySelectionEqualsTheMedianBySorting() {
+        var random = SeededRandom(seed: 5)
+        for count in [1, 2, 3, 4, 5, 10, 101, 1_000, 1_001] {
+            for _ in 0..<20 {
+                let values = (0..<count).map { _ in Int64.random(in: -50...50, using: &random) }
+                let sorted = values.sorted()
+                let expected = count % 2 == 1 ? sorted[count / 2] : sorted[count / 2 - 1] + (sorted[count / 2] - sorted[count / 2 - 1]) / 2
+                #expect(Statistics.median(values) == expected)
+            }
+        }
+        #expect(Statistics.median([]) == nil)
+    }
+
+    @Test func wilsonShrinksSmallSamples() {
+        #expect(Statistics.wilsonLowerBound(successes: 3, trials: 3) < Statistics.wilsonLowerBound(successes: 60, trials: 80))
+        #expect(abs(Statistics.wilsonLowerBound(successes: 60, trials: 80) - 0.6452) < 0.001) // by hand: 0.67613 / 1.04802
+        #expect(Statistics.wilsonLowerBound(successes: 0, trials: 0) == 0)
+    }
+
+    @Test func theProbabilisticSharpeRatioFollowsTheFormula() {
+        let steady = (0..<60).map { Double($0 % 3) - 0.5 }     // positive mean, some spread
+        let psr = Statistics.probabilisticSharpe(steady)
+        #expect(psr > 0.5 && psr <= 1)
+        #expect(Statistics.probabilisticSharpe(steady.map { -$0 }) < 0.5)
+        #expect(Statistics.probabilisticSharpe([1, 1, 1]) == 0.5)   // no spread, no evidence
+        #expect(abs(Statistics.normalCDF(1.96) - 0.975) < 0.001)
+    }
+}

@@ -154,9 +154,9 @@ struct LeaderboardTests {
         everyone.sort { a, b in (a.blockTime, a.logIndex) < (b.blockTime, b.logIndex) }
         let cut = everyone.count * 2 / 3
         var incremental = LeaderboardEngine()
-        incremental.apply(everyone[..<cut])
+        incremental.apply(Array(everyone[..<cut]))
         _ = incremental.snapshot(asOf: Self.now - Self.day, gates: Self.gates)
-        incremental.apply(everyone[cut...])
+        incremental.apply(Array(everyone[cut...]))
         let stepwise = incremental.snapshot(asOf: Self.now, gates: Self.gates)
 
         var full = LeaderboardEngine()

@@ -19,8 +19,13 @@ public enum AlfaServer {
                 throw ConfigurationLoader.Failure(
                     description: "\(pending.count) migration(s) pending: run alfa migrate (commands/run does it for you)")
             }
+            let refresher = LeaderboardRefresher(pool: database.pool, gates: EligibilityGates(settings.leaderboard))
             let group = ServiceGroup(
-                services: [DatabaseHealthService(database: database, intervalSeconds: 15, logger: logger)],
+                services: [
+                    DatabaseHealthService(database: database, intervalSeconds: 15, logger: logger),
+                    LeaderboardService(refresher: refresher, intervalSeconds: settings.leaderboard.refreshSeconds,
+                                       logger: Logger(label: "alfa.leaderboard")),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -1,19 +1,30 @@
 /// A 20-byte account or contract address. Compared by bytes, printed as lowercase hex,
-/// so a checksummed and a lowercase spelling of one address are equal.
+/// so a checksummed and a lowercase spelling of one address are equal. Stored inline in
+/// three integers: addresses key every per-trader dictionary, so hashing them is hot.
 public struct EVMAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let bytes: [UInt8]
+    private let high: UInt64   // bytes 0..<8, big-endian
+    private let middle: UInt64 // bytes 8..<16
+    private let low: UInt32    // bytes 16..<20
 
     public init?(bytes: [UInt8]) {
         guard bytes.count == 20 else { return nil }
-        self.bytes = bytes
+        var high: UInt64 = 0, middle: UInt64 = 0, low: UInt32 = 0
+        for index in 0..<8 { high = high << 8 | UInt64(bytes[index]) }
+        for index in 8..<16 { middle = middle << 8 | UInt64(bytes[index]) }
+        for index in 16..<20 { low = low << 8 | UInt32(bytes[index]) }
+        (self.high, self.middle, self.low) = (high, middle, low)
     }
 
     /// Accepts `0x` followed by 40 hex digits, in any letter case.
     public init?(hex text: some StringProtocol) {
-        guard text.hasPrefix("0x") || text.hasPrefix("0X"),
-              let bytes = Hex.decode(text.dropFirst(2)), bytes.count == 20
-        else { return nil }
-        self.bytes = bytes
+        guard text.hasPrefix("0x") || text.hasPrefix("0X"), let bytes = Hex.decode(text.dropFirst(2)) else { return nil }
+        self.init(bytes: bytes)
+    }
+
+    public var bytes: [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64($0))) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: middle >> (56 - 8 * UInt64($0))) }
+            + (0..<4).map { UInt8(truncatingIfNeeded: low >> (24 - 8 * UInt32($0))) }
     }
 
     public var description: String { "0x" + Hex.encode(bytes) }
@@ -25,6 +36,6 @@ public struct EVMAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
     }
 
     public static func < (lhs: EVMAddress, rhs: EVMAddress) -> Bool {
-        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        (lhs.high, lhs.middle, lhs.low) < (rhs.high, rhs.middle, rhs.low)
     }
 }

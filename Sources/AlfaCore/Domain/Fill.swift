@@ -22,9 +22,9 @@ public enum OrderType: String, Sendable, CaseIterable {
 public struct Fill: Sendable, Equatable {
     // Where it happened.
     public var blockNumber: Int64
-    public var blockHash: [UInt8]
+    public var blockHash: Hash32
     public var blockTime: Int64
-    public var txHash: [UInt8]
+    public var txHash: Hash32
     public var logIndex: Int32
     public var eventGeneration: String
 
@@ -54,7 +54,7 @@ public struct Fill: Sendable, Equatable {
     public var orderID: String
 
     public init(
-        blockNumber: Int64, blockHash: [UInt8], blockTime: Int64, txHash: [UInt8], logIndex: Int32,
+        blockNumber: Int64, blockHash: Hash32, blockTime: Int64, txHash: Hash32, logIndex: Int32,
         eventGeneration: String, trader: EVMAddress, pairIndex: Int32, tradeIndex: Int32, openTime: Int64,
         kind: FillKind, orderType: OrderType, isLong: Bool, price: Int64, leverage: Int64,
         collateral: Int64, positionCollateral: Int64, percentProfit: Int64, payout: Int64,

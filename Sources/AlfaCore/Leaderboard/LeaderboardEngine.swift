@@ -3,8 +3,14 @@
 /// window slid past one of its events, so a refresh costs what changed, not the history.
 public struct LeaderboardEngine: Sendable {
     private var histories: [EVMAddress: TraderHistory] = [:]
-    private var cache: [EVMAddress: [TimeWindow: TraderMetrics]] = [:]
-    private var dirty: Set<EVMAddress> = []
+    /// Per trader: the history version last seen, each window's running totals, and the metrics.
+    private var cache: [EVMAddress: Cached] = [:]
+
+    private struct Cached: Sendable {
+        var version: Int
+        var accumulators: [WindowAccumulator]
+        var metrics: [TimeWindow: TraderMetrics]
+    }
     public private(set) var fillsApplied = 0
 
     public init() {}
@@ -13,29 +19,64 @@ public struct LeaderboardEngine: Sendable {
 
     public func history(of trader: EVMAddress) -> TraderHistory? { histories[trader] }
 
-    /// Applies fills in chain order (per position; positions may interleave freely).
-    public mutating func apply(_ fills: some Sequence<Fill>) {
-        for fill in fills {
-            histories[fill.trader, default: TraderHistory(trader: fill.trader)].apply(fill)
-            dirty.insert(fill.trader)
-            fillsApplied += 1
+    /// Applies a fill; fills of one position must come in chain order, positions may interleave.
+    public mutating func apply(_ fill: Fill) {
+        histories[fill.trader, default: TraderHistory(trader: fill.trader)].apply(fill)
+        fillsApplied += 1
+    }
+
+    /// Applies a batch trader by trader (stable, so each position keeps its chain order):
+    /// one trader's book and history stay in cache while its fills are replayed, instead of
+    /// every fill landing on a different trader's memory.
+    public mutating func apply(_ fills: [Fill]) {
+        var groupOf: [EVMAddress: Int32] = [:]
+        var traders: [EVMAddress] = []
+        var group = [Int32](repeating: 0, count: fills.count)
+        for index in fills.indices {
+            let trader = fills[index].trader
+            if let known = groupOf[trader] {
+                group[index] = known
+            } else {
+                group[index] = Int32(traders.count)
+                groupOf[trader] = Int32(traders.count)
+                traders.append(trader)
+            }
         }
+        // Counting sort of fill indices by group.
+        var start = [Int](repeating: 0, count: traders.count + 1)
+        for g in group { start[Int(g) + 1] += 1 }
+        for g in traders.indices { start[g + 1] += start[g] }
+        var next = start
+        var order = [Int](repeating: 0, count: fills.count)
+        for index in fills.indices {
+            let g = Int(group[index])
+            order[next[g]] = index
+            next[g] += 1
+        }
+        for (g, trader) in traders.enumerated() {
+            var history = histories.removeValue(forKey: trader) ?? TraderHistory(trader: trader)
+            for position in start[g]..<start[g + 1] { history.apply(fills[order[position]]) }
+            histories[trader] = history
+        }
+        fillsApplied += fills.count
     }
 
     /// Metrics of one trader in every window as of `asOf`, from the cache when still valid.
     public mutating func metrics(of trader: EVMAddress, asOf: Int64) -> [TimeWindow: TraderMetrics]? {
         guard let history = histories[trader] else { return nil }
-        if !dirty.contains(trader), let cached = cache[trader],
-           cached.values.allSatisfy({ $0.validUntil.map { asOf < $0 } ?? true }) {
-            return cached
+        var cached = cache.removeValue(forKey: trader)
+            ?? Cached(version: -1, accumulators: TimeWindow.allCases.map { WindowAccumulator(window: $0, asOf: asOf) }, metrics: [:])
+        defer { cache[trader] = cached }
+        if cached.version == history.version, cached.metrics.count == TimeWindow.allCases.count,
+           cached.metrics.values.allSatisfy({ $0.validUntil.map { asOf < $0 } ?? true }) {
+            return cached.metrics
         }
-        var computed: [TimeWindow: TraderMetrics] = [:]
-        for window in TimeWindow.allCases {
-            computed[window] = TraderMetrics(history: history, window: window, asOf: asOf)
+        for index in cached.accumulators.indices {
+            cached.accumulators[index].update(with: history, asOf: asOf)
+            cached.metrics[cached.accumulators[index].window] = cached.accumulators[index].metrics(of: history, asOf: asOf)
         }
-        cache[trader] = computed
-        dirty.remove(trader)
-        return computed
+        cached.version = history.version
+        return cached.metrics
     }
 
     /// Ranks the eligible traders of every window by copyability score.

@@ -58,10 +58,36 @@ public enum Statistics {
     }
 
     /// The median of integers; the mean of the two middle values for an even count.
+    /// Selection in linear time (Hoare's quickselect), not a sort: whales have long histories.
     public static func median(_ values: [Int64]) -> Int64? {
         guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        var scratch = values
+        let middle = scratch.count / 2
+        let upper = select(&scratch, middle)
+        guard scratch.count % 2 == 0 else { return upper }
+        // After selection everything left of `middle` is ≤ it: the lower middle is their maximum.
+        let lower = scratch[..<middle].max()!
+        return lower + (upper - lower) / 2
+    }
+
+    /// Puts the k-th smallest element at index k (everything before it ≤, after it ≥) and returns it.
+    static func select(_ values: inout [Int64], _ k: Int) -> Int64 {
+        var low = 0, high = values.count - 1
+        var random = SeededRandom(seed: UInt64(values.count))
+        while low < high {
+            let pivot = values[Int.random(in: low...high, using: &random)]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { break }
+        }
+        return values[k]
     }
 }

@@ -41,6 +41,67 @@ public struct TraderMetrics: Sendable, Equatable {
     /// nil when only new fills can change them.
     public let validUntil: Int64?
 
+    /// Every field, as stored; `init(history:window:asOf:)` computes them.
+    public init(
+        trader: EVMAddress,
+        window: TimeWindow,
+        cleanPnL: Int64,
+        grossPnL: Int64,
+        fees: Int64,
+        closes: Int,
+        trades: Int,
+        wins: Int,
+        volume: Int64,
+        profitFactor: Double?,
+        expectancy: Int64,
+        maxDrawdown: Int64,
+        maxDrawdownPct: Double,
+        peakCollateral: Int64,
+        returnOnPeakCollateral: Double,
+        sharpe: Double,
+        probabilisticSharpe: Double,
+        averageLeverage: Double,
+        maxLeverage: Double,
+        liquidations: Int,
+        medianHoldSeconds: Int64?,
+        shortHoldShare: Double,
+        activeDays: Int,
+        activeWeeks: Int,
+        positiveWeeks: Int,
+        lastTradeTime: Int64?,
+        payoutMismatches: Int,
+        validUntil: Int64?
+    ) {
+        self.trader = trader
+        self.window = window
+        self.cleanPnL = cleanPnL
+        self.grossPnL = grossPnL
+        self.fees = fees
+        self.closes = closes
+        self.trades = trades
+        self.wins = wins
+        self.volume = volume
+        self.profitFactor = profitFactor
+        self.expectancy = expectancy
+        self.maxDrawdown = maxDrawdown
+        self.maxDrawdownPct = maxDrawdownPct
+        self.peakCollateral = peakCollateral
+        self.returnOnPeakCollateral = returnOnPeakCollateral
+        self.sharpe = sharpe
+        self.probabilisticSharpe = probabilisticSharpe
+        self.averageLeverage = averageLeverage
+        self.maxLeverage = maxLeverage
+        self.liquidations = liquidations
+        self.medianHoldSeconds = medianHoldSeconds
+        self.shortHoldShare = shortHoldShare
+        self.activeDays = activeDays
+        self.activeWeeks = activeWeeks
+        self.positiveWeeks = positiveWeeks
+        self.lastTradeTime = lastTradeTime
+        self.payoutMismatches = payoutMismatches
+        self.validUntil = validUntil
+    }
+
     public var winRate: Double { trades > 0 ? Double(wins) / Double(trades) : 0 }
 }
 
@@ -48,108 +109,9 @@ extension TraderMetrics {
     /// Metrics of `history` in `window` as of `asOf`. Depends only on the fills, not on the
     /// order they were applied in.
     public init(history: TraderHistory, window: TimeWindow, asOf: Int64) {
-        let start = window.start(asOf: asOf) ?? Int64.min
-        let closes = history.closes.slice(from: start, through: asOf, time: \.closedAt)
-        let opens = history.opens.slice(from: start, through: asOf, time: \.time)
-
-        var clean: Int64 = 0, gross: Int64 = 0, fees: Int64 = 0, volume: Int64 = 0
-        var equity: Int64 = 0, peakEquity: Int64 = 0, drawdown: Int64 = 0
-        var trades = 0, wins = 0, liquidations = 0, mismatches = 0, shortHolds = 0
-        var winnings: Int64 = 0, losses: Int64 = 0
-        var holds: [Int64] = []
-        for close in closes {
-            clean += close.netPnL
-            gross += close.grossPnL
-            fees += close.fees
-            volume += close.notional
-            equity += close.netPnL
-            peakEquity = max(peakEquity, equity)
-            drawdown = max(drawdown, peakEquity - equity)
-            if close.kind == .liquidation { liquidations += 1 }
-            if close.payoutMismatch { mismatches += 1 }
-            guard close.completesPosition else { continue }
-            trades += 1
-            if close.positionNetPnL > 0 {
-                wins += 1
-                winnings += close.positionNetPnL
-            } else {
-                losses -= close.positionNetPnL
-            }
-            holds.append(close.holdSeconds)
-            if close.holdSeconds < 60 { shortHolds += 1 }
-        }
-        var leverageSum: Int128 = 0, leverageMax: Int64 = 0
-        for open in opens {
-            volume += open.notional
-            leverageSum += Int128(open.leverage)
-            leverageMax = max(leverageMax, open.leverage)
-        }
-        let peakCollateral = Self.peakCollateral(history, from: start, through: asOf)
-
-        // Daily and weekly clean PnL over the window's days (first to last activity for `all`).
-        let firstActivity = min(opens.first?.time ?? .max, closes.first?.closedAt ?? .max)
-        let lastActivity = max(opens.last?.time ?? .min, closes.last?.closedAt ?? .min)
-        let firstDay = window.days.map { TimeWindow.day(of: asOf) - $0 + 1 }
-            ?? (firstActivity == .max ? TimeWindow.day(of: asOf) : TimeWindow.day(of: firstActivity))
-        let lastDay = window.days == nil && lastActivity != .min ? TimeWindow.day(of: lastActivity) : TimeWindow.day(of: asOf)
-        var daily = [Double](repeating: 0, count: Int(max(1, lastDay - firstDay + 1)))
-        var activeDays = Set<Int64>()
-        var weekly: [Int64: Int64] = [:]
-        for close in closes {
-            let day = TimeWindow.day(of: close.closedAt)
-            daily[Int(day - firstDay)] += Double(close.netPnL) / 1e6
-            activeDays.insert(day)
-            weekly[day >= 0 ? day / 7 : (day - 6) / 7, default: 0] += close.netPnL // epoch-aligned weeks
-        }
-        for open in opens { activeDays.insert(TimeWindow.day(of: open.time)) }
-
-        let oldestEvent = min(opens.first?.time ?? .max, closes.first?.closedAt ?? .max)
-        self.init(
-            trader: history.trader, window: window, cleanPnL: clean, grossPnL: gross, fees: fees,
-            closes: closes.count, trades: trades, wins: wins, volume: volume,
-            profitFactor: losses > 0 ? Double(winnings) / Double(losses) : nil,
-            expectancy: trades > 0 ? Int64(Int128(closes.filter(\.completesPosition).reduce(0) { $0 + $1.positionNetPnL }) / Int128(trades)) : 0,
-            maxDrawdown: drawdown,
-            maxDrawdownPct: peakCollateral > 0 ? Double(drawdown) / Double(peakCollateral) : 0,
-            peakCollateral: peakCollateral,
-            returnOnPeakCollateral: peakCollateral > 0 ? Double(clean) / Double(peakCollateral) : 0,
-            sharpe: Statistics.sharpe(daily),
-            probabilisticSharpe: Statistics.probabilisticSharpe(daily),
-            averageLeverage: opens.isEmpty ? 0 : Double(leverageSum) / Double(opens.count) / 1e10,
-            maxLeverage: Double(leverageMax) / 1e10,
-            liquidations: liquidations,
-            medianHoldSeconds: Statistics.median(holds),
-            shortHoldShare: trades > 0 ? Double(shortHolds) / Double(trades) : 0,
-            activeDays: activeDays.count, activeWeeks: weekly.count, positiveWeeks: weekly.values.filter { $0 > 0 }.count,
-            lastTradeTime: history.lastFillTime.map { min($0, asOf) },
-            payoutMismatches: mismatches,
-            validUntil: window.days.flatMap { days in oldestEvent == .max ? nil : (TimeWindow.day(of: oldestEvent) + days) * 86_400 }
-        )
-    }
-
-    /// The most collateral the trader had open at once inside the window.
-    private static func peakCollateral(_ history: TraderHistory, from start: Int64, through asOf: Int64) -> Int64 {
-        var open: Int64 = 0
-        var peak: Int64 = 0
-        var o = 0, c = 0
-        let opens = history.opens, closes = history.closes
-        while o < opens.count || c < closes.count {
-            // Opens first at equal times: a position exists before it can be closed.
-            let takeOpen = c == closes.count || (o < opens.count && opens[o].time <= closes[c].closedAt)
-            let time = takeOpen ? opens[o].time : closes[c].closedAt
-            if time > asOf { break }
-            // What was already open when the window began counts too.
-            if time >= start { peak = max(peak, open) }
-            if takeOpen {
-                open += opens[o].collateral
-                o += 1
-            } else {
-                open -= closes[c].collateral
-                c += 1
-            }
-            if time >= start { peak = max(peak, open) }
-        }
-        return peak
+        var accumulator = WindowAccumulator(window: window, asOf: asOf)
+        accumulator.update(with: history, asOf: asOf)
+        self = accumulator.metrics(of: history, asOf: asOf)
     }
 }
 

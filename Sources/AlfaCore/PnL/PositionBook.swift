@@ -38,7 +38,8 @@ public struct PositionBook: Sendable {
             openedCollateral += Int128(fill.collateral)
             return .opened
         }
-        guard var position = positions[key], position.collateral > 0 else {
+        // Taken out of the dictionary while it changes, so its lots are not copied (copy-on-write).
+        guard var position = positions.removeValue(forKey: key), position.collateral > 0 else {
             unmatchedCloses += 1
             return .unmatched
         }
@@ -82,9 +83,7 @@ public struct PositionBook: Sendable {
             positionNetPnL: position.realizedNetPnL + net,
             payoutMismatch: abs(expectedPayout - Int128(fill.payout)) > tolerance
         )
-        if completes {
-            positions[key] = nil
-        } else {
+        if !completes {
             position.realizedNetPnL += net
             positions[key] = position
         }

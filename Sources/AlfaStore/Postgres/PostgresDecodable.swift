@@ -43,3 +43,9 @@ extension EVMAddress: PostgresDecodable {
     }
 }
 extension Timestamp: PostgresDecodable {}
+extension Hash32: PostgresDecodable {
+    public init?(postgresText: String) {
+        guard let bytea = ByteA(postgresText: postgresText) else { return nil }
+        self.init(bytes: bytea.bytes)
+    }
+}

@@ -36,6 +36,11 @@ extension EVMAddress: PostgresEncodable {
     public var postgresText: String { "\\x" + Hex.encode(bytes) }
 }
 
+extension Hash32: PostgresEncodable {
+    /// Stored as 32 raw bytes in a `bytea` column.
+    public var postgresText: String { "\\x" + Hex.encode(bytes) }
+}
+
 /// `timestamptz`, from unix time, exact to the microsecond.
 public struct Timestamp: PostgresEncodable, Hashable, Comparable {
     public var microsecondsSinceEpoch: Int64

@@ -24,9 +24,9 @@ public struct FillRepository: Sendable {
         return try connection.copy(into: table, columns: Self.columns) { writer in
             for fill in fills {
                 writer.field(fill.blockNumber)
-                writer.field(bytes: fill.blockHash)
+                writer.field(bytes: fill.blockHash.bytes)
                 writer.field(Timestamp(unixSeconds: fill.blockTime))
-                writer.field(bytes: fill.txHash)
+                writer.field(bytes: fill.txHash.bytes)
                 writer.field(fill.logIndex)
                 writer.field(fill.eventGeneration)
                 writer.field(bytes: fill.trader.bytes)
@@ -54,6 +54,24 @@ public struct FillRepository: Sendable {
         }
     }
 
+    /// Up to `limit` fills stored after `id`, in insertion (chain) order, with their ids:
+    /// how the leaderboard follows new fills. `upTo` leaves out fills after that unix time.
+    public func fills(after id: Int64, limit: Int, upTo time: Int64? = nil,
+                      on connection: PostgresConnection) throws -> [(id: Int64, fill: Fill)] {
+        let rows = try connection.query(
+            "SELECT \(Self.columns.joined(separator: ", ")), id FROM \(try PostgresConnection.qualifiedIdentifier(table)) "
+                + "WHERE id > $1 AND ($2::timestamptz IS NULL OR block_time <= $2) ORDER BY id LIMIT $3",
+            [id, time.map(Timestamp.init(unixSeconds:)), limit])
+        return try rows.map { row in (try row.decode(Self.columns.count, as: Int64.self), try Self.decode(row)) }
+    }
+
+    /// The newest fill id and the number of fills: a reorg that removed fills shows here.
+    public func watermark(on connection: PostgresConnection) throws -> (maxID: Int64, count: Int64) {
+        let row = try connection.query(
+            "SELECT coalesce(max(id), 0), count(*) FROM \(try PostgresConnection.qualifiedIdentifier(table))")[0]
+        return (try row.decode(0), try row.decode(1))
+    }
+
     /// A trader's fills in chain order.
     public func fills(of trader: EVMAddress, on connection: PostgresConnection) throws -> [Fill] {
         let rows = try connection.query(
@@ -73,9 +91,9 @@ public struct FillRepository: Sendable {
         else { throw PostgresError(kind: .decodingFailed, message: "unknown fill kind or order type") }
         return Fill(
             blockNumber: try row.decode(0),
-            blockHash: try row.decode(1, as: ByteA.self).bytes,
+            blockHash: try row.decode(1, as: Hash32.self),
             blockTime: try row.decode(2, as: Timestamp.self).unixSeconds,
-            txHash: try row.decode(3, as: ByteA.self).bytes,
+            txHash: try row.decode(3, as: Hash32.self),
             logIndex: try row.decode(4),
             eventGeneration: try row.decode(5),
             trader: try row.decode(6),

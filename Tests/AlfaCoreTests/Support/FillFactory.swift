@@ -26,7 +26,7 @@ struct FillFactory {
     mutating func open(pair: Int32 = 0, slot: Int32 = 0, at time: Int64, collateral: Int64, price: Int64 = FillFactory.price,
                        leverage: Int64 = 10 * FillFactory.x, isLong: Bool = true, fee: Int64 = 0, openTime: Int64? = nil) -> Fill {
         let (block, log) = next()
-        return Fill(blockNumber: block, blockHash: [], blockTime: time, txHash: [], logIndex: log, eventGeneration: "v1.5",
+        return Fill(blockNumber: block, blockHash: .zero, blockTime: time, txHash: .zero, logIndex: log, eventGeneration: "v1.5",
                     trader: trader, pairIndex: pair, tradeIndex: slot, openTime: openTime ?? time, kind: .open,
                     orderType: .market, isLong: isLong, price: price, leverage: leverage, collateral: collateral,
                     positionCollateral: collateral, percentProfit: 0, payout: 0, openingFee: fee, closingFee: 0,
@@ -42,7 +42,7 @@ struct FillFactory {
         let move = notional * Int128(exit - entry) / Int128(entry) * (isLong ? 1 : -1)
         let computed = max(0, Int64(Int128(collateral) + move) - closingFee - rolloverFee)
         let percent = Int64(move * 100 * 10_000_000_000 / Int128(max(collateral, 1)))
-        return Fill(blockNumber: block, blockHash: [], blockTime: time, txHash: [], logIndex: log, eventGeneration: "v1.5",
+        return Fill(blockNumber: block, blockHash: .zero, blockTime: time, txHash: .zero, logIndex: log, eventGeneration: "v1.5",
                     trader: trader, pairIndex: pair, tradeIndex: slot, openTime: openTime, kind: kind,
                     orderType: kind == .close || kind == .partialClose ? .market : .limit, isLong: isLong, price: exit,
                     leverage: leverage, collateral: collateral, positionCollateral: collateral, percentProfit: percent,

@@ -46,12 +46,13 @@ enum TestDatabase {
 enum SampleFills {
     static func make(count: Int, trader: UInt8 = 1, startBlock: Int64 = 1_000) -> [Fill] {
         (0..<count).map { index in
-            var hash = [UInt8](repeating: 0, count: 32)
-            withUnsafeBytes(of: Int64(index).bigEndian) { hash.replaceSubrange(24..<32, with: $0) }
-            hash[0] = trader
+            var bytes = [UInt8](repeating: 0, count: 32)
+            withUnsafeBytes(of: Int64(index).bigEndian) { bytes.replaceSubrange(24..<32, with: $0) }
+            bytes[0] = trader
+            let hash = Hash32(bytes: bytes)!
             let isClose = index % 2 == 1
             return Fill(
-                blockNumber: startBlock + Int64(index / 4), blockHash: [UInt8](repeating: 0xbb, count: 32),
+                blockNumber: startBlock + Int64(index / 4), blockHash: Hash32(bytes: [UInt8](repeating: 0xbb, count: 32))!,
                 blockTime: 1_735_689_600 + Int64(index), txHash: hash, logIndex: Int32(index % 4),
                 eventGeneration: index % 3 == 0 ? "v1" : "v1.5",
                 trader: EVMAddress(bytes: [UInt8](repeating: trader, count: 20))!,

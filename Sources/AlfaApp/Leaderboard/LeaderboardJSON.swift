@@ -1,0 +1,128 @@
+import AlfaCore
+import Foundation
+
+/// The JSON shapes of `alfa leaderboard --json` and `alfa trader --json`: money as exact
+/// decimal strings in USDC, rates as numbers from 0 to 1, addresses in lowercase hex.
+public enum LeaderboardJSON {
+    struct Row: Encodable {
+        let rank: Int
+        let trader: String
+        let score: Double
+        let clean_pnl_usdc: String
+        let gross_pnl_usdc: String
+        let fees_usdc: String
+        let trades: Int
+        let wins: Int
+        let win_rate: Double
+        let volume_usdc: String
+        let profit_factor: Double?
+        let expectancy_usdc: String
+        let max_drawdown_usdc: String
+        let max_drawdown_pct: Double
+        let return_on_peak_collateral: Double
+        let sharpe_daily: Double
+        let probabilistic_sharpe: Double
+        let average_leverage: Double
+        let max_leverage: Double
+        let liquidations: Int
+        let median_hold_seconds: Int64?
+        let last_trade_time: Int64?
+
+        init(rank: Int, score: Double, metrics m: TraderMetrics) {
+            self.rank = rank
+            trader = m.trader.description
+            self.score = (score * 100).rounded() / 100
+            clean_pnl_usdc = usdc(m.cleanPnL)
+            gross_pnl_usdc = usdc(m.grossPnL)
+            fees_usdc = usdc(m.fees)
+            trades = m.trades
+            wins = m.wins
+            win_rate = m.winRate
+            volume_usdc = usdc(m.volume)
+            profit_factor = m.profitFactor
+            expectancy_usdc = usdc(m.expectancy)
+            max_drawdown_usdc = usdc(m.maxDrawdown)
+            max_drawdown_pct = m.maxDrawdownPct
+            return_on_peak_collateral = m.returnOnPeakCollateral
+            sharpe_daily = m.sharpe
+            probabilistic_sharpe = m.probabilisticSharpe
+            average_leverage = m.averageLeverage
+            max_leverage = m.maxLeverage
+            liquidations = m.liquidations
+            median_hold_seconds = m.medianHoldSeconds
+            last_trade_time = m.lastTradeTime
+        }
+    }
+
+    struct Board: Encodable {
+        let window: String
+        let as_of: Int64
+        let eligible: Int
+        let rows: [Row]
+    }
+
+    struct Trader: Encodable {
+        let trader: String
+        let as_of: Int64
+        let eligible: Bool
+        let ineligibility: [String]
+        let rank_30d: Int?
+        let windows: [String: Row]
+        let open_positions: [Position]
+        let recent_closes: [Close]
+        let unmatched_closes: Int
+    }
+
+    struct Position: Encodable {
+        let pair_index: Int32
+        let trade_index: Int32
+        let open_time: Int64
+        let is_long: Bool
+        let collateral_usdc: String
+        let notional_usdc: String
+    }
+
+    struct Close: Encodable {
+        let time: Int64
+        let pair_index: Int32
+        let kind: String
+        let collateral_usdc: String
+        let gross_pnl_usdc: String
+        let fees_usdc: String
+        let net_pnl_usdc: String
+        let payout_mismatch: Bool
+    }
+
+    public static func board(_ rows: [LeaderboardRow], window: TimeWindow, asOf: Int64, eligible: Int) throws -> String {
+        try encode(Board(window: window.rawValue, as_of: asOf, eligible: eligible,
+                         rows: rows.map { Row(rank: $0.rank, score: $0.score, metrics: $0.metrics) }))
+    }
+
+    public static func trader(_ report: LeaderboardQueries.TraderReport) throws -> String {
+        let gates = report.ineligibility
+        return try encode(Trader(
+            trader: report.trader.description, as_of: report.asOf, eligible: gates.isEmpty, ineligibility: gates,
+            rank_30d: report.rank,
+            windows: Dictionary(uniqueKeysWithValues: report.metrics.map { window, metrics in
+                (window.rawValue, Row(rank: 0, score: report.scores[window] ?? 0, metrics: metrics))
+            }),
+            open_positions: report.openPositions.map {
+                Position(pair_index: $0.key.pairIndex, trade_index: $0.key.tradeIndex, open_time: $0.key.openTime,
+                         is_long: $0.isLong, collateral_usdc: usdc($0.collateral), notional_usdc: usdc($0.notional))
+            },
+            recent_closes: report.recentCloses.map {
+                Close(time: $0.closedAt, pair_index: $0.key.pairIndex, kind: $0.kind.rawValue, collateral_usdc: usdc($0.collateral),
+                      gross_pnl_usdc: usdc($0.grossPnL), fees_usdc: usdc($0.fees), net_pnl_usdc: usdc($0.netPnL),
+                      payout_mismatch: $0.payoutMismatch)
+            },
+            unmatched_closes: report.unmatchedCloses))
+    }
+
+    private static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+private func usdc(_ value: Int64) -> String { FixedPoint.format(value, scale: FixedPoint.usdcScale) }

@@ -1,0 +1,57 @@
+import AlfaCore
+import AlfaStore
+
+/// Reads for people: the stored ranking and one trader's card. Shared by the CLI and the bot.
+public enum LeaderboardQueries {
+    /// The best `count` of the latest stored snapshot, or nil when none was computed yet.
+    public static func top(_ count: Int, window: TimeWindow, pool: PostgresPool)
+        async throws -> (info: LeaderboardRepository.SnapshotInfo, rows: [LeaderboardRow])? {
+        try await pool.withConnection { connection in
+            let repository = LeaderboardRepository()
+            guard let info = try repository.latest(on: connection) else { return nil }
+            return (info, try repository.top(count, window: window, snapshot: info.id, on: connection))
+        }
+    }
+
+    /// Everything `alfa trader` and `/alfa trader` show.
+    public struct TraderReport: Sendable {
+        public let trader: EVMAddress
+        public let asOf: Int64
+        public let metrics: [TimeWindow: TraderMetrics]
+        public let scores: [TimeWindow: Double]
+        public let ineligibility: [String]
+        public let rank: Int?
+        public let openPositions: [PositionBook.OpenPosition]
+        public let recentCloses: [ClosedTrade]
+        public let unmatchedCloses: Int
+
+        public func text(style: LeaderboardText.Style) -> String {
+            LeaderboardText.trader(trader, metrics: metrics, ineligibility: ineligibility, rank: rank,
+                                   open: openPositions, recentCloses: recentCloses, asOf: asOf, style: style)
+        }
+    }
+
+    public static func trader(_ trader: EVMAddress, asOf: Int64, gates: EligibilityGates, pool: PostgresPool) async throws -> TraderReport {
+        let (fills, rank) = try await pool.withConnection { connection in
+            let fills = try FillRepository().fills(of: trader, on: connection).filter { $0.blockTime <= asOf }
+            let repository = LeaderboardRepository()
+            let rank = try repository.latest(on: connection).flatMap {
+                try repository.row(of: trader, window: .thirtyDays, snapshot: $0.id, on: connection)?.rank
+            }
+            return (fills, rank)
+        }
+        var history = TraderHistory(trader: trader)
+        fills.forEach { history.apply($0) }
+        var metrics: [TimeWindow: TraderMetrics] = [:]
+        for window in TimeWindow.allCases {
+            metrics[window] = TraderMetrics(history: history, window: window, asOf: asOf)
+        }
+        let reasons = gates.reasons(thirtyDays: metrics[.thirtyDays]!, asOf: asOf)
+        let scores = metrics.mapValues { CopyabilityScore(metrics: $0, asOf: asOf, activeHours: gates.activeHours).value }
+        return TraderReport(
+            trader: trader, asOf: asOf, metrics: metrics, scores: scores, ineligibility: reasons, rank: reasons.isEmpty ? rank : nil,
+            openPositions: history.book.positions.values.sorted { $0.key.openTime < $1.key.openTime },
+            recentCloses: Array(history.closes.suffix(20).reversed()),
+            unmatchedCloses: history.book.unmatchedCloses)
+    }
+}

@@ -1,0 +1,84 @@
+import AlfaCore
+import AlfaStore
+import Foundation
+
+/// Follows the fills table and keeps the leaderboard current: new fills are applied to the
+/// in-memory engine (only their traders are recomputed) and each refresh stores a snapshot.
+/// If fills disappeared (a reorg rolled some back), it rebuilds from scratch.
+public actor LeaderboardRefresher {
+    public struct Report: Sendable {
+        public let newFills: Int
+        public let rebuilt: Bool
+        public let traders: Int
+        public let eligible: Int
+        public let computeMilliseconds: Double
+        public let snapshotID: Int64
+    }
+
+    private let pool: PostgresPool
+    private let gates: EligibilityGates
+    private let fills = FillRepository()
+    private let snapshots = LeaderboardRepository()
+    private var engine = LeaderboardEngine()
+    private var cursor: Int64 = 0
+    private var applied: Int64 = 0
+    private static let batch = 50_000
+
+    public init(pool: PostgresPool, gates: EligibilityGates) {
+        self.pool = pool
+        self.gates = gates
+    }
+
+    /// Applies what is new, ranks as of `asOf` (default: now) and stores the snapshot.
+    public func refresh(asOf: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Report {
+        let started = DispatchTime.now()
+        var rebuilt = false
+        var newFills = try await loadNewFills()
+        let watermark = try await pool.withConnection { [fills] in try fills.watermark(on: $0) }
+        if watermark.count != applied || watermark.maxID != cursor {
+            // Fills vanished or arrived out of id order: start over rather than guess.
+            engine = LeaderboardEngine()
+            cursor = 0
+            applied = 0
+            rebuilt = true
+            newFills = try await loadNewFills()
+        }
+        let snapshot = engine.snapshot(asOf: asOf, gates: gates)
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+        let lastFill = cursor
+        let id = try await pool.withConnection { [snapshots] connection in
+            try snapshots.save(snapshot, lastFillID: lastFill, computeMilliseconds: milliseconds, on: connection)
+        }
+        return Report(newFills: newFills, rebuilt: rebuilt, traders: snapshot.traders, eligible: snapshot.eligible,
+                      computeMilliseconds: milliseconds, snapshotID: id)
+    }
+
+    /// Reads fills after the cursor in batches and applies them; returns how many.
+    private func loadNewFills() async throws -> Int {
+        var total = 0
+        while true {
+            let after = cursor
+            let page = try await pool.withConnection { [fills] in try fills.fills(after: after, limit: Self.batch, on: $0) }
+            engine.apply(page.map(\.fill))
+            total += page.count
+            applied += Int64(page.count)
+            if let last = page.last { cursor = last.id }
+            if page.count < Self.batch { return total }
+        }
+    }
+
+    /// A one-off ranking as of a past moment, from the fills up to it; nothing is stored.
+    public static func rank(asOf: Int64, pool: PostgresPool, gates: EligibilityGates) async throws -> LeaderboardSnapshot {
+        var engine = LeaderboardEngine()
+        var cursor: Int64 = 0
+        let fills = FillRepository()
+        while true {
+            let after = cursor
+            let page = try await pool.withConnection { try fills.fills(after: after, limit: batch, upTo: asOf, on: $0) }
+            engine.apply(page.map(\.fill))
+            if let last = page.last { cursor = last.id }
+            if page.count < batch { break }
+        }
+        return engine.snapshot(asOf: asOf, gates: gates)
+    }
+}

@@ -1,0 +1,35 @@
+import AlfaCore
+import AlfaStore
+import Logging
+import ServiceLifecycle
+
+/// Refreshes the leaderboard at start and then every `LEADER_REFRESH_SECONDS`.
+struct LeaderboardService: Service {
+    let refresher: LeaderboardRefresher
+    let intervalSeconds: Int64
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    do {
+                        let report = try await refresher.refresh()
+                        logger.info("leaderboard refreshed", metadata: [
+                            "new_fills": "\(report.newFills)", "traders": "\(report.traders)",
+                            "eligible": "\(report.eligible)", "ms": "\(Int(report.computeMilliseconds))",
+                            "rebuilt": "\(report.rebuilt)",
+                        ])
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        logger.error("leaderboard refresh failed; the last snapshot stays in place", metadata: ["error": "\(error)"])
+                    }
+                    try await Task.sleep(for: .seconds(intervalSeconds))
+                }
+            }
+        } catch is CancellationError {
+            // Graceful shutdown.
+        }
+    }
+}

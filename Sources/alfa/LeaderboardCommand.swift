@@ -1,0 +1,102 @@
+import AlfaApp
+import AlfaCore
+import ArgumentParser
+import Foundation
+
+extension TimeWindow: ExpressibleByArgument {}
+
+struct LeaderboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leaderboard",
+        abstract: "Print the copyability leaderboard.",
+        discussion: """
+            Reads the last snapshot that alfa serve stored (it refreshes every LEADER_REFRESH_SECONDS). \
+            --refresh recomputes and stores one now; --as-of ranks as of a past moment from the fills up to it, without storing.
+            """
+    )
+
+    @Option(help: "How many traders to show (1-1000).")
+    var top = 50
+
+    @Option(help: "The window: 7d, 30d or all.")
+    var window: TimeWindow = .thirtyDays
+
+    @Option(name: .customLong("as-of"), help: "Rank as of this unix time instead of reading the stored snapshot.")
+    var asOf: Int64?
+
+    @Flag(help: "Recompute and store a snapshot now.")
+    var refresh = false
+
+    @Flag(help: "Print JSON rows instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard (1...1_000).contains(top) else { throw ValidationError("--top must be from 1 to 1000, got \(top)") }
+    }
+
+    func run() async throws {
+        let settings = try await Startup.settings()
+        let database = try Startup.database(settings)
+        let gates = EligibilityGates(settings.leaderboard)
+        let rows: [LeaderboardRow]
+        let time: Int64
+        let eligible: Int
+        do {
+            if let asOf {
+                let snapshot = try await LeaderboardRefresher.rank(asOf: asOf, pool: database.pool, gates: gates)
+                (rows, time, eligible) = (Array((snapshot.rows[window] ?? []).prefix(top)), asOf, snapshot.eligible)
+            } else {
+                if refresh { _ = try await LeaderboardRefresher(pool: database.pool, gates: gates).refresh() }
+                guard let stored = try await LeaderboardQueries.top(top, window: window, pool: database.pool) else {
+                    await database.close()
+                    Startup.fail("no leaderboard yet: alfa serve computes one every LEADER_REFRESH_SECONDS; "
+                        + "alfa leaderboard --refresh computes one now")
+                }
+                (rows, time, eligible) = (stored.rows, stored.info.asOf, stored.info.eligible)
+            }
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+        print(json ? try LeaderboardJSON.board(rows, window: window, asOf: time, eligible: eligible)
+                   : LeaderboardText.table(rows[...], window: window, asOf: time, eligible: eligible, style: .plain))
+    }
+}
+
+struct TraderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trader",
+        abstract: "One trader's metrics in every window, open positions, last 20 closes and eligibility."
+    )
+
+    @Argument(help: "The trader's address, 0x followed by 40 hex digits.")
+    var address: String
+
+    @Option(name: .customLong("as-of"), help: "Judge as of this unix time (default: now).")
+    var asOf: Int64?
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard EVMAddress(hex: address) != nil else {
+            throw ValidationError("\"\(address)\" is not an address (0x followed by 40 hex digits)")
+        }
+    }
+
+    func run() async throws {
+        let settings = try await Startup.settings()
+        let database = try Startup.database(settings)
+        let report: LeaderboardQueries.TraderReport
+        do {
+            report = try await LeaderboardQueries.trader(EVMAddress(hex: address)!, asOf: asOf ?? Int64(Date().timeIntervalSince1970),
+                                                         gates: EligibilityGates(settings.leaderboard), pool: database.pool)
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+        print(json ? try LeaderboardJSON.trader(report) : report.text(style: .plain))
+    }
+}
