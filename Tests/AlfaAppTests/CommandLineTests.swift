@@ -72,26 +72,30 @@ struct CommandLineTests {
     }
 
     @Test func checkFailsUntilMigrateHasRunThenPasses() async throws {
+        let migrations = try Migration.load(from: AlfaBinary.root + "/migrations")
         let url = try AlfaBinary.freshDatabase()
         let before = try await AlfaBinary.run(["check"], ["DATABASE_URL": url])
         #expect(before.status == 1)
         #expect(before.output.contains("ok   database reachable: PostgreSQL 15"))
-        #expect(before.output.contains("FAIL migrations current: 1 pending (1): run alfa migrate"))
+        let versions = migrations.map { String($0.version) }.joined(separator: ", ")
+        #expect(before.output.contains("FAIL migrations current: \(migrations.count) pending (\(versions)): run alfa migrate"))
 
         let status = try await AlfaBinary.run(["migrate", "--status"], ["DATABASE_URL": url])
-        #expect(status.output == "0001 pending  fills_and_positions\n")
+        #expect(status.output == migrations.map { String(format: "%04d pending  %@\n", $0.version, $0.name) }.joined())
 
         // Two replicas starting together: each migration is applied exactly once.
         let first = try AlfaBinary.start(["migrate"], ["DATABASE_URL": url])
         let second = try AlfaBinary.start(["migrate"], ["DATABASE_URL": url])
         let outcomes = try await BlockingWorker(name: "alfa-cli").run { [first.wait(), second.wait()] }
         #expect(outcomes.map(\.status) == [0, 0])
-        #expect(outcomes.filter { $0.output.contains("applied 0001_fills_and_positions.sql") }.count == 1)
+        for migration in migrations {
+            #expect(outcomes.filter { $0.output.contains("applied \(migration.fileName)") }.count == 1)
+        }
         #expect(outcomes.filter { $0.output.contains("database is up to date") }.count == 1)
 
         let after = try await AlfaBinary.run(["check"], ["DATABASE_URL": url])
         #expect(after.status == 0)
-        #expect(after.output.contains("ok   migrations current: 1 applied"))
+        #expect(after.output.contains("ok   migrations current: \(migrations.count) applied"))
     }
 
     @Test func checkReportsAnUnreachableDatabaseWithoutItsPassword() async throws {
