@@ -221,3 +221,30 @@ extension TraderMetrics {
                       payoutMismatches: payoutMismatches, validUntil: validUntil)
     }
 }
+
+@Suite("Scoring formula as documented")
+struct ScoringDocumentationTests {
+    /// The worked example of docs/scoring.md: if this fails, fix the document or the code.
+    @Test func theWorkedExampleScoresAsDocumented() {
+        let asOf: Int64 = 1_763_712_000
+        let metrics = TraderMetrics(
+            trader: EVMAddress(bytes: [UInt8](repeating: 0xab, count: 20))!, window: .thirtyDays, cleanPnL: 4_200_000_000,
+            grossPnL: 4_600_000_000, fees: 400_000_000, closes: 44, trades: 40, wins: 26, volume: 900_000_000_000,
+            profitFactor: 1.9, expectancy: 105_000_000, maxDrawdown: 1_200_000_000, maxDrawdownPct: 0.12,
+            peakCollateral: 10_000_000_000, returnOnPeakCollateral: 0.42, sharpe: 0.35, probabilisticSharpe: 0.90,
+            averageLeverage: 15, maxLeverage: 25, liquidations: 1, medianHoldSeconds: 5_400, shortHoldShare: 0.05,
+            activeDays: 18, activeWeeks: 4, positiveWeeks: 3, lastTradeTime: asOf - 6 * 3600, payoutMismatches: 0,
+            validUntil: nil)
+        let score = CopyabilityScore(metrics: metrics, asOf: asOf, activeHours: 72)
+        #expect(abs(score.riskAdjusted - 0.90) < 0.0001)
+        #expect(abs(score.winRate - 0.4951) < 0.0001)
+        #expect(abs(score.drawdown - 0.6977) < 0.0001)
+        #expect(abs(score.consistency - 0.6667) < 0.0001)
+        #expect(abs(score.quality - 0.7117) < 0.0001)
+        #expect(score.sampleSize == 1)
+        #expect(abs(score.leverage - 0.8444) < 0.0001)
+        #expect(abs(score.copyability - 0.95) < 0.0001)
+        #expect(abs(score.recency - 0.9592) < 0.0001)
+        #expect(abs(score.value - 54.76) < 0.01)
+    }
+}
