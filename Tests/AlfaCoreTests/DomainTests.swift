@@ -31,7 +31,7 @@ struct DomainTests {
             trader: EVMAddress(bytes: Array(repeating: 1, count: 20))!, pairIndex: 0, tradeIndex: 0, openTime: 0,
             kind: .partialClose, orderType: .market, isLong: true, price: 65_000_0000000000, leverage: 25_0000000000,
             collateral: 400_000_000, positionCollateral: 1_000_000_000, percentProfit: 37_5000000000, payout: 545_000_000,
-            openingFee: 0, closingFee: 4_000_000, rolloverFee: 1_000_000, orderID: "1")
+            openingFee: 0, closingFee: 4_000_000, rolloverFee: 1_000_000, orderID: 1)
         #expect(close.notional == 10_000_000_000)          // 400 USDC × 25 = 10,000 USDC
         #expect(close.grossPnL == 150_000_000)             // 37.5 % of 400 USDC
         #expect(close.netPnL == 145_000_000)               // 545 paid out for 400 released

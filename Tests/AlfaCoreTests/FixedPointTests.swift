@@ -1,4 +1,4 @@
-import AlfaCore
+@testable import AlfaCore
 import Testing
 
 @Suite("Fixed-point money")
@@ -63,5 +63,23 @@ struct StatisticsTests {
         #expect(Statistics.probabilisticSharpe(steady.map { -$0 }) < 0.5)
         #expect(Statistics.probabilisticSharpe([1, 1, 1]) == 0.5)   // no spread, no evidence
         #expect(abs(Statistics.normalCDF(1.96) - 0.975) < 0.001)
+    }
+}
+
+@Suite("Multiply-divide")
+struct MulDivTests {
+    @Test func agreesWith128BitArithmeticAndClamps() {
+        var random = SeededRandom(seed: 17)
+        for _ in 0..<20_000 {
+            let a = Int64.random(in: -1_000_000_000_000_000...1_000_000_000_000_000, using: &random)
+            let b = Int64.random(in: -10_000_000_000_000...10_000_000_000_000, using: &random)
+            var c = Int64.random(in: -100_000_000_000...100_000_000_000, using: &random)
+            if c == 0 { c = 7 }
+            #expect(mulDiv(a, b, c) == Int64(clamping: Int128(a) * Int128(b) / Int128(c)))
+        }
+        #expect(mulDiv(Int64.max, Int64.max, 1) == Int64.max)
+        #expect(mulDiv(Int64.min, 1, 1) == Int64.min)
+        #expect(mulDiv(Int64.min, Int64.max, 1) == Int64.min)
+        #expect(mulDiv(-7, 2, 4) == -3)   // truncated toward zero, like Int128
     }
 }

@@ -119,6 +119,6 @@ struct FillGenerator {
              isLong: position.isLong, price: price, leverage: position.leverage,
              collateral: collateral, positionCollateral: positionCollateral, percentProfit: percent,
              payout: payout, openingFee: openingFee, closingFee: closingFee, rolloverFee: closingFee / 3,
-             orderID: String(nextOrderID))
+             orderID: nextOrderID)
     }
 }

@@ -111,7 +111,7 @@ public enum LeaderboardJSON {
                          is_long: $0.isLong, collateral_usdc: usdc($0.collateral), notional_usdc: usdc($0.notional))
             },
             recent_closes: report.recentCloses.map {
-                Close(time: $0.closedAt, pair_index: $0.key.pairIndex, kind: $0.kind.rawValue, collateral_usdc: usdc($0.collateral),
+                Close(time: $0.closedAt, pair_index: $0.pairIndex, kind: $0.kind.rawValue, collateral_usdc: usdc($0.collateral),
                       gross_pnl_usdc: usdc($0.grossPnL), fees_usdc: usdc($0.fees), net_pnl_usdc: usdc($0.netPnL),
                       payout_mismatch: $0.payoutMismatch)
             },

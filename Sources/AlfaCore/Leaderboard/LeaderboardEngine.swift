@@ -27,8 +27,21 @@ public struct LeaderboardEngine: Sendable {
 
     /// Applies a batch trader by trader (stable, so each position keeps its chain order):
     /// one trader's book and history stay in cache while its fills are replayed, instead of
-    /// every fill landing on a different trader's memory.
+    /// every fill landing on a different trader's memory. Chunks keep the regrouped fills
+    /// themselves within the processor's cache.
     public mutating func apply(_ fills: [Fill]) {
+        let chunk = 1 << 19
+        fills.withUnsafeBufferPointer { all in
+            var start = 0
+            while start < all.count {
+                let end = min(all.count, start + chunk)
+                applyGrouped(UnsafeBufferPointer(rebasing: all[start..<end]))
+                start = end
+            }
+        }
+    }
+
+    private mutating func applyGrouped(_ fills: UnsafeBufferPointer<Fill>) {
         var groupOf: [EVMAddress: Int32] = [:]
         var traders: [EVMAddress] = []
         var group = [Int32](repeating: 0, count: fills.count)
@@ -42,20 +55,23 @@ public struct LeaderboardEngine: Sendable {
                 traders.append(trader)
             }
         }
-        // Counting sort of fill indices by group.
+        // Counting sort by group: scatter the fills into trader order (independent writes the
+        // processor overlaps), then replay each trader's run sequentially.
         var start = [Int](repeating: 0, count: traders.count + 1)
         for g in group { start[Int(g) + 1] += 1 }
         for g in traders.indices { start[g + 1] += start[g] }
         var next = start
-        var order = [Int](repeating: 0, count: fills.count)
-        for index in fills.indices {
-            let g = Int(group[index])
-            order[next[g]] = index
-            next[g] += 1
+        let grouped = [Fill](unsafeUninitializedCapacity: fills.count) { buffer, initialized in
+            for index in fills.indices {
+                let g = Int(group[index])
+                (buffer.baseAddress! + next[g]).initialize(to: fills[index])
+                next[g] += 1
+            }
+            initialized = fills.count
         }
         for (g, trader) in traders.enumerated() {
             var history = histories.removeValue(forKey: trader) ?? TraderHistory(trader: trader)
-            for position in start[g]..<start[g + 1] { history.apply(fills[order[position]]) }
+            for position in start[g]..<start[g + 1] { history.apply(grouped[position]) }
             histories[trader] = history
         }
         fillsApplied += fills.count

@@ -14,8 +14,7 @@ public struct Lot: Sendable, Equatable {
     /// Takes `amount` of this lot's collateral and the same share of its opening fee; the
     /// fee's rounding remainder stays with the lot, so the whole fee is charged exactly once.
     mutating func take(_ amount: Int64) -> (collateral: Int64, openingFee: Int64) {
-        let fee = amount == collateral ? openingFee
-            : Int64(Int128(openingFee) * Int128(amount) / Int128(collateral))
+        let fee = amount == collateral ? openingFee : mulDiv(openingFee, amount, collateral)
         collateral -= amount
         openingFee -= fee
         return (amount, fee)

@@ -1,15 +1,38 @@
-/// FIFO position book of one or many traders: opens add lots, closes consume the oldest
-/// lots first and yield `ClosedTrade`s with clean PnL. Pure integer arithmetic.
+/// FIFO position book of one trader: opens add lots, closes consume the oldest lots first
+/// and yield `ClosedTrade`s with clean PnL. Pure integer arithmetic.
 public struct PositionBook: Sendable {
     public struct OpenPosition: Sendable, Equatable {
         public let key: PositionKey
         public let isLong: Bool
-        public internal(set) var lots: [Lot]
+        /// The oldest lot, kept inline: most positions have one lot and need no heap.
+        var head: Lot
+        /// Younger lots (increases), oldest first.
+        var tail: [Lot] = []
         /// Clean PnL realized by earlier partial closes of this position.
-        public internal(set) var realizedNetPnL: Int64
+        public internal(set) var realizedNetPnL: Int64 = 0
 
-        public var collateral: Int64 { lots.reduce(0) { $0 + $1.collateral } }
+        /// The lots, oldest first.
+        public var lots: [Lot] { head.collateral > 0 ? [head] + tail : tail }
+        public var collateral: Int64 { head.collateral + tail.reduce(0) { $0 + $1.collateral } }
         public var notional: Int64 { lots.reduce(0) { $0 + Lot.notional($1.collateral, $1.leverage) } }
+        var isEmpty: Bool { head.collateral == 0 && tail.isEmpty }
+
+        mutating func add(_ lot: Lot) {
+            if head.collateral == 0 && tail.isEmpty { head = lot } else { tail.append(lot) }
+        }
+
+        /// Moves the next lot into `head` once the current one is used up.
+        mutating func advance() {
+            if head.collateral == 0, !tail.isEmpty { head = tail.removeFirst() }
+        }
+    }
+
+    /// Positions of one trader by slot and open time (hashing the trader again is waste).
+    struct SlotKey: Hashable, Sendable {
+        let pairIndex: Int32
+        let tradeIndex: Int32
+        let openTime: Int64
+        init(_ key: PositionKey) { (pairIndex, tradeIndex, openTime) = (key.pairIndex, key.tradeIndex, key.openTime) }
     }
 
     /// What one fill did to the book.
@@ -20,7 +43,8 @@ public struct PositionBook: Sendable {
         case unmatched
     }
 
-    public private(set) var positions: [PositionKey: OpenPosition] = [:]
+    /// One trader's open positions.
+    private var open: [SlotKey: OpenPosition] = [:]
     public private(set) var unmatchedCloses = 0
     /// Totals for invariants: collateral closed never exceeds collateral opened.
     public private(set) var openedCollateral: Int128 = 0
@@ -28,18 +52,28 @@ public struct PositionBook: Sendable {
 
     public init() {}
 
+    /// Open positions by their lifecycle key.
+    public var positions: [PositionKey: OpenPosition] {
+        Dictionary(uniqueKeysWithValues: open.values.map { ($0.key, $0) })
+    }
+
     public mutating func apply(_ fill: Fill) -> Outcome {
         let key = fill.positionKey
+        let slot = SlotKey(key)
         if fill.kind == .open {
             let lot = Lot(collateral: fill.collateral, openingFee: fill.openingFee, price: fill.price,
                           leverage: fill.leverage, openedAt: fill.blockTime)
             // A second open on a live lifecycle is an increase: a lot at its own price.
-            positions[key, default: OpenPosition(key: key, isLong: fill.isLong, lots: [], realizedNetPnL: 0)].lots.append(lot)
+            if open[slot] == nil {
+                open[slot] = OpenPosition(key: key, isLong: fill.isLong, head: lot)
+            } else {
+                open[slot]!.add(lot)
+            }
             openedCollateral += Int128(fill.collateral)
             return .opened
         }
         // Taken out of the dictionary while it changes, so its lots are not copied (copy-on-write).
-        guard var position = positions.removeValue(forKey: key), position.collateral > 0 else {
+        guard var position = open.removeValue(forKey: slot), position.collateral > 0 else {
             unmatchedCloses += 1
             return .unmatched
         }
@@ -47,45 +81,47 @@ public struct PositionBook: Sendable {
         let target = fill.kind == .partialClose ? min(fill.collateral, position.collateral) : position.collateral
         var remaining = target
         var openingFee: Int64 = 0
-        var notional: Int128 = 0
-        var gross: Int128 = 0
+        var notional: Int64 = 0
+        var gross: Int64 = 0
         var weightedEntry: Int128 = 0
-        var weightedLeverage: Int128 = 0
-        while remaining > 0, !position.lots.isEmpty {
-            let amount = min(remaining, position.lots[0].collateral)
-            let lot = position.lots[0]
-            let part = position.lots[0].take(amount)
+        let firstLot = position.head
+        var lotsUsed = 0
+        while remaining > 0, !position.isEmpty {
+            let lot = position.head
+            lotsUsed += 1
+            let amount = min(remaining, lot.collateral)
+            let part = position.head.take(amount)
             openingFee += part.openingFee
-            let partNotional = Int128(Lot.notional(amount, lot.leverage))
+            let partNotional = Lot.notional(amount, lot.leverage)
             notional += partNotional
             // notional × relative price move; the side decides the sign.
-            let move = partNotional * Int128(fill.price - lot.price) / Int128(max(lot.price, 1))
+            let move = mulDiv(partNotional, fill.price - lot.price, max(lot.price, 1))
             gross += position.isLong ? move : -move
             weightedEntry += Int128(lot.price) * Int128(amount)
-            weightedLeverage += Int128(lot.leverage) * Int128(amount)
-            if position.lots[0].collateral == 0 { position.lots.removeFirst() }
             remaining -= amount
+            position.advance()
         }
         closedCollateral += Int128(target)
         let net = fill.payout - target - openingFee
-        let completes = position.lots.isEmpty
-        let grossPnL = Int64(clamping: gross)
-        let expectedPayout = Int128(target) + gross - Int128(fill.closingFee) - Int128(fill.rolloverFee)
+        let completes = position.isEmpty
+        let grossPnL = gross
+        let expectedPayout = Int128(target) + Int128(gross) - Int128(fill.closingFee) - Int128(fill.rolloverFee)
         let tolerance = Int128(max(10_000, target / 1_000)) // 0.01 USDC or 0.1 % of the collateral
         let trade = ClosedTrade(
-            key: key, kind: fill.kind, isLong: position.isLong, closedAt: fill.blockTime,
-            blockNumber: fill.blockNumber, logIndex: fill.logIndex, openedAt: key.openTime,
-            collateral: target, notional: Int64(clamping: notional),
-            entryPrice: Int64(weightedEntry / Int128(max(target, 1))), exitPrice: fill.price,
-            leverage: Int64(weightedLeverage / Int128(max(target, 1))),
-            grossPnL: grossPnL, openingFee: openingFee, closingFee: fill.closingFee, rolloverFee: fill.rolloverFee,
-            payout: fill.payout, netPnL: net, completesPosition: completes,
-            positionNetPnL: position.realizedNetPnL + net,
-            payoutMismatch: abs(expectedPayout - Int128(fill.payout)) > tolerance
+            pairIndex: key.pairIndex, tradeIndex: key.tradeIndex, logIndex: fill.logIndex, kind: fill.kind,
+            isLong: position.isLong, completesPosition: completes,
+            payoutMismatch: abs(expectedPayout - Int128(fill.payout)) > tolerance,
+            closedAt: fill.blockTime, blockNumber: fill.blockNumber, openedAt: key.openTime,
+            collateral: target, notional: notional,
+            // One lot (the usual case) needs no weighted average.
+            entryPrice: lotsUsed == 1 ? firstLot.price : Int64(weightedEntry / Int128(max(target, 1))),
+            exitPrice: fill.price, grossPnL: grossPnL, openingFee: openingFee,
+            closeFees: fill.closingFee + fill.rolloverFee, payout: fill.payout, netPnL: net,
+            positionNetPnL: position.realizedNetPnL + net
         )
         if !completes {
             position.realizedNetPnL += net
-            positions[key] = position
+            open[slot] = position
         }
         return .closed(trade)
     }
@@ -94,6 +130,6 @@ public struct PositionBook: Sendable {
 extension Lot {
     /// Collateral × leverage, in USDC × 1e6.
     static func notional(_ collateral: Int64, _ leverage: Int64) -> Int64 {
-        Int64(clamping: Int128(collateral) * Int128(leverage) / 10_000_000_000)
+        mulDiv(collateral, leverage, 10_000_000_000)
     }
 }

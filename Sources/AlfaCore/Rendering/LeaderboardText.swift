@@ -57,7 +57,7 @@ public enum LeaderboardText {
         }
         lines.append("last closes:")
         for close in recentCloses {
-            lines.append("  \(utc(close.closedAt)) pair \(close.key.pairIndex) \(close.kind.rawValue) "
+            lines.append("  \(utc(close.closedAt)) pair \(close.pairIndex) \(close.kind.rawValue) "
                 + FixedPoint.display(close.netPnL, decimals: 2, signed: true))
         }
         let body = lines.joined(separator: "\n")

@@ -28,7 +28,7 @@ public struct FillRepository: Sendable {
                 writer.field(Timestamp(unixSeconds: fill.blockTime))
                 writer.field(bytes: fill.txHash.bytes)
                 writer.field(fill.logIndex)
-                writer.field(fill.eventGeneration)
+                writer.field(fill.eventGeneration.description)
                 writer.field(bytes: fill.trader.bytes)
                 writer.field(fill.pairIndex)
                 writer.field(fill.tradeIndex)
@@ -48,7 +48,7 @@ public struct FillRepository: Sendable {
                 writer.field(fill.rolloverFee)
                 writer.field(fill.grossPnL)
                 writer.field(fill.netPnL)
-                writer.field(fill.orderID)
+                writer.field(String(fill.orderID))
                 try writer.endRow()
             }
         }
@@ -87,15 +87,17 @@ public struct FillRepository: Sendable {
 
     static func decode(_ row: PostgresRow) throws -> Fill {
         guard let kind = FillKind(rawValue: try row.decode(10)),
-              let orderType = OrderType(rawValue: try row.decode(11))
-        else { throw PostgresError(kind: .decodingFailed, message: "unknown fill kind or order type") }
+              let orderType = OrderType(rawValue: try row.decode(11)),
+              let generation = EventGeneration(try row.decode(5, as: String.self)),
+              let orderID = UInt64(try row.decode(25, as: String.self))
+        else { throw PostgresError(kind: .decodingFailed, message: "unknown fill kind, order type, generation or order id") }
         return Fill(
             blockNumber: try row.decode(0),
             blockHash: try row.decode(1, as: Hash32.self),
             blockTime: try row.decode(2, as: Timestamp.self).unixSeconds,
             txHash: try row.decode(3, as: Hash32.self),
             logIndex: try row.decode(4),
-            eventGeneration: try row.decode(5),
+            eventGeneration: generation,
             trader: try row.decode(6),
             pairIndex: try row.decode(7),
             tradeIndex: try row.decode(8),
@@ -112,7 +114,7 @@ public struct FillRepository: Sendable {
             openingFee: try row.decode(20),
             closingFee: try row.decode(21),
             rolloverFee: try row.decode(22),
-            orderID: try row.decode(25)
+            orderID: orderID
         )
     }
 }

@@ -30,7 +30,7 @@ struct FillFactory {
                     trader: trader, pairIndex: pair, tradeIndex: slot, openTime: openTime ?? time, kind: .open,
                     orderType: .market, isLong: isLong, price: price, leverage: leverage, collateral: collateral,
                     positionCollateral: collateral, percentProfit: 0, payout: 0, openingFee: fee, closingFee: 0,
-                    rolloverFee: 0, orderID: "1")
+                    rolloverFee: 0, orderID: 1)
     }
 
     /// A close whose payout follows from the price move, less the close-side fees.
@@ -46,6 +46,6 @@ struct FillFactory {
                     trader: trader, pairIndex: pair, tradeIndex: slot, openTime: openTime, kind: kind,
                     orderType: kind == .close || kind == .partialClose ? .market : .limit, isLong: isLong, price: exit,
                     leverage: leverage, collateral: collateral, positionCollateral: collateral, percentProfit: percent,
-                    payout: payout ?? computed, openingFee: 0, closingFee: closingFee, rolloverFee: rolloverFee, orderID: "2")
+                    payout: payout ?? computed, openingFee: 0, closingFee: closingFee, rolloverFee: rolloverFee, orderID: 2)
     }
 }

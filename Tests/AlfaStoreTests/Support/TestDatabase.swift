@@ -62,7 +62,7 @@ enum SampleFills {
                 collateral: 1_000_000_000, positionCollateral: 1_000_000_000,
                 percentProfit: isClose ? -12_5000000000 : 0, payout: isClose ? 870_000_000 : 0,
                 openingFee: isClose ? 0 : 12_000_000, closingFee: isClose ? 12_000_000 : 0, rolloverFee: isClose ? 1_000 : 0,
-                orderID: "115792089237316195423570985008687907853269984665640564039457584007913129639935"
+                orderID: UInt64.max
             )
         }
     }
