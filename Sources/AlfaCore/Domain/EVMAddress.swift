@@ -35,6 +35,12 @@ public struct EVMAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
         return "\(full.prefix(6))…\(full.suffix(4))"
     }
 
+    /// Addresses are uniformly random: two mixed words hash as well as three, and faster.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(high ^ UInt64(low))
+        hasher.combine(middle)
+    }
+
     public static func < (lhs: EVMAddress, rhs: EVMAddress) -> Bool {
         (lhs.high, lhs.middle, lhs.low) < (rhs.high, rhs.middle, rhs.low)
     }

@@ -30,18 +30,22 @@ public struct LeaderboardEngine: Sendable {
     /// every fill landing on a different trader's memory. Chunks keep the regrouped fills
     /// themselves within the processor's cache.
     public mutating func apply(_ fills: [Fill]) {
-        let chunk = 1 << 19
+        let chunk = min(fills.count, 1 << 18)
+        guard chunk > 0 else { return }
+        // One scratch buffer for every chunk: fresh memory costs a page fault per 4 KiB.
+        let scratch = UnsafeMutableBufferPointer<Fill>.allocate(capacity: chunk)
+        defer { scratch.deallocate() }
         fills.withUnsafeBufferPointer { all in
             var start = 0
             while start < all.count {
                 let end = min(all.count, start + chunk)
-                applyGrouped(UnsafeBufferPointer(rebasing: all[start..<end]))
+                applyGrouped(UnsafeBufferPointer(rebasing: all[start..<end]), scratch: scratch)
                 start = end
             }
         }
     }
 
-    private mutating func applyGrouped(_ fills: UnsafeBufferPointer<Fill>) {
+    private mutating func applyGrouped(_ fills: UnsafeBufferPointer<Fill>, scratch: UnsafeMutableBufferPointer<Fill>) {
         var groupOf: [EVMAddress: Int32] = [:]
         var traders: [EVMAddress] = []
         var group = [Int32](repeating: 0, count: fills.count)
@@ -61,25 +65,30 @@ public struct LeaderboardEngine: Sendable {
         for g in group { start[Int(g) + 1] += 1 }
         for g in traders.indices { start[g + 1] += start[g] }
         var next = start
-        let grouped = [Fill](unsafeUninitializedCapacity: fills.count) { buffer, initialized in
-            for index in fills.indices {
-                let g = Int(group[index])
-                (buffer.baseAddress! + next[g]).initialize(to: fills[index])
-                next[g] += 1
-            }
-            initialized = fills.count
+        for index in fills.indices {
+            let g = Int(group[index])
+            (scratch.baseAddress! + next[g]).initialize(to: fills[index])
+            next[g] += 1
         }
         for (g, trader) in traders.enumerated() {
             var history = histories.removeValue(forKey: trader) ?? TraderHistory(trader: trader)
-            for position in start[g]..<start[g + 1] { history.apply(grouped[position]) }
+            history.reserveCapacity(forMoreFills: start[g + 1] - start[g])
+            for position in start[g]..<start[g + 1] { history.apply(scratch[position]) }
             histories[trader] = history
         }
+        // Fill is a plain value: nothing to release before the buffer is reused.
+        _ = scratch.baseAddress!.deinitialize(count: fills.count)
         fillsApplied += fills.count
     }
 
     /// Metrics of one trader in every window as of `asOf`, from the cache when still valid.
     public mutating func metrics(of trader: EVMAddress, asOf: Int64) -> [TimeWindow: TraderMetrics]? {
         guard let history = histories[trader] else { return nil }
+        if let index = cache.index(forKey: trader), cache.values[index].version == history.version,
+           cache.values[index].metrics.count == TimeWindow.allCases.count,
+           cache.values[index].metrics.values.allSatisfy({ $0.validUntil.map { asOf < $0 } ?? true }) {
+            return cache.values[index].metrics
+        }
         var cached = cache.removeValue(forKey: trader)
             ?? Cached(version: -1, accumulators: TimeWindow.allCases.map { WindowAccumulator(window: $0, asOf: asOf) }, metrics: [:])
         defer { cache[trader] = cached }
@@ -87,9 +96,9 @@ public struct LeaderboardEngine: Sendable {
            cached.metrics.values.allSatisfy({ $0.validUntil.map { asOf < $0 } ?? true }) {
             return cached.metrics
         }
-        for index in cached.accumulators.indices {
-            cached.accumulators[index].update(with: history, asOf: asOf)
-            cached.metrics[cached.accumulators[index].window] = cached.accumulators[index].metrics(of: history, asOf: asOf)
+        WindowAccumulator.update(&cached.accumulators, with: history, asOf: asOf)
+        for accumulator in cached.accumulators {
+            cached.metrics[accumulator.window] = accumulator.metrics(of: history, asOf: asOf)
         }
         cached.version = history.version
         return cached.metrics
@@ -97,27 +106,28 @@ public struct LeaderboardEngine: Sendable {
 
     /// Ranks the eligible traders of every window by copyability score.
     public mutating func snapshot(asOf: Int64, gates: EligibilityGates) -> LeaderboardSnapshot {
-        var candidates: [TimeWindow: [(score: Double, metrics: TraderMetrics)]] = [:]
-        var eligible = 0
+        var eligibleMetrics: [[TimeWindow: TraderMetrics]] = []
         for trader in histories.keys {
             guard let metrics = metrics(of: trader, asOf: asOf), let thirty = metrics[.thirtyDays],
-                  gates.reasons(thirtyDays: thirty, asOf: asOf).isEmpty
+                  gates.isEligible(thirtyDays: thirty, asOf: asOf)
             else { continue }
-            eligible += 1
-            for (window, windowMetrics) in metrics {
-                let score = CopyabilityScore(metrics: windowMetrics, asOf: asOf, activeHours: gates.activeHours).value
-                candidates[window, default: []].append((score, windowMetrics))
-            }
+            eligibleMetrics.append(metrics)
         }
         var rows: [TimeWindow: [LeaderboardRow]] = [:]
         for window in TimeWindow.allCases {
-            let ranked = (candidates[window] ?? []).sorted { a, b in
+            // Sort small keys, not the metrics themselves.
+            let keys = eligibleMetrics.indices.map { index -> (score: Double, pnl: Int64, trader: EVMAddress, index: Int) in
+                let m = eligibleMetrics[index][window]!
+                return (CopyabilityScore(metrics: m, asOf: asOf, activeHours: gates.activeHours).value, m.cleanPnL, m.trader, index)
+            }.sorted { a, b in
                 if a.score != b.score { return a.score > b.score }
-                if a.metrics.cleanPnL != b.metrics.cleanPnL { return a.metrics.cleanPnL > b.metrics.cleanPnL }
-                return a.metrics.trader < b.metrics.trader
+                if a.pnl != b.pnl { return a.pnl > b.pnl }
+                return a.trader < b.trader
             }
-            rows[window] = ranked.enumerated().map { LeaderboardRow(rank: $0.offset + 1, score: $0.element.score, metrics: $0.element.metrics) }
+            rows[window] = keys.enumerated().map { rank, key in
+                LeaderboardRow(rank: rank + 1, score: key.score, metrics: eligibleMetrics[key.index][window]!)
+            }
         }
-        return LeaderboardSnapshot(asOf: asOf, traders: histories.count, eligible: eligible, rows: rows)
+        return LeaderboardSnapshot(asOf: asOf, traders: histories.count, eligible: eligibleMetrics.count, rows: rows)
     }
 }

@@ -18,11 +18,17 @@ public enum Statistics {
         guard values.count > 2 else { return (0, 3) }
         let m = mean(values)
         let n = Double(values.count)
-        let m2 = values.reduce(0) { $0 + pow($1 - m, 2) } / n
+        var m2 = 0.0, m3 = 0.0, m4 = 0.0
+        for value in values {
+            let d = value - m
+            let d2 = d * d
+            m2 += d2
+            m3 += d2 * d
+            m4 += d2 * d2
+        }
+        (m2, m3, m4) = (m2 / n, m3 / n, m4 / n)
         guard m2 > 0 else { return (0, 3) }
-        let m3 = values.reduce(0) { $0 + pow($1 - m, 3) } / n
-        let m4 = values.reduce(0) { $0 + pow($1 - m, 4) } / n
-        return (m3 / pow(m2, 1.5), m4 / (m2 * m2))
+        return (m3 / (m2 * m2.squareRoot()), m4 / (m2 * m2))
     }
 
     /// Sharpe ratio of a series (per period, not annualized); 0 when it has no spread.

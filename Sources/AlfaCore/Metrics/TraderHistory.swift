@@ -27,6 +27,13 @@ public struct TraderHistory: Sendable {
         self.trader = trader
     }
 
+    /// Makes room for `count` more fills at once, instead of growing (and copying) step by step.
+    public mutating func reserveCapacity(forMoreFills count: Int) {
+        guard count > 8 else { return }
+        opens.reserveCapacity(opens.count + count / 2 + 1)
+        closes.reserveCapacity(closes.count + count / 2 + 1)
+    }
+
     /// Applies one fill of this trader. Fills of one position must come in chain order;
     /// fills of different positions may come in any order.
     public mutating func apply(_ fill: Fill) {

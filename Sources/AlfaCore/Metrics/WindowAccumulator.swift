@@ -35,38 +35,77 @@ public struct WindowAccumulator: Sendable {
 
     /// Brings the totals up to `history` as of `asOf`, rebuilding if they cannot be extended.
     public mutating func update(with history: TraderHistory, asOf: Int64) {
+        var one = [self]
+        Self.update(&one, with: history, asOf: asOf)
+        self = one[0]
+    }
+
+    /// Brings several windows up to date in one walk over the new events when they have
+    /// consumed the same events (the usual case), each on its own otherwise.
+    public static func update(_ accumulators: inout [WindowAccumulator], with history: TraderHistory, asOf: Int64) {
+        for index in accumulators.indices { accumulators[index].prepare(for: history, asOf: asOf) }
+        let first = accumulators[0]
+        if accumulators.allSatisfy({ $0.opensSeen == first.opensSeen && $0.closesSeen == first.closesSeen }) {
+            consume(&accumulators, history, through: asOf)
+        } else {
+            for index in accumulators.indices {
+                var one = [accumulators[index]]
+                consume(&one, history, through: asOf)
+                accumulators[index] = one[0]
+            }
+        }
+    }
+
+    /// Starts over when the totals cannot be extended: a fill replayed out of order, `asOf`
+    /// moving back, or the window's start sliding past one of its events.
+    private mutating func prepare(for history: TraderHistory, asOf: Int64) {
         let newStart = window.start(asOf: asOf) ?? .min
         if history.rewrites != rewritesSeen || asOf < consumedThrough || (newStart != start && firstEvent < newStart) {
             self = WindowAccumulator(window: window, asOf: asOf)
             rewritesSeen = history.rewrites
         }
         start = newStart
-        consume(history, through: asOf)
     }
 
-    /// Feeds the unseen opens and closes, merged in chain order, up to `asOf`.
-    private mutating func consume(_ history: TraderHistory, through asOf: Int64) {
+    /// Feeds the unseen opens and closes, merged in chain order, up to `asOf`, to every
+    /// accumulator (which have all seen the same events).
+    private static func consume(_ accumulators: inout [WindowAccumulator], _ history: TraderHistory, through asOf: Int64) {
         let allOpens = history.opens, allCloses = history.closes
-        // Events before the window only move the open collateral: sum them without the rest.
-        while opensSeen < allOpens.count || closesSeen < allCloses.count {
-            let takeOpen = closesSeen == allCloses.count
-                || (opensSeen < allOpens.count && allOpens[opensSeen].chainKey < allCloses[closesSeen].chainKeyForMerge)
-            let time = takeOpen ? allOpens[opensSeen].time : allCloses[closesSeen].closedAt
+        var o = accumulators[0].opensSeen, c = accumulators[0].closesSeen
+        while o < allOpens.count || c < allCloses.count {
+            let takeOpen = c == allCloses.count || (o < allOpens.count && allOpens[o].chainKey < allCloses[c].chainKeyForMerge)
+            let time = takeOpen ? allOpens[o].time : allCloses[c].closedAt
             if time > asOf { break }
-            consumedThrough = max(consumedThrough, time)
-            if time >= start { peakCollateral = max(peakCollateral, openCollateral) }
-            if takeOpen {
-                let open = allOpens[opensSeen]
-                openCollateral += open.collateral
-                if time >= start { add(open) }
-                opensSeen += 1
-            } else {
-                let close = allCloses[closesSeen]
-                openCollateral -= close.collateral
-                if time >= start { add(close) }
-                closesSeen += 1
+            for index in accumulators.indices {
+                if takeOpen { accumulators[index].take(allOpens[o], at: time) } else { accumulators[index].take(allCloses[c], at: time) }
             }
-            if time >= start { peakCollateral = max(peakCollateral, openCollateral) }
+            if takeOpen { o += 1 } else { c += 1 }
+        }
+        for index in accumulators.indices {
+            accumulators[index].opensSeen = o
+            accumulators[index].closesSeen = c
+        }
+    }
+
+    private mutating func take(_ open: TraderHistory.Open, at time: Int64) {
+        consumedThrough = max(consumedThrough, time)
+        let inside = time >= start
+        if inside { peakCollateral = max(peakCollateral, openCollateral) }
+        openCollateral += open.collateral
+        if inside {
+            add(open)
+            peakCollateral = max(peakCollateral, openCollateral)
+        }
+    }
+
+    private mutating func take(_ close: ClosedTrade, at time: Int64) {
+        consumedThrough = max(consumedThrough, time)
+        let inside = time >= start
+        if inside { peakCollateral = max(peakCollateral, openCollateral) }
+        openCollateral -= close.collateral
+        if inside {
+            add(close)
+            peakCollateral = max(peakCollateral, openCollateral)
         }
     }
 

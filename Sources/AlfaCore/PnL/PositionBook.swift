@@ -33,6 +33,11 @@ public struct PositionBook: Sendable {
         let tradeIndex: Int32
         let openTime: Int64
         init(_ key: PositionKey) { (pairIndex, tradeIndex, openTime) = (key.pairIndex, key.tradeIndex, key.openTime) }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(UInt64(UInt32(bitPattern: pairIndex)) << 32 | UInt64(UInt32(bitPattern: tradeIndex)))
+            hasher.combine(openTime)
+        }
     }
 
     /// What one fill did to the book.
@@ -64,10 +69,10 @@ public struct PositionBook: Sendable {
             let lot = Lot(collateral: fill.collateral, openingFee: fill.openingFee, price: fill.price,
                           leverage: fill.leverage, openedAt: fill.blockTime)
             // A second open on a live lifecycle is an increase: a lot at its own price.
-            if open[slot] == nil {
-                open[slot] = OpenPosition(key: key, isLong: fill.isLong, head: lot)
-            } else {
-                open[slot]!.add(lot)
+            // One dictionary operation in the usual case of a new position.
+            if var existing = open.updateValue(OpenPosition(key: key, isLong: fill.isLong, head: lot), forKey: slot) {
+                existing.add(lot)
+                open[slot] = existing
             }
             openedCollateral += Int128(fill.collateral)
             return .opened

@@ -16,6 +16,12 @@ public struct EligibilityGates: Sendable, Equatable {
                   activeHours: settings.activeHours)
     }
 
+    /// The same judgement as `reasons`, without building the sentences.
+    public func isEligible(thirtyDays metrics: TraderMetrics, asOf: Int64) -> Bool {
+        guard let last = metrics.lastTradeTime else { return false }
+        return metrics.trades >= minTrades30d && metrics.volume >= minVolume30d && asOf - last <= activeHours * 3600
+    }
+
     /// Why a trader is not eligible, judged on the 30-day metrics; empty when eligible.
     public func reasons(thirtyDays metrics: TraderMetrics, asOf: Int64) -> [String] {
         var reasons: [String] = []
