@@ -10,26 +10,17 @@ struct LeaderboardService: Service {
     let logger: Logger
 
     func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    do {
-                        let report = try await refresher.refresh()
-                        logger.info("leaderboard refreshed", metadata: [
-                            "new_fills": "\(report.newFills)", "traders": "\(report.traders)",
-                            "eligible": "\(report.eligible)", "ms": "\(Int(report.computeMilliseconds))",
-                            "rebuilt": "\(report.rebuilt)",
-                        ])
-                    } catch is CancellationError {
-                        throw CancellationError()
-                    } catch {
-                        logger.error("leaderboard refresh failed; the last snapshot stays in place", metadata: ["error": "\(error)"])
-                    }
-                    try await Task.sleep(for: .seconds(intervalSeconds))
-                }
+        try await runPeriodically(every: intervalSeconds) {
+            do {
+                let report = try await refresher.refresh()
+                logger.info("leaderboard refreshed", metadata: [
+                    "new_fills": "\(report.newFills)", "traders": "\(report.traders)",
+                    "eligible": "\(report.eligible)", "ms": "\(Int(report.computeMilliseconds))",
+                    "rebuilt": "\(report.rebuilt)",
+                ])
+            } catch {
+                logger.error("leaderboard refresh failed; the last snapshot stays in place", metadata: ["error": "\(error)"])
             }
-        } catch is CancellationError {
-            // Graceful shutdown.
         }
     }
 }

@@ -1,6 +1,7 @@
 import AlfaStore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Probes the database on a timer and logs when it goes away and comes back, so an
 /// operator sees an outage in the log even while nothing else is running.
@@ -10,23 +11,21 @@ struct DatabaseHealthService: Service {
     let logger: Logger
 
     func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                var healthy = true
-                while !Task.isCancelled {
-                    do {
-                        _ = try await database.serverVersion()
-                        if !healthy { logger.notice("database is reachable again") }
-                        healthy = true
-                    } catch {
-                        if healthy { logger.error("database is unreachable", metadata: ["error": "\(error)"]) }
-                        healthy = false
-                    }
-                    try await Task.sleep(for: .seconds(intervalSeconds))
-                }
+        let healthy = Mutex(true)
+        // Swaps in the new state and says whether it changed, so each transition logs once.
+        @Sendable func changed(to now: Bool) -> Bool {
+            healthy.withLock { state in
+                defer { state = now }
+                return state != now
             }
-        } catch is CancellationError {
-            // Graceful shutdown.
+        }
+        try await runPeriodically(every: Int64(intervalSeconds)) {
+            do {
+                _ = try await database.serverVersion()
+                if changed(to: true) { logger.notice("database is reachable again") }
+            } catch {
+                if changed(to: false) { logger.error("database is unreachable", metadata: ["error": "\(error)"]) }
+            }
         }
     }
 }
