@@ -13,7 +13,4 @@ public enum HTTPError: Error, Equatable, CustomStringConvertible {
         case .clientClosed: "the HTTP client has been closed"
         }
     }
-
-    /// Worth retrying after a pause: the server may be back.
-    public var isTransient: Bool { self != .clientClosed }
 }

@@ -22,10 +22,8 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try await Startup.settings()
-            guard let url = settings.database.url else { Startup.fail("DATABASE_URL is not set: the benchmark needs a database") }
-            let database = try Database(settings: settings)
-            await database.close()
-            let report = try await StorageBenchmark.run(databaseURL: url.value, migrations: database.migrator.migrations, rows: rows)
+            let database = try await Startup.benchmarkDatabase(settings)
+            let report = try await StorageBenchmark.run(databaseURL: database.url, migrations: database.migrations, rows: rows)
             print(report.text)
         }
     }
@@ -50,12 +48,7 @@ struct BenchCommand: AsyncParsableCommand {
             let settings = try await Startup.settings()
             var url: String?
             var migrations: [Migration] = []
-            if !inMemory {
-                guard let given = settings.database.url else { Startup.fail("DATABASE_URL is not set: the benchmark needs a database") }
-                let database = try Startup.database(settings)
-                await database.close()
-                (url, migrations) = (given.value, database.migrator.migrations)
-            }
+            if !inMemory { (url, migrations) = try await Startup.benchmarkDatabase(settings) }
             let report = try await LeaderboardBenchmark.run(databaseURL: url, migrations: migrations,
                                                             traders: traders, fills: fills, gates: EligibilityGates(settings.leaderboard))
             print(report)

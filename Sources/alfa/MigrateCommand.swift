@@ -14,12 +14,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await Startup.settings()
-        let database: Database
-        do {
-            database = try Database(settings: settings)
-        } catch {
-            Startup.fail("\(error)")
-        }
+        let database = try Startup.database(settings)
         do {
             if status {
                 for item in try await database.migrationStatus() {

@@ -1,5 +1,6 @@
 import AlfaApp
 import AlfaCore
+import AlfaStore
 import ArgumentParser
 import Foundation
 import Logging
@@ -31,6 +32,14 @@ enum Startup {
         } catch {
             fail("\(error)")
         }
+    }
+
+    /// DATABASE_URL and the migrations, for the benchmarks (they work in a scratch schema).
+    static func benchmarkDatabase(_ settings: Settings) async throws -> (url: String, migrations: [Migration]) {
+        guard let url = settings.database.url else { fail("DATABASE_URL is not set: the benchmark needs a database") }
+        let database = try self.database(settings)
+        await database.close()
+        return (url.value, database.migrator.migrations)
     }
 
     /// Prints `alfa: reason` on stderr and exits with the configuration-error code 2.

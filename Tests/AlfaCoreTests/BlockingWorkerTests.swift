@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Blocking worker")
 struct BlockingWorkerTests {
-    @Test func jobsRunInOrderOnTheWorkersOwnThread() async throws {
+    @Test func everyJobRunsOnTheWorkersOwnThread() async throws {
         let worker = BlockingWorker(name: "alfa-test-worker")
         let order = try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for index in 0..<20 {

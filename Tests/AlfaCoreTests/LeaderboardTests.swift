@@ -180,7 +180,7 @@ struct LeaderboardTests {
         #expect(engine.metrics(of: trader, asOf: Self.now + 10 * Self.day)![.all]!.trades == 5)
     }
 
-    @Test func theChatTableIsCompactAlignedAndEscaped() {
+    @Test func theChatTableIsCompactAndAligned() {
         var engine = LeaderboardEngine()
         for id in 50..<56 { engine.apply(Self.trader(UInt8(id), wins: 20 + id % 4, losses: 10, perDay: 2)) }
         let snapshot = engine.snapshot(asOf: Self.now, gates: Self.gates)

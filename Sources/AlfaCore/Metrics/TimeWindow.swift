@@ -1,6 +1,6 @@
 /// The leaderboard's windows. 7d and 30d are whole UTC days ending with the day of `asOf`,
 /// so a window's content changes only with new fills or at midnight.
-public enum TimeWindow: String, Sendable, CaseIterable, Codable {
+public enum TimeWindow: String, Sendable, CaseIterable {
     case sevenDays = "7d"
     case thirtyDays = "30d"
     case all

@@ -114,19 +114,3 @@ extension TraderMetrics {
         self = accumulator.metrics(of: history, asOf: asOf)
     }
 }
-
-extension Array {
-    /// The elements whose time is in [from, through]; the array is in time order.
-    func slice(from start: Int64, through end: Int64, time: (Element) -> Int64) -> ArraySlice<Element> {
-        func firstIndex(after bound: Int64, inclusive: Bool) -> Int {
-            var low = 0, high = count
-            while low < high {
-                let mid = (low + high) / 2
-                let value = time(self[mid])
-                if inclusive ? value < bound : value <= bound { low = mid + 1 } else { high = mid }
-            }
-            return low
-        }
-        return self[firstIndex(after: start, inclusive: true)..<firstIndex(after: end, inclusive: false)]
-    }
-}

@@ -1,5 +1,4 @@
 import AlfaCore
-import Foundation
 
 /// A Swift value sent as a query parameter, in PostgreSQL's text format.
 /// Values always travel as parameters (`$1`), never spliced into SQL.
@@ -46,10 +45,8 @@ public struct Timestamp: PostgresEncodable, Hashable, Comparable {
     public var microsecondsSinceEpoch: Int64
     public init(unixSeconds: Int64) { microsecondsSinceEpoch = unixSeconds * 1_000_000 }
     public init(microsecondsSinceEpoch: Int64) { self.microsecondsSinceEpoch = microsecondsSinceEpoch }
-    public init(_ date: Date) { microsecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
 
     public var unixSeconds: Int64 { microsecondsSinceEpoch.floorDivided(by: 1_000_000) }
-    public var date: Date { Date(timeIntervalSince1970: Double(microsecondsSinceEpoch) / 1_000_000) }
 
     /// Sent as seconds since the epoch: `to_timestamp` is avoided, the server parses the
     /// `epoch` literal form exactly.
