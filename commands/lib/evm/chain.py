@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""A local EVM chain with the mock Avantis contracts, served over JSON-RPC.
+
+The chain is alysis (py-evm). This launcher adds what its stock server lacks: JSON-RPC
+envelopes and batches, logIndex numbered per block (alysis numbers it per transaction),
+a fast log serializer, evm_snapshot / evm_revert / evm_mine for reorgs, chain-id checks
+on signed transactions, and per-endpoint faults a test can switch on (range limits,
+HTTP errors, slow replies, a lagging head). Control methods start with `alfa_`.
+
+It prints one JSON line on stdout once it listens: ports, chain id and contract addresses.
+"""
+import argparse
+import copy
+import json
+import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import alysis
+import eth_abi
+from eth_account import Account
+from eth_utils import keccak, to_checksum_address
+
+HERE = Path(__file__).resolve().parent
+CONTRACTS = json.loads((HERE / "build" / "contracts.json").read_text())["contracts"]
+
+TRADE = "(address,uint256,uint256,uint256,uint256,uint256,bool,uint256,uint256,uint256,uint256)"
+EXECUTION = f"(uint8,uint256,uint256,{TRADE},bool,uint8,uint256,uint256,int256,uint256,bool,uint256,uint256,uint256,uint256)"
+EXECUTE_SELECTOR = keccak(text=f"execute({EXECUTION}[])")[:4]
+EMIT_RAW_SELECTOR = keccak(text="emitRaw(bytes32,bytes)")[:4]
+UPGRADE_SELECTOR = keccak(text="upgradeTo(address)")[:4]
+
+
+class RPCFailure(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Faults:
+    """What one endpoint does wrong, set by `alfa_faults`."""
+
+    def __init__(self):
+        self.max_block_range = None   # eth_getLogs wider than this fails
+        self.max_results = None       # eth_getLogs returning more than this fails
+        self.range_error = "range"    # range | results | 32005 | 32602
+        self.http_status = None       # every non-control request answers this status
+        self.fail_next = 0            # the next N non-control requests answer 503
+        self.retry_after = None       # with http_status 429: the Retry-After header
+        self.delay_seconds = 0.0      # every non-control request is answered this late
+        self.head_lag = 0             # the head looks this many blocks older
+        self.chain_id = None          # eth_chainId answers this instead
+
+    def update(self, spec):
+        for key, value in spec.items():
+            attribute = {"maxBlockRange": "max_block_range", "maxResults": "max_results",
+                         "rangeError": "range_error", "httpStatus": "http_status", "failNext": "fail_next",
+                         "retryAfter": "retry_after", "delaySeconds": "delay_seconds",
+                         "headLag": "head_lag", "chainId": "chain_id"}.get(key)
+            if attribute is None:
+                raise RPCFailure(-32602, f"unknown fault {key}")
+            setattr(self, attribute, value)
+
+
+class Chain:
+    def __init__(self, chain_id):
+        self.lock = threading.RLock()
+        self.chain_id = chain_id
+        self.node = alysis.Node(root_balance_wei=10**27, chain_id=chain_id, auto_mine_transactions=False)
+        self.rpc_node = alysis.RPCNode(self.node)
+        self.account = Account.from_key(self.node.root_private_key)
+        self.snapshots = {}
+        self.block_logs = {}  # block hash -> serialized logs of that block, logIndex per block
+        self.counts = {}      # (endpoint, method) -> requests seen
+        self.contracts = {}
+        self.deploy()
+
+    # --- contracts -------------------------------------------------------------------
+    def deploy(self):
+        storage = self.create("trading_storage", b"")
+        pair_infos = self.create("pair_infos", b"")
+        args = eth_abi.encode(["address", "address"], [storage, pair_infos])
+        v1 = self.create("callbacks_v1", args)
+        v1_5 = self.create("callbacks_v1_5", args)
+        proxy = self.create("callbacks_proxy", eth_abi.encode(["address"], [v1_5]))
+        self.contracts = {"tradingStorage": storage, "pairInfos": pair_infos, "tradingCallbacks": proxy,
+                          "callbacksV1": v1, "callbacksV1_5": v1_5}
+        self.node.mine_block()
+
+    def create(self, name, constructor_args):
+        code = bytes.fromhex(CONTRACTS[name]["bytecode"][2:]) + constructor_args
+        receipt = self.transact(None, code)
+        return to_checksum_address(receipt["contractAddress"])
+
+    def transact(self, to, data, mine=True, timestamp=None):
+        """Signs and sends a transaction from the funded root account; mines it unless told not to."""
+        nonce = int(self.rpc_node.rpc("eth_getTransactionCount", self.account.address, "pending"), 16)
+        tx = {"type": 2, "chainId": self.chain_id, "nonce": nonce, "gas": 15_000_000,
+              "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9, "value": 0, "data": data}
+        if to is not None:
+            tx["to"] = to
+        signed = self.account.sign_transaction(tx)
+        tx_hash = self.rpc_node.rpc("eth_sendRawTransaction", "0x" + signed.raw_transaction.hex())
+        if mine:
+            self.mine(timestamp)
+            receipt = self.rpc_node.rpc("eth_getTransactionReceipt", tx_hash)
+            if int(receipt["status"], 16) != 1:
+                raise RPCFailure(-32000, "mock transaction reverted")
+            return receipt
+        return {"transactionHash": tx_hash}
+
+    # --- control methods ----------------------------------------------------------------
+    def alfa_execute(self, spec):
+        """Mines one block holding one transaction per entry of `transactions`, each a list
+        of executions run by the callbacks proxy in order. Returns the block's number and hash."""
+        hashes = []
+        for executions in spec["transactions"]:
+            calldata = EXECUTE_SELECTOR + eth_abi.encode([f"{EXECUTION}[]"], [[execution_tuple(e) for e in executions]])
+            hashes.append(self.transact(self.contracts["tradingCallbacks"], calldata, mine=False)["transactionHash"])
+        return self.mine_with(hashes, spec.get("timestamp"))
+
+    def alfa_emitRaw(self, spec):
+        data = bytes.fromhex(spec["data"].removeprefix("0x"))
+        topic0 = bytes.fromhex(spec["topic0"].removeprefix("0x"))
+        calldata = EMIT_RAW_SELECTOR + eth_abi.encode(["bytes32", "bytes"], [topic0, data])
+        tx = self.transact(self.contracts["tradingCallbacks"], calldata, mine=False)["transactionHash"]
+        return self.mine_with([tx], spec.get("timestamp"))
+
+    def alfa_upgrade(self, generation):
+        implementation = {"v1": "callbacksV1", "v1.5": "callbacksV1_5"}[generation]
+        calldata = UPGRADE_SELECTOR + eth_abi.encode(["address"], [self.contracts[implementation]])
+        receipt = self.transact(self.contracts["tradingCallbacks"], calldata)
+        return receipt["blockNumber"]
+
+    def mine(self, timestamp=None):
+        # alysis gives the block one second less than asked for.
+        self.node.mine_block(timestamp=None if timestamp is None else timestamp + 1)
+
+    def mine_with(self, tx_hashes, timestamp):
+        self.mine(timestamp)
+        for tx_hash in tx_hashes:
+            receipt = self.rpc_node.rpc("eth_getTransactionReceipt", tx_hash)
+            if int(receipt["status"], 16) != 1:
+                raise RPCFailure(-32000, "mock transaction reverted")
+        block = self.rpc_node.rpc("eth_getBlockByNumber", "latest", False)
+        return {"blockNumber": block["number"], "blockHash": block["hash"], "timestamp": block["timestamp"],
+                "transactions": tx_hashes}
+
+    def evm_snapshot(self):
+        snapshot_id = hex(len(self.snapshots) + 1)
+        self.snapshots[snapshot_id] = copy.deepcopy(self.node)
+        return snapshot_id
+
+    def evm_revert(self, snapshot_id):
+        node = self.snapshots.pop(snapshot_id, None)
+        if node is None:
+            return False
+        self.node = node
+        self.rpc_node = alysis.RPCNode(node)
+        return True
+
+    def evm_mine(self, timestamp=None):
+        self.mine(int(timestamp, 16) if isinstance(timestamp, str) else timestamp)
+        return "0x0"
+
+    # --- eth_* with the launcher's own log numbering -------------------------------------
+    def logs_of_block(self, number):
+        block_hash = self.node._backend._get_block_by_number(number).hash
+        cached = self.block_logs.get(block_hash)
+        if cached is None:
+            cached = []
+            for index, entry in enumerate(self.node._backend.get_log_entries_by_block_number(number)):
+                cached.append((bytes(entry.address), [bytes(t) for t in entry.topics], {
+                    "address": "0x" + bytes(entry.address).hex(),
+                    "topics": ["0x" + bytes(t).hex() for t in entry.topics],
+                    "data": "0x" + bytes(entry.data).hex(),
+                    "blockNumber": hex(entry.block_number),
+                    "blockHash": "0x" + bytes(entry.block_hash).hex(),
+                    "transactionHash": "0x" + bytes(entry.transaction_hash).hex(),
+                    "transactionIndex": hex(entry.transaction_index),
+                    "logIndex": hex(index),
+                    "removed": False,
+                }))
+            self.block_logs[block_hash] = cached
+        return cached
+
+    def eth_getLogs(self, faults, params):
+        head = self.node.eth_block_number() - faults.head_lag
+        first = self.block_number(params.get("fromBlock", "latest"), head)
+        last = self.block_number(params.get("toBlock", "latest"), head)
+        if faults.max_block_range is not None and last - first + 1 > faults.max_block_range:
+            raise range_error(faults.range_error, faults.max_block_range)
+        addresses = params.get("address")
+        if isinstance(addresses, str):
+            addresses = [addresses]
+        wanted = {bytes.fromhex(a[2:].lower()) for a in addresses} if addresses else None
+        topic0s = (params.get("topics") or [None])[0]
+        if isinstance(topic0s, str):
+            topic0s = [topic0s]
+        wanted_topics = {bytes.fromhex(t[2:]) for t in topic0s} if topic0s else None
+        result = []
+        for number in range(first, min(last, head) + 1):
+            for address, topics, entry in self.logs_of_block(number):
+                if wanted is not None and address not in wanted:
+                    continue
+                if wanted_topics is not None and (not topics or topics[0] not in wanted_topics):
+                    continue
+                result.append(entry)
+                if faults.max_results is not None and len(result) > faults.max_results:
+                    raise range_error("results", faults.max_results)
+        return result
+
+    @staticmethod
+    def block_number(tag, head):
+        if tag in ("latest", "safe", "finalized", "pending"):
+            return head
+        if tag == "earliest":
+            return 0
+        return int(tag, 16)
+
+    def handle(self, endpoint, faults, method, params):
+        with self.lock:
+            key = (endpoint, method)
+            self.counts[key] = self.counts.get(key, 0) + 1
+            if method == "eth_chainId" and faults.chain_id is not None:
+                return hex(faults.chain_id)
+            if method == "eth_blockNumber":
+                return hex(max(0, self.node.eth_block_number() - faults.head_lag))
+            if method == "eth_getBlockByNumber" and faults.head_lag and params[0] not in ("earliest",):
+                head = self.node.eth_block_number() - faults.head_lag
+                if params[0] in ("latest", "pending", "safe", "finalized"):
+                    params = [hex(head)] + list(params[1:])
+                elif int(params[0], 16) > head:
+                    return None
+            if method == "eth_getLogs":
+                return self.eth_getLogs(faults, params[0])
+            if method == "eth_sendRawTransaction":
+                return self.send_raw(params[0])
+            if method in ("evm_snapshot", "evm_revert", "evm_mine"):
+                return getattr(self, method)(*params)
+            if method == "eth_getBlockByNumber" and params[0] not in ("latest", "pending", "safe", "finalized", "earliest"):
+                if int(params[0], 16) > self.node.eth_block_number():
+                    return None
+            try:
+                return self.rpc_node.rpc(method, *params)
+            except alysis.BlockNotFound:
+                return None
+            except Exception as error:  # alysis raises RPCError for bad calls
+                code = getattr(error, "code", -32603)
+                raise RPCFailure(int(code) if isinstance(code, int) else -32603, str(error))
+
+    def send_raw(self, raw):
+        evm_tx = self.node._backend.decode_transaction(bytes.fromhex(raw.removeprefix("0x")))
+        tx_chain = getattr(evm_tx, "chain_id", None)
+        if tx_chain is not None and tx_chain != self.chain_id:
+            raise RPCFailure(-32000, f"invalid chain id {tx_chain}, expected {self.chain_id}")
+        tx_hash = self.rpc_node.rpc("eth_sendRawTransaction", raw)
+        self.node.mine_block()
+        return tx_hash
+
+    def request_counts(self, endpoint):
+        with self.lock:
+            return {method: n for (ep, method), n in self.counts.items() if ep == endpoint}
+
+
+def execution_tuple(e):
+    t = e["trade"]
+    trade = (t["trader"], t["pairIndex"], t["index"], t["initialPosToken"], t.get("positionSizeUSDC", 0),
+             t["openPrice"], t["buy"], t["leverage"], t.get("tp", 0), t.get("sl", 0), t["timestamp"])
+    return (e.get("kind", 0), e.get("orderId", 0), e.get("limitIndex", 0), trade, e.get("open", False),
+            e.get("orderType", 0), e.get("price", 0), e.get("positionSizeUSDC", 0), e.get("percentProfit", 0),
+            e.get("usdcSentToTrader", 0), e.get("isPnl", False), e.get("openingFee", 0), e.get("rolloverFee", 0),
+            e.get("closingFee", 0), e.get("lossProtection", 0))
+
+
+def range_error(style, limit):
+    if style == "results":
+        return RPCFailure(-32005, f"query returned more than {limit} results")
+    if style == "32602":
+        return RPCFailure(-32602, f"block range exceeds limit of {limit}")
+    if style == "32005":
+        return RPCFailure(-32005, "limit exceeded")
+    return RPCFailure(-32000, f"block range too large: maximum is {limit} blocks")
+
+
+CONTROL = {"alfa_execute", "alfa_emitRaw", "alfa_upgrade", "alfa_faults", "alfa_requests", "alfa_contracts",
+           "evm_snapshot", "evm_revert", "evm_mine"}
+
+
+def make_handler(chain, endpoint, faults):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            try:
+                request = json.loads(body)
+            except ValueError:
+                return self.reply(200, {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "parse error"}})
+            calls = request if isinstance(request, list) else [request]
+            control = all(isinstance(c, dict) and c.get("method") in CONTROL for c in calls)
+            if not control:
+                if faults.delay_seconds:
+                    time.sleep(faults.delay_seconds)
+                if faults.fail_next > 0:
+                    faults.fail_next -= 1
+                    return self.reply(503, {"error": "temporarily unavailable"})
+                if faults.http_status is not None:
+                    headers = {"Retry-After": str(faults.retry_after)} if faults.retry_after is not None else {}
+                    return self.reply(faults.http_status, {"error": "injected"}, headers)
+            answers = [self.answer(call) for call in calls]
+            self.reply(200, answers if isinstance(request, list) else answers[0])
+
+        def answer(self, call):
+            call_id = call.get("id") if isinstance(call, dict) else None
+            try:
+                if not isinstance(call, dict) or "method" not in call:
+                    raise RPCFailure(-32600, "invalid request")
+                method, params = call["method"], call.get("params", [])
+                if method == "alfa_faults":
+                    faults.update(params[0])
+                    result = True
+                elif method == "alfa_requests":
+                    result = chain.request_counts(endpoint)
+                elif method == "alfa_contracts":
+                    result = chain.contracts
+                elif method in ("alfa_execute", "alfa_emitRaw", "alfa_upgrade"):
+                    with chain.lock:
+                        result = getattr(chain, method)(*params)
+                else:
+                    result = chain.handle(endpoint, faults, method, params)
+                return {"jsonrpc": "2.0", "id": call_id, "result": result}
+            except RPCFailure as failure:
+                return {"jsonrpc": "2.0", "id": call_id, "error": {"code": failure.code, "message": failure.message}}
+            except Exception as error:
+                return {"jsonrpc": "2.0", "id": call_id, "error": {"code": -32603, "message": str(error)}}
+
+        def reply(self, status, payload, headers=None):
+            data = json.dumps(payload, separators=(",", ":")).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chain-id", type=int, default=8453)
+    parser.add_argument("--endpoints", type=int, default=1, help="how many JSON-RPC endpoints (ports) serve the chain")
+    parser.add_argument("--port", type=int, default=0, help="first port (0: free ports)")
+    parser.add_argument("--exit-with-parent", action="store_true", help="stop when the process that started it ends")
+    args = parser.parse_args()
+
+    chain = Chain(args.chain_id)
+    ports = []
+    for index in range(args.endpoints):
+        port = args.port + index if args.port else 0
+        server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(chain, index, Faults()))
+        server.daemon_threads = True
+        ports.append(server.server_address[1])
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(json.dumps({"ports": ports, "chainId": args.chain_id, "contracts": chain.contracts}), flush=True)
+    parent = os.getppid()
+    try:
+        while not args.exit_with_parent or os.getppid() == parent:  # an orphaned peer stops by itself
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+# pragma version 0.4.3
+# Mock Avantis TradingStorage: emits the opening-fee FeesCharged and OIUpdated with the
+# real signatures, when the callbacks proxy asks.
+
+event FeesCharged:
+    _trader: address
+    _pairIndex: uint256
+    _buy: bool
+    fee: uint256
+
+event OIUpdated:
+    _open: bool
+    _long: bool
+    _pairIndex: uint256
+    _leveragedPos: uint256
+    _price: uint256
+
+@external
+def chargeOpeningFee(trader: address, pairIndex: uint256, buy: bool, fee: uint256):
+    log FeesCharged(_trader=trader, _pairIndex=pairIndex, _buy=buy, fee=fee)
+
+@external
+def updateOI(open: bool, long: bool, pairIndex: uint256, leveragedPos: uint256, price: uint256):
+    log OIUpdated(_open=open, _long=long, _pairIndex=pairIndex, _leveragedPos=leveragedPos, _price=price)
