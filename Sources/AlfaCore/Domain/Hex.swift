@@ -14,20 +14,25 @@ public enum Hex {
 
     /// Decodes an even number of hex digits in either case; nil for anything else.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
+        decode(utf8: Array(text.utf8))
+    }
+
+    /// Decodes hex digits given as UTF-8 bytes (a slice of a JSON document, say).
+    public static func decode(utf8: some Collection<UInt8>) -> [UInt8]? {
         guard utf8.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+        var iterator = utf8.makeIterator()
+        while let first = iterator.next(), let second = iterator.next() {
+            guard let high = nibble(first), let low = nibble(second) else { return nil }
             bytes.append(high << 4 | low)
-            index += 2
         }
         return bytes
     }
 
-    private static func nibble(_ c: UInt8) -> UInt8? {
+    /// The value of one hex digit, either case.
+    @inline(__always)
+    public static func nibble(_ c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10

@@ -1,0 +1,210 @@
+import AlfaCore
+import AlfaHTTP
+import Foundation
+
+/// A JSON-RPC client over several endpoints (`RPC_URLS`): retries timeouts, 429 and 5xx
+/// with backoff and jitter, fails over to the next endpoint when one keeps failing and
+/// comes back to it later, and uses an endpoint only once its `eth_chainId` is `CHAIN_ID`.
+/// JSON-RPC errors are answers, not failures: they are thrown to the caller at once.
+public actor JSONRPCClient {
+    public let endpoints: [RPCEndpoint]
+    public let expectedChainID: Int64
+    private let transports: [any HTTPTransport]
+    private let timeoutSeconds: Double
+    private let maxAttempts: Int
+    private let backoff: RetryBackoff
+    private let onEvent: @Sendable (RPCEvent) -> Void
+    private var rotation: EndpointRotation
+    private var verified: [Bool]
+    private var random = SystemRandomNumberGenerator()
+    private var nextID: Int64 = 1
+
+    public init(endpoints: [RPCEndpoint], expectedChainID: Int64, transports: [any HTTPTransport],
+                timeoutSeconds: Double, maxAttempts: Int = 6, backoff: RetryBackoff = RetryBackoff(),
+                rotation: EndpointRotation? = nil, onEvent: @escaping @Sendable (RPCEvent) -> Void = { _ in }) {
+        precondition(!endpoints.isEmpty && endpoints.count == transports.count)
+        self.endpoints = endpoints
+        self.expectedChainID = expectedChainID
+        self.transports = transports
+        self.timeoutSeconds = timeoutSeconds
+        self.maxAttempts = maxAttempts
+        self.backoff = backoff
+        self.onEvent = onEvent
+        self.rotation = rotation ?? EndpointRotation(count: endpoints.count)
+        verified = Array(repeating: false, count: endpoints.count)
+    }
+
+    /// A client with one libcurl connection (and thread) per endpoint.
+    public init(urls: [Secret], expectedChainID: Int64, timeoutSeconds: Double,
+                onEvent: @escaping @Sendable (RPCEvent) -> Void = { _ in }) {
+        self.init(endpoints: urls.map(RPCEndpoint.init(url:)), expectedChainID: expectedChainID,
+                  transports: urls.indices.map { CurlHTTPClient(name: "alfa-rpc-\($0)") },
+                  timeoutSeconds: timeoutSeconds, onEvent: onEvent)
+    }
+
+    /// Asks every endpoint for its chain id. One serving another chain is an error; one
+    /// that does not answer is reported and checked again before its first use.
+    public func verifyChainIDs() async throws(RPCError) {
+        for index in endpoints.indices {
+            do {
+                try await verify(index)
+            } catch let error as RPCError {
+                if case .wrongChain = error { throw error }
+                onEvent(.chainUnverified(host: endpoints[index].host, reason: error.description))
+            } catch {
+                onEvent(.chainUnverified(host: endpoints[index].host, reason: "\(error)"))
+            }
+        }
+    }
+
+    /// One call; returns the raw JSON of `result`.
+    public func call(_ method: String, _ params: String = "[]") async throws(RPCError) -> [UInt8] {
+        let answers = try await send([(method, params)])
+        return try answers[0].get()
+    }
+
+    /// Several calls in one JSON-RPC batch; answers in the order of `calls`.
+    public func batch(_ calls: [(method: String, params: String)]) async throws(RPCError) -> [Result<[UInt8], RPCError>] {
+        guard !calls.isEmpty else { return [] }
+        return try await send(calls)
+    }
+
+    // MARK: Transport, retries, failover
+
+    private func send(_ calls: [(method: String, params: String)]) async throws(RPCError) -> [Result<[UInt8], RPCError>] {
+        var lastFailure = "no attempt"
+        for attempt in 0..<maxAttempts {
+            let index = rotation.current(now: Self.now())
+            let endpoint = endpoints[index]
+            do {
+                if !verified[index] { try await verify(index) }
+                return try await exchange(calls, on: index)
+            } catch let failure as Transient {
+                lastFailure = failure.reason
+                let failedOver = rotation.recordFailure(index, now: Self.now())
+                let next = rotation.current(now: Self.now())
+                if failedOver, next != index {
+                    onEvent(.failedOver(from: endpoint.host, to: endpoints[next].host, reason: failure.reason))
+                    continue
+                }
+                guard attempt + 1 < maxAttempts else { break }
+                let delay = failure.retryAfter ?? backoff.delay(attempt: attempt, using: &random)
+                onEvent(.retrying(host: endpoint.host, reason: failure.reason, delaySeconds: delay))
+                do { try await Task.sleep(for: .seconds(delay)) } catch { break }
+            } catch let error as RPCError {
+                throw error
+            } catch {
+                lastFailure = "\(error)"
+            }
+        }
+        throw .unavailable(attempts: maxAttempts, lastFailure: lastFailure)
+    }
+
+    /// A failure worth retrying elsewhere or later.
+    private struct Transient: Error {
+        let reason: String
+        var retryAfter: Double? = nil
+    }
+
+    private func verify(_ index: Int) async throws {
+        let answer = try await exchange([("eth_chainId", "[]")], on: index)[0]
+        let chainID = try Self.quantity(try answer.get(), host: endpoints[index].host)
+        guard chainID == expectedChainID else {
+            throw RPCError.wrongChain(host: endpoints[index].host, expected: expectedChainID, actual: chainID)
+        }
+        verified[index] = true
+    }
+
+    private func exchange(_ calls: [(method: String, params: String)], on index: Int) async throws -> [Result<[UInt8], RPCError>] {
+        let host = endpoints[index].host
+        let firstID = nextID
+        nextID += Int64(calls.count)
+        var body = calls.count == 1 ? "" : "["
+        for (offset, call) in calls.enumerated() {
+            if offset > 0 { body += "," }
+            body += #"{"jsonrpc":"2.0","id":\#(firstID + Int64(offset)),"method":"\#(call.method)","params":\#(call.params)}"#
+        }
+        if calls.count > 1 { body += "]" }
+        let request = HTTPRequest(method: "POST", url: endpoints[index].url.value,
+                                  headers: ["Content-Type": "application/json"], body: Array(body.utf8),
+                                  connectTimeoutSeconds: min(5, timeoutSeconds), timeoutSeconds: timeoutSeconds)
+        let response: HTTPResponse
+        do {
+            response = try await transports[index].send(request)
+        } catch {
+            throw Transient(reason: "\(host): \(error)")
+        }
+        switch response.status {
+        case 200: break
+        case 429:
+            let retryAfter = response.headers.first { $0.key.lowercased() == "retry-after" }.flatMap { Double($0.value) }
+            throw Transient(reason: "\(host): HTTP 429 (rate limited)", retryAfter: retryAfter.map { min($0, 60) })
+        case 500...599, 408: throw Transient(reason: "\(host): HTTP \(response.status)")
+        default: throw RPCError.malformedResponse(host: host, reason: "HTTP \(response.status)")
+        }
+        do {
+            rotation.recordSuccess(index)
+            return try Self.answers(response.body, firstID: firstID, count: calls.count, calls: calls, host: host)
+        } catch let error as JSONError {
+            throw Transient(reason: "\(host): \(error)")
+        }
+    }
+
+    /// Splits a response into per-call results, matched by id.
+    private static func answers(_ body: [UInt8], firstID: Int64, count: Int, calls: [(method: String, params: String)],
+                                host: String) throws -> [Result<[UInt8], RPCError>] {
+        var results = [Result<[UInt8], RPCError>?](repeating: nil, count: count)
+        try JSONCursor.read(body) { cursor throws(JSONError) in
+            func one(_ cursor: inout JSONCursor) throws(JSONError) {
+                var id: Int64?, result: [UInt8]?, code: Int64 = 0, message = ""
+                var isError = false
+                try cursor.forEachMember { cursor, key throws(JSONError) in
+                    if key.equals("id") { id = try cursor.consumeNull() ? nil : try cursor.readInt() }
+                    else if key.equals("result") { result = try cursor.readRawValue() }
+                    else if key.equals("error") {
+                        isError = true
+                        try cursor.forEachMember { cursor, key throws(JSONError) in
+                            if key.equals("code") { code = try cursor.readInt() }
+                            else if key.equals("message") { message = try cursor.readString() }
+                            else { try cursor.skipValue() }
+                        }
+                    } else { try cursor.skipValue() }
+                }
+                let slot = id.map { Int($0 - firstID) } ?? (count == 1 ? 0 : -1)
+                guard results.indices.contains(slot) else {
+                    if isError, count == 1 || id == nil {  // the whole request was refused
+                        for index in results.indices { results[index] = .failure(classify(code, message, calls[index].method, host)) }
+                    }
+                    return
+                }
+                if isError { results[slot] = .failure(classify(code, message, calls[slot].method, host)) }
+                else { results[slot] = .success(result ?? Array("null".utf8)) }
+            }
+            if try cursor.peekKind() == .array {
+                try cursor.forEachElement { cursor throws(JSONError) in try one(&cursor) }
+            } else {
+                try one(&cursor)
+            }
+        }
+        return try results.map { result in
+            guard let result else { throw JSONError.unexpected("an answer for every call of the batch", at: 0) }
+            return result
+        }
+    }
+
+    private static func classify(_ code: Int64, _ message: String, _ method: String, _ host: String) -> RPCError {
+        method == "eth_getLogs" && RPCError.isRangeLimit(code: code, message: message)
+            ? .rangeLimit(host: host, message: message)
+            : .rpc(host: host, code: code, message: message)
+    }
+
+    static func quantity(_ json: [UInt8], host: String) throws(RPCError) -> Int64 {
+        do {
+            return try JSONCursor.read(json) { cursor throws(JSONError) in try cursor.readQuantity() }
+        } catch {
+            throw .malformedResponse(host: host, reason: "\(error)")
+        }
+    }
+
+    private static func now() -> Double { Date().timeIntervalSince1970 }
+}
