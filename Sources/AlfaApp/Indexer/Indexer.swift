@@ -1,0 +1,303 @@
+import AlfaChain
+import AlfaCore
+import AlfaStore
+import Foundation
+import Logging
+import Synchronization
+
+/// Follows the Avantis contracts: backfills from the checkpoint in pages, then tails the
+/// head. Each page's fills, positions and checkpoint commit in one transaction (kill -9
+/// at any moment loses and duplicates nothing); blocks not yet `confirmations` deep keep
+/// their hashes so a reorg is detected by parent hash and rolled back to the common ancestor.
+public final class Indexer: Sendable {
+    public struct Options: Sendable {
+        public var startBlock: Int64?
+        public var backfillRange: Int64
+        public var page: Int64
+        public var pollSeconds: Double
+        public var confirmations: Int64
+        public var lagWarningBlocks: Int64
+
+        public init(_ settings: Settings.Indexer) {
+            startBlock = settings.startBlock
+            backfillRange = settings.backfillRange
+            page = settings.page
+            pollSeconds = settings.pollSeconds
+            confirmations = settings.confirmations
+            lagWarningBlocks = settings.lagWarningBlocks
+        }
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case reorgTooDeep(checkpoint: Int64)
+        case singleBlockRefused(Int64, String)
+
+        public var description: String {
+            switch self {
+            case .reorgTooDeep(let block):
+                "the chain no longer contains any block this indexer kept near block \(block): a reorg deeper than "
+                    + "INDEXER_CONFIRMATIONS, or RPC_URLS points at another chain; re-index from an earlier block"
+            case .singleBlockRefused(let block, let message):
+                "the provider refuses eth_getLogs even for the single block \(block) (\(message)): use another endpoint"
+            }
+        }
+    }
+
+    /// What one step did.
+    public enum Step: Sendable, Equatable {
+        case indexed(from: Int64, to: Int64, fills: Int)
+        case caughtUp(head: Int64)
+        case rolledBack(to: Int64, removedFills: Int)
+        case waiting(String)
+    }
+
+    let rpc: JSONRPCClient
+    let pool: PostgresPool
+    let repository: IndexerRepository
+    let assembler: FillAssembler
+    let options: Options
+    let logger: Logger
+    private let state: Mutex<State>
+
+    struct State {
+        var pageSize: AdaptivePageSize
+        var progress: ProgressMeter?
+        var lastProgressLog: Double = 0
+        var lastLagWarning: Double = 0
+        var lastHead: Int64 = -1
+        var lastHeadChange: Double = Date().timeIntervalSince1970
+    }
+
+    public init(rpc: JSONRPCClient, pool: PostgresPool, addresses: [AvantisContract: EVMAddress], options: Options,
+                repository: IndexerRepository = IndexerRepository(), logger: Logger) {
+        self.rpc = rpc
+        self.pool = pool
+        self.repository = repository
+        assembler = FillAssembler(decoder: AvantisLogDecoder(addresses: addresses))
+        self.options = options
+        self.logger = logger
+        state = Mutex(State(pageSize: AdaptivePageSize(start: options.page)))
+    }
+
+    /// Seconds since a new head was last seen (the liveness watchdog reads it).
+    public var secondsSinceNewHead: Double {
+        Date().timeIntervalSince1970 - state.withLock { $0.lastHeadChange }
+    }
+
+    /// Indexes until cancelled, or through `stopBlock` when given.
+    public func run(through stopBlock: Int64? = nil, fromBlock: Int64? = nil) async throws {
+        try await prepare(fromBlock: fromBlock)
+        while !Task.isCancelled {
+            let step: Step
+            do {
+                step = try await self.step(through: stopBlock)
+            } catch let error as RPCError {
+                if case .wrongChain = error { throw error }
+                logger.warning("indexer step failed, retrying", metadata: ["error": "\(error)"])
+                await record(error: "\(error)")
+                try await Task.sleep(for: .seconds(options.pollSeconds))
+                continue
+            }
+            switch step {
+            case .caughtUp(let head):
+                if let stopBlock, head >= stopBlock { return }
+                try await Task.sleep(for: .seconds(options.pollSeconds))
+            case .waiting(let why):
+                logger.debug("indexer waiting", metadata: ["why": "\(why)"])
+                try await Task.sleep(for: .seconds(options.pollSeconds))
+            case .indexed, .rolledBack:
+                continue
+            }
+        }
+    }
+
+    /// Creates the checkpoint if there is none: the block before `fromBlock`,
+    /// `INDEXER_START_BLOCK`, or head − `INDEXER_BACKFILL_RANGE`.
+    public func prepare(fromBlock: Int64? = nil) async throws {
+        try await rpc.verifyChainIDs()
+        let repository = self.repository
+        if let existing = try await pool.withConnection({ try repository.checkpoint(on: $0) }) {
+            if let fromBlock, fromBlock != existing.lastBlock + 1 {
+                logger.notice("a checkpoint exists: resuming from it, --from-block is ignored",
+                              metadata: ["checkpoint": "\(existing.lastBlock)", "from-block": "\(fromBlock)"])
+            }
+            return
+        }
+        let first: Int64
+        if let start = fromBlock ?? options.startBlock {
+            first = start
+        } else {
+            first = max(0, try await rpc.blockNumber() - options.backfillRange)
+        }
+        var hash = Hash32.zero
+        if first > 0 {
+            guard let header = try await rpc.header(first - 1) else {
+                throw ConfigurationLoader.Failure(description: "the node has no block \(first - 1): INDEXER_START_BLOCK is beyond its head")
+            }
+            hash = header.hash
+        }
+        let startHash = hash
+        try await pool.withConnection { try repository.start(at: first - 1, hash: startHash, on: $0) }
+        logger.notice("indexer starts", metadata: ["first-block": "\(first)"])
+    }
+
+    /// One round: look at the head, then index one page, roll back a reorg, or report caught up.
+    public func step(through stopBlock: Int64? = nil) async throws -> Step {
+        let repository = self.repository
+        guard let checkpoint = try await pool.withConnection({ try repository.checkpoint(on: $0) }) else {
+            return .waiting("no checkpoint yet")
+        }
+        let head = try await rpc.blockNumber()
+        await observe(head: head, checkpoint: checkpoint.lastBlock)
+        // A lower head than ours is a lagging endpoint, not a reorg: wait for it.
+        let target = min(head, stopBlock ?? head)
+        guard checkpoint.lastBlock < target else { return .caughtUp(head: head) }
+
+        let from = checkpoint.lastBlock + 1
+        let to = min(target, from + state.withLock { $0.pageSize.current } - 1)
+        let finalBoundary = head - options.confirmations
+        let logs: [RPCLog]
+        do {
+            logs = try await rpc.logs(from: from, to: to, addresses: assembler.decoder.watchedAddresses)
+        } catch {
+            guard case .rangeLimit(let host, let message) = error else { throw error }
+            let split = state.withLock { $0.pageSize.refused(span: to - from + 1) }
+            guard split else { throw Failure.singleBlockRefused(from, message) }
+            logger.info("provider range limit: splitting the page", metadata: [
+                "host": "\(host)", "blocks": "\(to - from + 1)", "next": "\(state.withLock { $0.pageSize.current })"])
+            return .waiting("range split")
+        }
+        state.withLock { $0.pageSize.succeeded() }
+
+        // Headers: every block with a log (its time), the page's last block (the checkpoint),
+        // and every block not yet final (kept for reorg detection, checked against our checkpoint).
+        var wanted = Set(logs.map(\.blockNumber))
+        wanted.insert(to)
+        let recentFrom = max(from, finalBoundary + 1)
+        if recentFrom <= to { wanted.formUnion(recentFrom...to) }
+        let touchesRecent = recentFrom <= to
+        if touchesRecent { wanted.insert(from) }
+        let headers = try await rpc.headers(wanted.sorted())
+        var blockTimes: [Int64: Int64] = [:]
+        for (number, header) in headers {
+            guard let header else { return .waiting("the node does not serve block \(number) yet") }
+            blockTimes[number] = header.timestamp
+        }
+        if touchesRecent, let first = headers[from] ?? nil, first.parentHash != checkpoint.lastBlockHash {
+            return try await rollBack(from: checkpoint)
+        }
+        // The logs and headers must describe one chain: a reorg between the two calls shows here.
+        for log in logs where headers[log.blockNumber]??.hash != log.blockHash {
+            return .waiting("block \(log.blockNumber) changed while reading it")
+        }
+        if touchesRecent {
+            for number in (recentFrom + 1)...max(recentFrom + 1, to) where number <= to {
+                if headers[number]??.parentHash != headers[number - 1]??.hash { return .waiting("blocks changed while reading them") }
+            }
+        }
+
+        let assembled = assembler.assemble(logs, blockTimes: blockTimes)
+        for rejected in assembled.rejected {
+            logger.warning("log kept raw", metadata: [
+                "reason": "\(rejected.rejection)", "block": "\(rejected.log.blockNumber)",
+                "tx": "\(rejected.log.transactionHash)", "log-index": "\(rejected.log.logIndex)"])
+        }
+        let recent = touchesRecent ? (recentFrom...to).compactMap { headers[$0] ?? nil }.map {
+            StoredBlock(number: $0.number, hash: $0.hash, parentHash: $0.parentHash)
+        } : []
+        let range = IndexedRange(
+            fromBlock: from, toBlock: to, toBlockHash: headers[to]!!.hash, fills: assembled.fills,
+            rawLogs: assembled.rejected.map(Self.rawRecord), recentBlocks: recent)
+        let keepFrom = finalBoundary - 1
+        try await pool.transaction { connection in
+            try repository.commit(range, keepBlocksFrom: keepFrom, on: connection)
+        }
+        reportProgress(to: to, head: head, fills: assembled.fills.count)
+        return .indexed(from: from, to: to, fills: assembled.fills.count)
+    }
+
+    /// Walks back from the checkpoint to the newest block whose stored hash the chain still
+    /// has, and undoes everything after it.
+    private func rollBack(from checkpoint: IndexerCheckpoint) async throws -> Step {
+        let repository = self.repository
+        var number = checkpoint.lastBlock
+        while true {
+            let stored: Hash32?
+            if number == checkpoint.lastBlock {
+                stored = checkpoint.lastBlockHash
+            } else {
+                let block = number
+                stored = try await pool.withConnection { try repository.recentBlock(block, on: $0) }?.hash
+            }
+            guard let stored else { throw Failure.reorgTooDeep(checkpoint: checkpoint.lastBlock) }
+            guard let canonical = try await rpc.header(number) else {
+                return .waiting("the node does not serve block \(number): lagging, not reorganised")
+            }
+            if canonical.hash == stored {
+                let ancestor = number
+                let removed = try await pool.transaction { connection in
+                    try repository.rollBack(to: ancestor, hash: stored, on: connection)
+                }
+                logger.warning("chain reorganisation: rolled back", metadata: [
+                    "common-ancestor": "\(ancestor)", "orphaned-blocks": "\(checkpoint.lastBlock - ancestor)",
+                    "removed-fills": "\(removed)"])
+                return .rolledBack(to: ancestor, removedFills: removed)
+            }
+            number -= 1
+        }
+    }
+
+    private static func rawRecord(_ rejected: RejectedLog) -> RawLogRecord {
+        let reason: String
+        switch rejected.rejection {
+        case .unknownTopic: reason = "unknown_topic"
+        case .malformed: reason = "malformed"
+        }
+        let log = rejected.log
+        return RawLogRecord(blockNumber: log.blockNumber, blockHash: log.blockHash, txHash: log.transactionHash,
+                            logIndex: log.logIndex, address: log.address, topics: log.topics, data: log.data,
+                            reason: reason, detail: rejected.rejection.description)
+    }
+
+    // MARK: Observability
+
+    private func observe(head: Int64, checkpoint: Int64) async {
+        let now = Date().timeIntervalSince1970
+        let (changed, warnLag) = state.withLock { state -> (Bool, Bool) in
+            let changed = head != state.lastHead
+            if changed {
+                state.lastHead = head
+                state.lastHeadChange = now
+            }
+            let lagging = head - checkpoint > options.lagWarningBlocks && now - state.lastLagWarning > 60
+            if lagging { state.lastLagWarning = now }
+            return (changed, lagging)
+        }
+        if warnLag {
+            logger.warning("indexer is falling behind", metadata: [
+                "head": "\(head)", "indexed": "\(checkpoint)", "lag-blocks": "\(head - checkpoint)",
+                "threshold": "\(options.lagWarningBlocks)"])
+        }
+        if changed {
+            let repository = self.repository
+            _ = try? await pool.withConnection { try repository.recordHead(head, on: $0) }
+        }
+    }
+
+    private func reportProgress(to block: Int64, head: Int64, fills: Int) {
+        let now = Date().timeIntervalSince1970
+        let line: String? = state.withLock { state in
+            if state.progress == nil { state.progress = ProgressMeter(startBlock: block, startTime: now) }
+            state.progress!.add(fills: fills)
+            guard head - block > 1, now - state.lastProgressLog >= 5 else { return nil }
+            state.lastProgressLog = now
+            return state.progress!.line(current: block, target: head, now: now)
+        }
+        if let line { logger.info("\(line)") }
+    }
+
+    private func record(error message: String) async {
+        let repository = self.repository
+        _ = try? await pool.withConnection { try repository.recordError(message, on: $0) }
+    }
+}

@@ -1,0 +1,220 @@
+import AlfaCore
+
+/// Where an indexer stands: the last block whose fills are stored, and what it last saw.
+public struct IndexerCheckpoint: Sendable, Equatable {
+    public var lastBlock: Int64
+    public var lastBlockHash: Hash32
+    public var headBlock: Int64?
+    public var headSeenAt: Timestamp?
+    public var lastError: String?
+    public var lastErrorAt: Timestamp?
+}
+
+/// A recent block's identity, kept while it can still be reorganised away.
+public struct StoredBlock: Sendable, Equatable {
+    public var number: Int64
+    public var hash: Hash32
+    public var parentHash: Hash32
+
+    public init(number: Int64, hash: Hash32, parentHash: Hash32) {
+        self.number = number
+        self.hash = hash
+        self.parentHash = parentHash
+    }
+}
+
+/// A log kept raw, with why.
+public struct RawLogRecord: Sendable {
+    public var blockNumber: Int64
+    public var blockHash: Hash32
+    public var txHash: Hash32
+    public var logIndex: Int32
+    public var address: EVMAddress
+    public var topics: [Hash32]
+    public var data: [UInt8]
+    public var reason: String
+    public var detail: String
+
+    public init(blockNumber: Int64, blockHash: Hash32, txHash: Hash32, logIndex: Int32, address: EVMAddress,
+                topics: [Hash32], data: [UInt8], reason: String, detail: String) {
+        self.blockNumber = blockNumber
+        self.blockHash = blockHash
+        self.txHash = txHash
+        self.logIndex = logIndex
+        self.address = address
+        self.topics = topics
+        self.data = data
+        self.reason = reason
+        self.detail = detail
+    }
+}
+
+/// One indexed block range, committed as a unit.
+public struct IndexedRange: Sendable {
+    public var fromBlock: Int64
+    public var toBlock: Int64
+    public var toBlockHash: Hash32
+    public var fills: [Fill]
+    public var rawLogs: [RawLogRecord]
+    /// Headers of the range's blocks that are not final yet.
+    public var recentBlocks: [StoredBlock]
+
+    public init(fromBlock: Int64, toBlock: Int64, toBlockHash: Hash32, fills: [Fill], rawLogs: [RawLogRecord],
+                recentBlocks: [StoredBlock]) {
+        self.fromBlock = fromBlock
+        self.toBlock = toBlock
+        self.toBlockHash = toBlockHash
+        self.fills = fills
+        self.rawLogs = rawLogs
+        self.recentBlocks = recentBlocks
+    }
+}
+
+/// The indexer's tables: checkpoint, recent block hashes, raw logs, and the positions kept
+/// current from fills. Every write runs inside the caller's transaction, so fills, the
+/// positions they move and the checkpoint commit together or not at all.
+public struct IndexerRepository: Sendable {
+    public let name: String
+    private let fills = FillRepository()
+
+    public init(name: String = "avantis") { self.name = name }
+
+    public enum Conflict: Error, CustomStringConvertible {
+        /// Another process moved the checkpoint: two indexers are running on one database.
+        case checkpointMoved(expected: Int64, found: Int64?)
+
+        public var description: String {
+            switch self {
+            case .checkpointMoved(let expected, let found):
+                "the indexer checkpoint moved from block \(expected) to \(found.map(String.init) ?? "nothing") under us: is another indexer running?"
+            }
+        }
+    }
+
+    public func checkpoint(on connection: PostgresConnection) throws -> IndexerCheckpoint? {
+        let rows = try connection.query(
+            "SELECT last_block, last_block_hash, head_block, head_seen_at, last_error, last_error_at FROM indexer_state WHERE name = $1",
+            [name])
+        guard let row = rows.first else { return nil }
+        return IndexerCheckpoint(
+            lastBlock: try row.decode(0), lastBlockHash: try row.decode(1, as: Hash32.self),
+            headBlock: try row.optional(2), headSeenAt: try row.optional(3),
+            lastError: try row.optional(4), lastErrorAt: try row.optional(5))
+    }
+
+    /// Sets the starting point of a new indexer (the block before the first one to index).
+    public func start(at block: Int64, hash: Hash32, on connection: PostgresConnection) throws {
+        try connection.query(
+            "INSERT INTO indexer_state (name, last_block, last_block_hash) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+            [name, block, hash])
+    }
+
+    /// Stores a range's fills, raw logs, positions and block hashes, and moves the checkpoint
+    /// from `fromBlock − 1` to `toBlock`. Call inside a transaction.
+    public func commit(_ range: IndexedRange, keepBlocksFrom oldestRecent: Int64, on connection: PostgresConnection) throws {
+        let moved = try connection.query(
+            "UPDATE indexer_state SET last_block = $2, last_block_hash = $3, updated_at = now() WHERE name = $1 AND last_block = $4",
+            [name, range.toBlock, range.toBlockHash, range.fromBlock - 1]).affectedRows
+        guard moved == 1 else {
+            throw Conflict.checkpointMoved(expected: range.fromBlock - 1, found: try checkpoint(on: connection)?.lastBlock)
+        }
+        try fills.insert(range.fills, on: connection)
+        for raw in range.rawLogs {
+            try connection.query(
+                "INSERT INTO raw_logs (block_number, block_hash, tx_hash, log_index, address, topic0, topics, data, reason, detail) "
+                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tx_hash, log_index) DO NOTHING",
+                [raw.blockNumber, raw.blockHash, raw.txHash, raw.logIndex, raw.address, raw.topics.first,
+                 ByteA(raw.topics.flatMap(\.bytes)), ByteA(raw.data), raw.reason, raw.detail])
+        }
+        if !range.fills.isEmpty {
+            try connection.query(Self.openPositions(where: "f.block_number BETWEEN $1 AND $2"), [range.fromBlock, range.toBlock])
+            try connection.query(Self.closePositions(where: "f.block_number BETWEEN $1 AND $2"), [range.fromBlock, range.toBlock])
+        }
+        for block in range.recentBlocks {
+            try connection.query(
+                "INSERT INTO indexer_blocks (name, block_number, block_hash, parent_hash) VALUES ($1, $2, $3, $4) "
+                    + "ON CONFLICT (name, block_number) DO UPDATE SET block_hash = excluded.block_hash, parent_hash = excluded.parent_hash",
+                [name, block.number, block.hash, block.parentHash])
+        }
+        try connection.query("DELETE FROM indexer_blocks WHERE name = $1 AND block_number < $2", [name, oldestRecent])
+    }
+
+    /// The stored hash of a recent block, if it is still kept.
+    public func recentBlock(_ number: Int64, on connection: PostgresConnection) throws -> StoredBlock? {
+        let rows = try connection.query(
+            "SELECT block_hash, parent_hash FROM indexer_blocks WHERE name = $1 AND block_number = $2", [name, number])
+        guard let row = rows.first else { return nil }
+        return StoredBlock(number: number, hash: try row.decode(0, as: Hash32.self), parentHash: try row.decode(1, as: Hash32.self))
+    }
+
+    /// Undoes everything after `ancestor` (a reorg): fills and raw logs of orphaned blocks go,
+    /// the positions they touched are rebuilt from the fills that remain, the checkpoint
+    /// moves back. Call inside a transaction. Returns the fills removed.
+    @discardableResult
+    public func rollBack(to ancestor: Int64, hash: Hash32, on connection: PostgresConnection) throws -> Int {
+        try connection.query(
+            "CREATE TEMP TABLE reorg_positions ON COMMIT DROP AS SELECT DISTINCT trader, pair_index, trade_index, open_time "
+                + "FROM fills WHERE block_number > $1", [ancestor])
+        try connection.query(
+            "DELETE FROM trader_positions p USING reorg_positions r WHERE (p.trader, p.pair_index, p.trade_index, p.open_time) "
+                + "= (r.trader, r.pair_index, r.trade_index, r.open_time)")
+        let removed = try connection.query("DELETE FROM fills WHERE block_number > $1", [ancestor]).affectedRows
+        try connection.query("DELETE FROM raw_logs WHERE block_number > $1", [ancestor])
+        try connection.query("DELETE FROM indexer_blocks WHERE name = $1 AND block_number > $2", [name, ancestor])
+        let affected = "EXISTS (SELECT 1 FROM reorg_positions r WHERE (f.trader, f.pair_index, f.trade_index, f.open_time) "
+            + "= (r.trader, r.pair_index, r.trade_index, r.open_time))"
+        try connection.query(Self.openPositions(where: affected))
+        try connection.query(Self.closePositions(where: affected))
+        try connection.query(
+            "UPDATE indexer_state SET last_block = $2, last_block_hash = $3, updated_at = now() WHERE name = $1",
+            [name, ancestor, hash])
+        return removed
+    }
+
+    public func recordHead(_ head: Int64, on connection: PostgresConnection) throws {
+        try connection.query("UPDATE indexer_state SET head_block = $2, head_seen_at = now() WHERE name = $1", [name, head])
+    }
+
+    /// Remembers the last error (nil clears it); `/status` and `alfa check` show it.
+    public func recordError(_ message: String?, on connection: PostgresConnection) throws {
+        try connection.query(
+            "UPDATE indexer_state SET last_error = $2, last_error_at = CASE WHEN $2::text IS NULL THEN last_error_at ELSE now() END "
+                + "WHERE name = $1", [name, message])
+    }
+
+    /// Raw logs kept, by reason and topic0 (unknown topics after a contract upgrade show here).
+    public func rawLogSummary(on connection: PostgresConnection) throws -> [(reason: String, topic0: Hash32?, count: Int64)] {
+        try connection.query(
+            "SELECT reason, topic0, count(*) FROM raw_logs GROUP BY reason, topic0 ORDER BY count(*) DESC, reason").map { row in
+            (try row.decode(0), try row.optional(1, as: Hash32.self), try row.decode(2))
+        }
+    }
+
+    // Positions from fills: opens create the lifecycle row, closes shrink or close it.
+    static func openPositions(where condition: String) -> String {
+        """
+        INSERT INTO trader_positions (trader, pair_index, trade_index, open_time, is_long, entry_price, leverage, collateral,
+                                      opening_fee, status, opened_block, updated_block)
+        SELECT f.trader, f.pair_index, f.trade_index, f.open_time, f.is_long, f.price, f.leverage, f.collateral,
+               f.opening_fee, 'open', f.block_number, f.block_number
+        FROM fills f WHERE f.kind = 'open' AND \(condition)
+        ON CONFLICT DO NOTHING
+        """
+    }
+
+    static func closePositions(where condition: String) -> String {
+        """
+        UPDATE trader_positions p SET
+            collateral = GREATEST(0, p.collateral - c.closed),
+            status = CASE WHEN c.full_close THEN 'closed' ELSE p.status END,
+            closed_at = CASE WHEN c.full_close THEN c.last_time ELSE p.closed_at END,
+            updated_block = GREATEST(p.updated_block, c.last_block)
+        FROM (SELECT f.trader, f.pair_index, f.trade_index, f.open_time, sum(f.collateral) AS closed,
+                     bool_or(f.kind <> 'partial_close') AS full_close, max(f.block_number) AS last_block,
+                     max(f.block_time) AS last_time
+              FROM fills f WHERE f.kind <> 'open' AND \(condition)
+              GROUP BY 1, 2, 3, 4) c
+        WHERE (p.trader, p.pair_index, p.trade_index, p.open_time) = (c.trader, c.pair_index, c.trade_index, c.open_time)
+        """
+    }
+}
