@@ -47,6 +47,9 @@ let package = Package(
         .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore"]),
         .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore", "AlfaCore"]),
         .testTarget(name: "AlfaTelegramTests", dependencies: ["AlfaTelegram"]),
-        .testTarget(name: "AlfaAppTests", dependencies: ["AlfaApp", "AlfaCore", "AlfaStore"]),
+        .testTarget(
+            name: "AlfaAppTests",
+            dependencies: ["AlfaApp", "AlfaCore", "AlfaStore", "AlfaChain", "AlfaHTTP", .product(name: "Logging", package: "swift-log")]
+        ),
     ]
 )

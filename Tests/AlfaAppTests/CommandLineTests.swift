@@ -37,6 +37,14 @@ enum AlfaBinary {
         try admin.execute("CREATE DATABASE \(name)")
         return ProcessInfo.processInfo.environment["DATABASE_URL"]!.replacingOccurrences(of: "/alfa_test?", with: "/\(name)?")
     }
+
+    /// A pool on a fresh database with the real migrations applied.
+    static func migratedPool(url: String? = nil) async throws -> PostgresPool {
+        let pool = PostgresPool(configuration: .init(url: try url ?? freshDatabase(), size: 2))
+        let migrations = try Migration.load(from: root + "/migrations")
+        try await pool.withConnection { try Migrator(migrations: migrations).apply(on: $0) }
+        return pool
+    }
 }
 
 @Suite("alfa command line")

@@ -10,10 +10,7 @@ struct LeaderboardRefresherTests {
 
     private func migratedPool() async throws -> (url: String, pool: PostgresPool) {
         let url = try AlfaBinary.freshDatabase()
-        let pool = PostgresPool(configuration: .init(url: url, size: 2))
-        let migrations = try Migration.load(from: AlfaBinary.root + "/migrations")
-        try await pool.withConnection { try Migrator(migrations: migrations).apply(on: $0) }
-        return (url, pool)
+        return (url, try await AlfaBinary.migratedPool(url: url))
     }
 
     private func insert(_ fills: [Fill], _ pool: PostgresPool) async throws {
