@@ -40,6 +40,13 @@ public enum SanityChecks {
                          detail: "\(pending.count) pending (\(pending.map { String($0.version) }.joined(separator: ", "))): run alfa migrate"))
         } catch {
             results.append(Result(name: "migrations current", passed: false, detail: "\(error)"))
+            return results
+        }
+        do {
+            let status = try await IndexerStatus.read(database.pool)
+            results.append(Result(name: "indexer", passed: true, detail: status.summary))
+        } catch {
+            results.append(Result(name: "indexer", passed: false, detail: "\(error)"))
         }
         return results
     }

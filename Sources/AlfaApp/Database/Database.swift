@@ -28,6 +28,15 @@ public struct Database: Sendable {
         return try await pool.withConnection { connection in try migrator.status(on: connection) }
     }
 
+    /// Fails with what to do when a migration has not been applied yet.
+    public func requireCurrentMigrations() async throws {
+        let pending = try await migrationStatus().filter { $0.state == .pending }
+        guard pending.isEmpty else {
+            throw ConfigurationLoader.Failure(
+                description: "\(pending.count) migration(s) pending: run alfa migrate (commands/run does it for you)")
+        }
+    }
+
     /// The server's version string, as a liveness probe.
     public func serverVersion() async throws -> String {
         try await pool.withConnection { connection in

@@ -296,7 +296,7 @@ public final class Indexer: Sendable {
         if let line { logger.info("\(line)") }
     }
 
-    private func record(error message: String) async {
+    func record(error message: String) async {
         let repository = self.repository
         _ = try? await pool.withConnection { try repository.recordError(message, on: $0) }
     }

@@ -14,18 +14,21 @@ public enum AlfaServer {
         do {
             let version = try await database.serverVersion()
             logger.info("database reachable", metadata: ["server": "\(version)"])
-            let pending = try await database.migrationStatus().filter { $0.state == .pending }
-            guard pending.isEmpty else {
-                throw ConfigurationLoader.Failure(
-                    description: "\(pending.count) migration(s) pending: run alfa migrate (commands/run does it for you)")
-            }
+            try await database.requireCurrentMigrations()
             let refresher = LeaderboardRefresher(pool: database.pool, gates: EligibilityGates(settings.leaderboard))
+            var services: [any Service] = [
+                DatabaseHealthService(database: database, intervalSeconds: 15, logger: logger),
+                LeaderboardService(refresher: refresher, intervalSeconds: settings.leaderboard.refreshSeconds,
+                                   logger: Logger(label: "alfa.leaderboard")),
+            ]
+            if !settings.chain.rpcURLs.isEmpty {
+                let indexerLogger = Logger(label: "alfa.indexer")
+                services.append(IndexerService(
+                    indexer: try IndexerSetup.indexer(settings, pool: database.pool, logger: indexerLogger),
+                    stallSeconds: settings.indexer.stallSeconds, logger: indexerLogger))
+            }
             let group = ServiceGroup(
-                services: [
-                    DatabaseHealthService(database: database, intervalSeconds: 15, logger: logger),
-                    LeaderboardService(refresher: refresher, intervalSeconds: settings.leaderboard.refreshSeconds,
-                                       logger: Logger(label: "alfa.leaderboard")),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -81,6 +81,17 @@ public struct FillRepository: Sendable {
         return try rows.map(Self.decode)
     }
 
+    /// Up to `limit` fills after `id` (insertion order) matching the export filters, with their ids.
+    public func page(after id: Int64, limit: Int, trader: EVMAddress?, fromBlock: Int64?, toBlock: Int64?,
+                     on connection: PostgresConnection) throws -> [(id: Int64, fill: Fill)] {
+        let rows = try connection.query(
+            "SELECT \(Self.columns.joined(separator: ", ")), id FROM \(try PostgresConnection.qualifiedIdentifier(table)) "
+                + "WHERE id > $1 AND ($2::bytea IS NULL OR trader = $2) AND ($3::bigint IS NULL OR block_number >= $3) "
+                + "AND ($4::bigint IS NULL OR block_number <= $4) ORDER BY id LIMIT $5",
+            [id, trader, fromBlock, toBlock, limit])
+        return try rows.map { row in (try row.decode(Self.columns.count, as: Int64.self), try Self.decode(row)) }
+    }
+
     public func count(on connection: PostgresConnection) throws -> Int64 {
         try connection.query("SELECT count(*) FROM \(try PostgresConnection.qualifiedIdentifier(table))")[0].decode(0)
     }

@@ -1,0 +1,47 @@
+import AlfaStore
+import Logging
+import ServiceLifecycle
+
+/// Runs the indexer inside `alfa serve`, with a liveness watchdog: a tail that silently
+/// stops seeing new blocks is the failure peers lived with for days.
+struct IndexerService: Service {
+    let indexer: Indexer
+    let stallSeconds: Int64
+    var fromBlock: Int64? = nil
+    /// Stop after this block (`alfa index --to-block`); nil follows the head forever.
+    var throughBlock: Int64? = nil
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await indexer.run(through: throughBlock, fromBlock: fromBlock) }
+                    group.addTask { try await watchdog() }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        } catch is CancellationError {
+            // Graceful shutdown: the last committed page is the checkpoint.
+        }
+    }
+
+    private func watchdog() async throws {
+        var alerted = false
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(max(1, min(stallSeconds / 4, 30))))
+            let silent = indexer.secondsSinceNewHead
+            if silent >= Double(stallSeconds), !alerted {
+                alerted = true
+                logger.error("no new block from the RPC endpoints", metadata: [
+                    "silent-seconds": "\(Int(silent))", "threshold": "\(stallSeconds)",
+                    "what-to-do": "check RPC_URLS and the provider's status; the indexer keeps retrying"])
+                await indexer.record(error: "no new block for \(Int(silent)) s (INDEXER_STALL_SECONDS=\(stallSeconds))")
+            } else if silent < Double(stallSeconds), alerted {
+                alerted = false
+                logger.notice("new blocks again after a stall")
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import AlfaChain
+import AlfaCore
+import AlfaStore
+import Logging
+
+/// Builds the RPC client and the indexer from the settings.
+public enum IndexerSetup {
+    public struct NotConfigured: Error, CustomStringConvertible {
+        public var description: String { "RPC_URLS is not set: the indexer needs at least one JSON-RPC endpoint of Base" }
+    }
+
+    /// The RPC client of the settings; its retries and failovers are logged by host only.
+    public static func rpc(_ settings: Settings, logger: Logger) throws -> JSONRPCClient {
+        guard !settings.chain.rpcURLs.isEmpty else { throw NotConfigured() }
+        return JSONRPCClient(urls: settings.chain.rpcURLs, expectedChainID: settings.chain.chainID,
+                             timeoutSeconds: Double(settings.chain.rpcTimeoutSeconds)) { event in
+            switch event {
+            case .retrying(let host, let reason, let delay):
+                logger.info("RPC retry", metadata: ["host": "\(host)", "reason": "\(reason)", "delay-s": "\(delay)"])
+            case .failedOver(let from, let to, let reason):
+                logger.warning("RPC failover", metadata: ["from": "\(from)", "to": "\(to)", "reason": "\(reason)"])
+            case .chainUnverified(let host, let reason):
+                logger.warning("RPC endpoint unreachable at start; its chain id is checked before first use",
+                               metadata: ["host": "\(host)", "reason": "\(reason)"])
+            }
+        }
+    }
+
+    public static func addresses(_ settings: Settings) -> [AvantisContract: EVMAddress] {
+        [.tradingCallbacks: settings.chain.tradingCallbacks, .tradingStorage: settings.chain.tradingStorage,
+         .pairInfos: settings.chain.pairInfos]
+    }
+
+    public static func indexer(_ settings: Settings, pool: PostgresPool, logger: Logger) throws -> Indexer {
+        Indexer(rpc: try rpc(settings, logger: logger), pool: pool, addresses: addresses(settings),
+                options: Indexer.Options(settings.indexer), logger: logger)
+    }
+}

@@ -1,0 +1,43 @@
+import AlfaApp
+import ArgumentParser
+import Logging
+
+struct AbiCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "abi",
+        abstract: "Inspect the Avantis event catalogue.",
+        subcommands: [Inspect.self]
+    )
+
+    struct Inspect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every known event: signature, topic0 and field → column mapping.",
+            discussion: "--verify decodes the logs of recent blocks from RPC_URLS and reports generations seen, unknown topic0s and decode failures (exit 1 if any)."
+        )
+
+        @Flag(help: "Decode a sample of recent logs from the RPC.")
+        var verify = false
+
+        @Option(help: "How many recent blocks --verify reads.")
+        var blocks: Int64 = 2_000
+
+        func validate() throws {
+            guard (1...1_000_000).contains(blocks) else { throw ValidationError("--blocks must be from 1 to 1000000, got \(blocks)") }
+        }
+
+        func run() async throws {
+            print(AbiInspector.catalogue())
+            guard verify else { return }
+            let settings = try await Startup.settings()
+            do {
+                let result = try await AbiInspector.verify(settings: settings, blocks: blocks, logger: Logger(label: "alfa.abi"))
+                print(result.report)
+                if !result.passed { throw ExitCode.failure }
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                Startup.fail("\(error)")
+            }
+        }
+    }
+}
