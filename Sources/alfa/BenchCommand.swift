@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure alfa's speed against its targets.",
-        subcommands: [StorageBench.self, LeaderboardBench.self]
+        subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self]
     )
 
     struct StorageBench: AsyncParsableCommand {
@@ -52,6 +52,21 @@ struct BenchCommand: AsyncParsableCommand {
             let report = try await LeaderboardBenchmark.run(databaseURL: url, migrations: migrations,
                                                             traders: traders, fills: fills, gates: EligibilityGates(settings.leaderboard))
             print(report)
+        }
+    }
+
+    struct DecodeBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "decode",
+            abstract: "Raw eth_getLogs JSON → fills on one core (target: 100,000 logs/s).",
+            discussion: "Generates a page shaped like Avantis traffic in memory; needs no database and no node."
+        )
+
+        @Option(help: "Executions in the page (each brings 3 or 4 logs).")
+        var executions = 50_000
+
+        func run() async throws {
+            print(DecodeBenchmark.run(executions: executions))
         }
     }
 }
