@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure alfa's speed against its targets.",
-        subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self]
+        subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self, IngestBench.self]
     )
 
     struct StorageBench: AsyncParsableCommand {
@@ -67,6 +67,23 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             print(DecodeBenchmark.run(executions: executions))
+        }
+    }
+
+    struct IngestBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ingest",
+            abstract: "Fills per second from the node in RPC_URLS into PostgreSQL, beside the node's own rate.",
+            discussion: "Indexes from block 1 to the head into a scratch schema of DATABASE_URL's database (commands/bench starts a local node and fills it first)."
+        )
+
+        @Option(help: "Blocks per eth_getLogs request.")
+        var page: Int64 = 2_000
+
+        func run() async throws {
+            let settings = try await Startup.settings()
+            let database = try await Startup.benchmarkDatabase(settings)
+            print(try await IngestBenchmark.run(settings: settings, databaseURL: database.url, migrations: database.migrations, page: page))
         }
     }
 }
