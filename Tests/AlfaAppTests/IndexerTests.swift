@@ -31,7 +31,7 @@ struct IndexerTests {
         settings.page = page
         settings.confirmations = confirmations
         settings.pollSeconds = 0.05
-        let indexer = Indexer(rpc: rpc, pool: pool, addresses: chain.addresses, options: .init(settings),
+        let indexer = Indexer(rpc: rpc, pool: pool, addresses: chain.addresses, options: settings,
                               logger: Logger(label: "test.indexer"))
         return Harness(chain: chain, pool: pool, indexer: indexer)
     }
@@ -215,5 +215,24 @@ struct IndexerTests {
         await #expect(throws: RPCError.wrongChain(host: String(chain.urls[1].dropFirst(7).dropLast()), expected: 8453, actual: 1)) {
             try await h.indexer.prepare()
         }
+    }
+
+    @Test func theWatchdogRecordsAStallWhenNoNewBlockArrives() async throws {
+        let chain = try ChainPeer()
+        try await chain.execute([[.marketOpen(Self.alice, collateral: 10_000_000, price: Self.price)]])
+        let h = try await Self.harness(chain)
+        // The chain mines nothing more: after a second without a new head the watchdog speaks.
+        let service = IndexerService(indexer: h.indexer, stallSeconds: 1, logger: Logger(label: "test.watchdog"))
+        let running = Task { try await service.run() }
+        var lastError: String?
+        let deadline = Date().addingTimeInterval(20)
+        while lastError == nil, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            lastError = try await h.pool.withConnection { try IndexerRepository().checkpoint(on: $0)?.lastError }
+        }
+        running.cancel()
+        _ = await running.result
+        #expect(lastError?.hasPrefix("no new block for ") == true && lastError?.hasSuffix("(INDEXER_STALL_SECONDS=1)") == true)
+        #expect(try await Self.fills(h.pool).count == 1)
     }
 }

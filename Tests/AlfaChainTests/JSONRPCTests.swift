@@ -70,19 +70,6 @@ struct JSONRPCTests {
         #expect(rotation.current(now: 6) == 1)  // both resting: the one back first
     }
 
-    @Test func pageSizeShrinksOnRefusalAndGrowsBackAfterSuccesses() {
-        var page = AdaptivePageSize(start: 2000, successesBeforeGrowth: 3)
-        let splits = [page.refused(span: 2000), page.refused(span: 1000)]
-        #expect(splits == [true, true] && page.current == 500)
-        for _ in 0..<3 { page.succeeded() }
-        #expect(page.current == 1000)
-        for _ in 0..<9 { page.succeeded() }
-        #expect(page.current == 2000)
-        var single = AdaptivePageSize(start: 1)
-        let splitSingle = single.refused(span: 1)
-        #expect(!splitSingle)
-    }
-
     @Test func backoffStaysWithinItsCeilingWithJitter() {
         var random = SeededRandom(seed: 1)
         let backoff = RetryBackoff(baseSeconds: 0.2, capSeconds: 5)

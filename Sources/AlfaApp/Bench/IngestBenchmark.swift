@@ -32,26 +32,35 @@ public enum IngestBenchmark {
             nodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - nodeStart) / 1e9
         }
 
-        // The indexer, from block 1 to the head, into a scratch schema.
+        // The indexer, from block 1 to the head, into a scratch schema (libpq only through pools:
+        // their connections live on threads of their own).
         let schema = "alfa_ingest_\(getpid())"
-        let admin = try PostgresConnection.connect(url: databaseURL)
-        try admin.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)")
-        defer { try? admin.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE"); admin.close() }
-        let separator = databaseURL.contains("?") ? "&" : "?"
-        let pool = PostgresPool(configuration: .init(url: databaseURL + separator + "options=-csearch_path%3D\(schema)", size: 2))
-        try await pool.withConnection { try Migrator(migrations: migrations).apply(on: $0) }
-        var options = Indexer.Options(settings.indexer)
-        options.startBlock = 1
-        options.page = page
-        options.confirmations = 0
-        var quiet = Logger(label: "alfa.bench.indexer")
-        quiet.logLevel = .warning
-        let indexer = Indexer(rpc: rpc, pool: pool, addresses: addresses, options: options, logger: quiet)
-        let start = DispatchTime.now().uptimeNanoseconds
-        try await indexer.run(through: head)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let fills: Int64 = try await pool.withConnection { try FillRepository().count(on: $0) }
+        let admin = PostgresPool(configuration: .init(url: databaseURL, size: 1))
+        try await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)") }
+        let pool = PostgresPool(configuration: .init(url: PostgresURL.withSearchPath(databaseURL, schema: schema), size: 2))
+        let seconds: Double, fills: Int64
+        do {
+            try await pool.withConnection { try Migrator(migrations: migrations).apply(on: $0) }
+            var options = settings.indexer
+            options.startBlock = 1
+            options.page = page
+            options.confirmations = 0
+            var quiet = Logger(label: "alfa.bench.indexer")
+            quiet.logLevel = .warning
+            let indexer = Indexer(rpc: rpc, pool: pool, addresses: addresses, options: options, logger: quiet)
+            let start = DispatchTime.now().uptimeNanoseconds
+            try await indexer.run(through: head)
+            seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            fills = try await pool.withConnection { try FillRepository().count(on: $0) }
+        } catch {
+            await pool.close()
+            try? await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+            await admin.close()
+            throw error
+        }
         await pool.close()
+        try await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        await admin.close()
 
         let nodeRate = Double(nodeLogs) / nodeSeconds
         let ourRate = Double(nodeLogs) / seconds

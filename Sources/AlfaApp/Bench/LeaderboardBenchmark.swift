@@ -48,7 +48,7 @@ public enum LeaderboardBenchmark {
 
         // Store everything, then read the board as `alfa leaderboard --top 50` does.
         let schema = "alfa_bench_lb_\(getpid())"
-        let schemaURL = databaseURL + (databaseURL.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+        let schemaURL = PostgresURL.withSearchPath(databaseURL, schema: schema)
         let worker = BlockingWorker(name: "alfa-bench")
         defer { worker.shutdown() }
         let all = history + extra

@@ -10,24 +10,6 @@ import Synchronization
 /// at any moment loses and duplicates nothing); blocks not yet `confirmations` deep keep
 /// their hashes so a reorg is detected by parent hash and rolled back to the common ancestor.
 public final class Indexer: Sendable {
-    public struct Options: Sendable {
-        public var startBlock: Int64?
-        public var backfillRange: Int64
-        public var page: Int64
-        public var pollSeconds: Double
-        public var confirmations: Int64
-        public var lagWarningBlocks: Int64
-
-        public init(_ settings: Settings.Indexer) {
-            startBlock = settings.startBlock
-            backfillRange = settings.backfillRange
-            page = settings.page
-            pollSeconds = settings.pollSeconds
-            confirmations = settings.confirmations
-            lagWarningBlocks = settings.lagWarningBlocks
-        }
-    }
-
     public enum Failure: Error, CustomStringConvertible {
         case reorgTooDeep(checkpoint: Int64)
         case singleBlockRefused(Int64, String)
@@ -55,7 +37,7 @@ public final class Indexer: Sendable {
     let pool: PostgresPool
     let repository: IndexerRepository
     let assembler: FillAssembler
-    let options: Options
+    let options: Settings.Indexer
     let logger: Logger
     private let state: Mutex<State>
 
@@ -68,7 +50,7 @@ public final class Indexer: Sendable {
         var lastHeadChange: Double = Date().timeIntervalSince1970
     }
 
-    public init(rpc: JSONRPCClient, pool: PostgresPool, addresses: [AvantisContract: EVMAddress], options: Options,
+    public init(rpc: JSONRPCClient, pool: PostgresPool, addresses: [AvantisContract: EVMAddress], options: Settings.Indexer,
                 repository: IndexerRepository = IndexerRepository(), logger: Logger) {
         self.rpc = rpc
         self.pool = pool
@@ -190,9 +172,9 @@ public final class Indexer: Sendable {
         for log in logs where headers[log.blockNumber]??.hash != log.blockHash {
             return .waiting("block \(log.blockNumber) changed while reading it")
         }
-        if touchesRecent {
-            for number in (recentFrom + 1)...max(recentFrom + 1, to) where number <= to {
-                if headers[number]??.parentHash != headers[number - 1]??.hash { return .waiting("blocks changed while reading them") }
+        if recentFrom < to {
+            for number in (recentFrom + 1)...to where headers[number]??.parentHash != headers[number - 1]??.hash {
+                return .waiting("blocks changed while reading them")
             }
         }
 

@@ -33,6 +33,6 @@ public enum IndexerSetup {
 
     public static func indexer(_ settings: Settings, pool: PostgresPool, logger: Logger) throws -> Indexer {
         Indexer(rpc: try rpc(settings, logger: logger), pool: pool, addresses: addresses(settings),
-                options: Indexer.Options(settings.indexer), logger: logger)
+                options: settings.indexer, logger: logger)
     }
 }

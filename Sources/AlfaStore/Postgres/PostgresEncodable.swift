@@ -60,10 +60,3 @@ public struct Timestamp: PostgresEncodable, Hashable, Comparable {
         lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
     }
 }
-
-extension Int64 {
-    func floorDivided(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
-    }
-}

@@ -18,6 +18,12 @@ public enum PostgresURL {
         return redacted
     }
 
+    /// The same database with every connection's `search_path` set to `schema`: how the
+    /// benchmarks and tests work in a scratch schema with the real migrations.
+    public static func withSearchPath(_ url: String, schema: String) -> String {
+        url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+    }
+
     /// The password in a URL, so error texts can be scrubbed of it.
     static func password(in url: String) -> String? {
         guard let schemeEnd = url.range(of: "://") else { return nil }

@@ -25,8 +25,7 @@ enum TestDatabase {
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         let admin = try PostgresConnection.connect(url: url)
         try admin.execute("CREATE SCHEMA \(name)")
-        let separator = url.contains("?") ? "&" : "?"
-        return (String(name), url + separator + "options=-csearch_path%3D\(name)")
+        return (String(name), PostgresURL.withSearchPath(url, schema: String(name)))
     }
 
     static func connect() throws -> (PostgresConnection, schema: String) {
