@@ -1,9 +1,11 @@
 import AlfaCore
 import CCurl
+import Synchronization
 
 /// An HTTP client on libcurl. One easy handle, reused so connections stay alive, driven
 /// on a thread of its own: requests on one client run one at a time, so give a long poll
-/// its own client and sending another.
+/// its own client and sending another. Cancelling the awaiting task aborts the transfer
+/// within about a second (curl's progress callback), so a long poll never delays shutdown.
 public final class CurlHTTPClient: HTTPTransport {
     private let worker: BlockingWorker
     private let session: CurlSession
@@ -18,9 +20,14 @@ public final class CurlHTTPClient: HTTPTransport {
 
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let session = self.session
+        let cancellation = CancellationFlag()
         let result: Result<HTTPResponse, HTTPError>
         do {
-            result = try await worker.run { session.perform(request) }
+            result = try await withTaskCancellationHandler {
+                try await worker.run { session.perform(request, cancellation: cancellation) }
+            } onCancel: {
+                cancellation.cancel()
+            }
         } catch {
             throw .clientClosed
         }
@@ -40,7 +47,8 @@ private final class CurlSession: @unchecked Sendable {
 
     deinit { curl_easy_cleanup(handle) }
 
-    func perform(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPError> {
+    func perform(_ request: HTTPRequest, cancellation: CancellationFlag) -> Result<HTTPResponse, HTTPError> {
+        if cancellation.isCancelled { return .failure(.cancelled) }
         curl_easy_reset(handle)
         let sink = ResponseSink()
         let context = Unmanaged.passRetained(sink)
@@ -68,6 +76,13 @@ private final class CurlSession: @unchecked Sendable {
             return total
         }
         alfa_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
+        alfa_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+        alfa_curl_setopt_xferinfo_function(handle) { context, _, _, _, _ in
+            Unmanaged<CancellationFlag>.fromOpaque(context!).takeUnretainedValue().isCancelled ? 1 : 0
+        }
+        let flag = Unmanaged.passRetained(cancellation)
+        defer { flag.release() }
+        alfa_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, flag.toOpaque())
 
         switch request.method {
         case "GET":
@@ -104,10 +119,18 @@ private final class CurlSession: @unchecked Sendable {
         let reason = String(cString: curl_easy_strerror(code))
         switch code {
         case CURLE_OPERATION_TIMEDOUT: return .timedOut
+        case CURLE_ABORTED_BY_CALLBACK: return .cancelled
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .connectionFailed(reason)
         default: return .transport(reason)
         }
     }
+}
+
+/// Set from the cancelling task, read by curl's progress callback on the worker thread.
+private final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isCancelled: Bool { flag.load(ordering: .relaxed) }
+    func cancel() { flag.store(true, ordering: .relaxed) }
 }
 
 private final class ResponseSink {

@@ -4,6 +4,8 @@ public enum HTTPError: Error, Equatable, CustomStringConvertible {
     case connectionFailed(String)
     case transport(String)
     case clientClosed
+    /// The awaiting task was cancelled; the transfer was aborted.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -11,6 +13,7 @@ public enum HTTPError: Error, Equatable, CustomStringConvertible {
         case .connectionFailed(let reason): "could not connect: \(reason)"
         case .transport(let reason): "transfer failed: \(reason)"
         case .clientClosed: "the HTTP client has been closed"
+        case .cancelled: "the request was cancelled"
         }
     }
 }

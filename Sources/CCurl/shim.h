@@ -22,6 +22,11 @@ static inline CURLcode alfa_curl_setopt_write_function(CURL *handle, alfa_curl_w
 static inline CURLcode alfa_curl_setopt_header_function(CURL *handle, alfa_curl_write_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
+typedef int (*alfa_curl_xferinfo_callback)(void *context, curl_off_t download_total, curl_off_t download_now,
+                                           curl_off_t upload_total, curl_off_t upload_now);
+static inline CURLcode alfa_curl_setopt_xferinfo_function(CURL *handle, alfa_curl_xferinfo_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
 static inline CURLcode alfa_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

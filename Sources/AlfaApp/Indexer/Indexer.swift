@@ -39,6 +39,7 @@ public final class Indexer: Sendable {
     let assembler: FillAssembler
     let options: Settings.Indexer
     let logger: Logger
+    let alerts: AlertCenter
     private let state: Mutex<State>
 
     struct State {
@@ -48,16 +49,19 @@ public final class Indexer: Sendable {
         var lastLagWarning: Double = 0
         var lastHead: Int64 = -1
         var lastHeadChange: Double = Date().timeIntervalSince1970
+        /// Kinds of raw logs already reported to the admins by this process (one alert each).
+        var alertedRawKinds: Set<String> = []
     }
 
     public init(rpc: JSONRPCClient, pool: PostgresPool, addresses: [AvantisContract: EVMAddress], options: Settings.Indexer,
-                repository: IndexerRepository = IndexerRepository(), logger: Logger) {
+                repository: IndexerRepository = IndexerRepository(), logger: Logger, alerts: AlertCenter? = nil) {
         self.rpc = rpc
         self.pool = pool
         self.repository = repository
         assembler = FillAssembler(decoder: AvantisLogDecoder(addresses: addresses))
         self.options = options
         self.logger = logger
+        self.alerts = alerts ?? AlertCenter.logOnly(logger)
         state = Mutex(State(pageSize: AdaptivePageSize(start: options.page)))
     }
 
@@ -195,6 +199,7 @@ public final class Indexer: Sendable {
             try repository.commit(range, keepBlocksFrom: keepFrom, on: connection)
         }
         reportProgress(to: to, head: head, fills: assembled.fills.count)
+        await alertOnce(about: assembled.rejected)
         return .indexed(from: from, to: to, fills: assembled.fills.count)
     }
 
@@ -276,6 +281,20 @@ public final class Indexer: Sendable {
             return state.progress!.line(current: block, target: head, now: now)
         }
         if let line { logger.info("\(line)") }
+    }
+
+    /// An unknown topic0 usually means a contract upgrade; the admins hear of each kind once.
+    private func alertOnce(about rejected: [RejectedLog]) async {
+        for item in rejected {
+            let kind = "\(item.log.address) \(item.log.topics.first.map(String.init(describing:)) ?? "-") \(item.rejection)"
+            guard state.withLock({ $0.alertedRawKinds.insert(kind).inserted }) else { continue }
+            let unknown = if case .unknownTopic = item.rejection { true } else { false }
+            await alerts.raise(
+                .warning, unknown ? "Unknown Avantis event kept raw" : "Malformed Avantis event kept raw",
+                detail: "\(item.rejection) from \(item.log.address) in block \(item.log.blockNumber), tx \(item.log.transactionHash)",
+                action: "Run alfa abi inspect --verify; after a contract upgrade the event catalogue may need the new event. "
+                    + "Fills from known events keep flowing.")
+        }
     }
 
     func record(error message: String) async {

@@ -34,13 +34,14 @@ struct IndexerService: Service {
             let silent = indexer.secondsSinceNewHead
             if silent >= Double(stallSeconds), !alerted {
                 alerted = true
-                logger.error("no new block from the RPC endpoints", metadata: [
-                    "silent-seconds": "\(Int(silent))", "threshold": "\(stallSeconds)",
-                    "what-to-do": "check RPC_URLS and the provider's status; the indexer keeps retrying"])
+                await indexer.alerts.raise(
+                    .critical, "Indexer: no new block from the RPC endpoints",
+                    detail: "No new head for \(Int(silent)) s (INDEXER_STALL_SECONDS=\(stallSeconds)).",
+                    action: "Check RPC_URLS and the provider's status; the indexer keeps retrying.")
                 await indexer.record(error: "no new block for \(Int(silent)) s (INDEXER_STALL_SECONDS=\(stallSeconds))")
             } else if silent < Double(stallSeconds), alerted {
                 alerted = false
-                logger.notice("new blocks again after a stall")
+                await indexer.alerts.raise(.info, "Indexer: new blocks again", detail: "The RPC endpoints deliver new blocks again.")
             }
         }
     }

@@ -31,8 +31,8 @@ public enum IndexerSetup {
          .pairInfos: settings.chain.pairInfos]
     }
 
-    public static func indexer(_ settings: Settings, pool: PostgresPool, logger: Logger) throws -> Indexer {
+    public static func indexer(_ settings: Settings, pool: PostgresPool, logger: Logger, alerts: AlertCenter? = nil) throws -> Indexer {
         Indexer(rpc: try rpc(settings, logger: logger), pool: pool, addresses: addresses(settings),
-                options: settings.indexer, logger: logger)
+                options: settings.indexer, logger: logger, alerts: alerts)
     }
 }

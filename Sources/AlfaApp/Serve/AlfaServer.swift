@@ -21,10 +21,16 @@ public enum AlfaServer {
                 LeaderboardService(refresher: refresher, intervalSeconds: settings.leaderboard.refreshSeconds,
                                    logger: Logger(label: "alfa.leaderboard")),
             ]
+            var alerts = AlertCenter.logOnly(Logger(label: "alfa.alerts"))
+            if let token = settings.telegram.botToken {
+                let bot = TelegramBot(settings: settings, token: token, pool: database.pool)
+                alerts = bot.alerts
+                services.append(TelegramBotService(bot: bot))
+            }
             if !settings.chain.rpcURLs.isEmpty {
                 let indexerLogger = Logger(label: "alfa.indexer")
                 services.append(IndexerService(
-                    indexer: try IndexerSetup.indexer(settings, pool: database.pool, logger: indexerLogger),
+                    indexer: try IndexerSetup.indexer(settings, pool: database.pool, logger: indexerLogger, alerts: alerts),
                     stallSeconds: settings.indexer.stallSeconds, logger: indexerLogger))
             }
             let group = ServiceGroup(

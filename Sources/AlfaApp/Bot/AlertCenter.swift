@@ -1,0 +1,41 @@
+import AlfaCore
+import AlfaTelegram
+import Logging
+
+/// Where the service's components raise admin alerts. Every alert is logged; with a bot it
+/// is also persisted and sent to each admin's private chat and to TELEGRAM_ALERT_CHAT_IDS;
+/// the console chat prints it.
+public final class AlertCenter: Sendable {
+    public enum Severity: String, Sendable { case warning, critical, info }
+
+    private let deliver: @Sendable (String) async -> Void
+    private let logger: Logger
+
+    init(logger: Logger, deliver: @escaping @Sendable (String) async -> Void) {
+        self.deliver = deliver
+        self.logger = logger
+    }
+
+    /// Alerts that only reach the log (no bot configured).
+    public static func logOnly(_ logger: Logger) -> AlertCenter {
+        AlertCenter(logger: logger) { _ in }
+    }
+
+    static func telegram(queue: OutboundQueue, chats: [Int64], logger: Logger) -> AlertCenter {
+        AlertCenter(logger: logger) { html in await queue.alert(html, to: chats) }
+    }
+
+    public static func console(_ write: @escaping @Sendable (String) -> Void, logger: Logger) -> AlertCenter {
+        AlertCenter(logger: logger) { html in write(TelegramHTML.plainText(html)) }
+    }
+
+    /// `title` and `detail` are plain text; `action` says how to fix or reset.
+    public func raise(_ severity: Severity, _ title: String, detail: String, action: String? = nil) async {
+        logger.log(level: severity == .critical ? .critical : severity == .warning ? .warning : .notice,
+                   "alert: \(title)", metadata: ["detail": "\(detail)", "action": "\(action ?? "")"])
+        let icon = severity == .critical ? "🛑" : severity == .warning ? "⚠️" : "ℹ️"
+        var html = "\(icon) <b>\(TelegramHTML.escape(title))</b>\n\(TelegramHTML.escape(detail))"
+        if let action { html += "\n<i>\(TelegramHTML.escape(action))</i>" }
+        await deliver(html)
+    }
+}

@@ -1,0 +1,188 @@
+import AlfaCore
+import AlfaStore
+import Foundation
+import Logging
+
+/// One chat message or button press, wherever it came from (Telegram or the console).
+public struct ChatInput: Sendable {
+    public var userID: Int64
+    public var chatID: Int64
+    public var text: String
+    public var source: AuditEntry.Source
+
+    public init(userID: Int64, chatID: Int64, text: String, source: AuditEntry.Source) {
+        self.userID = userID
+        self.chatID = chatID
+        self.text = text
+        self.source = source
+    }
+}
+
+/// The answer to a pressed button: a short toast, and the question's new text (buttons removed).
+public struct ButtonOutcome: Sendable, Equatable {
+    public var toast: String
+    public var questionText: String
+    public var reply: ChatReply?
+}
+
+/// Parses, authorizes, rate-limits, executes and audits chat commands; the same for
+/// Telegram and the console. Admins are recognised by user id only, never by chat.
+public actor ChatRouter {
+    private let parser: CommandParser
+    private let admins: Set<Int64>
+    private let pool: PostgresPool
+    private let gates: EligibilityGates
+    private let control: (any ExecutionControl)?
+    private let configured: StatusReport.Execution
+    private let startedAt: Int64
+    private let logger: Logger
+    private let clock: @Sendable () -> Double
+    private var limiter = RateLimiter()
+    private var confirmations = ConfirmationBook()
+    private var random = SystemRandomNumberGenerator()
+
+    public init(botUsername: String?, admins: Set<Int64>, pool: PostgresPool, settings: Settings,
+                control: (any ExecutionControl)? = nil, logger: Logger,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        parser = CommandParser(botUsername: botUsername)
+        self.admins = admins
+        self.pool = pool
+        gates = EligibilityGates(settings.leaderboard)
+        self.control = control
+        startedAt = Int64(clock())
+        // Until the mode manager runs, the mode is what the environment says.
+        configured = StatusReport.Execution(mode: settings.execution.mode, emergencyStop: settings.execution.emergencyStop,
+                                            changedBy: "env", changedAt: startedAt, reason: nil)
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func isAdmin(_ user: Int64) -> Bool { admins.contains(user) }
+
+    /// The replies to one message, in order; empty when the message is not for this bot.
+    public func handle(_ input: ChatInput) async -> [ChatReply] {
+        let command: ChatCommand
+        switch parser.parse(input.text) {
+        case .ignored: return []
+        case .unknown(let name): return [ChatReplies.unknown(name)]
+        case .usage(let line): return [ChatReplies.usage(line)]
+        case .command(let parsed): command = parsed
+        }
+        let admin = isAdmin(input.userID)
+        if command.requiresAdmin, !admin {
+            await audit(input, command, allowed: false, result: "refused: not an admin")
+            return [ChatReplies.notAllowed(command)]
+        }
+        if command.isExpensive, case .wait(let seconds) = limiter.check(user: input.userID, now: clock()) {
+            return [ChatReplies.rateLimited(waitSeconds: seconds)]
+        }
+        let reply = await execute(command, input: input, isAdmin: admin)
+        if command.requiresAdmin {
+            await audit(input, command, allowed: true, result: String(reply.plainText.prefix(300)))
+        }
+        return [reply]
+    }
+
+    /// A pressed inline button (the LIVE confirmation).
+    public func press(_ input: ChatInput) async -> ButtonOutcome {
+        guard let (token, confirm) = ConfirmationBook.parseCallback(input.text) else {
+            return ButtonOutcome(toast: "This button is no longer valid.", questionText: "This question is closed.")
+        }
+        let resolution = confirmations.answer(token: token, confirm: confirm, user: input.userID, now: clock())
+        let note = ChatReplies.confirmation(resolution)
+        guard case .confirmed(.goLive) = resolution else {
+            if case .cancelled = resolution {
+                await audit(input, .copyMode(.live), allowed: true, result: "cancelled at confirmation")
+            }
+            return ButtonOutcome(toast: note, questionText: resolution == .notYours ? "Waiting for the admin who asked." : note)
+        }
+        let reply = await control?.setMode(.live, by: input.userID) ?? ChatReplies.notAvailableYet(.copyMode(.live))
+        await audit(input, .copyMode(.live), allowed: true, result: "confirmed: " + String(reply.plainText.prefix(280)))
+        return ButtonOutcome(toast: note, questionText: "LIVE was confirmed by \(input.userID).", reply: reply)
+    }
+
+    private func execute(_ command: ChatCommand, input: ChatInput, isAdmin: Bool) async -> ChatReply {
+        do {
+            switch command {
+            case .start: return ChatReplies.welcome(isAdmin: isAdmin)
+            case .help: return ChatReplies.help(isAdmin: isAdmin)
+            case .top(let count, let window): return try await top(count, window: window)
+            case .trader(let address): return try await trader(address)
+            case .status: return try await status()
+            case .copyMode(let mode): return await copyMode(mode, input: input)
+            default: break
+            }
+            guard let control else { return ChatReplies.notAvailableYet(command) }
+            switch command {
+            case .copyStatus: return await control.copyStatus()
+            case .emergencyStop(let reason): return await control.emergencyStop(by: input.userID, reason: reason)
+            case .emergencyStart: return await control.emergencyStart(by: input.userID)
+            case .breakers: return await control.breakers()
+            case .breakerReset(let name): return await control.resetBreaker(name, by: input.userID)
+            default: return ChatReplies.help(isAdmin: isAdmin)
+            }
+        } catch {
+            logger.error("chat command failed", metadata: ["command": "\(command.canonical)", "error": "\(error)"])
+            return ChatReplies.failed(command.canonical)
+        }
+    }
+
+    private func copyMode(_ mode: ExecutionMode, input: ChatInput) async -> ChatReply {
+        guard let control else { return ChatReplies.notAvailableYet(.copyMode(mode)) }
+        guard mode == .live else { return await control.setMode(.dry, by: input.userID) }
+        if let blocker = await control.liveBlocker() { return .plain("LIVE cannot be switched on: \(blocker)") }
+        let token = String(UInt64.random(in: 1...UInt64.max, using: &random), radix: 36)
+        confirmations.ask(.goLive, token: token, user: input.userID, chat: input.chatID, now: clock())
+        return ChatReplies.confirmLive(token: token, lifetimeSeconds: Int(confirmations.lifetimeSeconds))
+    }
+
+    private func top(_ count: Int, window: TimeWindow) async throws -> ChatReply {
+        guard let stored = try await LeaderboardQueries.top(count, window: window, pool: pool) else { return ChatReplies.noLeaderboard }
+        return ChatReply(html: LeaderboardText.table(stored.rows[...], window: window, asOf: stored.info.asOf,
+                                                     eligible: stored.info.eligible, style: .telegramHTML))
+    }
+
+    private func trader(_ address: EVMAddress) async throws -> ChatReply {
+        let report = try await LeaderboardQueries.trader(address, asOf: Int64(clock()), gates: gates, pool: pool)
+        return ChatReply(html: report.text(style: .telegramHTML))
+    }
+
+    private func status() async throws -> ChatReply {
+        let started = clock()
+        var databaseProblem: String?
+        var indexer: StatusReport.Indexer?
+        var computedAt: Int64?
+        do {
+            let status = try await IndexerStatus.read(pool)
+            indexer = status.checkpoint.map {
+                StatusReport.Indexer(lastBlock: $0.lastBlock, head: $0.headBlock, headSeenAt: $0.headSeenAt?.unixSeconds,
+                                     lastError: $0.lastError, lastErrorAt: $0.lastErrorAt?.unixSeconds,
+                                     rawLogs: status.unknownTopics + status.malformedLogs)
+            }
+            computedAt = try await pool.withConnection { try LeaderboardRepository().latest(on: $0)?.computedAt.unixSeconds }
+        } catch {
+            databaseProblem = "\(error)"
+        }
+        let milliseconds = Int(((clock() - started) * 1000).rounded())
+        let lines = await control?.statusLines()
+        let report = StatusReport(
+            now: Int64(clock()), execution: await control?.execution() ?? configured, indexer: indexer,
+            leaderboardComputedAt: computedAt, breakers: lines?.breakers, openCopyPositions: lines?.openPositions,
+            startedAt: startedAt, version: AlfaVersion.current, databaseProblem: databaseProblem,
+            databaseMilliseconds: databaseProblem == nil ? milliseconds : nil)
+        return ChatReply(html: report.html)
+    }
+
+    private func audit(_ input: ChatInput, _ command: ChatCommand, allowed: Bool, result: String) async {
+        let entry = AuditEntry(userID: input.userID, chatID: input.chatID, source: input.source,
+                               command: command.canonical, allowed: allowed, result: result)
+        logger.notice("admin command", metadata: [
+            "user": "\(input.userID)", "chat": "\(input.chatID)", "command": "\(command.canonical)",
+            "allowed": "\(allowed)", "result": "\(result)"])
+        do {
+            try await pool.withConnection { try AuditRepository().record(entry, on: $0) }
+        } catch {
+            logger.error("audit log write failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import AlfaCore
+
+/// What the admin commands act on: the execution-mode manager, the emergency stop and the
+/// breakers. The router authorizes, confirms and audits; an implementation decides.
+/// Until one is configured the router answers these commands with "not available yet".
+public protocol ExecutionControl: Sendable {
+    /// The current mode and stop, for `/status`.
+    func execution() async -> StatusReport.Execution
+    /// Why LIVE cannot be switched on now (no wallet, a breaker open, the stop engaged), or nil.
+    func liveBlocker() async -> String?
+    func setMode(_ mode: ExecutionMode, by admin: Int64) async -> ChatReply
+    func emergencyStop(by admin: Int64, reason: String?) async -> ChatReply
+    func emergencyStart(by admin: Int64) async -> ChatReply
+    func copyStatus() async -> ChatReply
+    func breakers() async -> ChatReply
+    func resetBreaker(_ name: BreakerName, by admin: Int64) async -> ChatReply
+    /// One line per breaker and the open copy positions, for `/status`.
+    func statusLines() async -> (breakers: [String], openPositions: Int)
+}

@@ -1,0 +1,49 @@
+import AlfaStore
+import AlfaTelegram
+
+/// The bot's state in PostgreSQL (migration 0004).
+struct PostgresBotStore: BotStore {
+    let pool: PostgresPool
+    private let repository = TelegramRepository()
+
+    init(pool: PostgresPool) { self.pool = pool }
+
+    func offset(bot: Int64) async throws -> Int64? {
+        try await pool.withConnection { [repository] in try repository.offset(bot: bot, on: $0) }
+    }
+
+    func saveOffset(_ offset: Int64, bot: Int64) async throws {
+        try await pool.withConnection { [repository] in try repository.saveOffset(offset, bot: bot, on: $0) }
+    }
+
+    func chatRoutes() async throws -> ChatRoutes {
+        let routes = try await pool.withConnection { [repository] in try repository.routes(on: $0) }
+        return ChatRoutes(blocked: routes.blocked, migrated: routes.migrated)
+    }
+
+    func markBlocked(chat: Int64, reason: String) async throws {
+        try await pool.withConnection { [repository] in try repository.markBlocked(chat: chat, reason: reason, on: $0) }
+    }
+
+    func markMigrated(chat: Int64, to newChat: Int64) async throws {
+        try await pool.withConnection { [repository] in try repository.markMigrated(chat: chat, to: newChat, on: $0) }
+    }
+
+    func unblock(chat: Int64) async throws {
+        try await pool.withConnection { [repository] in try repository.unblock(chat: chat, on: $0) }
+    }
+
+    func addAlert(chat: Int64, text: String) async throws -> Int64 {
+        try await pool.withConnection { [repository] in try repository.addAlert(chat: chat, text: text, on: $0) }
+    }
+
+    func pendingAlerts() async throws -> [PendingAlert] {
+        try await pool.withConnection { [repository] in
+            try repository.pendingAlerts(on: $0).map { PendingAlert(id: $0.id, chat: $0.chat, text: $0.text) }
+        }
+    }
+
+    func finishAlert(id: Int64, outcome: String) async throws {
+        try await pool.withConnection { [repository] in try repository.finishAlert(id: id, outcome: outcome, on: $0) }
+    }
+}

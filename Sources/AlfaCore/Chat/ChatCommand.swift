@@ -1,0 +1,58 @@
+/// What a chat message asks for, once parsed. Executing it is AlfaApp's work.
+public enum ChatCommand: Sendable, Equatable {
+    case start
+    case help
+    case top(count: Int, window: TimeWindow)
+    case trader(EVMAddress)
+    case copyMode(ExecutionMode)
+    case copyStatus
+    case emergencyStop(reason: String?)
+    case emergencyStart
+    case status
+    case breakers
+    case breakerReset(BreakerName)
+
+    /// Admin commands are authorized on the sender's user id, never on the chat.
+    public var requiresAdmin: Bool {
+        switch self {
+        case .start, .help, .top, .trader: false
+        case .copyMode, .copyStatus, .emergencyStop, .emergencyStart, .status, .breakers, .breakerReset: true
+        }
+    }
+
+    /// Commands that read the database or compute a report: rate-limited per user.
+    public var isExpensive: Bool {
+        switch self {
+        case .top, .trader, .status, .copyStatus, .breakers: true
+        default: false
+        }
+    }
+
+    /// The canonical spelling, as written to the audit log.
+    public var canonical: String {
+        switch self {
+        case .start: "/start"
+        case .help: "/help"
+        case .top(let count, let window): "/alfa top\(count) \(window.rawValue)"
+        case .trader(let address): "/alfa trader \(address)"
+        case .copyMode(let mode): "/copy mode \(mode.rawValue)"
+        case .copyStatus: "/copy status"
+        case .emergencyStop(let reason): "/emergency stop" + (reason.map { " \($0)" } ?? "")
+        case .emergencyStart: "/emergency start"
+        case .status: "/status"
+        case .breakers: "/breakers"
+        case .breakerReset(let name): "/breaker reset \(name.rawValue)"
+        }
+    }
+}
+
+/// The circuit breakers, by the names admins type in `/breaker reset NAME`.
+public enum BreakerName: String, Sendable, CaseIterable {
+    case winRate = "win_rate"
+    case drawdown
+    case gasShare = "gas_share"
+    case consecutiveFailures = "consecutive_failures"
+    case volatility
+    case failureRate = "failure_rate"
+    case slippage
+}

@@ -1,0 +1,86 @@
+/// The bot's fixed texts. Replies with data (leaderboard, trader, status) have their own renderers.
+public enum ChatReplies {
+    public static func welcome(isAdmin: Bool) -> ChatReply {
+        ChatReply(html: "<b>alfa</b> ranks every Avantis trader by clean, copyable PnL and copies the best.\n\n"
+                  + help(isAdmin: isAdmin).html)
+    }
+
+    public static func help(isAdmin: Bool) -> ChatReply {
+        var lines = [
+            "<b>Commands</b>",
+            "/alfa top50 [7d|30d|all] — the leaderboard (top1 … top100)",
+            "/alfa trader 0xADDRESS — one trader's card",
+            "/help — this list",
+        ]
+        if isAdmin {
+            lines += [
+                "",
+                "<b>Admin</b>",
+                "/status — service health",
+                "/copy mode DRY|LIVE — simulated or real copying (LIVE asks to confirm)",
+                "/copy status — copy engine state",
+                "/emergency stop [reason] · /emergency start",
+                "/breakers — circuit breakers · /breaker reset NAME",
+            ]
+        }
+        return ChatReply(html: lines.joined(separator: "\n"))
+    }
+
+    /// The commands offered in Telegram's menu (`setMyCommands`): lowercase names, short descriptions.
+    public static let menu: [(command: String, description: String)] = [
+        ("alfa", "Leaderboard: /alfa top50 [7d|30d|all], /alfa trader 0x…"),
+        ("help", "What this bot can do"),
+        ("status", "Service health (admins)"),
+        ("copy", "Copy mode DRY|LIVE and status (admins)"),
+        ("emergency", "Emergency stop|start (admins)"),
+        ("breakers", "Circuit breakers (admins)"),
+    ]
+
+    public static func unknown(_ name: String) -> ChatReply {
+        ChatReply(html: "I don't know \(TelegramHTML.escape(name)). /help lists the commands.")
+    }
+
+    public static func usage(_ line: String) -> ChatReply {
+        ChatReply(html: "Usage: <code>\(TelegramHTML.escape(line))</code>")
+    }
+
+    public static func notAllowed(_ command: ChatCommand) -> ChatReply {
+        ChatReply(html: "⛔ <code>\(TelegramHTML.escape(command.canonical))</code> is for admins only. The attempt was recorded.")
+    }
+
+    public static func rateLimited(waitSeconds: Int) -> ChatReply {
+        .plain("One moment, please: you can ask for another report in \(waitSeconds) s.")
+    }
+
+    public static func notAvailableYet(_ command: ChatCommand) -> ChatReply {
+        ChatReply(html: "<code>\(TelegramHTML.escape(command.canonical))</code> is not available yet: "
+                  + "the execution-mode manager is not part of this version.")
+    }
+
+    public static let noLeaderboard = ChatReply.plain(
+        "The leaderboard has not been computed yet: the indexer needs fills first. Try again in a minute.")
+
+    public static func failed(_ what: String) -> ChatReply {
+        .plain("Sorry, \(what) failed. The error is in the service log; try again shortly.")
+    }
+
+    // MARK: Confirmation of LIVE
+
+    public static func confirmLive(token: String, lifetimeSeconds: Int) -> ChatReply {
+        ChatReply(
+            html: "⚠️ Switch copying to <b>LIVE</b>? Real orders will be signed and sent with the configured wallet.\n"
+                + "This question expires in \(lifetimeSeconds) s.",
+            buttons: [ChatReply.Button(title: "Confirm LIVE", data: ConfirmationBook.callbackData(token: token, confirm: true)),
+                      ChatReply.Button(title: "Cancel", data: ConfirmationBook.callbackData(token: token, confirm: false))])
+    }
+
+    public static func confirmation(_ resolution: ConfirmationBook.Resolution) -> String {
+        switch resolution {
+        case .confirmed: "Confirmed."
+        case .cancelled: "Cancelled: the mode is unchanged."
+        case .expired: "This question expired: send /copy mode LIVE again."
+        case .unknown: "This question is no longer open."
+        case .notYours: "Only the admin who asked can answer."
+        }
+    }
+}

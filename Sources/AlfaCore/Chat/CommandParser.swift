@@ -1,0 +1,118 @@
+/// Turns a message's text into a command. Pure: knows the bot's username (for
+/// `/cmd@botname` in groups) and nothing else.
+public struct CommandParser: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case command(ChatCommand)
+        /// A known command with arguments that do not fit: the usage line to reply with.
+        case usage(String)
+        /// A slash command this bot does not have.
+        case unknown(String)
+        /// Not a command, or a command addressed to another bot: stay silent.
+        case ignored
+    }
+
+    public static let maxTop = 100
+    public static let defaultTop = 50
+
+    /// Without the leading `@`; nil accepts only commands without a mention.
+    public let botUsername: String?
+
+    public init(botUsername: String?) {
+        self.botUsername = botUsername
+    }
+
+    public func parse(_ text: String) -> Outcome {
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard let first = words.first, first.hasPrefix("/"), first.count > 1 else { return .ignored }
+        var name = String(first.dropFirst())
+        if let at = name.firstIndex(of: "@") {
+            let mention = name[name.index(after: at)...]
+            guard let botUsername, mention.caseInsensitiveCompare(botUsername) == .orderedSame else { return .ignored }
+            name = String(name[..<at])
+        }
+        let arguments = Array(words.dropFirst())
+        switch name.lowercased() {
+        case "start": return .command(.start)
+        case "help": return .command(.help)
+        case "alfa": return alfa(arguments)
+        case "copy": return copy(arguments)
+        case "emergency": return emergency(arguments)
+        case "status":
+            // `/status admin` is the original system's spelling.
+            guard arguments.isEmpty || (arguments.count == 1 && arguments[0].lowercased() == "admin") else {
+                return .usage(Usage.status)
+            }
+            return .command(.status)
+        case "breakers": return arguments.isEmpty ? .command(.breakers) : .usage(Usage.breakers)
+        case "breaker": return breaker(arguments)
+        default: return .unknown("/" + name)
+        }
+    }
+
+    private func alfa(_ arguments: [String]) -> Outcome {
+        guard let sub = arguments.first?.lowercased() else { return .usage(Usage.alfa) }
+        if sub == "trader" {
+            guard arguments.count == 2, let address = EVMAddress(hex: arguments[1]) else { return .usage(Usage.trader) }
+            return .command(.trader(address))
+        }
+        guard sub.hasPrefix("top") else { return .usage(Usage.alfa) }
+        // `top50`, `top 50`, `top` (50), each with an optional window.
+        var rest = Array(arguments.dropFirst())
+        var countText = String(sub.dropFirst(3))
+        if countText.isEmpty, let next = rest.first, Int(next) != nil {
+            countText = next
+            rest.removeFirst()
+        }
+        let count = countText.isEmpty ? Self.defaultTop : Int(countText)
+        guard let count, (1...Self.maxTop).contains(count), rest.count <= 1 else { return .usage(Usage.top) }
+        let window = rest.first.map { TimeWindow(rawValue: $0.lowercased()) } ?? .thirtyDays
+        guard let window else { return .usage(Usage.top) }
+        return .command(.top(count: count, window: window))
+    }
+
+    private func copy(_ arguments: [String]) -> Outcome {
+        switch arguments.first?.lowercased() {
+        case "mode":
+            guard arguments.count == 2, let mode = ExecutionMode(rawValue: arguments[1].uppercased()) else {
+                return .usage(Usage.copyMode)
+            }
+            return .command(.copyMode(mode))
+        case "status" where arguments.count == 1:
+            return .command(.copyStatus)
+        default:
+            return .usage(Usage.copy)
+        }
+    }
+
+    private func emergency(_ arguments: [String]) -> Outcome {
+        switch arguments.first?.lowercased() {
+        case "stop":
+            let reason = arguments.dropFirst().joined(separator: " ")
+            return .command(.emergencyStop(reason: reason.isEmpty ? nil : reason))
+        case "start" where arguments.count == 1:
+            return .command(.emergencyStart)
+        default:
+            return .usage(Usage.emergency)
+        }
+    }
+
+    private func breaker(_ arguments: [String]) -> Outcome {
+        guard arguments.count == 2, arguments[0].lowercased() == "reset",
+              let name = BreakerName(rawValue: arguments[1].lowercased()) else { return .usage(Usage.breakerReset) }
+        return .command(.breakerReset(name))
+    }
+
+    /// The usage line of each command, shown on bad arguments and in `/help`.
+    public enum Usage {
+        public static let alfa = "/alfa top50 [7d|30d|all] · /alfa trader 0xADDRESS"
+        public static let top = "/alfa topN [7d|30d|all] — N from 1 to \(maxTop), e.g. /alfa top50 7d"
+        public static let trader = "/alfa trader 0xADDRESS — a 40-hex-digit address"
+        public static let copyMode = "/copy mode DRY|LIVE"
+        public static let copy = "/copy mode DRY|LIVE · /copy status"
+        public static let emergency = "/emergency stop [reason] · /emergency start"
+        public static let status = "/status"
+        public static let breakers = "/breakers"
+        public static let breakerReset = "/breaker reset NAME — NAME is one of "
+            + BreakerName.allCases.map(\.rawValue).joined(separator: ", ")
+    }
+}

@@ -1,0 +1,113 @@
+/// What `/status` shows. Parts not known yet are nil and shown as such, never guessed.
+public struct StatusReport: Sendable {
+    public struct Execution: Sendable {
+        public var mode: ExecutionMode
+        public var emergencyStop: Bool
+        /// An admin id, "breaker NAME" or "env".
+        public var changedBy: String
+        public var changedAt: Int64
+        public var reason: String?
+
+        public init(mode: ExecutionMode, emergencyStop: Bool, changedBy: String, changedAt: Int64, reason: String?) {
+            self.mode = mode
+            self.emergencyStop = emergencyStop
+            self.changedBy = changedBy
+            self.changedAt = changedAt
+            self.reason = reason
+        }
+    }
+
+    public struct Indexer: Sendable {
+        public var lastBlock: Int64
+        public var head: Int64?
+        public var headSeenAt: Int64?
+        public var lastError: String?
+        public var lastErrorAt: Int64?
+        public var rawLogs: Int64
+
+        public init(lastBlock: Int64, head: Int64?, headSeenAt: Int64?, lastError: String?, lastErrorAt: Int64?, rawLogs: Int64) {
+            self.lastBlock = lastBlock
+            self.head = head
+            self.headSeenAt = headSeenAt
+            self.lastError = lastError
+            self.lastErrorAt = lastErrorAt
+            self.rawLogs = rawLogs
+        }
+    }
+
+    public var now: Int64
+    public var execution: Execution
+    /// nil: the indexer never ran on this database.
+    public var indexer: Indexer?
+    /// When the latest leaderboard snapshot was computed; nil: never.
+    public var leaderboardComputedAt: Int64?
+    /// Breaker lines; nil until the breakers exist.
+    public var breakers: [String]?
+    public var openCopyPositions: Int?
+    public var startedAt: Int64
+    public var version: String
+    /// nil: healthy; otherwise what failed.
+    public var databaseProblem: String?
+    public var databaseMilliseconds: Int?
+
+    public init(now: Int64, execution: Execution, indexer: Indexer?, leaderboardComputedAt: Int64?, breakers: [String]?,
+                openCopyPositions: Int?, startedAt: Int64, version: String, databaseProblem: String?, databaseMilliseconds: Int?) {
+        self.now = now
+        self.execution = execution
+        self.indexer = indexer
+        self.leaderboardComputedAt = leaderboardComputedAt
+        self.breakers = breakers
+        self.openCopyPositions = openCopyPositions
+        self.startedAt = startedAt
+        self.version = version
+        self.databaseProblem = databaseProblem
+        self.databaseMilliseconds = databaseMilliseconds
+    }
+
+    public var html: String {
+        func e(_ text: String) -> String { TelegramHTML.escape(text) }
+        var lines = ["<b>alfa status</b>"]
+        let stop = execution.emergencyStop ? "<b>ON</b>" : "off"
+        lines.append("mode: <b>\(execution.mode.rawValue)</b> · emergency stop: \(stop)")
+        lines.append("  set by \(e(execution.changedBy)) \(Self.age(now - execution.changedAt)) ago"
+                     + (execution.reason.map { ": \(e($0))" } ?? ""))
+        if let indexer {
+            var text = "indexer: block \(indexer.lastBlock)"
+            if let head = indexer.head {
+                text += ", head \(head), lag \(max(0, head - indexer.lastBlock))"
+                if let seen = indexer.headSeenAt { text += " (head seen \(Self.age(now - seen)) ago)" }
+            }
+            if indexer.rawLogs > 0 { text += ", \(indexer.rawLogs) raw log(s)" }
+            lines.append(text)
+            if let error = indexer.lastError, let at = indexer.lastErrorAt {
+                lines.append("  last error \(Self.age(now - at)) ago: \(e(error))")
+            }
+        } else {
+            lines.append("indexer: not started")
+        }
+        lines.append("leaderboard: " + (leaderboardComputedAt.map { "computed \(Self.age(now - $0)) ago" } ?? "not computed yet"))
+        if let breakers {
+            lines.append("breakers:" + (breakers.isEmpty ? " none" : ""))
+            lines += breakers.map { "  " + e($0) }
+        } else {
+            lines.append("breakers: not available yet")
+        }
+        lines.append("open copy positions: " + (openCopyPositions.map(String.init) ?? "not available yet"))
+        if let databaseProblem {
+            lines.append("database: <b>unhealthy</b>: \(e(databaseProblem))")
+        } else {
+            lines.append("database: healthy" + (databaseMilliseconds.map { " (\($0) ms)" } ?? ""))
+        }
+        lines.append("uptime \(Self.age(now - startedAt)) · version \(e(version))")
+        return lines.joined(separator: "\n")
+    }
+
+    /// "42s", "7m", "3h 4m", "2d 5h".
+    public static func age(_ seconds: Int64) -> String {
+        let s = max(0, seconds)
+        if s < 60 { return "\(s)s" }
+        if s < 3_600 { return "\(s / 60)m" }
+        if s < 86_400 { return "\(s / 3_600)h \(s % 3_600 / 60)m" }
+        return "\(s / 86_400)d \(s % 86_400 / 3_600)h"
+    }
+}

@@ -1,0 +1,108 @@
+import AlfaCore
+
+/// The bot's persistent state: update offsets, chat routes and the alert outbox.
+public struct TelegramRepository: Sendable {
+    public init() {}
+
+    public func offset(bot: Int64, on connection: PostgresConnection) throws -> Int64? {
+        try connection.query("SELECT next_offset FROM telegram_offsets WHERE bot_id = $1", [bot]).first?.decode(0)
+    }
+
+    public func saveOffset(_ offset: Int64, bot: Int64, on connection: PostgresConnection) throws {
+        try connection.query(
+            "INSERT INTO telegram_offsets (bot_id, next_offset) VALUES ($1, $2) "
+                + "ON CONFLICT (bot_id) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()",
+            [bot, offset])
+    }
+
+    public struct Routes: Sendable {
+        public var blocked: Set<Int64> = []
+        public var migrated: [Int64: Int64] = [:]
+    }
+
+    public func routes(on connection: PostgresConnection) throws -> Routes {
+        var routes = Routes()
+        for row in try connection.query("SELECT chat_id, blocked_at IS NOT NULL, migrated_to FROM telegram_chats") {
+            let chat: Int64 = try row.decode(0)
+            if try row.decode(1, as: Bool.self) { routes.blocked.insert(chat) }
+            if let target: Int64 = try row.optional(2) { routes.migrated[chat] = target }
+        }
+        return routes
+    }
+
+    public func markBlocked(chat: Int64, reason: String, on connection: PostgresConnection) throws {
+        try connection.query(
+            "INSERT INTO telegram_chats (chat_id, blocked_at, blocked_reason) VALUES ($1, now(), $2) "
+                + "ON CONFLICT (chat_id) DO UPDATE SET blocked_at = now(), blocked_reason = $2, updated_at = now()",
+            [chat, reason])
+    }
+
+    /// A chat that writes to the bot again is no longer blocked.
+    public func unblock(chat: Int64, on connection: PostgresConnection) throws {
+        try connection.query(
+            "UPDATE telegram_chats SET blocked_at = NULL, blocked_reason = NULL, updated_at = now() "
+                + "WHERE chat_id = $1 AND blocked_at IS NOT NULL", [chat])
+    }
+
+    public func markMigrated(chat: Int64, to target: Int64, on connection: PostgresConnection) throws {
+        try connection.query(
+            "INSERT INTO telegram_chats (chat_id, migrated_to) VALUES ($1, $2) "
+                + "ON CONFLICT (chat_id) DO UPDATE SET migrated_to = $2, updated_at = now()",
+            [chat, target])
+    }
+
+    public func addAlert(chat: Int64, text: String, on connection: PostgresConnection) throws -> Int64 {
+        try connection.query("INSERT INTO alert_outbox (chat_id, text) VALUES ($1, $2) RETURNING id", [chat, text])[0].decode(0)
+    }
+
+    public func pendingAlerts(on connection: PostgresConnection) throws -> [(id: Int64, chat: Int64, text: String)] {
+        try connection.query("SELECT id, chat_id, text FROM alert_outbox WHERE finished_at IS NULL ORDER BY id").map {
+            (try $0.decode(0), try $0.decode(1), try $0.decode(2))
+        }
+    }
+
+    public func finishAlert(id: Int64, outcome: String, on connection: PostgresConnection) throws {
+        try connection.query("UPDATE alert_outbox SET finished_at = now(), outcome = $2 WHERE id = $1", [id, outcome])
+    }
+}
+
+/// One line of the audit log.
+public struct AuditEntry: Sendable, Equatable {
+    public enum Source: String, Sendable { case telegram, console }
+
+    public var userID: Int64
+    public var chatID: Int64
+    public var source: Source
+    public var command: String
+    public var allowed: Bool
+    public var result: String
+
+    public init(userID: Int64, chatID: Int64, source: Source, command: String, allowed: Bool, result: String) {
+        self.userID = userID
+        self.chatID = chatID
+        self.source = source
+        self.command = command
+        self.allowed = allowed
+        self.result = result
+    }
+}
+
+/// Who ran which admin command, when, and what came of it — refused attempts included.
+public struct AuditRepository: Sendable {
+    public init() {}
+
+    public func record(_ entry: AuditEntry, on connection: PostgresConnection) throws {
+        try connection.query(
+            "INSERT INTO audit_log (user_id, chat_id, source, command, allowed, result) VALUES ($1, $2, $3, $4, $5, $6)",
+            [entry.userID, entry.chatID, entry.source.rawValue, entry.command, entry.allowed, entry.result])
+    }
+
+    public func recent(_ limit: Int, on connection: PostgresConnection) throws -> [AuditEntry] {
+        try connection.query(
+            "SELECT user_id, chat_id, source, command, allowed, result FROM audit_log ORDER BY id DESC LIMIT $1", [limit]
+        ).map {
+            AuditEntry(userID: try $0.decode(0), chatID: try $0.decode(1), source: AuditEntry.Source(rawValue: try $0.decode(2)) ?? .telegram,
+                       command: try $0.decode(3), allowed: try $0.decode(4), result: try $0.decode(5))
+        }
+    }
+}

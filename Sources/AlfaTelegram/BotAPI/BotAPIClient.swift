@@ -1,0 +1,129 @@
+import AlfaCore
+import AlfaHTTP
+import Foundation
+
+/// The Bot API methods the bot uses: `POST {base}/bot{token}/{method}` with a JSON body.
+/// The token lives only in the URL it builds; nothing it returns or throws contains it.
+public struct BotAPIClient: Sendable {
+    private let transport: any HTTPTransport
+    private let base: String
+    private let token: Secret
+    private let connectTimeoutSeconds: Double
+
+    public init(transport: any HTTPTransport, base: String, token: Secret, connectTimeoutSeconds: Double = 10) {
+        self.transport = transport
+        self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
+        self.token = token
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+    }
+
+    public func getMe() async throws(BotAPIError) -> BotUser {
+        try await call("getMe", Empty())
+    }
+
+    public func deleteWebhook() async throws(BotAPIError) {
+        let _: Bool = try await call("deleteWebhook", ["drop_pending_updates": false])
+    }
+
+    public func setMyCommands(_ commands: [(command: String, description: String)]) async throws(BotAPIError) {
+        struct Command: Encodable { let command: String; let description: String }
+        struct Body: Encodable { let commands: [Command] }
+        let _: Bool = try await call("setMyCommands", Body(commands: commands.map { Command(command: $0.command, description: $0.description) }))
+    }
+
+    /// Long poll: the HTTP timeout is the poll's plus 10 s, so the server answers first.
+    public func getUpdates(offset: Int64?, timeoutSeconds: Int, allowedUpdates: [String]) async throws(BotAPIError) -> [BotUpdate] {
+        struct Body: Encodable {
+            let offset: Int64?
+            let timeout: Int
+            let allowed_updates: [String]
+        }
+        return try await call("getUpdates", Body(offset: offset, timeout: timeoutSeconds, allowed_updates: allowedUpdates),
+                              timeoutSeconds: Double(timeoutSeconds) + 10)
+    }
+
+    /// Sends one message (already under the length limit); returns its message id.
+    @discardableResult
+    public func sendMessage(chat: Int64, text: String, html: Bool, buttons: [ChatReply.Button] = []) async throws(BotAPIError) -> Int64 {
+        struct Button: Encodable { let text: String; let callback_data: String }
+        struct Markup: Encodable { let inline_keyboard: [[Button]] }
+        struct Body: Encodable {
+            let chat_id: Int64
+            let text: String
+            let parse_mode: String?
+            let link_preview_options: [String: Bool]
+            let reply_markup: Markup?
+        }
+        let markup = buttons.isEmpty ? nil : Markup(inline_keyboard: [buttons.map { Button(text: $0.title, callback_data: $0.data) }])
+        let body = Body(chat_id: chat, text: text, parse_mode: html ? "HTML" : nil,
+                        link_preview_options: ["is_disabled": true], reply_markup: markup)
+        struct Sent: Decodable { let message_id: Int64 }
+        let sent: Sent = try await call("sendMessage", body)
+        return sent.message_id
+    }
+
+    public func answerCallbackQuery(id: String, text: String?) async throws(BotAPIError) {
+        struct Body: Encodable { let callback_query_id: String; let text: String? }
+        let _: Bool = try await call("answerCallbackQuery", Body(callback_query_id: id, text: text))
+    }
+
+    /// Replaces a message's text and removes its buttons (a question that was answered).
+    public func editMessageText(chat: Int64, messageID: Int64, text: String) async throws(BotAPIError) {
+        struct Body: Encodable { let chat_id: Int64; let message_id: Int64; let text: String }
+        let _: AnyResult = try await call("editMessageText", Body(chat_id: chat, message_id: messageID, text: text))
+    }
+
+    // MARK: Transport
+
+    private struct Empty: Encodable {}
+    /// A result whose content is not needed (a Message or `true`).
+    private struct AnyResult: Decodable { init(from decoder: any Decoder) throws {} }
+
+    private struct Envelope<Result: Decodable>: Decodable {
+        struct Parameters: Decodable {
+            let retry_after: Int?
+            let migrate_to_chat_id: Int64?
+        }
+        let ok: Bool
+        let result: Result?
+        let error_code: Int?
+        let description: String?
+        let parameters: Parameters?
+    }
+
+    private func call<Result: Decodable>(_ method: String, _ body: some Encodable,
+                                         timeoutSeconds: Double = 30) async throws(BotAPIError) -> Result {
+        let payload: Data
+        do { payload = try JSONEncoder().encode(body) } catch { throw .malformedResponse("cannot encode \(method)") }
+        let request = HTTPRequest(method: "POST", url: "\(base)/bot\(token.value)/\(method)",
+                                  headers: ["Content-Type": "application/json"], body: Array(payload),
+                                  connectTimeoutSeconds: connectTimeoutSeconds, timeoutSeconds: timeoutSeconds)
+        let response: HTTPResponse
+        do { response = try await transport.send(request) } catch { throw .transport(error) }
+
+        let envelope = try? JSONDecoder().decode(Envelope<Result>.self, from: Data(response.body))
+        if let envelope, envelope.ok, response.status == 200 {
+            guard let result = envelope.result else { throw .malformedResponse("\(method) returned no result") }
+            return result
+        }
+        let status = envelope?.error_code ?? response.status
+        let description = redacted(envelope?.description ?? "HTTP \(response.status) from \(method)")
+        switch status {
+        case 401: throw .unauthorized
+        case 409: throw .conflict(description)
+        case 429: throw .tooManyRequests(retryAfter: envelope?.parameters?.retry_after
+                                         ?? Int(response.headers["retry-after"] ?? "") ?? 5)
+        case 403: throw .forbidden(description)
+        case 400:
+            if let id = envelope?.parameters?.migrate_to_chat_id { throw .chatMigrated(to: id) }
+            throw .badRequest(description)
+        case 200: throw .malformedResponse("\(method) answered ok without a readable result")
+        default: throw .server(status: status, description)
+        }
+    }
+
+    /// Server texts never should quote the token; if one ever does, it is cut out here.
+    private func redacted(_ text: String) -> String {
+        token.value.isEmpty ? text : text.replacingOccurrences(of: token.value, with: "<token>")
+    }
+}

@@ -1,0 +1,91 @@
+import AlfaCore
+import AlfaHTTP
+
+/// Long polling with `getUpdates`, following the Bot API's rules: the offset confirms what
+/// was handled and is committed after each update; 429 waits `retry_after`; 409 deletes a
+/// webhook once and backs off; 5xx and network failures back off with jitter; 401 is fatal.
+public struct UpdatePoller: Sendable {
+    /// What happened, for the caller to log and to alert on. Never contains the token.
+    public enum Event: Sendable {
+        /// 409. `first` is true on the first conflict since the last successful poll.
+        case conflict(String, retryInSeconds: Double, first: Bool)
+        case rateLimited(retryAfterSeconds: Int)
+        case failed(BotAPIError, retryInSeconds: Double)
+        case recovered(afterFailures: Int)
+        case skipped(updateID: Int64?, reason: String)
+    }
+
+    public static let allowedUpdates = ["message", "callback_query"]
+
+    private let client: BotAPIClient
+    private let timeoutSeconds: Int
+    private let backoff: RetryBackoff
+    private let conflictBackoff: RetryBackoff
+
+    public init(client: BotAPIClient, timeoutSeconds: Int,
+                backoff: RetryBackoff = RetryBackoff(baseSeconds: 1, capSeconds: 30, factor: 1.5),
+                conflictBackoff: RetryBackoff = RetryBackoff(baseSeconds: 5, capSeconds: 120, factor: 2)) {
+        self.client = client
+        self.timeoutSeconds = timeoutSeconds
+        self.backoff = backoff
+        self.conflictBackoff = conflictBackoff
+    }
+
+    /// Polls until the task is cancelled (returns) or the token is refused (throws).
+    /// `handle` runs once per update, in order; `commit` then receives the next offset.
+    public func run(from initialOffset: Int64?,
+                    handle: @Sendable (BotUpdate) async -> Void,
+                    commit: @Sendable (Int64) async -> Void,
+                    observe: @Sendable (Event) async -> Void) async throws(BotAPIError) {
+        var offset = initialOffset
+        var failures = 0
+        var conflicts = 0
+        var random = SystemRandomNumberGenerator()
+        while !Task.isCancelled {
+            let updates: [BotUpdate]
+            do {
+                updates = try await client.getUpdates(offset: offset, timeoutSeconds: timeoutSeconds,
+                                                      allowedUpdates: Self.allowedUpdates)
+            } catch {
+                if case .transport(.cancelled) = error { return }
+                let wait: Double
+                switch error {
+                case .unauthorized:
+                    throw error
+                case .tooManyRequests(let seconds):
+                    wait = Double(seconds)
+                    await observe(.rateLimited(retryAfterSeconds: seconds))
+                case .conflict(let text):
+                    // A webhook left behind is removed once; another poller is only waited out.
+                    if conflicts == 0 { try? await client.deleteWebhook() }
+                    wait = conflictBackoff.delay(attempt: conflicts, using: &random)
+                    await observe(.conflict(text, retryInSeconds: wait, first: conflicts == 0))
+                    conflicts += 1
+                default:
+                    wait = backoff.delay(attempt: failures, using: &random)
+                    await observe(.failed(error, retryInSeconds: wait))
+                }
+                failures += 1
+                do { try await Task.sleep(for: .seconds(wait)) } catch { return }
+                continue
+            }
+            if failures > 0 { await observe(.recovered(afterFailures: failures)) }
+            failures = 0
+            conflicts = 0
+            for update in updates {
+                guard let id = update.id else {
+                    await observe(.skipped(updateID: nil, reason: "no update_id"))
+                    continue
+                }
+                // No check against the offset: after a quiet week the server restarts ids at random.
+                switch update.content {
+                case .malformed(let reason): await observe(.skipped(updateID: id, reason: reason))
+                case .other: break
+                case .message, .callbackQuery: await handle(update)
+                }
+                offset = id + 1
+                await commit(id + 1)
+            }
+        }
+    }
+}

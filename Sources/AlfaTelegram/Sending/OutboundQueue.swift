@@ -1,0 +1,216 @@
+import AlfaCore
+
+/// Every message the bot sends goes through here: split under Telegram's length limit, paced
+/// per chat and overall (`FloodPacer`), sent in order per chat, retried on 429 and on transient
+/// failures, resent as plain text when the HTML is refused, rerouted when a group migrates,
+/// stopped for chats that blocked the bot. Alerts are persisted first and retried until
+/// delivered, so neither a 429 nor a restart loses one.
+public actor OutboundQueue {
+    public enum Event: Sendable {
+        case rateLimited(retryAfterSeconds: Int)
+        case retrying(chat: Int64, BotAPIError, retryInSeconds: Double)
+        case resentAsPlainText(chat: Int64)
+        case migrated(from: Int64, to: Int64)
+        case blocked(chat: Int64, String)
+        case dropped(chat: Int64, reason: String)
+        case storeFailed(String)
+    }
+
+    struct Outgoing: Sendable {
+        var chat: Int64
+        var text: String
+        var html: Bool
+        var buttons: [ChatReply.Button]
+        var alertID: Int64?
+        var attempts = 0
+        var notBefore: Double = 0
+    }
+
+    /// A reply is given up after this many transient failures; an alert never is.
+    public static let replyAttempts = 6
+
+    private let client: BotAPIClient
+    private let store: any BotStore
+    private let observe: @Sendable (Event) -> Void
+    private let clock: @Sendable () -> Double
+    private let backoff = RetryBackoff(baseSeconds: 1, capSeconds: 30, factor: 1.5)
+    private var random = SystemRandomNumberGenerator()
+    private var pacer: FloodPacer
+    private var routes = ChatRoutes()
+    private var pending: [Outgoing] = []
+    private var pausedUntil: Double = 0
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var timer: Task<Void, Never>?
+
+    public init(client: BotAPIClient, store: any BotStore, limits: FloodPacer.Limits = .telegram,
+                clock: @escaping @Sendable () -> Double = OutboundQueue.monotonicSeconds,
+                observe: @escaping @Sendable (Event) -> Void) {
+        self.client = client
+        self.store = store
+        self.pacer = FloodPacer(limits: limits)
+        self.clock = clock
+        self.observe = observe
+    }
+
+    /// Queues a reply (HTML); long replies become several messages, buttons go on the last.
+    public func send(_ reply: ChatReply, to chat: Int64) {
+        let chunks = MessageSplitter.split(reply.html)
+        for (index, chunk) in chunks.enumerated() {
+            pending.append(Outgoing(chat: chat, text: chunk, html: true,
+                                    buttons: index == chunks.count - 1 ? reply.buttons : []))
+        }
+        wake()
+    }
+
+    /// Persists then queues an alert for each chat. If the store is down the alert is still
+    /// sent from memory: losing it would be worse than not recording it.
+    public func alert(_ html: String, to chats: [Int64]) async {
+        for chat in Set(chats).sorted() {
+            for chunk in MessageSplitter.split(html) {
+                var id: Int64?
+                do { id = try await store.addAlert(chat: chat, text: chunk) } catch { observe(.storeFailed("\(error)")) }
+                pending.append(Outgoing(chat: chat, text: chunk, html: true, buttons: [], alertID: id))
+            }
+        }
+        wake()
+    }
+
+    /// A chat that writes to the bot may be written to again, even if it once blocked the bot.
+    public func chatIsActive(_ chat: Int64) async {
+        guard routes.blocked.remove(chat) != nil else { return }
+        do { try await store.unblock(chat: chat) } catch { observe(.storeFailed("\(error)")) }
+    }
+
+    /// Loads routes and the alerts a previous run left unsent; call before `run`.
+    public func restore() async throws {
+        routes = try await store.chatRoutes()
+        let alerts = try await store.pendingAlerts()
+        pending.insert(contentsOf: alerts.map { Outgoing(chat: $0.chat, text: $0.text, html: true, buttons: [], alertID: $0.id) }, at: 0)
+    }
+
+    /// Messages waiting, alerts included.
+    public var backlog: Int { pending.count }
+
+    /// Sends until the task is cancelled.
+    public func run() async {
+        await withTaskCancellationHandler {
+            while !Task.isCancelled {
+                let now = clock()
+                guard let (index, readyAt) = next(now: now) else {
+                    await sleep(upTo: nil)
+                    continue
+                }
+                if readyAt > now {
+                    await sleep(upTo: readyAt - now)
+                    continue
+                }
+                var message = pending.remove(at: index)
+                let chat = routes.destination(of: message.chat)
+                if routes.blocked.contains(chat) {
+                    await finish(message, outcome: "blocked")
+                    continue
+                }
+                pacer.record(chat: chat, at: now)
+                if let retry = await deliver(&message, to: chat) {
+                    pending.insert(retry, at: index)
+                }
+            }
+        } onCancel: {
+            Task { await self.wake() }
+        }
+    }
+
+    /// The first message of each chat is a candidate; the one that may go soonest wins.
+    private func next(now: Double) -> (Int, Double)? {
+        var seen = Set<Int64>()
+        var best: (Int, Double)?
+        for (index, message) in pending.enumerated() where seen.insert(message.chat).inserted {
+            let chat = routes.destination(of: message.chat)
+            let ready = max(message.notBefore, pausedUntil, pacer.earliest(chat: chat, now: now))
+            if best == nil || ready < best!.1 { best = (index, ready) }
+            if ready <= now { break }
+        }
+        return best
+    }
+
+    /// Sends one message; returns it (updated) when it must be tried again.
+    private func deliver(_ message: inout Outgoing, to chat: Int64) async -> Outgoing? {
+        do {
+            try await client.sendMessage(chat: chat, text: message.text, html: message.html, buttons: message.buttons)
+            await finish(message, outcome: "sent")
+            return nil
+        } catch {
+            let now = clock()
+            switch error {
+            case .tooManyRequests(let seconds):
+                observe(.rateLimited(retryAfterSeconds: seconds))
+                pausedUntil = now + Double(seconds)
+                return message
+            case .chatMigrated(let newChat):
+                observe(.migrated(from: chat, to: newChat))
+                routes.migrated[chat] = newChat
+                do { try await store.markMigrated(chat: chat, to: newChat) } catch { observe(.storeFailed("\(error)")) }
+                return message
+            case .forbidden(let reason):
+                observe(.blocked(chat: chat, reason))
+                routes.blocked.insert(chat)
+                do { try await store.markBlocked(chat: chat, reason: reason) } catch { observe(.storeFailed("\(error)")) }
+                await finish(message, outcome: "blocked")
+                return nil
+            case _ where error.isParseError && message.html:
+                observe(.resentAsPlainText(chat: chat))
+                message.html = false
+                message.text = TelegramHTML.plainText(message.text)
+                return message
+            case _ where error.isTransient || error == .unauthorized:
+                message.attempts += 1
+                guard message.alertID != nil || message.attempts < Self.replyAttempts else {
+                    observe(.dropped(chat: chat, reason: "\(error) after \(message.attempts) attempts"))
+                    return nil
+                }
+                let wait = backoff.delay(attempt: message.attempts - 1, using: &random)
+                observe(.retrying(chat: chat, error, retryInSeconds: wait))
+                message.notBefore = now + wait
+                return message
+            default:
+                observe(.dropped(chat: chat, reason: "\(error)"))
+                await finish(message, outcome: "refused: \(error)")
+                return nil
+            }
+        }
+    }
+
+    private func finish(_ message: Outgoing, outcome: String) async {
+        guard let id = message.alertID else { return }
+        do { try await store.finishAlert(id: id, outcome: outcome) } catch { observe(.storeFailed("\(error)")) }
+    }
+
+    /// Seconds on a clock that never goes back (the pacer needs non-decreasing times).
+    public static let monotonicSeconds: @Sendable () -> Double = {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+    private static let start = ContinuousClock.now
+
+    // MARK: Waiting for work or for the next slot
+
+    private func sleep(upTo seconds: Double?) async {
+        guard !Task.isCancelled else { return }
+        await withCheckedContinuation { continuation in
+            waiter = continuation
+            if let seconds {
+                timer = Task { [weak self] in
+                    try? await Task.sleep(for: .seconds(seconds))
+                    await self?.wake()
+                }
+            }
+        }
+    }
+
+    private func wake() {
+        timer?.cancel()
+        timer = nil
+        waiter?.resume()
+        waiter = nil
+    }
+}

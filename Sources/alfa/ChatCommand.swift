@@ -1,0 +1,40 @@
+import AlfaApp
+import AlfaCore
+import ArgumentParser
+import Foundation
+
+struct ChatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Talk to the bot on the terminal: the same commands and replies as in Telegram.",
+        discussion: "Reads commands from stdin (e.g. /alfa top50, /status) and prints the replies. Admin commands are audited as the console user."
+    )
+
+    enum Role: String, EnumerableFlag {
+        case asAdmin, asUser
+
+        static func help(for value: Role) -> ArgumentHelp? {
+            value == .asAdmin ? "Chat as an admin (admin commands allowed)." : "Chat as an ordinary user (the default)."
+        }
+    }
+
+    @Flag var role: Role = .asUser
+
+    func run() async throws {
+        let settings = try await Startup.settings()
+        let database = try Startup.database(settings)
+        do {
+            try await database.requireCurrentMigrations()
+        } catch {
+            await database.close()
+            Startup.fail("\(error)")
+        }
+        // stdin is read on a thread of its own: readLine blocks.
+        let stdin = BlockingWorker(name: "alfa-stdin")
+        await ConsoleChat.run(settings: settings, pool: database.pool, asAdmin: role == .asAdmin,
+                              readLine: { (try? await stdin.run { Swift.readLine() }) ?? nil },
+                              write: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+        stdin.shutdown()
+        await database.close()
+    }
+}

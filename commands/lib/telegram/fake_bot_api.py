@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""A loopback Telegram Bot API server for tests and benchmarks.
+
+Behaves like api.telegram.org where the bot can tell: POST /bot<token>/<method> with a
+JSON body; {"ok":true,"result":...} or {"ok":false,"error_code":N,"description":...,
+"parameters":{...}} with the HTTP status equal to error_code. getUpdates long-polls with
+offsets (confirmed updates are forgotten), answers 409 while a webhook is set and to the
+older of two concurrent pollers; sendMessage checks the chat (403 blocked, 400 migrated
+with migrate_to_chat_id), parses HTML entities like the real server (400 "can't parse
+entities"), measures length in UTF-16 units after parsing and enforces the flood limits
+(1 message/s per chat, 20/min per group, 30/s overall) with 429 and retry_after.
+
+Tests drive it through POST /control/<action> (JSON): push updates, queue failures,
+slow a method down, set a webhook, block or migrate a chat, read the requests seen.
+Prints one JSON line {"port": N} on stdout once listening.
+"""
+import argparse
+import html
+import json
+import os
+import re
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+BOT = {"id": 7000000001, "is_bot": True, "first_name": "alfa test", "username": "alfa_test_bot"}
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+                "tg-spoiler", "span", "blockquote", "tg-emoji"}
+COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+
+
+class ParseError(Exception):
+    pass
+
+
+def parse_html(text):
+    """The text a user would see, or ParseError with Telegram's wording."""
+    out = []
+    stack = []
+    i = 0
+    data = text
+    while i < len(data):
+        c = data[i]
+        if c == "<":
+            end = data.find(">", i)
+            if end < 0:
+                raise ParseError("Unclosed start tag at byte offset %d" % len(data[:i].encode()))
+            inside = data[i + 1:end]
+            closing = inside.startswith("/")
+            name = (inside[1:] if closing else inside).split(" ")[0].strip().lower()
+            if not name or not re.match(r"^[a-z-]+$", name):
+                raise ParseError("Unexpected end of name token at byte offset %d" % len(data[:i].encode()))
+            if name not in ALLOWED_TAGS:
+                raise ParseError('Unsupported start tag "%s" at byte offset %d' % (name, len(data[:i].encode())))
+            if closing:
+                if not stack or stack[-1] != name:
+                    raise ParseError('Unmatched end tag at byte offset %d, expected "</%s>", found "</%s>"'
+                                     % (len(data[:i].encode()), stack[-1] if stack else "", name))
+                stack.pop()
+            else:
+                stack.append(name)
+            i = end + 1
+        elif c == "&":
+            m = re.match(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);", data[i:])
+            if m:
+                out.append(html.unescape(m.group(0)))
+                i += len(m.group(0))
+            else:
+                out.append("&")
+                i += 1
+        else:
+            out.append(c)
+            i += 1
+    if stack:
+        raise ParseError('Can\'t find end tag corresponding to start tag "%s"' % stack[-1])
+    return "".join(out)
+
+
+def utf16_length(text):
+    return len(text.encode("utf-16-le")) // 2
+
+
+class State:
+    def __init__(self, token):
+        self.token = token
+        self.lock = threading.Condition()
+        self.reset()
+
+    def reset(self):
+        self.updates = []            # (update_id, json text)
+        self.next_update_id = 100000
+        self.webhook = None
+        self.blocked = set()
+        self.migrated = {}
+        self.failures = {}           # method -> [ (status, description, parameters) ]
+        self.delays = {}             # method -> seconds
+        self.requests = []           # {method, body, t}
+        self.sent = []               # sendMessage results
+        self.poll_generation = 0
+        self.message_id = 1
+        self.chat_sends = {}         # chat -> [t]
+        self.all_sends = []
+        self.flood_violations = 0
+        self.commands = None
+        self.allowed_updates = None
+        self.enforce_flood = True
+
+
+def error(status, description, parameters=None):
+    body = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return status, body
+
+
+def ok(result):
+    return 200, {"ok": True, "result": result}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state = None
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else {}
+        except ValueError:
+            return self.reply(*error(400, "Bad Request: invalid JSON"))
+        if self.path.startswith("/control/"):
+            return self.reply(*self.control(self.path[len("/control/"):], body))
+        m = re.match(r"^/bot([^/]+)/([A-Za-z]+)$", self.path)
+        if not m:
+            return self.reply(*error(404, "Not Found"))
+        token, method = m.group(1), m.group(2)
+        s = self.state
+        with s.lock:
+            s.requests.append({"method": method, "body": body, "t": time.time()})
+            if token != s.token:
+                failure = (401, "Unauthorized", None)
+            else:
+                queue = s.failures.get(method) or []
+                failure = queue.pop(0) if queue else None
+            delay = s.delays.get(method, 0)
+        if delay:
+            time.sleep(delay)
+        if failure:
+            return self.reply(*error(*failure))
+        handler = getattr(self, "api_" + method, None)
+        if handler is None:
+            return self.reply(*error(404, "Not Found: method not found"))
+        return self.reply(*handler(body))
+
+    def reply(self, status, body):
+        data = json.dumps(body).encode() if not isinstance(body, bytes) else body
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    # --- Bot API methods -------------------------------------------------------------
+
+    def api_getMe(self, body):
+        return ok(BOT)
+
+    def api_deleteWebhook(self, body):
+        with self.state.lock:
+            self.state.webhook = None
+        return ok(True)
+
+    def api_setMyCommands(self, body):
+        commands = body.get("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            return error(400, "Bad Request: commands must be a list of at most 100")
+        for c in commands:
+            if not COMMAND_NAME.match(str(c.get("command", ""))):
+                return error(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(str(c.get("description", ""))) <= 256:
+                return error(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        with self.state.lock:
+            self.state.commands = commands
+        return ok(True)
+
+    def api_getUpdates(self, body):
+        s = self.state
+        offset = body.get("offset")
+        timeout = min(max(int(body.get("timeout") or 0), 0), 50)
+        deadline = time.time() + timeout
+        with s.lock:
+            if s.webhook:
+                return error(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+            if "allowed_updates" in body:
+                s.allowed_updates = body["allowed_updates"]
+            s.poll_generation += 1
+            generation = s.poll_generation
+            s.lock.notify_all()   # an older poller is terminated by this one
+            while True:
+                if offset is not None:
+                    s.updates = [u for u in s.updates if u[0] >= offset]
+                if s.poll_generation != generation:
+                    return error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
+                ready = s.updates[:100]
+                remaining = deadline - time.time()
+                if ready or remaining <= 0:
+                    break
+                s.lock.wait(remaining)
+            text = "[" + ",".join(u[1] for u in ready) + "]"
+        return 200, ('{"ok":true,"result":%s}' % text).encode()
+
+    def api_sendMessage(self, body):
+        s = self.state
+        chat = body.get("chat_id")
+        text = body.get("text")
+        if not isinstance(chat, int):
+            return error(400, "Bad Request: chat not found")
+        if not isinstance(text, str) or not text:
+            return error(400, "Bad Request: message text is empty")
+        with s.lock:
+            if chat in s.blocked:
+                return error(403, "Forbidden: bot was blocked by the user")
+            if chat in s.migrated:
+                return error(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                             {"migrate_to_chat_id": s.migrated[chat]})
+        visible = text
+        if body.get("parse_mode") == "HTML":
+            try:
+                visible = parse_html(text)
+            except ParseError as e:
+                return error(400, "Bad Request: can't parse entities: %s" % e)
+        if not visible.strip():
+            return error(400, "Bad Request: message text is empty")
+        if utf16_length(visible) > 4096:
+            return error(400, "Bad Request: message is too long")
+        now = time.time()
+        with s.lock:
+            if s.enforce_flood:
+                wait = self.flood_wait(chat, now)
+                if wait > 0:
+                    s.flood_violations += 1
+                    return error(429, "Too Many Requests: retry after %d" % wait, {"retry_after": wait})
+            s.chat_sends.setdefault(chat, []).append(now)
+            s.all_sends.append(now)
+            message = {"message_id": s.message_id, "date": int(now), "text": visible,
+                       "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"}}
+            s.message_id += 1
+            s.sent.append({"chat_id": chat, "text": text, "visible": visible, "parse_mode": body.get("parse_mode"),
+                           "reply_markup": body.get("reply_markup"), "t": now, "message_id": message["message_id"]})
+        return ok(message)
+
+    def flood_wait(self, chat, now):
+        s = self.state
+        sends = s.chat_sends.get(chat, [])
+        # 5 % slack: a pacer that spaces sends by exactly a second must not be refused for jitter.
+        if sends and now - sends[-1] < 0.95:
+            return 1
+        if chat < 0 and len([t for t in sends if now - t < 60]) >= 20:
+            return 60 - int(now - [t for t in sends if now - t < 60][0])
+        if len([t for t in s.all_sends[-40:] if now - t < 0.95]) >= 30:
+            return 1
+        return 0
+
+    def api_answerCallbackQuery(self, body):
+        return ok(True)
+
+    def api_editMessageText(self, body):
+        return ok({"message_id": body.get("message_id"), "date": int(time.time()), "text": body.get("text", ""),
+                   "chat": {"id": body.get("chat_id"), "type": "private"}})
+
+    # --- Control ---------------------------------------------------------------------
+
+    def control(self, action, body):
+        s = self.state
+        with s.lock:
+            if action == "push":
+                ids = []
+                for item in body.get("updates", []):
+                    if "update_id" in item:
+                        s.next_update_id = max(s.next_update_id, int(item["update_id"]))
+                    uid = int(item.pop("update_id", s.next_update_id))
+                    s.next_update_id = uid + 1
+                    if "raw" in item:                      # content written verbatim (malformed tests)
+                        text = '{"update_id":%d,%s}' % (uid, item["raw"])
+                    else:
+                        text = json.dumps(dict(update_id=uid, **self.build(item, uid)))
+                    s.updates.append((uid, text))
+                    ids.append(uid)
+                s.lock.notify_all()
+                return ok(ids)
+            if action == "fail":
+                entry = (int(body["status"]), body.get("description", "Error"), body.get("parameters"))
+                s.failures.setdefault(body["method"], []).extend([entry] * int(body.get("count", 1)))
+                return ok(True)
+            if action == "delay":
+                s.delays[body["method"]] = float(body.get("seconds", 0))
+                return ok(True)
+            if action == "webhook":
+                s.webhook = body.get("url")
+                return ok(True)
+            if action == "block":
+                s.blocked.add(int(body["chat"]))
+                return ok(True)
+            if action == "migrate":
+                s.migrated[int(body["chat"])] = int(body["to"])
+                return ok(True)
+            if action == "flood":
+                s.enforce_flood = bool(body.get("enforce", True))
+                return ok(True)
+            if action == "requests":
+                return ok(s.requests)
+            if action == "sent":
+                return ok(s.sent)
+            if action == "state":
+                return ok({"pending": [u[0] for u in s.updates], "webhook": s.webhook, "commands": s.commands,
+                           "allowed_updates": s.allowed_updates, "flood_violations": s.flood_violations})
+            if action == "reset":
+                s.reset()
+                return ok(True)
+        return error(404, "Not Found: unknown control action")
+
+    @staticmethod
+    def build(item, uid):
+        """Shorthands: {"text", "user", "chat"} for a message, {"callback": {...}} for a button."""
+        if "callback" in item:
+            c = item["callback"]
+            user = {"id": c["user"], "is_bot": False, "first_name": "user%d" % c["user"]}
+            chat = c.get("chat", c["user"])
+            return {"callback_query": {
+                "id": "cb%d" % uid, "from": user, "chat_instance": "1", "data": c["data"],
+                "message": {"message_id": c.get("message_id", 1), "date": int(time.time()),
+                            "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"}}}}
+        if "text" in item or "migrate_to_chat_id" in item:
+            chat = item.get("chat", item.get("user"))
+            message = {"message_id": uid, "date": int(time.time()),
+                       "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"}}
+            if "user" in item:
+                message["from"] = {"id": item["user"], "is_bot": False, "first_name": "user%d" % item["user"]}
+            if "text" in item:
+                message["text"] = item["text"]
+            if "migrate_to_chat_id" in item:
+                message["migrate_to_chat_id"] = item["migrate_to_chat_id"]
+            return {"message": message}
+        return {k: v for k, v in item.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="exit when the parent process dies (tests, benchmarks)")
+    args = parser.parse_args()
+    Handler.state = State(args.token)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    print(json.dumps({"port": server.server_address[1]}), flush=True)
+    if args.exit_with_parent:
+        parent = os.getppid()
+
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
