@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure alfa's speed against its targets.",
-        subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self, IngestBench.self]
+        subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self, IngestBench.self, TelegramBench.self]
     )
 
     struct StorageBench: AsyncParsableCommand {
@@ -84,6 +84,36 @@ struct BenchCommand: AsyncParsableCommand {
             let settings = try await Startup.settings()
             let database = try await Startup.benchmarkDatabase(settings)
             print(try await IngestBenchmark.run(settings: settings, databaseURL: database.url, migrations: database.migrations, page: page))
+        }
+    }
+
+    struct TelegramBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "telegram",
+            abstract: "Update received → sendMessage issued for /alfa top50 over 10,000 ranked traders (target p99 ≤ 50 ms), and commands/s.",
+            discussion: "Needs the fake Bot API server (commands/lib/telegram/fake_bot_api.py; commands/bench starts it) and DATABASE_URL for a scratch schema."
+        )
+
+        @Option(name: .customLong("api-base"), help: "The fake Bot API server's base URL.")
+        var apiBase: String
+
+        @Option(help: "The token the fake server accepts.")
+        var token: String
+
+        @Option(help: "Ranked traders in the snapshot.")
+        var traders = 10_000
+
+        @Option(name: .customLong("latency-commands"), help: "Commands for the latency figures (sent at 20/s).")
+        var latencyCommands = 400
+
+        @Option(name: .customLong("burst-commands"), help: "Commands for the sustained rate.")
+        var burstCommands = 2_000
+
+        func run() async throws {
+            let settings = try await Startup.settings()
+            let database = try await Startup.benchmarkDatabase(settings)
+            print(try await TelegramBenchmark.run(apiBase: apiBase, token: token, databaseURL: database.url, migrations: database.migrations,
+                                                  traders: traders, latencyCommands: latencyCommands, burstCommands: burstCommands))
         }
     }
 }

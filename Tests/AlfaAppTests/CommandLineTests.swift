@@ -19,14 +19,14 @@ enum AlfaBinary {
         return environment
     }
 
-    static func start(_ arguments: [String], _ values: [String: String] = [:]) throws -> ChildProcess {
+    static func start(_ arguments: [String], _ values: [String: String] = [:], input: String? = nil) throws -> ChildProcess {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-cwd-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return try ChildProcess(path, arguments, environment: environment(values), directory: folder)
+        return try ChildProcess(path, arguments, environment: environment(values), directory: folder, input: input)
     }
 
-    static func run(_ arguments: [String], _ values: [String: String] = [:]) async throws -> ChildProcess.Outcome {
-        let child = try start(arguments, values)
+    static func run(_ arguments: [String], _ values: [String: String] = [:], input: String? = nil) async throws -> ChildProcess.Outcome {
+        let child = try start(arguments, values, input: input)
         return try await BlockingWorker(name: "alfa-cli").run { child.wait() }
     }
 
@@ -133,6 +133,45 @@ struct CommandLineTests {
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line)")
         }
         #expect(!outcome.errorOutput.contains("pw-in-url-77"))
+    }
+
+    @Test func chatOnTheConsoleAnswersLikeTheBot() async throws {
+        let url = try AlfaBinary.freshDatabase()
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
+        let user = try await AlfaBinary.run(["chat", "--as-user"], ["DATABASE_URL": url], input: "/help\n/status\n/alfa top50\n")
+        #expect(user.status == 0)
+        #expect(user.output.contains("Commands") && !user.output.contains("/emergency"))
+        #expect(user.output.contains("/status is for admins only"))
+        #expect(user.output.contains("The leaderboard has not been computed yet"))
+        let admin = try await AlfaBinary.run(["chat", "--as-admin"], ["DATABASE_URL": url], input: "/status\n/copy mode DRY\n")
+        #expect(admin.status == 0)
+        #expect(admin.output.contains("alfa status\nmode: DRY · emergency stop: off"))
+        #expect(admin.output.contains("/copy mode DRY is not available yet"))
+    }
+
+    @Test func serveAnswersOnTelegramStopsPromptlyAndNeverLogsTheToken() async throws {
+        let fake = try FakeTelegram()
+        let url = try AlfaBinary.freshDatabase()
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
+        let values = ["DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": FakeTelegram.token, "TELEGRAM_API_BASE": fake.base,
+                      "TELEGRAM_ADMIN_IDS": "1001", "LOG_LEVEL": "debug"]
+        let serve = try AlfaBinary.start(["serve"], values)
+        try await fake.say("/help", from: 1001)
+        let sent = try await fake.waitForSent(atLeast: 1, seconds: 30)
+        #expect(sent.first?.visible.contains("/emergency stop") == true)
+        // The long poll (50 s) does not hold up a graceful stop.
+        let stopping = Date()
+        serve.signal(SIGTERM)
+        let outcome = try await BlockingWorker(name: "alfa-serve").run { serve.wait() }
+        #expect(outcome.status == 0)
+        #expect(Date().timeIntervalSince(stopping) < 10)
+        #expect(outcome.errorOutput.contains("telegram bot is online"))
+        #expect(!outcome.errorOutput.contains("AAH-test-token") && !outcome.output.contains("AAH-test-token"))
+
+        let refused = try await AlfaBinary.run(["serve"], values.merging(["TELEGRAM_BOT_TOKEN": "1:revoked-token-xyz"]) { _, new in new })
+        #expect(refused.status != 0)
+        #expect(refused.errorOutput.contains("Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized)"))
+        #expect(!refused.errorOutput.contains("revoked-token-xyz"))
     }
 
     @Test func serveWithoutADatabaseSaysWhatToDo() async throws {

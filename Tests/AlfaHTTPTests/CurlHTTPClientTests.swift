@@ -69,6 +69,20 @@ struct CurlHTTPClientTests {
         #expect(response.status == 200)
     }
 
+    @Test func cancellingTheTaskAbortsALongRequestWithinASecond() async throws {
+        let peer = try HTTPPeer()
+        let client = CurlHTTPClient()
+        let started = ContinuousClock.now
+        let poll = Task { try await client.send(HTTPRequest(url: peer.base + "/slow?seconds=20", timeoutSeconds: 30)) }
+        try await Task.sleep(for: .milliseconds(300))
+        poll.cancel()
+        await #expect(throws: HTTPError.cancelled) { try await poll.value }
+        #expect(ContinuousClock.now - started < .seconds(3))
+        // The handle is reusable after an abort.
+        let response = try await client.send(HTTPRequest(url: peer.base + "/slow?seconds=0", timeoutSeconds: 5))
+        #expect(response.status == 200)
+    }
+
     @Test func aRefusedConnectionIsAConnectionFailureThatNeverQuotesTheURL() async throws {
         let client = CurlHTTPClient()
         let secretURL = "http://127.0.0.1:1/bot123456:SECRET-TOKEN/getUpdates"

@@ -40,7 +40,7 @@ public final class TelegramBot: Sendable {
             TelegramBot.log(event, logger)
         }
         alerts = AlertCenter.telegram(queue: queue, chats: settings.telegram.adminIDs + settings.telegram.alertChatIDs,
-                                      logger: Logger(label: "alfa.alerts"))
+                                      logger: logger)
         self.pool = pool
         self.settings = settings
         self.control = control

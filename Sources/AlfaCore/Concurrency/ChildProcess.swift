@@ -26,17 +26,21 @@ public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
     private let outputPath: String
     private let errorPath: String
+    private let inputPath: String?
 
-    /// Starts `program` (looked up on PATH), in `directory` when given.
+    /// Starts `program` (looked up on PATH), in `directory` when given, reading `input` on
+    /// stdin (nothing by default).
     public init(_ program: String, _ arguments: [String], environment: [String: String]? = nil,
-                directory: String? = nil) throws {
+                directory: String? = nil, input: String? = nil) throws {
         let stem = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-child-\(UUID().uuidString)").path
         outputPath = stem + ".out"
         errorPath = stem + ".err"
+        inputPath = input.map { _ in stem + ".in" }
+        if let input, let inputPath { try input.write(toFile: inputPath, atomically: false, encoding: .utf8) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, inputPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
@@ -60,6 +64,7 @@ public final class ChildProcess: @unchecked Sendable {
     deinit {
         try? FileManager.default.removeItem(atPath: outputPath)
         try? FileManager.default.removeItem(atPath: errorPath)
+        if let inputPath { try? FileManager.default.removeItem(atPath: inputPath) }
     }
 
     public func signal(_ signal: Int32) {

@@ -86,8 +86,11 @@ public struct BotUpdate: Sendable, Decodable {
 
     /// Where decoding failed, without the update's content (it may hold private text).
     static func describe(_ error: DecodingError) -> String {
+        // The path inside the update: the decoder's starts at the response (`result.3.`).
         func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+            let start = (keys.firstIndex { Int($0) != nil }).map { $0 + 1 } ?? 0
+            return keys[start...].joined(separator: ".")
         }
         switch error {
         case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type at \(path(context))"

@@ -296,6 +296,10 @@ class Handler(BaseHTTPRequestHandler):
                 entry = (int(body["status"]), body.get("description", "Error"), body.get("parameters"))
                 s.failures.setdefault(body["method"], []).extend([entry] * int(body.get("count", 1)))
                 return ok(True)
+            if action == "clear":                          # forget queued failures and delays
+                s.failures.clear()
+                s.delays.clear()
+                return ok(True)
             if action == "delay":
                 s.delays[body["method"]] = float(body.get("seconds", 0))
                 return ok(True)
@@ -304,6 +308,9 @@ class Handler(BaseHTTPRequestHandler):
                 return ok(True)
             if action == "block":
                 s.blocked.add(int(body["chat"]))
+                return ok(True)
+            if action == "unblock":
+                s.blocked.discard(int(body["chat"]))
                 return ok(True)
             if action == "migrate":
                 s.migrated[int(body["chat"])] = int(body["to"])

@@ -1,0 +1,193 @@
+import AlfaCore
+import AlfaHTTP
+import AlfaStore
+import Foundation
+import Logging
+import Synchronization
+
+/// `alfa bench telegram`: from an update received to its `sendMessage` issued, for
+/// `/alfa top50` over a snapshot of 10,000 ranked traders, against the fake Bot API server
+/// (commands/bench starts it). Latency at a steady 20 commands/s within the flood limits,
+/// then sustained commands/s with pacing off (the bot's own capacity; Telegram caps a bot
+/// at ~30 messages/s).
+public enum TelegramBenchmark {
+    public static func run(apiBase: String, token: String, databaseURL: String, migrations: [Migration],
+                           traders: Int, latencyCommands: Int, burstCommands: Int) async throws -> String {
+        let schema = "alfa_telegram_\(getpid())"
+        let admin = PostgresPool(configuration: .init(url: databaseURL, size: 1))
+        try await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)") }
+        let pool = PostgresPool(configuration: .init(url: PostgresURL.withSearchPath(databaseURL, schema: schema), size: 4))
+        do {
+            let report = try await measure(apiBase: apiBase, token: token, pool: pool, migrations: migrations, traders: traders,
+                                           latencyCommands: latencyCommands, burstCommands: burstCommands)
+            await pool.close()
+            try await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+            await admin.close()
+            return report
+        } catch {
+            await pool.close()
+            try? await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+            await admin.close()
+            throw error
+        }
+    }
+
+    private static func measure(apiBase: String, token: String, pool: PostgresPool, migrations: [Migration], traders: Int,
+                                latencyCommands: Int, burstCommands: Int) async throws -> String {
+        try await pool.withConnection { try Migrator(migrations: migrations).apply(on: $0) }
+        var generator = FillGenerator(seed: 11, traderCount: traders, secondsPerFill: 2, openPositionsTarget: traders / 2)
+        let fills = generator.generate(count: traders * 12)
+        try await pool.transaction { try FillRepository().insert(fills, on: $0) }
+        let gates = EligibilityGates(minTrades30d: 1, minVolume30d: 0, activeHours: 24 * 365)
+        _ = try await LeaderboardRefresher(pool: pool, gates: gates).refresh(asOf: generator.time)
+        let ranked = try await pool.withConnection { try LeaderboardRepository().latest(on: $0)?.eligible ?? 0 }
+
+        let control = FakeBotServer(base: apiBase)
+        let values = ["TELEGRAM_API_BASE": apiBase, "TELEGRAM_POLL_TIMEOUT": "1", "LOG_LEVEL": "warning"]
+        let settings = try Settings(lookup: { values[$0] })
+        var quiet = Logger(label: "alfa.bench.telegram")
+        quiet.logLevel = .error
+
+        // Steady traffic within the flood limits: each command from its own user.
+        try await control.post("flood", #"{"enforce":true}"#)
+        let paced = Probe()
+        let latencyBot = TelegramBot(settings: settings, token: Secret(token), pool: pool, limits: .telegram,
+                                     sendingTransport: paced.transport(), logger: quiet, onUpdate: paced.received)
+        let latencyRun = Task { try await latencyBot.run() }
+        try await Task.sleep(for: .milliseconds(500))
+        var user: Int64 = 1_000_000
+        for _ in 0..<(latencyCommands / 10) {
+            let users = (0..<10).map { _ in user += 1; return user }
+            paced.expect(try await control.push(users.map { ("/alfa top50", $0) }), users: users)
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        try await paced.waitForAll(seconds: 60)
+        latencyRun.cancel()
+        _ = await latencyRun.result
+        let latencies = paced.latencies()
+        let violations = try await control.floodViolations()
+
+        // Sustained: a burst of commands from as many users, pacing off on both sides.
+        try await control.post("flood", #"{"enforce":false}"#)
+        let burst = Probe()
+        let burstBot = TelegramBot(settings: settings, token: Secret(token), pool: pool,
+                                   limits: .init(perChatInterval: 0, perGroupPerMinute: 1_000_000, overallPerSecond: 1_000_000),
+                                   sendingTransport: burst.transport(), logger: quiet, onUpdate: burst.received)
+        let burstRun = Task { try await burstBot.run() }
+        try await Task.sleep(for: .milliseconds(500))
+        var pushed = 0
+        while pushed < burstCommands {
+            let users = (0..<min(500, burstCommands - pushed)).map { _ in user += 1; return user }
+            burst.expect(try await control.push(users.map { ("/alfa top50", $0) }), users: users)
+            pushed += users.count
+        }
+        try await burst.waitForAll(seconds: 120)
+        burstRun.cancel()
+        _ = await burstRun.result
+        let span = burst.span()
+
+        func ms(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
+        return """
+            telegram: /alfa top50 over a snapshot of \(ranked) ranked traders (fake Bot API server on loopback)
+              update received → sendMessage issued, \(latencies.count) commands at 20/s within the flood limits:
+                p50 \(ms(percentile(latencies, 0.50))), p99 \(ms(percentile(latencies, 0.99))), max \(ms(latencies.last ?? 0)) (target p99 ≤ 50 ms); 429s from the server: \(violations)
+              sustained, \(burstCommands) commands at once, pacing off: \(Int(Double(burstCommands) / span)) commands/s \
+            (\(String(format: "%.2f", span)) s from the first update received to the last reply issued)
+            """
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+
+    /// Times updates in and replies out, matched by the chat each command came from.
+    final class Probe: Sendable {
+        private struct State {
+            var chatOfUpdate: [Int64: Int64] = [:]
+            var receivedAt: [Int64: Double] = [:]   // by chat
+            var sentAt: [Int64: Double] = [:]       // by chat, first reply only
+        }
+        private let state = Mutex(State())
+
+        static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+        func expect(_ ids: [Int64], users: [Int64]) {
+            state.withLock { for (id, user) in zip(ids, users) { $0.chatOfUpdate[id] = user } }
+        }
+
+        var received: @Sendable (Int64) -> Void {
+            { id in
+                let time = Self.now()
+                self.state.withLock { if let chat = $0.chatOfUpdate[id] { $0.receivedAt[chat] = time } }
+            }
+        }
+
+        func sent(chat: Int64) {
+            let time = Self.now()
+            state.withLock { if $0.sentAt[chat] == nil { $0.sentAt[chat] = time } }
+        }
+
+        func transport() -> any HTTPTransport { MeasuringTransport(probe: self) }
+
+        func waitForAll(seconds: Double) async throws {
+            let deadline = Self.now() + seconds
+            while state.withLock({ $0.sentAt.count < $0.chatOfUpdate.count }), Self.now() < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+
+        func latencies() -> [Double] {
+            state.withLock { s in s.receivedAt.compactMap { chat, received in s.sentAt[chat].map { $0 - received } }.sorted() }
+        }
+
+        func span() -> Double {
+            state.withLock { s in (s.sentAt.values.max() ?? 0) - (s.receivedAt.values.min() ?? 0) }
+        }
+    }
+
+    /// The libcurl client, noting when each `sendMessage` leaves and for which chat.
+    struct MeasuringTransport: HTTPTransport {
+        let probe: Probe
+        let client = CurlHTTPClient(name: "tg-send")
+
+        func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+            if request.url.hasSuffix("/sendMessage"),
+               let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
+               let chat = body["chat_id"] as? Int {
+                probe.sent(chat: Int64(chat))
+            }
+            return try await client.send(request)
+        }
+    }
+
+    /// The fake server's control endpoints.
+    struct FakeBotServer {
+        let base: String
+        let client = CurlHTTPClient(name: "tg-control")
+
+        @discardableResult
+        func post(_ action: String, _ body: String) async throws -> [UInt8] {
+            let response = try await client.send(HTTPRequest(method: "POST", url: "\(base)/control/\(action)",
+                                                             headers: ["Content-Type": "application/json"], body: Array(body.utf8)))
+            guard response.status == 200 else { throw BenchmarkError("the fake Bot API server answered \(response.status) to \(action)") }
+            return response.body
+        }
+
+        func push(_ messages: [(text: String, user: Int64)]) async throws -> [Int64] {
+            let updates = messages.map { #"{"text":"\#($0.text)","user":\#($0.user)}"# }.joined(separator: ",")
+            struct Reply: Decodable { let result: [Int64] }
+            return try JSONDecoder().decode(Reply.self, from: Data(try await post("push", #"{"updates":[\#(updates)]}"#))).result
+        }
+
+        func floodViolations() async throws -> Int {
+            struct Reply: Decodable { struct State: Decodable { let flood_violations: Int }; let result: State }
+            return try JSONDecoder().decode(Reply.self, from: Data(try await post("state", "{}"))).result.flood_violations
+        }
+    }
+
+    struct BenchmarkError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}

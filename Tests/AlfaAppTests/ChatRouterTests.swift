@@ -1,0 +1,85 @@
+@testable import AlfaApp
+import AlfaCore
+import AlfaStore
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// The router and the console chat on a real PostgreSQL, with a clock the test turns.
+@Suite("Chat router and console chat (PostgreSQL)")
+struct ChatRouterTests {
+    final class TestClock: Sendable {
+        let now = Mutex<Double>(1_800_000_000)
+        func advance(_ seconds: Double) { now.withLock { $0 += seconds } }
+        var read: @Sendable () -> Double { { self.now.withLock { $0 } } }
+    }
+
+    static func router(_ pool: PostgresPool, control: (any ExecutionControl)? = nil, clock: TestClock) throws -> ChatRouter {
+        ChatRouter(botUsername: "alfa_bot", admins: [1], pool: pool, settings: try Settings(lookup: { _ in nil }),
+                   control: control, logger: Logger(label: "test.router"), clock: clock.read)
+    }
+
+    static func input(_ text: String, user: Int64 = 1) -> ChatInput {
+        ChatInput(userID: user, chatID: user, text: text, source: .telegram)
+    }
+
+    @Test func aLiveConfirmationExpiresAfterSixtySeconds() async throws {
+        let pool = try await AlfaBinary.migratedPool()
+        let clock = TestClock()
+        let control = RecordingControl()
+        let router = try Self.router(pool, control: control, clock: clock)
+        let ask = try #require(await router.handle(Self.input("/copy mode LIVE")).first)
+        clock.advance(61)
+        let late = await router.press(Self.input(ask.buttons[0].data))
+        #expect(late.toast == "This question expired: send /copy mode LIVE again." && late.reply == nil)
+        #expect(await control.calls.isEmpty)
+
+        let again = try #require(await router.handle(Self.input("/copy mode LIVE")).first)
+        let cancelled = await router.press(Self.input(again.buttons[1].data))
+        #expect(cancelled.toast == "Cancelled: the mode is unchanged.")
+        let stale = await router.press(Self.input("confirm:forged"))
+        #expect(stale.toast == "This question is no longer open.")
+        #expect(await control.calls.isEmpty)
+        let audit = try await pool.withConnection { try AuditRepository().recent(10, on: $0) }
+        #expect(audit.contains { $0.result == "cancelled at confirmation" })
+    }
+
+    @Test func expensiveCommandsAreRateLimitedPerUserWithAPoliteReply() async throws {
+        let pool = try await AlfaBinary.migratedPool()
+        let clock = TestClock()
+        let router = try Self.router(pool, clock: clock)
+        for _ in 0..<6 {
+            let reply = await router.handle(Self.input("/alfa top5", user: 9))
+            #expect(reply.first?.plainText.hasPrefix("The leaderboard has not been computed yet") == true)
+        }
+        let limited = await router.handle(Self.input("/alfa top5", user: 9))
+        #expect(limited.first?.plainText == "One moment, please: you can ask for another report in 60 s.")
+        // Cheap commands and other users are not limited.
+        #expect(await router.handle(Self.input("/help", user: 9)).first?.plainText.contains("Commands") == true)
+        #expect(await router.handle(Self.input("/alfa top5", user: 10)).first?.plainText.contains("not been computed") == true)
+        clock.advance(61)
+        #expect(await router.handle(Self.input("/alfa top5", user: 9)).first?.plainText.contains("not been computed") == true)
+    }
+
+    @Test func theConsoleChatNumbersButtonsAndPressesThem() async throws {
+        let pool = try await AlfaBinary.migratedPool()
+        let control = RecordingControl()
+        let script = Mutex<[String]>(["/help", "", "/copy mode LIVE", "1", "/status", "/quit", "/help"])
+        let output = Mutex<[String]>([])
+        await ConsoleChat.run(settings: try Settings(lookup: { _ in nil }), pool: pool, asAdmin: true, control: control,
+                              readLine: { script.withLock { $0.isEmpty ? nil : $0.removeFirst() } },
+                              write: { line in output.withLock { $0.append(line) } })
+        let lines = output.withLock { $0 }
+        #expect(lines[0].hasPrefix("alfa console chat as admin"))
+        #expect(lines[1].contains("/emergency stop [reason]"))
+        #expect(lines[2].contains("Switch copying to LIVE?"))
+        #expect(lines[3] == "  [1] Confirm LIVE     [2] Cancel")
+        #expect(lines[4] == "Confirmed." && lines[5] == "Copy mode is now LIVE.")
+        #expect(lines[6].contains("mode: LIVE") && lines[6].contains("open copy positions: 3"))
+        #expect(lines.count == 7)      // nothing after /quit
+        #expect(await control.calls == ["mode LIVE by \(ConsoleChat.adminUser)"])
+        let audit = try await pool.withConnection { try AuditRepository().recent(10, on: $0) }
+        #expect(audit.allSatisfy { $0.source == .console && $0.userID == ConsoleChat.adminUser })
+    }
+}

@@ -1,0 +1,239 @@
+@testable import AlfaCore
+import Testing
+
+@Suite("Chat: command parsing")
+struct CommandParserTests {
+    let parser = CommandParser(botUsername: "alfa_bot")
+    let alice = EVMAddress(hex: "0x00000000000000000000000000000000000a11ce")!
+
+    @Test(arguments: [
+        ("/start", ChatCommand.start),
+        ("/help", .help),
+        ("/alfa top50", .top(count: 50, window: .thirtyDays)),
+        ("/alfa top", .top(count: 50, window: .thirtyDays)),
+        ("/alfa top 10", .top(count: 10, window: .thirtyDays)),
+        ("/alfa top7 7d", .top(count: 7, window: .sevenDays)),
+        ("/alfa TOP100 ALL", .top(count: 100, window: .all)),
+        ("/alfa top1 30d", .top(count: 1, window: .thirtyDays)),
+        ("/copy mode DRY", .copyMode(.dry)),
+        ("/copy mode live", .copyMode(.live)),
+        ("/copy status", .copyStatus),
+        ("/emergency stop", .emergencyStop(reason: nil)),
+        ("/emergency stop gas spike on Base", .emergencyStop(reason: "gas spike on Base")),
+        ("/emergency start", .emergencyStart),
+        ("/status", .status),
+        ("/status admin", .status),
+        ("/breakers", .breakers),
+        ("/breaker reset drawdown", .breakerReset(.drawdown)),
+        ("/breaker reset WIN_RATE", .breakerReset(.winRate)),
+        ("  /help  ", .help),
+    ])
+    func parsesEveryCommand(text: String, expected: ChatCommand) {
+        #expect(parser.parse(text) == .command(expected))
+    }
+
+    @Test func parsesATraderAddressInAnyCase() {
+        #expect(parser.parse("/alfa trader 0x00000000000000000000000000000000000A11CE") == .command(.trader(alice)))
+    }
+
+    @Test(arguments: [
+        ("/alfa", CommandParser.Usage.alfa),
+        ("/alfa top0", CommandParser.Usage.top),
+        ("/alfa top101", CommandParser.Usage.top),
+        ("/alfa top50 1y", CommandParser.Usage.top),
+        ("/alfa top50 7d extra", CommandParser.Usage.top),
+        ("/alfa topx", CommandParser.Usage.top),
+        ("/alfa best", CommandParser.Usage.alfa),
+        ("/alfa trader", CommandParser.Usage.trader),
+        ("/alfa trader 0x1234", CommandParser.Usage.trader),
+        ("/copy mode", CommandParser.Usage.copyMode),
+        ("/copy mode PAPER", CommandParser.Usage.copyMode),
+        ("/copy", CommandParser.Usage.copy),
+        ("/copy status now", CommandParser.Usage.copy),
+        ("/emergency", CommandParser.Usage.emergency),
+        ("/emergency start now", CommandParser.Usage.emergency),
+        ("/status everything", CommandParser.Usage.status),
+        ("/breakers all", CommandParser.Usage.breakers),
+        ("/breaker reset", CommandParser.Usage.breakerReset),
+        ("/breaker reset luck", CommandParser.Usage.breakerReset),
+        ("/breaker open drawdown", CommandParser.Usage.breakerReset),
+    ])
+    func badArgumentsGetTheUsageLine(text: String, usage: String) {
+        #expect(parser.parse(text) == .usage(usage))
+    }
+
+    @Test func mentionsOfThisBotWorkAndOtherBotsAreIgnored() {
+        #expect(parser.parse("/help@alfa_bot") == .command(.help))
+        #expect(parser.parse("/alfa@ALFA_BOT top5") == .command(.top(count: 5, window: .thirtyDays)))
+        #expect(parser.parse("/help@other_bot") == .ignored)
+        #expect(parser.parse("/nothing@other_bot") == .ignored)
+        // Without a known username (the console), any mention is someone else's.
+        #expect(CommandParser(botUsername: nil).parse("/help@alfa_bot") == .ignored)
+    }
+
+    @Test func plainTextIsIgnoredAndUnknownCommandsAreNamed() {
+        #expect(parser.parse("hello") == .ignored)
+        #expect(parser.parse("") == .ignored)
+        #expect(parser.parse("/") == .ignored)
+        #expect(parser.parse("/pnl") == .unknown("/pnl"))
+        #expect(parser.parse("/pnl@alfa_bot today") == .unknown("/pnl"))
+    }
+
+    @Test func adminCommandsAndExpensiveCommandsAreMarked() {
+        let everyone: [ChatCommand] = [.start, .help, .top(count: 5, window: .all), .trader(alice)]
+        let admin: [ChatCommand] = [.copyMode(.dry), .copyMode(.live), .copyStatus, .emergencyStop(reason: nil), .emergencyStart,
+                                    .status, .breakers, .breakerReset(.slippage)]
+        #expect(everyone.allSatisfy { !$0.requiresAdmin })
+        #expect(admin.allSatisfy { $0.requiresAdmin })
+        #expect(ChatCommand.top(count: 50, window: .thirtyDays).isExpensive && ChatCommand.status.isExpensive)
+        #expect(!ChatCommand.help.isExpensive && !ChatCommand.emergencyStop(reason: nil).isExpensive)
+    }
+
+    @Test func canonicalSpellingsAreWhatTheAuditLogShows() {
+        #expect(ChatCommand.top(count: 50, window: .thirtyDays).canonical == "/alfa top50 30d")
+        #expect(ChatCommand.emergencyStop(reason: "test").canonical == "/emergency stop test")
+        #expect(ChatCommand.breakerReset(.consecutiveFailures).canonical == "/breaker reset consecutive_failures")
+        #expect(ChatCommand.copyMode(.live).canonical == "/copy mode LIVE")
+    }
+}
+
+@Suite("Chat: rate limit, flood pacing, confirmations")
+struct ChatPolicyTests {
+    @Test func rateLimitCountsPerUserInASlidingWindow() {
+        var limiter = RateLimiter(limit: 3, windowSeconds: 60)
+        for t in [0.0, 1, 2] { #expect(limiter.check(user: 1, now: t) == .allowed) }
+        #expect(limiter.check(user: 1, now: 10) == .wait(seconds: 50))
+        #expect(limiter.check(user: 2, now: 10) == .allowed)        // another user is not affected
+        #expect(limiter.check(user: 1, now: 59.5) == .wait(seconds: 1))
+        #expect(limiter.check(user: 1, now: 60.5) == .allowed)      // the first one left the window
+        #expect(limiter.check(user: 1, now: 60.6) == .wait(seconds: 1))
+    }
+
+    @Test func pacerSpacesMessagesToOneChatBySecond() {
+        var pacer = FloodPacer()
+        #expect(pacer.earliest(chat: 5, now: 100) == 100)
+        pacer.record(chat: 5, at: 100)
+        #expect(pacer.earliest(chat: 5, now: 100.2) == 101)
+        #expect(pacer.earliest(chat: 6, now: 100.2) == 100.2)   // other chats are free
+        #expect(pacer.earliest(chat: 5, now: 103) == 103)
+    }
+
+    @Test func pacerKeepsGroupsUnderTwentyAMinute() {
+        var pacer = FloodPacer()
+        var time = 0.0
+        for _ in 0..<20 {
+            time = pacer.earliest(chat: -100, now: time)
+            pacer.record(chat: -100, at: time)
+        }
+        #expect(time == 19)
+        // The 21st must wait until the first leaves the minute.
+        #expect(pacer.earliest(chat: -100, now: 19.5) == 60)
+    }
+
+    @Test func pacerKeepsEveryoneUnderThirtyASecond() {
+        var pacer = FloodPacer()
+        for chat in 1...30 { pacer.record(chat: Int64(chat), at: 10 + Double(chat) / 100) }
+        // 30 sends between 10.01 and 10.30: the 31st waits until 11.01.
+        #expect(abs(pacer.earliest(chat: 99, now: 10.4) - 11.01) < 1e-9)
+        #expect(pacer.earliest(chat: 99, now: 11.5) == 11.5)
+        // Any 1-second window of a long run holds at most 30 sends.
+        var long = FloodPacer()
+        var sends: [Double] = []
+        for index in 0..<300 {
+            let time = long.earliest(chat: Int64(index % 50 + 1), now: 0)
+            long.record(chat: Int64(index % 50 + 1), at: time)
+            sends.append(time)
+        }
+        for (index, time) in sends.enumerated() {
+            let window = sends[index...].prefix { $0 < time + 1 }
+            #expect(window.count <= 30)
+        }
+    }
+
+    @Test func confirmationsBelongToTheAskerAndExpire() {
+        var book = ConfirmationBook(lifetimeSeconds: 60)
+        book.ask(.goLive, token: "t1", user: 7, chat: 70, now: 0)
+        #expect(book.answer(token: "t1", confirm: true, user: 8, now: 1) == .notYours)
+        #expect(book.answer(token: "t1", confirm: true, user: 7, now: 2) == .confirmed(.goLive))
+        #expect(book.answer(token: "t1", confirm: true, user: 7, now: 3) == .unknown)   // answered once only
+
+        book.ask(.goLive, token: "t2", user: 7, chat: 70, now: 0)
+        #expect(book.answer(token: "t2", confirm: true, user: 7, now: 60.5) == .expired)
+        book.ask(.goLive, token: "t3", user: 7, chat: 70, now: 100)
+        #expect(book.answer(token: "t3", confirm: false, user: 7, now: 110) == .cancelled(.goLive))
+        #expect(book.answer(token: "nope", confirm: true, user: 7, now: 110) == .unknown)
+    }
+
+    @Test func callbackDataRoundTrips() {
+        let yes = ConfirmationBook.callbackData(token: "abc", confirm: true)
+        let no = ConfirmationBook.callbackData(token: "abc", confirm: false)
+        #expect(ConfirmationBook.parseCallback(yes)! == ("abc", true))
+        #expect(ConfirmationBook.parseCallback(no)! == ("abc", false))
+        #expect(ConfirmationBook.parseCallback("other") == nil)
+        #expect(yes.utf8.count <= 64)   // Telegram's callback_data limit
+    }
+}
+
+@Suite("Chat: replies")
+struct ChatReplyTests {
+    @Test func plainTextUndoesTheMarkup() {
+        #expect(TelegramHTML.plainText("<b>P&amp;L</b> &lt;5&gt; &quot;x&quot;") == "P&L <5> \"x\"")
+        #expect(TelegramHTML.plainText("a & b") == "a & b")
+        #expect(TelegramHTML.plainText("fish &chips") == "fish &chips")
+        #expect(TelegramHTML.plainText(TelegramHTML.escape("<a> & \"b\"")) == "<a> & \"b\"")
+    }
+
+    @Test func helpShowsAdminCommandsOnlyToAdmins() {
+        #expect(!ChatReplies.help(isAdmin: false).html.contains("/emergency"))
+        #expect(ChatReplies.help(isAdmin: true).html.contains("/emergency stop"))
+        #expect(ChatReplies.welcome(isAdmin: false).html.contains("/alfa top50"))
+    }
+
+    @Test func menuFollowsTelegramsRulesForCommands() {
+        #expect(ChatReplies.menu.count <= 100)
+        for item in ChatReplies.menu {
+            #expect(item.command.range(of: "^[a-z0-9_]{1,32}$", options: .regularExpression) != nil)
+            #expect((1...256).contains(item.description.count))
+        }
+    }
+
+    @Test func repliesEscapeWhatUsersTyped() {
+        #expect(ChatReplies.unknown("/<b>").html == "I don't know /&lt;b&gt;. /help lists the commands.")
+        #expect(ChatReplies.usage("/a <b>").html == "Usage: <code>/a &lt;b&gt;</code>")
+        #expect(ChatReplies.notAllowed(.status).plainText.contains("/status is for admins only"))
+        let confirm = ChatReplies.confirmLive(token: "k", lifetimeSeconds: 60)
+        #expect(confirm.buttons.map(\.data) == ["confirm:k", "cancel:k"])
+    }
+
+    @Test func statusShowsEveryPartAndSaysWhatIsUnknown() {
+        let report = StatusReport(
+            now: 10_000,
+            execution: .init(mode: .dry, emergencyStop: true, changedBy: "admin 42", changedAt: 9_000, reason: "<test>"),
+            indexer: .init(lastBlock: 120, head: 130, headSeenAt: 9_990, lastError: "503 from rpc", lastErrorAt: 9_400, rawLogs: 2),
+            leaderboardComputedAt: 9_880, breakers: nil, openCopyPositions: nil, startedAt: 0, version: "1.2.3",
+            databaseProblem: nil, databaseMilliseconds: 3)
+        let text = TelegramHTML.plainText(report.html)
+        #expect(text.contains("mode: DRY · emergency stop: ON"))
+        #expect(text.contains("set by admin 42 16m ago: <test>"))
+        #expect(text.contains("indexer: block 120, head 130, lag 10 (head seen 10s ago), 2 raw log(s)"))
+        #expect(text.contains("last error 10m ago: 503 from rpc"))
+        #expect(text.contains("leaderboard: computed 2m ago"))
+        #expect(text.contains("breakers: not available yet"))
+        #expect(text.contains("open copy positions: not available yet"))
+        #expect(text.contains("database: healthy (3 ms)"))
+        #expect(text.contains("uptime 2h 46m · version 1.2.3"))
+        #expect(report.html.contains("&lt;test&gt;"))
+
+        var down = report
+        down.indexer = nil
+        down.databaseProblem = "connection refused"
+        down.breakers = ["drawdown 3.0% of 15% · closed"]
+        down.openCopyPositions = 2
+        let downText = TelegramHTML.plainText(down.html)
+        #expect(downText.contains("indexer: not started"))
+        #expect(downText.contains("database: unhealthy: connection refused"))
+        #expect(downText.contains("  drawdown 3.0% of 15% · closed"))
+        #expect(downText.contains("open copy positions: 2"))
+        #expect(StatusReport.age(200_000) == "2d 7h")
+    }
+}
