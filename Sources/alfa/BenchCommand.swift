@@ -100,8 +100,8 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "The token the fake server accepts.")
         var token: String
 
-        @Option(help: "Ranked traders in the snapshot.")
-        var traders = 10_000
+        @Option(help: "Traders to simulate (10,500 leave about 10,300 ranked).")
+        var traders = 10_500
 
         @Option(name: .customLong("latency-commands"), help: "Commands for the latency figures (sent at 20/s).")
         var latencyCommands = 400

@@ -36,7 +36,7 @@ public enum TelegramBenchmark {
                                 latencyCommands: Int, burstCommands: Int) async throws -> String {
         try await pool.withConnection { try Migrator(migrations: migrations).apply(on: $0) }
         var generator = FillGenerator(seed: 11, traderCount: traders, secondsPerFill: 2, openPositionsTarget: traders / 2)
-        let fills = generator.generate(count: traders * 12)
+        let fills = generator.generate(count: traders * 20)
         try await pool.transaction { try FillRepository().insert(fills, on: $0) }
         let gates = EligibilityGates(minTrades30d: 1, minVolume30d: 0, activeHours: 24 * 365)
         _ = try await LeaderboardRefresher(pool: pool, gates: gates).refresh(asOf: generator.time)
@@ -105,7 +105,7 @@ public enum TelegramBenchmark {
     final class Probe: Sendable {
         private struct State {
             var chatOfUpdate: [Int64: Int64] = [:]
-            var receivedAt: [Int64: Double] = [:]   // by chat
+            var receivedAt: [Int64: Double] = [:]   // by update id (it may arrive before `expect`)
             var sentAt: [Int64: Double] = [:]       // by chat, first reply only
         }
         private let state = Mutex(State())
@@ -119,7 +119,7 @@ public enum TelegramBenchmark {
         var received: @Sendable (Int64) -> Void {
             { id in
                 let time = Self.now()
-                self.state.withLock { if let chat = $0.chatOfUpdate[id] { $0.receivedAt[chat] = time } }
+                self.state.withLock { $0.receivedAt[id] = time }
             }
         }
 
@@ -138,7 +138,9 @@ public enum TelegramBenchmark {
         }
 
         func latencies() -> [Double] {
-            state.withLock { s in s.receivedAt.compactMap { chat, received in s.sentAt[chat].map { $0 - received } }.sorted() }
+            state.withLock { s in
+                s.receivedAt.compactMap { id, received in s.chatOfUpdate[id].flatMap { s.sentAt[$0] }.map { $0 - received } }.sorted()
+            }
         }
 
         func span() -> Double {
