@@ -4,6 +4,7 @@ import AlfaCore
 import AlfaStore
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// The indexer against a real EVM (alysis + the mock Avantis contracts) and a real PostgreSQL.
@@ -22,7 +23,7 @@ struct IndexerTests {
     }
 
     static func harness(_ chain: ChainPeer, urls: [String]? = nil, page: Int64 = 4, confirmations: Int64 = 3,
-                        pool existing: PostgresPool? = nil) async throws -> Harness {
+                        pool existing: PostgresPool? = nil, alerts: AlertCenter? = nil) async throws -> Harness {
         let pool: PostgresPool
         if let existing { pool = existing } else { pool = try await AlfaBinary.migratedPool() }
         let rpc = JSONRPCClient(urls: (urls ?? chain.urls).map(Secret.init), expectedChainID: 8453, timeoutSeconds: 10)
@@ -32,7 +33,7 @@ struct IndexerTests {
         settings.confirmations = confirmations
         settings.pollSeconds = 0.05
         let indexer = Indexer(rpc: rpc, pool: pool, addresses: chain.addresses, options: settings,
-                              logger: Logger(label: "test.indexer"))
+                              logger: Logger(label: "test.indexer"), alerts: alerts)
         return Harness(chain: chain, pool: pool, indexer: indexer)
     }
 
@@ -91,10 +92,16 @@ struct IndexerTests {
         let chain = try ChainPeer()
         try await Self.tradeEverything(on: chain)
         let head = try await chain.head()
-        let h = try await Self.harness(chain)
+        let alerts = Mutex<[String]>([])
+        let h = try await Self.harness(chain, alerts: .console({ text in alerts.withLock { $0.append(text) } }, logger: Logger(label: "test")))
         try await h.indexer.run(through: head)
 
         let fills = try await Self.fills(h.pool)
+        // The admins hear once of the unknown topic0 and of each malformed kind.
+        let raised = alerts.withLock { $0 }
+        #expect(raised.filter { $0.hasPrefix("⚠️ Unknown Avantis event kept raw") }.count == 1)
+        #expect(raised.filter { $0.hasPrefix("⚠️ Malformed Avantis event kept raw") }.count == 2)
+        #expect(raised.allSatisfy { $0.contains("alfa abi inspect --verify") })
         let alice = fills.filter { $0.trader == EVMAddress(hex: Self.alice)! }
         #expect(alice.map(\.kind) == [.open, .partialClose, .close])
         #expect(alice[0].openingFee == 1_000_000 && alice[0].collateral == 99_000_000 && alice[0].eventGeneration == "v1.5")
@@ -220,9 +227,10 @@ struct IndexerTests {
     @Test func theWatchdogRecordsAStallWhenNoNewBlockArrives() async throws {
         let chain = try ChainPeer()
         try await chain.execute([[.marketOpen(Self.alice, collateral: 10_000_000, price: Self.price)]])
-        let h = try await Self.harness(chain)
+        let alerts = Mutex<[String]>([])
+        let h = try await Self.harness(chain, alerts: .console({ text in alerts.withLock { $0.append(text) } }, logger: Logger(label: "test")))
         // The chain mines nothing more: after a second without a new head the watchdog speaks.
-        let service = IndexerService(indexer: h.indexer, stallSeconds: 1, logger: Logger(label: "test.watchdog"))
+        let service = IndexerService(indexer: h.indexer, stallSeconds: 1)
         let running = Task { try await service.run() }
         var lastError: String?
         let deadline = Date().addingTimeInterval(20)
@@ -234,5 +242,6 @@ struct IndexerTests {
         _ = await running.result
         #expect(lastError?.hasPrefix("no new block for ") == true && lastError?.hasSuffix("(INDEXER_STALL_SECONDS=1)") == true)
         #expect(try await Self.fills(h.pool).count == 1)
+        #expect(alerts.withLock { $0 }.contains { $0.hasPrefix("🛑 Indexer: no new block from the RPC endpoints") })
     }
 }

@@ -18,10 +18,11 @@ public struct ChatInput: Sendable {
     }
 }
 
-/// The answer to a pressed button: a short toast, and the question's new text (buttons removed).
+/// The answer to a pressed button: a short toast, the question's new text (buttons removed;
+/// nil leaves the question open), and a reply when something was done.
 public struct ButtonOutcome: Sendable, Equatable {
     public var toast: String
-    public var questionText: String
+    public var questionText: String?
     public var reply: ChatReply?
 }
 
@@ -94,7 +95,7 @@ public actor ChatRouter {
             if case .cancelled = resolution {
                 await audit(input, .copyMode(.live), allowed: true, result: "cancelled at confirmation")
             }
-            return ButtonOutcome(toast: note, questionText: resolution == .notYours ? "Waiting for the admin who asked." : note)
+            return ButtonOutcome(toast: note, questionText: resolution == .notYours ? nil : note)
         }
         let reply = await control?.setMode(.live, by: input.userID) ?? ChatReplies.notAvailableYet(.copyMode(.live))
         await audit(input, .copyMode(.live), allowed: true, result: "confirmed: " + String(reply.plainText.prefix(280)))

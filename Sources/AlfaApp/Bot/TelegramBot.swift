@@ -123,8 +123,8 @@ public final class TelegramBot: Sendable {
             let outcome = await router.press(ChatInput(userID: query.from.id, chatID: chat, text: query.data ?? "", source: .telegram))
             do {
                 try await sendingClient.answerCallbackQuery(id: query.id, text: outcome.toast)
-                if let message = query.message, outcome.questionText != "Waiting for the admin who asked." {
-                    try await sendingClient.editMessageText(chat: chat, messageID: message.messageID, text: outcome.questionText)
+                if let message = query.message, let text = outcome.questionText {
+                    try await sendingClient.editMessageText(chat: chat, messageID: message.messageID, text: text)
                 }
             } catch {
                 logger.warning("could not answer a button press", metadata: ["error": "\(error)"])

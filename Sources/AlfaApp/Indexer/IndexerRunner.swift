@@ -9,7 +9,7 @@ public enum IndexerRunner {
         try await database.requireCurrentMigrations()
         let service = IndexerService(
             indexer: try IndexerSetup.indexer(settings, pool: database.pool, logger: logger),
-            stallSeconds: settings.indexer.stallSeconds, fromBlock: fromBlock, throughBlock: throughBlock, logger: logger)
+            stallSeconds: settings.indexer.stallSeconds, fromBlock: fromBlock, throughBlock: throughBlock)
         // Reaching --to-block is a normal end, not a failed service.
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger)

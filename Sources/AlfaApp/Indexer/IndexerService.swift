@@ -10,7 +10,6 @@ struct IndexerService: Service {
     var fromBlock: Int64? = nil
     /// Stop after this block (`alfa index --to-block`); nil follows the head forever.
     var throughBlock: Int64? = nil
-    let logger: Logger
 
     func run() async throws {
         do {

@@ -31,7 +31,7 @@ public enum AlfaServer {
                 let indexerLogger = Logger(label: "alfa.indexer")
                 services.append(IndexerService(
                     indexer: try IndexerSetup.indexer(settings, pool: database.pool, logger: indexerLogger, alerts: alerts),
-                    stallSeconds: settings.indexer.stallSeconds, logger: indexerLogger))
+                    stallSeconds: settings.indexer.stallSeconds))
             }
             let group = ServiceGroup(
                 services: services,

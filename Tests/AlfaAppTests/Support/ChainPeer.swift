@@ -6,29 +6,18 @@ import Foundation
 /// The local EVM (`commands/lib/evm/chain.py`: alysis + the mock Avantis contracts) for one
 /// test, with as many JSON-RPC endpoints as asked for. Stopped when released.
 final class ChainPeer: @unchecked Sendable {
-    private let process = Process()
+    private let process: Process
     let urls: [String]
     let contracts: [String: String]
     private let http = CurlHTTPClient(name: "chain-peer")
 
     init(endpoints: Int = 1) throws {
-        let script = AlfaBinary.root + "/commands/lib/evm/chain.py"
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--endpoints", "\(endpoints)", "--exit-with-parent"]
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
         struct Announcement: Decodable {
             let ports: [Int]
             let contracts: [String: String]
         }
-        let announcement = try JSONDecoder().decode(Announcement.self, from: line)
+        let (process, announcement) = try PeerProcess.launch("evm/chain.py", ["--endpoints", "\(endpoints)"], as: Announcement.self)
+        self.process = process
         urls = announcement.ports.map { "http://127.0.0.1:\($0)/" }
         contracts = announcement.contracts
     }

@@ -7,24 +7,15 @@ import Synchronization
 /// The loopback Bot API server (`commands/lib/telegram/fake_bot_api.py`) for one test.
 final class FakeTelegram: @unchecked Sendable {
     static let token = "7000000001:AAH-test-token-never-in-logs"
-    private let process = Process()
+    private let process: Process
     let base: String
     private let http = CurlHTTPClient(name: "fake-telegram")
 
     init(token: String = FakeTelegram.token) throws {
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", AlfaBinary.root + "/commands/lib/telegram/fake_bot_api.py", "--token", token, "--exit-with-parent"]
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
         struct Announcement: Decodable { let port: Int }
-        base = "http://127.0.0.1:\(try JSONDecoder().decode(Announcement.self, from: line).port)"
+        let (process, announcement) = try PeerProcess.launch("telegram/fake_bot_api.py", ["--token", token], as: Announcement.self)
+        self.process = process
+        base = "http://127.0.0.1:\(announcement.port)"
     }
 
     deinit { process.terminate() }
