@@ -208,7 +208,7 @@ struct ChatReplyTests {
     @Test func statusShowsEveryPartAndSaysWhatIsUnknown() {
         let report = StatusReport(
             now: 10_000,
-            execution: .init(mode: .dry, emergencyStop: true, changedBy: "admin 42", changedAt: 9_000, reason: "<test>"),
+            execution: .init(mode: .dry, emergencyStop: true, changedBy: .admin(42), changedAt: 9_000, reason: "<test>"),
             indexer: .init(lastBlock: 120, head: 130, headSeenAt: 9_990, lastError: "503 from rpc", lastErrorAt: 9_400, rawLogs: 2),
             leaderboardComputedAt: 9_880, breakers: nil, openCopyPositions: nil, startedAt: 0, version: "1.2.3",
             databaseProblem: nil, databaseMilliseconds: 3)

@@ -34,7 +34,7 @@ public actor ChatRouter {
     private let pool: PostgresPool
     private let gates: EligibilityGates
     private let control: (any ExecutionControl)?
-    private let configured: StatusReport.Execution
+    private let configured: ExecutionState
     private let startedAt: Int64
     private let logger: Logger
     private let clock: @Sendable () -> Double
@@ -52,8 +52,8 @@ public actor ChatRouter {
         self.control = control
         startedAt = Int64(clock())
         // Until the mode manager runs, the mode is what the environment says.
-        configured = StatusReport.Execution(mode: settings.execution.mode, emergencyStop: settings.execution.emergencyStop,
-                                            changedBy: "env", changedAt: startedAt, reason: nil)
+        configured = ExecutionState(mode: settings.execution.mode, emergencyStop: settings.execution.emergencyStop,
+                                            changedBy: .environment, changedAt: startedAt, reason: nil)
         self.logger = logger
         self.clock = clock
     }

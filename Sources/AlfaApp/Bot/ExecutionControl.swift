@@ -5,7 +5,7 @@ import AlfaCore
 /// Until one is configured the router answers these commands with "not available yet".
 public protocol ExecutionControl: Sendable {
     /// The current mode and stop, for `/status`.
-    func execution() async -> StatusReport.Execution
+    func execution() async -> ExecutionState
     /// Why LIVE cannot be switched on now (no wallet, a breaker open, the stop engaged), or nil.
     func liveBlocker() async -> String?
     func setMode(_ mode: ExecutionMode, by admin: Int64) async -> ChatReply

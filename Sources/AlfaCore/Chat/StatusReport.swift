@@ -1,22 +1,5 @@
 /// What `/status` shows. Parts not known yet are nil and shown as such, never guessed.
 public struct StatusReport: Sendable {
-    public struct Execution: Sendable {
-        public var mode: ExecutionMode
-        public var emergencyStop: Bool
-        /// An admin id, "breaker NAME" or "env".
-        public var changedBy: String
-        public var changedAt: Int64
-        public var reason: String?
-
-        public init(mode: ExecutionMode, emergencyStop: Bool, changedBy: String, changedAt: Int64, reason: String?) {
-            self.mode = mode
-            self.emergencyStop = emergencyStop
-            self.changedBy = changedBy
-            self.changedAt = changedAt
-            self.reason = reason
-        }
-    }
-
     public struct Indexer: Sendable {
         public var lastBlock: Int64
         public var head: Int64?
@@ -36,7 +19,7 @@ public struct StatusReport: Sendable {
     }
 
     public var now: Int64
-    public var execution: Execution
+    public var execution: ExecutionState
     /// nil: the indexer never ran on this database.
     public var indexer: Indexer?
     /// When the latest leaderboard snapshot was computed; nil: never.
@@ -50,7 +33,7 @@ public struct StatusReport: Sendable {
     public var databaseProblem: String?
     public var databaseMilliseconds: Int?
 
-    public init(now: Int64, execution: Execution, indexer: Indexer?, leaderboardComputedAt: Int64?, breakers: [String]?,
+    public init(now: Int64, execution: ExecutionState, indexer: Indexer?, leaderboardComputedAt: Int64?, breakers: [String]?,
                 openCopyPositions: Int?, startedAt: Int64, version: String, databaseProblem: String?, databaseMilliseconds: Int?) {
         self.now = now
         self.execution = execution
@@ -69,7 +52,7 @@ public struct StatusReport: Sendable {
         var lines = ["<b>alfa status</b>"]
         let stop = execution.emergencyStop ? "<b>ON</b>" : "off"
         lines.append("mode: <b>\(execution.mode.rawValue)</b> · emergency stop: \(stop)")
-        lines.append("  set by \(e(execution.changedBy)) \(Self.age(now - execution.changedAt)) ago"
+        lines.append("  set by \(e(execution.changedBy.description)) \(Self.age(now - execution.changedAt)) ago"
                      + (execution.reason.map { ": \(e($0))" } ?? ""))
         if let indexer {
             var text = "indexer: block \(indexer.lastBlock)"

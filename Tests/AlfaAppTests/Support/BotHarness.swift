@@ -78,8 +78,8 @@ actor RecordingControl: ExecutionControl {
 
     func block(_ reason: String?) { blocker = reason }
 
-    func execution() -> StatusReport.Execution {
-        StatusReport.Execution(mode: mode, emergencyStop: stopped, changedBy: "test", changedAt: 0, reason: nil)
+    func execution() -> ExecutionState {
+        ExecutionState(mode: mode, emergencyStop: stopped, changedBy: .environment, changedAt: 0, reason: nil)
     }
 
     func liveBlocker() -> String? { blocker }
