@@ -280,7 +280,7 @@ struct TelegramBotTests {
     }
 
     @Test func serverErrorsAndSlowRepliesAreRetriedAndSendingNeverWaitsForThePoll() async throws {
-        let h = try await BotHarness(pollTimeout: 5)
+        let h = try await BotHarness(pollTimeout: 20)
         let bot = h.bot()
         let task = h.start(bot)
         try await h.fake.fail("getUpdates", status: 502, description: "Bad Gateway", count: 2)
@@ -289,12 +289,12 @@ struct TelegramBotTests {
         _ = try await h.replies(to: H.user, atLeast: 1, seconds: 30)
         #expect(h.logs.contains("getUpdates failed; retrying") && h.logs.contains("getUpdates works again"))
         #expect(h.logs.contains("sendMessage failed; retrying"))
-        // While a 5 s long poll is open, an alert leaves at once on the other connection.
+        // While a 20 s long poll is open, an alert leaves at once on the other connection.
         try await Task.sleep(for: .seconds(1))
         let raised = Date().timeIntervalSince1970
         await bot.alerts.raise(.info, "Prompt alert", detail: "now")
         let alert = try await h.fake.waitForSent(atLeast: 1) { $0.chat_id == H.admin && $0.visible.contains("Prompt alert") }
-        #expect(alert[0].t - raised < 1)
+        #expect(alert[0].t - raised < 5)   // not behind the poll (about 2 ms when the machine is idle)
         // A slow server (2 s per reply) delays answers but loses none.
         try await h.fake.control("delay", #"{"method":"sendMessage","seconds":2}"#)
         try await h.fake.say("/start", from: H.user)
