@@ -22,7 +22,7 @@ struct ChatCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await Startup.settings()
-        let database = try Startup.database(settings)
+        let database = try await Startup.database(settings)
         do {
             try await database.requireCurrentMigrations()
         } catch {

@@ -36,7 +36,7 @@ struct ExportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try await Startup.settings()
-            let database = try Startup.database(settings)
+            let database = try await Startup.database(settings)
             do {
                 try await FillExporter.write(format: format, trader: trader.flatMap { EVMAddress(hex: $0) },
                                              fromBlock: fromBlock, toBlock: toBlock, pool: database.pool) { print($0, terminator: "") }

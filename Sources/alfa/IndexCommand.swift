@@ -28,7 +28,7 @@ struct IndexCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await Startup.settings()
-        let database = try Startup.database(settings)
+        let database = try await Startup.database(settings)
         let logger = Logger(label: "alfa.indexer")
         do {
             try await IndexerRunner.run(settings: settings, database: database, fromBlock: fromBlock, throughBlock: toBlock,

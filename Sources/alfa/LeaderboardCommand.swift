@@ -36,7 +36,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await Startup.settings()
-        let database = try Startup.database(settings)
+        let database = try await Startup.database(settings)
         let gates = EligibilityGates(settings.leaderboard)
         let rows: [LeaderboardRow]
         let time: Int64
@@ -87,7 +87,7 @@ struct TraderCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await Startup.settings()
-        let database = try Startup.database(settings)
+        let database = try await Startup.database(settings)
         let report: LeaderboardQueries.TraderReport
         do {
             report = try await LeaderboardQueries.trader(EVMAddress(hex: address)!, asOf: asOf ?? Int64(Date().timeIntervalSince1970),

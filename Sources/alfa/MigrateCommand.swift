@@ -14,7 +14,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await Startup.settings()
-        let database = try Startup.database(settings)
+        let database = try await Startup.database(settings)
         do {
             if status {
                 for item in try await database.migrationStatus() {

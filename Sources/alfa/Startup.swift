@@ -26,9 +26,9 @@ enum Startup {
     }
 
     /// The database of the settings, or exit 2 with what is missing.
-    static func database(_ settings: Settings) throws -> Database {
+    static func database(_ settings: Settings) async throws -> Database {
         do {
-            return try Database(settings: settings)
+            return try await Database(settings: settings)
         } catch {
             fail("\(error)")
         }
@@ -37,7 +37,7 @@ enum Startup {
     /// DATABASE_URL and the migrations, for the benchmarks (they work in a scratch schema).
     static func benchmarkDatabase(_ settings: Settings) async throws -> (url: String, migrations: [Migration]) {
         guard let url = settings.database.url else { fail("DATABASE_URL is not set: the benchmark needs a database") }
-        let database = try self.database(settings)
+        let database = try await self.database(settings)
         await database.close()
         return (url.value, database.migrator.migrations)
     }

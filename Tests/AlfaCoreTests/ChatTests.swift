@@ -209,14 +209,15 @@ struct ChatReplyTests {
         let report = StatusReport(
             now: 10_000,
             execution: .init(mode: .dry, emergencyStop: true, changedBy: .admin(42), changedAt: 9_000, reason: "<test>"),
-            indexer: .init(lastBlock: 120, head: 130, headSeenAt: 9_990, lastError: "503 from rpc", lastErrorAt: 9_400, rawLogs: 2),
+            indexer: .init(lastBlock: 120, head: 130, headSeenAt: 9_990, lastError: "503 from rpc", lastErrorAt: 9_400,
+                           unknownTopics: 2, malformedLogs: 1),
             leaderboardComputedAt: 9_880, breakers: nil, openCopyPositions: nil, startedAt: 0, version: "1.2.3",
             databaseProblem: nil, databaseMilliseconds: 3)
         let text = TelegramHTML.plainText(report.html)
         #expect(text.contains("mode: DRY · emergency stop: ON"))
         #expect(text.contains("set by admin 42 16m ago: <test>"))
-        #expect(text.contains("indexer: block 120, head 130, lag 10 (head seen 10s ago), 2 raw log(s)"))
-        #expect(text.contains("last error 10m ago: 503 from rpc"))
+        #expect(text.contains("indexer: indexed through block 120; head 130 seen 10s ago, lag 10 blocks; "
+            + "2 log(s) with unknown topic0 kept raw (alfa abi inspect); 1 malformed log(s) kept raw; last error 10m ago: 503 from rpc"))
         #expect(text.contains("leaderboard: computed 2m ago"))
         #expect(text.contains("breakers: not available yet"))
         #expect(text.contains("open copy positions: not available yet"))
@@ -230,7 +231,7 @@ struct ChatReplyTests {
         down.breakers = ["drawdown 3.0% of 15% · closed"]
         down.openCopyPositions = 2
         let downText = TelegramHTML.plainText(down.html)
-        #expect(downText.contains("indexer: not started"))
+        #expect(downText.contains("indexer: not started (run alfa index or alfa serve with RPC_URLS set)"))
         #expect(downText.contains("database: unhealthy: connection refused"))
         #expect(downText.contains("  drawdown 3.0% of 15% · closed"))
         #expect(downText.contains("open copy positions: 2"))

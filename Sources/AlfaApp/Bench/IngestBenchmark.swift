@@ -32,15 +32,8 @@ public enum IngestBenchmark {
             nodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - nodeStart) / 1e9
         }
 
-        // The indexer, from block 1 to the head, into a scratch schema (libpq only through pools:
-        // their connections live on threads of their own).
-        let schema = "alfa_ingest_\(getpid())"
-        let admin = PostgresPool(configuration: .init(url: databaseURL, size: 1))
-        try await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)") }
-        let pool = PostgresPool(configuration: .init(url: PostgresURL.withSearchPath(databaseURL, schema: schema), size: 2))
-        let seconds: Double, fills: Int64
-        do {
-            try await pool.withConnection { try Migrator(migrations: migrations).apply(on: $0) }
+        // The indexer, from block 1 to the head, into a scratch schema.
+        let (seconds, fills) = try await ScratchSchema.withPool(databaseURL, migrations: migrations, prefix: "alfa_ingest") { pool in
             var options = settings.indexer
             options.startBlock = 1
             options.page = page
@@ -50,17 +43,9 @@ public enum IngestBenchmark {
             let indexer = Indexer(rpc: rpc, pool: pool, addresses: addresses, options: options, logger: quiet)
             let start = DispatchTime.now().uptimeNanoseconds
             try await indexer.run(through: head)
-            seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            fills = try await pool.withConnection { try FillRepository().count(on: $0) }
-        } catch {
-            await pool.close()
-            try? await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
-            await admin.close()
-            throw error
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            return (seconds, try await pool.withConnection { try FillRepository().count(on: $0) })
         }
-        await pool.close()
-        try await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
-        await admin.close()
 
         let nodeRate = Double(nodeLogs) / nodeSeconds
         let ourRate = Double(nodeLogs) / seconds

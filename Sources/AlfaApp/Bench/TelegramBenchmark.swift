@@ -13,28 +13,14 @@ import Synchronization
 public enum TelegramBenchmark {
     public static func run(apiBase: String, token: String, databaseURL: String, migrations: [Migration],
                            traders: Int, latencyCommands: Int, burstCommands: Int) async throws -> String {
-        let schema = "alfa_telegram_\(getpid())"
-        let admin = PostgresPool(configuration: .init(url: databaseURL, size: 1))
-        try await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)") }
-        let pool = PostgresPool(configuration: .init(url: PostgresURL.withSearchPath(databaseURL, schema: schema), size: 4))
-        do {
-            let report = try await measure(apiBase: apiBase, token: token, pool: pool, migrations: migrations, traders: traders,
-                                           latencyCommands: latencyCommands, burstCommands: burstCommands)
-            await pool.close()
-            try await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
-            await admin.close()
-            return report
-        } catch {
-            await pool.close()
-            try? await admin.withConnection { try $0.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
-            await admin.close()
-            throw error
+        try await ScratchSchema.withPool(databaseURL, migrations: migrations, prefix: "alfa_telegram", poolSize: 4) { pool in
+            try await measure(apiBase: apiBase, token: token, pool: pool, traders: traders,
+                              latencyCommands: latencyCommands, burstCommands: burstCommands)
         }
     }
 
-    private static func measure(apiBase: String, token: String, pool: PostgresPool, migrations: [Migration], traders: Int,
+    private static func measure(apiBase: String, token: String, pool: PostgresPool, traders: Int,
                                 latencyCommands: Int, burstCommands: Int) async throws -> String {
-        try await pool.withConnection { try Migrator(migrations: migrations).apply(on: $0) }
         var generator = FillGenerator(seed: 11, traderCount: traders, secondsPerFill: 2, openPositionsTarget: traders / 2)
         let fills = generator.generate(count: traders * 20)
         try await pool.transaction { try FillRepository().insert(fills, on: $0) }
@@ -48,43 +34,34 @@ public enum TelegramBenchmark {
         var quiet = Logger(label: "alfa.bench.telegram")
         quiet.logLevel = .error
 
-        // Steady traffic within the flood limits: each command from its own user.
-        try await control.post("flood", #"{"enforce":true}"#)
-        let paced = Probe()
-        let latencyBot = TelegramBot(settings: settings, token: Secret(token), pool: pool, limits: .telegram,
-                                     sendingTransport: paced.transport(), logger: quiet, onUpdate: paced.received)
-        let latencyRun = Task { try await latencyBot.run() }
-        try await Task.sleep(for: .milliseconds(500))
+        // Runs a bot while batches of `/alfa top50` (each command from a new user) are pushed,
+        // `pause` apart; the fake server enforces the flood limits when the bot paces.
         var user: Int64 = 1_000_000
-        for _ in 0..<(latencyCommands / 10) {
-            let users = (0..<10).map { _ in user += 1; return user }
-            paced.expect(try await control.push(users.map { ("/alfa top50", $0) }), users: users)
+        func phase(limits: FloodPacer.Limits, batches: [Int], pause: Duration) async throws -> Probe {
+            try await control.post("flood", #"{"enforce":\#(limits.perChatInterval > 0)}"#)
+            let probe = Probe()
+            let bot = TelegramBot(settings: settings, token: Secret(token), pool: pool, limits: limits,
+                                  sendingTransport: probe.transport(), logger: quiet, onUpdate: probe.received)
+            let running = Task { try await bot.run() }
             try await Task.sleep(for: .milliseconds(500))
+            for size in batches {
+                let users = (0..<size).map { _ in user += 1; return user }
+                probe.expect(try await control.push(users.map { ("/alfa top50", $0) }), users: users)
+                try await Task.sleep(for: pause)
+            }
+            try await probe.waitForAll(seconds: 120)
+            running.cancel()
+            _ = await running.result
+            return probe
         }
-        try await paced.waitForAll(seconds: 60)
-        latencyRun.cancel()
-        _ = await latencyRun.result
-        let latencies = paced.latencies()
-        let violations = try await control.floodViolations()
 
-        // Sustained: a burst of commands from as many users, pacing off on both sides.
-        try await control.post("flood", #"{"enforce":false}"#)
-        let burst = Probe()
-        let burstBot = TelegramBot(settings: settings, token: Secret(token), pool: pool,
-                                   limits: .init(perChatInterval: 0, perGroupPerMinute: 1_000_000, overallPerSecond: 1_000_000),
-                                   sendingTransport: burst.transport(), logger: quiet, onUpdate: burst.received)
-        let burstRun = Task { try await burstBot.run() }
-        try await Task.sleep(for: .milliseconds(500))
-        var pushed = 0
-        while pushed < burstCommands {
-            let users = (0..<min(500, burstCommands - pushed)).map { _ in user += 1; return user }
-            burst.expect(try await control.push(users.map { ("/alfa top50", $0) }), users: users)
-            pushed += users.count
-        }
-        try await burst.waitForAll(seconds: 120)
-        burstRun.cancel()
-        _ = await burstRun.result
-        let span = burst.span()
+        // Steady traffic within the flood limits, then a burst with pacing off on both sides.
+        let latencies = try await phase(limits: .telegram, batches: Array(repeating: 10, count: latencyCommands / 10),
+                                        pause: .milliseconds(500)).latencies()
+        let violations = try await control.floodViolations()
+        let unpaced = FloodPacer.Limits(perChatInterval: 0, perGroupPerMinute: 1_000_000, overallPerSecond: 1_000_000)
+        let burst = stride(from: 0, to: burstCommands, by: 500).map { min(500, burstCommands - $0) }
+        let span = try await phase(limits: unpaced, batches: burst, pause: .zero).span()
 
         func ms(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
         return """

@@ -103,24 +103,20 @@ public actor ChatRouter {
     }
 
     private func execute(_ command: ChatCommand, input: ChatInput, isAdmin: Bool) async -> ChatReply {
+        let admin = input.userID
         do {
             switch command {
             case .start: return ChatReplies.welcome(isAdmin: isAdmin)
             case .help: return ChatReplies.help(isAdmin: isAdmin)
             case .top(let count, let window): return try await top(count, window: window)
             case .trader(let address): return try await trader(address)
-            case .status: return try await status()
-            case .copyMode(let mode): return await copyMode(mode, input: input)
-            default: break
-            }
-            guard let control else { return ChatReplies.notAvailableYet(command) }
-            switch command {
-            case .copyStatus: return await control.copyStatus()
-            case .emergencyStop(let reason): return await control.emergencyStop(by: input.userID, reason: reason)
-            case .emergencyStart: return await control.emergencyStart(by: input.userID)
-            case .breakers: return await control.breakers()
-            case .breakerReset(let name): return await control.resetBreaker(name, by: input.userID)
-            default: return ChatReplies.help(isAdmin: isAdmin)
+            case .status: return await status()
+            case .copyMode(let mode): return await withControl(command) { await self.copyMode(mode, input: input, control: $0) }
+            case .copyStatus: return await withControl(command) { await $0.copyStatus() }
+            case .emergencyStop(let reason): return await withControl(command) { await $0.emergencyStop(by: admin, reason: reason) }
+            case .emergencyStart: return await withControl(command) { await $0.emergencyStart(by: admin) }
+            case .breakers: return await withControl(command) { await $0.breakers() }
+            case .breakerReset(let name): return await withControl(command) { await $0.resetBreaker(name, by: admin) }
             }
         } catch {
             logger.error("chat command failed", metadata: ["command": "\(command.canonical)", "error": "\(error)"])
@@ -128,8 +124,13 @@ public actor ChatRouter {
         }
     }
 
-    private func copyMode(_ mode: ExecutionMode, input: ChatInput) async -> ChatReply {
-        guard let control else { return ChatReplies.notAvailableYet(.copyMode(mode)) }
+    /// Commands that act on the mode manager; without one they are "not available yet".
+    private func withControl(_ command: ChatCommand, _ body: (any ExecutionControl) async -> ChatReply) async -> ChatReply {
+        guard let control else { return ChatReplies.notAvailableYet(command) }
+        return await body(control)
+    }
+
+    private func copyMode(_ mode: ExecutionMode, input: ChatInput, control: any ExecutionControl) async -> ChatReply {
         guard mode == .live else { return await control.setMode(.dry, by: input.userID) }
         if let blocker = await control.liveBlocker() { return .plain("LIVE cannot be switched on: \(blocker)") }
         let token = String(UInt64.random(in: 1...UInt64.max, using: &random), radix: 36)
@@ -148,18 +149,13 @@ public actor ChatRouter {
         return ChatReply(html: report.text(style: .telegramHTML))
     }
 
-    private func status() async throws -> ChatReply {
+    private func status() async -> ChatReply {
         let started = clock()
         var databaseProblem: String?
         var indexer: StatusReport.Indexer?
         var computedAt: Int64?
         do {
-            let status = try await IndexerStatus.read(pool)
-            indexer = status.checkpoint.map {
-                StatusReport.Indexer(lastBlock: $0.lastBlock, head: $0.headBlock, headSeenAt: $0.headSeenAt?.unixSeconds,
-                                     lastError: $0.lastError, lastErrorAt: $0.lastErrorAt?.unixSeconds,
-                                     rawLogs: status.unknownTopics + status.malformedLogs)
-            }
+            indexer = try await IndexerStatus.read(pool)
             computedAt = try await pool.withConnection { try LeaderboardRepository().latest(on: $0)?.computedAt.unixSeconds }
         } catch {
             databaseProblem = "\(error)"

@@ -1,5 +1,6 @@
 import AlfaCore
 import AlfaStore
+import Foundation
 
 /// `alfa check`: each check says what it looked at and, when it fails, what to do.
 public enum SanityChecks {
@@ -13,7 +14,7 @@ public enum SanityChecks {
         var results = [Result(name: "configuration", passed: true, detail: "every setting is valid")]
         let database: Database
         do {
-            database = try Database(settings: settings, reconnectWindowSeconds: 0) // a check reports, it does not wait
+            database = try await Database(settings: settings, reconnectWindowSeconds: 0) // a check reports, it does not wait
         } catch {
             results.append(Result(name: "database reachable", passed: false, detail: "\(error)"))
             return results
@@ -43,8 +44,9 @@ public enum SanityChecks {
             return results
         }
         do {
-            let status = try await IndexerStatus.read(database.pool)
-            results.append(Result(name: "indexer", passed: true, detail: status.summary))
+            let indexer = try await IndexerStatus.read(database.pool)
+            let now = Int64(Date().timeIntervalSince1970)
+            results.append(Result(name: "indexer", passed: true, detail: indexer?.summary(now: now) ?? StatusReport.Indexer.notStarted))
         } catch {
             results.append(Result(name: "indexer", passed: false, detail: "\(error)"))
         }

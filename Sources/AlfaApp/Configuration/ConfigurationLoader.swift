@@ -45,7 +45,8 @@ public enum ConfigurationLoader {
         let ownEnvironmentNames = environment.keys.filter { name in
             SettingsCatalog.ownPrefixes.contains { name.hasPrefix($0) }
         }
-        let warnings = SettingsCatalog.unknownNameWarnings(dotEnvNames(at: dotEnvPath), source: dotEnvPath)
+        let names = (try? await BlockingWorker.once("alfa-dotenv") { dotEnvNames(at: dotEnvPath) }) ?? []
+        let warnings = SettingsCatalog.unknownNameWarnings(names, source: dotEnvPath)
             + SettingsCatalog.unknownNameWarnings(ownEnvironmentNames, source: "the environment")
         return Loaded(settings: settings, warnings: warnings, report: Settings.renderEffective(lookup: lookup))
     }

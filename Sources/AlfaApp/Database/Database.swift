@@ -8,14 +8,16 @@ public struct Database: Sendable {
 
     /// Fails with a one-line reason when DATABASE_URL is unset or the migrations folder is unreadable.
     /// `reconnectWindowSeconds` is how long a query waits for an unreachable server.
-    public init(settings: Settings, reconnectWindowSeconds: Double = 30) throws {
+    public init(settings: Settings, reconnectWindowSeconds: Double = 30) async throws {
         guard let url = settings.database.url else {
             throw ConfigurationLoader.Failure(
                 description: "DATABASE_URL is not set: give a postgres:// URL, or use commands/run, which starts a local cluster")
         }
         pool = PostgresPool(configuration: .init(url: url.value, size: settings.database.poolSize,
                                                  reconnectWindowSeconds: reconnectWindowSeconds))
-        migrator = Migrator(migrations: try Migration.load(from: settings.database.migrationsDirectory))
+        let directory = settings.database.migrationsDirectory
+        // A file read blocks: not on the cooperative pool.
+        migrator = Migrator(migrations: try await BlockingWorker.once("alfa-migrations") { try Migration.load(from: directory) })
     }
 
     public func migrate() async throws -> [Migration] {

@@ -10,7 +10,7 @@ public enum AlfaServer {
         for item in settings.readiness {
             logger.log(level: item.ready ? .info : .warning, "\(item.part): \(item.detail)")
         }
-        let database = try Database(settings: settings)
+        let database = try await Database(settings: settings)
         do {
             let version = try await database.serverVersion()
             logger.info("database reachable", metadata: ["server": "\(version)"])

@@ -1,21 +1,40 @@
 /// What `/status` shows. Parts not known yet are nil and shown as such, never guessed.
 public struct StatusReport: Sendable {
+    /// The indexer's checkpoint as `/status` and `alfa check` show it.
     public struct Indexer: Sendable {
         public var lastBlock: Int64
         public var head: Int64?
         public var headSeenAt: Int64?
         public var lastError: String?
         public var lastErrorAt: Int64?
-        public var rawLogs: Int64
+        public var unknownTopics: Int64
+        public var malformedLogs: Int64
 
-        public init(lastBlock: Int64, head: Int64?, headSeenAt: Int64?, lastError: String?, lastErrorAt: Int64?, rawLogs: Int64) {
+        public init(lastBlock: Int64, head: Int64?, headSeenAt: Int64?, lastError: String?, lastErrorAt: Int64?,
+                    unknownTopics: Int64, malformedLogs: Int64) {
             self.lastBlock = lastBlock
             self.head = head
             self.headSeenAt = headSeenAt
             self.lastError = lastError
             self.lastErrorAt = lastErrorAt
-            self.rawLogs = rawLogs
+            self.unknownTopics = unknownTopics
+            self.malformedLogs = malformedLogs
         }
+
+        /// One line: indexed block, head and lag, raw logs, last error.
+        public func summary(now: Int64) -> String {
+            var parts = ["indexed through block \(lastBlock)"]
+            if let head {
+                let seen = headSeenAt.map { " seen \(StatusReport.age(now - $0)) ago" } ?? ""
+                parts.append("head \(head)\(seen), lag \(max(0, head - lastBlock)) blocks")
+            }
+            if unknownTopics > 0 { parts.append("\(unknownTopics) log(s) with unknown topic0 kept raw (alfa abi inspect)") }
+            if malformedLogs > 0 { parts.append("\(malformedLogs) malformed log(s) kept raw") }
+            if let lastError, let lastErrorAt { parts.append("last error \(StatusReport.age(now - lastErrorAt)) ago: \(lastError)") }
+            return parts.joined(separator: "; ")
+        }
+
+        public static let notStarted = "not started (run alfa index or alfa serve with RPC_URLS set)"
     }
 
     public var now: Int64
@@ -54,20 +73,7 @@ public struct StatusReport: Sendable {
         lines.append("mode: <b>\(execution.mode.rawValue)</b> · emergency stop: \(stop)")
         lines.append("  set by \(e(execution.changedBy.description)) \(Self.age(now - execution.changedAt)) ago"
                      + (execution.reason.map { ": \(e($0))" } ?? ""))
-        if let indexer {
-            var text = "indexer: block \(indexer.lastBlock)"
-            if let head = indexer.head {
-                text += ", head \(head), lag \(max(0, head - indexer.lastBlock))"
-                if let seen = indexer.headSeenAt { text += " (head seen \(Self.age(now - seen)) ago)" }
-            }
-            if indexer.rawLogs > 0 { text += ", \(indexer.rawLogs) raw log(s)" }
-            lines.append(text)
-            if let error = indexer.lastError, let at = indexer.lastErrorAt {
-                lines.append("  last error \(Self.age(now - at)) ago: \(e(error))")
-            }
-        } else {
-            lines.append("indexer: not started")
-        }
+        lines.append("indexer: " + e(indexer?.summary(now: now) ?? Indexer.notStarted))
         lines.append("leaderboard: " + (leaderboardComputedAt.map { "computed \(Self.age(now - $0)) ago" } ?? "not computed yet"))
         if let breakers {
             lines.append("breakers:" + (breakers.isEmpty ? " none" : ""))

@@ -34,6 +34,13 @@ public final class BlockingWorker: Sendable {
         }
     }
 
+    /// Runs one blocking job (a start-up file read) on a thread made for it.
+    public static func once<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let worker = BlockingWorker(name: name)
+        defer { worker.shutdown() }
+        return try await worker.run(body)
+    }
+
     /// The calling thread's name as the system knows it (what debuggers and `top -H` show).
     public static var currentThreadName: String {
         Thread.current.name ?? ""

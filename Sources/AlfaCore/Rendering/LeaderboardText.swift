@@ -68,10 +68,9 @@ public enum LeaderboardText {
         }
     }
 
+    /// `2026-11-21 10:00 UTC`.
     static func utc(_ time: Int64) -> String {
-        Date(timeIntervalSince1970: Double(time)).formatted(
-            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
-            .replacingOccurrences(of: "T", with: " ").prefix(16) + " UTC"
+        CivilDate.isoTime(unixSeconds: time).prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
 
     private static func wrapTitle(_ title: String, _ style: Style) -> String {
