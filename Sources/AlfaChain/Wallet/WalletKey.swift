@@ -38,6 +38,9 @@ public struct WalletKey: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "WalletKey(\(address))" }
+
+    /// The key's bytes, lent to libsecp256k1 and to nothing else.
+    func withSecret<R>(_ body: ([UInt8]) -> R) -> R { body(secret) }
 }
 
 /// libsecp256k1's context, created once; it is safe to share for signing and verifying.

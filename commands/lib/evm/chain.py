@@ -31,6 +31,11 @@ EXECUTION = f"(uint8,uint256,uint256,{TRADE},bool,uint8,uint256,uint256,int256,u
 EXECUTE_SELECTOR = keccak(text=f"execute({EXECUTION}[])")[:4]
 EMIT_RAW_SELECTOR = keccak(text="emitRaw(bytes32,bytes)")[:4]
 UPGRADE_SELECTOR = keccak(text="upgradeTo(address)")[:4]
+OPEN_TRADE_SELECTOR = keccak(text=f"openTrade({TRADE},uint8,uint256)")[:4]
+CLOSE_TRADE_SELECTOR = keccak(text="closeTradeMarket(uint256,uint256,uint256)")[:4]
+MINT_SELECTOR = keccak(text="mint(address,uint256)")[:4]
+SETUP_SELECTOR = keccak(text="setup(address,address)")[:4]
+ORDER_INITIATED_TOPIC = keccak(text="MarketOrderInitiated(address,uint256,bool,uint256,uint256,bool,bool,uint256,uint256)")
 
 
 class RPCFailure(Exception):
@@ -53,13 +58,15 @@ class Faults:
         self.delay_seconds = 0.0      # every non-control request is answered this late
         self.head_lag = 0             # the head looks this many blocks older
         self.chain_id = None          # eth_chainId answers this instead
+        self.send_delay_seconds = 0.0 # eth_sendRawTransaction waits this long before the chain sees it
 
     def update(self, spec):
         for key, value in spec.items():
             attribute = {"maxBlockRange": "max_block_range", "maxResults": "max_results",
                          "rangeError": "range_error", "httpStatus": "http_status", "failNext": "fail_next",
                          "retryAfter": "retry_after", "delaySeconds": "delay_seconds",
-                         "headLag": "head_lag", "chainId": "chain_id"}.get(key)
+                         "headLag": "head_lag", "chainId": "chain_id",
+                         "sendDelaySeconds": "send_delay_seconds"}.get(key)
             if attribute is None:
                 raise RPCFailure(-32602, f"unknown fault {key}")
             setattr(self, attribute, value)
@@ -76,6 +83,8 @@ class Chain:
         self.block_logs = {}  # block hash -> serialized logs of that block, logIndex per block
         self.counts = {}      # (endpoint, method) -> requests seen
         self.contracts = {}
+        self.keeper = Keeper()
+        self.sent = []        # every eth_sendRawTransaction the chain accepted, for tests
         self.deploy()
 
     # --- contracts -------------------------------------------------------------------
@@ -86,8 +95,11 @@ class Chain:
         v1 = self.create("callbacks_v1", args)
         v1_5 = self.create("callbacks_v1_5", args)
         proxy = self.create("callbacks_proxy", eth_abi.encode(["address"], [v1_5]))
+        usdc = self.create("mock_usdc", b"")
+        trading = self.create("trading", eth_abi.encode(["address"], [storage]))
+        self.transact(storage, SETUP_SELECTOR + eth_abi.encode(["address", "address"], [usdc, trading]))
         self.contracts = {"tradingStorage": storage, "pairInfos": pair_infos, "tradingCallbacks": proxy,
-                          "callbacksV1": v1, "callbacksV1_5": v1_5}
+                          "callbacksV1": v1, "callbacksV1_5": v1_5, "trading": trading, "usdc": usdc}
         self.node.mine_block()
 
     def create(self, name, constructor_args):
@@ -259,11 +271,131 @@ class Chain:
             raise RPCFailure(-32000, f"invalid chain id {tx_chain}, expected {self.chain_id}")
         tx_hash = self.rpc_node.rpc("eth_sendRawTransaction", raw)
         self.node.mine_block()
+        receipt = self.rpc_node.rpc("eth_getTransactionReceipt", tx_hash)
+        self.sent.append({"hash": tx_hash, "from": to_checksum_address(evm_tx.sender),
+                          "to": to_checksum_address(evm_tx.to) if evm_tx.to else None, "nonce": evm_tx.nonce,
+                          "chainId": tx_chain, "input": "0x" + bytes(evm_tx.data).hex(),
+                          "maxFeePerGas": getattr(evm_tx, "max_fee_per_gas", None),
+                          "status": int(receipt["status"], 16), "at": time.time()})
+        if int(receipt["status"], 16) == 1 and evm_tx.to and to_checksum_address(evm_tx.to) == self.contracts["trading"]:
+            self.keeper.accept(evm_tx, receipt)
+            if self.keeper.mode != "manual":
+                self.keep()
         return tx_hash
+
+    # --- the keeper: answers Trading's orders from the callbacks contract, later ----------
+    def keep(self, spec=None):
+        """Executes every pending order in one keeper transaction (a later block)."""
+        executions = self.keeper.executions(self.node_time(), spec or {})
+        if not executions:
+            return None
+        return self.alfa_execute({"transactions": [executions]})
+
+    def node_time(self):
+        return int(self.rpc_node.rpc("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
+
+    def alfa_keeper(self, spec):
+        """Sets how the keeper answers: mode auto | manual | cancel, and fill prices per pair."""
+        self.keeper.mode = spec.get("mode", self.keeper.mode)
+        for pair, price in spec.get("prices", {}).items():
+            self.keeper.prices[int(pair)] = int(price)
+        return {"mode": self.keeper.mode, "pending": len(self.keeper.pending)}
+
+    def alfa_keep(self, spec=None):
+        return self.keep(spec)
+
+    def alfa_fund(self, spec):
+        """Gives an address ether for gas and mock USDC for collateral."""
+        address = spec["address"]
+        if spec.get("eth"):
+            nonce = int(self.rpc_node.rpc("eth_getTransactionCount", self.account.address, "pending"), 16)
+            tx = {"type": 2, "chainId": self.chain_id, "nonce": nonce, "gas": 21_000, "to": address,
+                  "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9, "value": int(spec["eth"]), "data": b""}
+            self.rpc_node.rpc("eth_sendRawTransaction", "0x" + self.account.sign_transaction(tx).raw_transaction.hex())
+            self.mine()
+        if spec.get("usdc"):
+            self.transact(self.contracts["usdc"], MINT_SELECTOR + eth_abi.encode(["address", "uint256"], [address, int(spec["usdc"])]))
+        return True
+
+    def alfa_sent(self, spec=None):
+        sender = (spec or {}).get("from")
+        return [tx for tx in self.sent if sender is None or tx["from"].lower() == sender.lower()]
 
     def request_counts(self, endpoint):
         with self.lock:
             return {method: n for (ep, method), n in self.counts.items() if ep == endpoint}
+
+
+class Keeper:
+    """Avantis's keeper, simplified: fills a market open at the pair's price (set by a test,
+    else the price asked), closes at that price, or cancels opens when told to."""
+
+    def __init__(self):
+        self.mode = "auto"      # auto: answer in the next block; manual: on alfa_keep; cancel: refuse opens
+        self.prices = {}        # pair -> price x 1e10
+        self.pending = []
+        self.positions = {}     # (trader, pair, index) -> trade dict
+        self.next_index = {}    # (trader, pair) -> next slot
+
+    def accept(self, evm_tx, receipt):
+        order_id = None
+        for log in receipt["logs"]:
+            if log["topics"] and bytes.fromhex(log["topics"][0][2:]) == ORDER_INITIATED_TOPIC:
+                order_id = eth_abi.decode(["uint256", "bool", "uint256"], bytes.fromhex(log["data"][2:])[:96])[2]
+        data = bytes(evm_tx.data)
+        trader = to_checksum_address(evm_tx.sender)
+        if data[:4] == OPEN_TRADE_SELECTOR:
+            t, _, slippage = eth_abi.decode([TRADE, "uint8", "uint256"], data[4:])
+            self.pending.append({"open": True, "orderId": order_id, "trader": trader, "pair": t[1], "collateral": t[4],
+                                 "price": t[5], "buy": t[6], "leverage": t[7], "tp": t[8], "sl": t[9]})
+        elif data[:4] == CLOSE_TRADE_SELECTOR:
+            pair, index, amount = eth_abi.decode(["uint256", "uint256", "uint256"], data[4:])
+            self.pending.append({"open": False, "orderId": order_id, "trader": trader, "pair": pair, "index": index,
+                                 "amount": amount})
+
+    def executions(self, now, spec):
+        prices = {int(k): int(v) for k, v in spec.get("prices", {}).items()}
+        out = []
+        for order in self.pending:
+            price = prices.get(order["pair"], self.prices.get(order["pair"]))
+            if order["open"]:
+                if self.mode == "cancel":
+                    out.append({"kind": 2, "orderId": order["orderId"], "trade": {
+                        "trader": order["trader"], "pairIndex": order["pair"], "index": 0, "initialPosToken": 0,
+                        "openPrice": 0, "buy": order["buy"], "leverage": 0, "timestamp": now}})
+                    continue
+                slot = (order["trader"], order["pair"])
+                index = self.next_index.get(slot, 0)
+                self.next_index[slot] = index + 1
+                fee = order["collateral"] * order["leverage"] // 10**10 * 6 // 10_000
+                trade = {"trader": order["trader"], "pairIndex": order["pair"], "index": index,
+                         "initialPosToken": order["collateral"] - fee, "openPrice": price or order["price"],
+                         "buy": order["buy"], "leverage": order["leverage"], "tp": order["tp"], "sl": order["sl"],
+                         "timestamp": now}
+                self.positions[(order["trader"], order["pair"], index)] = trade
+                out.append({"kind": 0, "orderId": order["orderId"], "open": True, "price": trade["openPrice"],
+                            "positionSizeUSDC": trade["initialPosToken"], "openingFee": fee, "trade": trade})
+            else:
+                key = (order["trader"], order["pair"], order["index"])
+                trade = self.positions.get(key)
+                if trade is None:
+                    continue
+                amount = min(order["amount"], trade["initialPosToken"])
+                close = price or trade["openPrice"]
+                move = (close - trade["openPrice"]) / trade["openPrice"] * (1 if trade["buy"] else -1)
+                percent = int(move * trade["leverage"] / 10**10 * 100 * 10**10)
+                closing_fee = amount * trade["leverage"] // 10**10 * 6 // 10_000
+                sent = max(0, amount + amount * percent // (100 * 10**10) - closing_fee)
+                out.append({"kind": 0, "orderId": order["orderId"], "open": False, "price": close,
+                            "positionSizeUSDC": amount, "percentProfit": percent, "usdcSentToTrader": sent,
+                            "closingFee": closing_fee, "trade": dict(trade)})
+                remaining = trade["initialPosToken"] - amount
+                if remaining > 0:
+                    self.positions[key] = dict(trade, initialPosToken=remaining)
+                else:
+                    del self.positions[key]
+        self.pending = []
+        return out
 
 
 def execution_tuple(e):
@@ -287,6 +419,7 @@ def range_error(style, limit):
 
 
 CONTROL = {"alfa_execute", "alfa_emitRaw", "alfa_upgrade", "alfa_faults", "alfa_requests", "alfa_contracts",
+           "alfa_keeper", "alfa_keep", "alfa_fund", "alfa_sent",
            "evm_snapshot", "evm_revert", "evm_mine"}
 
 
@@ -323,6 +456,8 @@ def make_handler(chain, endpoint, faults):
                 if not isinstance(call, dict) or "method" not in call:
                     raise RPCFailure(-32600, "invalid request")
                 method, params = call["method"], call.get("params", [])
+                if method == "eth_sendRawTransaction" and faults.send_delay_seconds:
+                    time.sleep(faults.send_delay_seconds)
                 if method == "alfa_faults":
                     faults.update(params[0])
                     result = True
@@ -330,7 +465,8 @@ def make_handler(chain, endpoint, faults):
                     result = chain.request_counts(endpoint)
                 elif method == "alfa_contracts":
                     result = chain.contracts
-                elif method in ("alfa_execute", "alfa_emitRaw", "alfa_upgrade"):
+                elif method in ("alfa_execute", "alfa_emitRaw", "alfa_upgrade", "alfa_keeper", "alfa_keep", "alfa_fund",
+                                "alfa_sent"):
                     with chain.lock:
                         result = getattr(chain, method)(*params)
                 else:

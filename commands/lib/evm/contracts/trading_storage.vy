@@ -1,6 +1,10 @@
 # pragma version 0.4.3
 # Mock Avantis TradingStorage: emits the opening-fee FeesCharged and OIUpdated with the
-# real signatures, when the callbacks proxy asks.
+# real signatures, when the callbacks proxy asks, and holds the collateral of new orders
+# (the copy wallet approves USDC to this contract, as on Base).
+
+interface USDC:
+    def transferFrom(sender: address, receiver: address, amount: uint256) -> bool: nonpayable
 
 event FeesCharged:
     _trader: address
@@ -14,6 +18,20 @@ event OIUpdated:
     _pairIndex: uint256
     _leveragedPos: uint256
     _price: uint256
+
+usdc: public(address)
+trading: public(address)
+
+@external
+def setup(usdc: address, trading: address):
+    assert self.trading == empty(address), "already set up"
+    self.usdc = usdc
+    self.trading = trading
+
+@external
+def pullCollateral(trader: address, amount: uint256):
+    assert msg.sender == self.trading, "only Trading"
+    assert extcall USDC(self.usdc).transferFrom(trader, self, amount), "USDC transfer failed"
 
 @external
 def chargeOpeningFee(trader: address, pairIndex: uint256, buy: bool, fee: uint256):
