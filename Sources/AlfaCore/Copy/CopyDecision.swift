@@ -1,0 +1,74 @@
+/// What the copy engine does with one leader fill.
+public enum CopyDecision: Sendable, Equatable {
+    case open(CopyOpen)
+    case close(CopyClose)
+    case skip(SkipReason)
+
+    public enum SkipReason: Sendable, Equatable, CustomStringConvertible {
+        case signalTooOld(ageSeconds: Int64, limit: Int64)
+        case maxOpenPositions(Int64)
+        case noMirroredPosition
+        case notAnOpenOrClose
+
+        public var description: String {
+            switch self {
+            case .signalTooOld(let age, let limit): "signal \(age) s old (COPY_MAX_SIGNAL_AGE_SECONDS=\(limit))"
+            case .maxOpenPositions(let limit): "\(limit) copied positions already open (COPY_MAX_OPEN_POSITIONS)"
+            case .noMirroredPosition: "no mirrored position to close"
+            case .notAnOpenOrClose: "not an open or a close"
+            }
+        }
+    }
+}
+
+/// Our open mirroring a leader's: same pair and side, our size and capped leverage.
+public struct CopyOpen: Sendable, Equatable {
+    public var pairIndex: Int32
+    public var isLong: Bool
+    /// USDC × 1e6.
+    public var collateral: Int64
+    /// × 1e10.
+    public var leverage: Int64
+    /// The leader's fill price, × 1e10: what we expect, within the slippage.
+    public var price: Int64
+    public var slippageBps: Int64
+}
+
+/// A close of (part of) the position that mirrors the leader's.
+public struct CopyClose: Sendable, Equatable {
+    /// The copy order that opened our position.
+    public var position: MirroredPosition
+    /// USDC × 1e6 of our collateral to close.
+    public var collateral: Int64
+    public var isFull: Bool
+    /// The leader's close price, × 1e10.
+    public var price: Int64
+}
+
+/// Our open copy position that mirrors one leader position lifecycle.
+public struct MirroredPosition: Sendable, Equatable {
+    /// The copy order that opened it.
+    public var openOrderID: Int64
+    public var pairIndex: Int32
+    public var isLong: Bool
+    /// Our slot on the exchange (LIVE), used by `closeTradeMarket`.
+    public var tradeIndex: Int32
+    public var entryPrice: Int64
+    public var leverage: Int64
+    /// Collateral still open, USDC × 1e6.
+    public var remainingCollateral: Int64
+    /// Opening fee not yet attributed to a close, USDC × 1e6.
+    public var remainingOpeningFee: Int64
+
+    public init(openOrderID: Int64, pairIndex: Int32, isLong: Bool, tradeIndex: Int32, entryPrice: Int64, leverage: Int64,
+                remainingCollateral: Int64, remainingOpeningFee: Int64) {
+        self.openOrderID = openOrderID
+        self.pairIndex = pairIndex
+        self.isLong = isLong
+        self.tradeIndex = tradeIndex
+        self.entryPrice = entryPrice
+        self.leverage = leverage
+        self.remainingCollateral = remainingCollateral
+        self.remainingOpeningFee = remainingOpeningFee
+    }
+}

@@ -1,0 +1,34 @@
+/// Turns a leader's fill into our order, by the copy settings. Pure: the engine supplies
+/// what it knows (our mirrored position, how many are open, the time).
+public enum CopyPlanner {
+    public static func plan(_ signal: Fill, settings: Settings.Copy, now: Int64, openPositions: Int64,
+                            mirror: MirroredPosition?) -> CopyDecision {
+        let age = now - signal.blockTime
+        if age > settings.maxSignalAgeSeconds {
+            return .skip(.signalTooOld(ageSeconds: age, limit: settings.maxSignalAgeSeconds))
+        }
+        if signal.kind == .open {
+            guard openPositions < settings.maxOpenPositions else { return .skip(.maxOpenPositions(settings.maxOpenPositions)) }
+            let collateral = settings.sizeRatio.map { mulDiv(signal.positionCollateralOrOpened, $0, 1_000_000) }
+                ?? settings.collateral
+            return .open(CopyOpen(pairIndex: signal.pairIndex, isLong: signal.isLong, collateral: max(collateral, 1),
+                                  leverage: min(signal.leverage, settings.maxLeverage), price: signal.price,
+                                  slippageBps: settings.slippageBps))
+        }
+        guard let mirror, mirror.remainingCollateral > 0 else { return .skip(.noMirroredPosition) }
+        // A partial close closes the same fraction of ours; anything else (full close, TP, SL,
+        // liquidation) closes all of ours.
+        if signal.kind == .partialClose, signal.positionCollateral > 0, signal.collateral < signal.positionCollateral {
+            let part = mulDiv(mirror.remainingCollateral, signal.collateral, signal.positionCollateral)
+            if part > 0, part < mirror.remainingCollateral {
+                return .close(CopyClose(position: mirror, collateral: part, isFull: false, price: signal.price))
+            }
+        }
+        return .close(CopyClose(position: mirror, collateral: mirror.remainingCollateral, isFull: true, price: signal.price))
+    }
+}
+
+extension Fill {
+    /// The leader's collateral for sizing: what the open put in (net of its fee).
+    var positionCollateralOrOpened: Int64 { collateral > 0 ? collateral : positionCollateral }
+}

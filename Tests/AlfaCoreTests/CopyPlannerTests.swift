@@ -1,0 +1,103 @@
+@testable import AlfaCore
+import Testing
+
+@Suite("Copy planner and DRY fills")
+struct CopyPlannerTests {
+    static func settings(_ extra: [String: String] = [:]) -> Settings.Copy {
+        try! Settings(lookup: { extra[$0] }).copy
+    }
+
+    var leader = FillFactory(trader: 7)
+    let now: Int64 = 1_800_000_100
+    let usdc = FillFactory.usdc
+    let x = FillFactory.x
+
+    func mirror(collateral: Int64 = 100 * FillFactory.usdc, fee: Int64 = 600_000, isLong: Bool = true) -> MirroredPosition {
+        MirroredPosition(openOrderID: 1, pairIndex: 0, isLong: isLong, tradeIndex: 0, entryPrice: FillFactory.price,
+                         leverage: 10 * FillFactory.x, remainingCollateral: collateral, remainingOpeningFee: fee)
+    }
+
+    @Test mutating func anOpenIsMirroredWithOurSizeAndTheLeverageCapped() {
+        let open = leader.open(pair: 3, at: now - 5, collateral: 5_000 * usdc, leverage: 50 * x, isLong: false)
+        let decision = CopyPlanner.plan(open, settings: Self.settings(), now: now, openPositions: 0, mirror: nil)
+        #expect(decision == .open(CopyOpen(pairIndex: 3, isLong: false, collateral: 100 * usdc, leverage: 10 * x,
+                                           price: FillFactory.price, slippageBps: 50)))
+        let lowLeverage = leader.open(at: now, collateral: 5_000 * usdc, leverage: 3 * x)
+        guard case .open(let order) = CopyPlanner.plan(lowLeverage, settings: Self.settings(), now: now, openPositions: 0, mirror: nil)
+        else { Issue.record("not an open"); return }
+        #expect(order.leverage == 3 * x)
+    }
+
+    @Test mutating func sizeRatioSizesFromTheLeadersCollateral() {
+        let open = leader.open(at: now, collateral: 2_000 * usdc)
+        let settings = Self.settings(["COPY_SIZE_RATIO": "0.05", "COPY_COLLATERAL_USDC": "7"])
+        guard case .open(let order) = CopyPlanner.plan(open, settings: settings, now: now, openPositions: 0, mirror: nil)
+        else { Issue.record("not an open"); return }
+        #expect(order.collateral == 100 * usdc)
+    }
+
+    @Test mutating func oldSignalsAndTooManyPositionsAreSkippedWithTheReason() {
+        let stale = leader.open(at: now - 61, collateral: usdc)
+        #expect(CopyPlanner.plan(stale, settings: Self.settings(), now: now, openPositions: 0, mirror: nil)
+            == .skip(.signalTooOld(ageSeconds: 61, limit: 60)))
+        let fresh = leader.open(at: now - 60, collateral: usdc)
+        #expect(CopyPlanner.plan(fresh, settings: Self.settings(), now: now, openPositions: 4, mirror: nil) != .skip(.maxOpenPositions(5)))
+        #expect(CopyPlanner.plan(fresh, settings: Self.settings(), now: now, openPositions: 5, mirror: nil) == .skip(.maxOpenPositions(5)))
+        #expect(CopyDecision.SkipReason.signalTooOld(ageSeconds: 61, limit: 60).description.contains("COPY_MAX_SIGNAL_AGE_SECONDS"))
+    }
+
+    @Test mutating func aPartialCloseClosesTheSameFractionOfOurs() {
+        var partial = leader.close(.partialClose, openTime: now - 100, at: now, collateral: 250 * usdc, exit: FillFactory.price)
+        partial.positionCollateral = 1_000 * usdc
+        let decision = CopyPlanner.plan(partial, settings: Self.settings(), now: now, openPositions: 1, mirror: mirror())
+        #expect(decision == .close(CopyClose(position: mirror(), collateral: 25 * usdc, isFull: false, price: FillFactory.price)))
+    }
+
+    @Test mutating func fullClosesTakeProfitsStopsAndLiquidationsCloseAllOfOurs() {
+        for kind in [FillKind.close, .takeProfit, .stopLoss, .liquidation] {
+            let close = leader.close(kind, openTime: now - 100, at: now, collateral: 1_000 * usdc, exit: FillFactory.price)
+            let decision = CopyPlanner.plan(close, settings: Self.settings(), now: now, openPositions: 1, mirror: mirror())
+            #expect(decision == .close(CopyClose(position: mirror(), collateral: 100 * usdc, isFull: true, price: FillFactory.price)))
+        }
+        let orphan = leader.close(openTime: now - 100, at: now, collateral: usdc, exit: FillFactory.price)
+        #expect(CopyPlanner.plan(orphan, settings: Self.settings(), now: now, openPositions: 0, mirror: nil) == .skip(.noMirroredPosition))
+        // A close of almost nothing still closes the whole of ours rather than a zero-sized order.
+        var sliver = leader.close(.partialClose, openTime: now - 100, at: now, collateral: 1, exit: FillFactory.price)
+        sliver.positionCollateral = 1_000 * usdc
+        guard case .close(let order) = CopyPlanner.plan(sliver, settings: Self.settings(), now: now, openPositions: 1,
+                                                        mirror: mirror(collateral: 10))
+        else { Issue.record("not a close"); return }
+        #expect(order.isFull && order.collateral == 10)
+    }
+
+    @Test mutating func dryFillsPayTheSlippageAgainstUsAndTheLeadersFeeRates() {
+        let open = leader.open(at: now, collateral: 1_000 * usdc, leverage: 10 * x, fee: 6 * usdc)  // 0.06 % of 10,000
+        let order = CopyOpen(pairIndex: 0, isLong: true, collateral: 100 * usdc, leverage: 10 * x,
+                             price: FillFactory.price, slippageBps: 50)
+        let fill = DryFillSimulator.open(order, leader: open)
+        #expect(fill.price == FillFactory.price * 10_050 / 10_000)
+        #expect(fill.fee == 600_000)
+        #expect(fill.collateral == 100 * usdc - 600_000)
+        var short = order
+        short.isLong = false
+        #expect(DryFillSimulator.open(short, leader: open).price == FillFactory.price * 9_950 / 10_000)
+
+        // Closing a long sells: 10 % up at 10× is +100 % gross, less slippage, fees and the opening fee.
+        let exit = FillFactory.price * 11 / 10
+        let close = leader.close(openTime: now, at: now + 60, collateral: 1_000 * usdc, exit: exit, closingFee: 10 * usdc)
+        let position = mirror(collateral: 100 * usdc, fee: 600_000)
+        let closed = DryFillSimulator.close(CopyClose(position: position, collateral: 100 * usdc, isFull: true, price: exit),
+                                            leader: close, slippageBps: 0)
+        #expect(closed.price == exit)
+        #expect(closed.fee == usdc)
+        #expect(closed.netPnL == 100 * usdc - usdc - 600_000)
+        // A loss is capped at the collateral (liquidation), then the opening fee.
+        let crash = DryFillSimulator.close(CopyClose(position: position, collateral: 100 * usdc, isFull: true,
+                                                     price: FillFactory.price / 2), leader: close, slippageBps: 0)
+        #expect(crash.netPnL == -100 * usdc - 600_000)
+        // Half a position carries half the opening fee.
+        let half = DryFillSimulator.close(CopyClose(position: position, collateral: 50 * usdc, isFull: false, price: FillFactory.price),
+                                          leader: close, slippageBps: 0)
+        #expect(half.openingFeeReleased == 300_000)
+    }
+}
