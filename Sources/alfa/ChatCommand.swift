@@ -29,9 +29,18 @@ struct ChatCommand: AsyncParsableCommand {
             await database.close()
             Startup.fail("\(error)")
         }
+        // The admin commands act on the stored state: a running alfa serve obeys them within a second.
+        let execution: ExecutionServices
+        do {
+            execution = try await ExecutionServices.start(settings: settings, pool: database.pool,
+                                                          databaseURL: settings.database.url!.value)
+        } catch {
+            await database.close()
+            Startup.fail("\(error)")
+        }
         // stdin is read on a thread of its own: readLine blocks.
         let stdin = BlockingWorker(name: "alfa-stdin")
-        await ConsoleChat.run(settings: settings, pool: database.pool, asAdmin: role == .asAdmin,
+        await ConsoleChat.run(settings: settings, pool: database.pool, asAdmin: role == .asAdmin, control: execution.control,
                               readLine: { (try? await stdin.run { Swift.readLine() }) ?? nil },
                               write: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
         stdin.shutdown()

@@ -113,6 +113,10 @@ public actor ChatRouter {
             case .status: return await status()
             case .copyMode(let mode): return await withControl(command) { await self.copyMode(mode, input: input, control: $0) }
             case .copyStatus: return await withControl(command) { await $0.copyStatus() }
+            case .copyFollow(let leader): return await withControl(command) { await $0.follow(leader, by: admin) }
+            case .copyUnfollow(let leader): return await withControl(command) { await $0.unfollow(leader, by: admin) }
+            case .copyList: return await withControl(command) { await $0.leaders() }
+            case .copyPnL: return await withControl(command) { await $0.copyPnL() }
             case .emergencyStop(let reason): return await withControl(command) { await $0.emergencyStop(by: admin, reason: reason) }
             case .emergencyStart: return await withControl(command) { await $0.emergencyStart(by: admin) }
             case .breakers: return await withControl(command) { await $0.breakers() }

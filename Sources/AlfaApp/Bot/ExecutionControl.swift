@@ -12,6 +12,10 @@ public protocol ExecutionControl: Sendable {
     func emergencyStop(by admin: Int64, reason: String?) async -> ChatReply
     func emergencyStart(by admin: Int64) async -> ChatReply
     func copyStatus() async -> ChatReply
+    func follow(_ leader: EVMAddress, by admin: Int64) async -> ChatReply
+    func unfollow(_ leader: EVMAddress, by admin: Int64) async -> ChatReply
+    func leaders() async -> ChatReply
+    func copyPnL() async -> ChatReply
     func breakers() async -> ChatReply
     func resetBreaker(_ name: BreakerName, by admin: Int64) async -> ChatReply
     /// One line per breaker and the open copy positions, for `/status`.

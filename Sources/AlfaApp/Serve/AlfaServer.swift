@@ -21,10 +21,14 @@ public enum AlfaServer {
                 LeaderboardService(refresher: refresher, intervalSeconds: settings.leaderboard.refreshSeconds,
                                    logger: Logger(label: "alfa.leaderboard")),
             ]
+            let execution = try await ExecutionServices.start(settings: settings, pool: database.pool,
+                                                              databaseURL: settings.database.url!.value)
+            services += execution.services
             var alerts = AlertCenter.logOnly(Logger(label: "alfa.alerts"))
             if let token = settings.telegram.botToken {
-                let bot = TelegramBot(settings: settings, token: token, pool: database.pool)
+                let bot = TelegramBot(settings: settings, token: token, pool: database.pool, control: execution.control)
                 alerts = bot.alerts
+                execution.alerts.route(to: bot.alerts)
                 services.append(TelegramBotService(bot: bot))
             }
             if !settings.chain.rpcURLs.isEmpty {

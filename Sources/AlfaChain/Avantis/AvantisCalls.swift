@@ -12,6 +12,9 @@ public enum AvantisCalls {
     public static let marketOrderInitiatedTopic = Hash32(bytes: Keccak256.hash(
         "MarketOrderInitiated(address,uint256,bool,uint256,uint256,bool,bool,uint256,uint256)"))!
 
+    /// `MarketOpenCanceled(uint256 orderId, address indexed trader, uint256 pairIndex)` from the callbacks.
+    public static let marketOpenCanceledTopic = Hash32(bytes: Keccak256.hash("MarketOpenCanceled(uint256,address,uint256)"))!
+
     /// A market open: the Trade tuple carries the collateral in `positionSizeUSDC` (USDC × 1e6), the
     /// expected price and leverage × 1e10; `slippageP` is percent × 1e10.
     public static func openTrade(trader: EVMAddress, pairIndex: Int32, collateral: Int64, price: Int64, isLong: Bool,

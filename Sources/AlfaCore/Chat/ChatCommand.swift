@@ -6,6 +6,10 @@ public enum ChatCommand: Sendable, Equatable {
     case trader(EVMAddress)
     case copyMode(ExecutionMode)
     case copyStatus
+    case copyFollow(EVMAddress)
+    case copyUnfollow(EVMAddress)
+    case copyList
+    case copyPnL
     case emergencyStop(reason: String?)
     case emergencyStart
     case status
@@ -16,14 +20,14 @@ public enum ChatCommand: Sendable, Equatable {
     public var requiresAdmin: Bool {
         switch self {
         case .start, .help, .top, .trader: false
-        case .copyMode, .copyStatus, .emergencyStop, .emergencyStart, .status, .breakers, .breakerReset: true
+        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .emergencyStop, .emergencyStart, .status, .breakers, .breakerReset: true
         }
     }
 
     /// Commands that read the database or compute a report: rate-limited per user.
     public var isExpensive: Bool {
         switch self {
-        case .top, .trader, .status, .copyStatus, .breakers: true
+        case .top, .trader, .status, .copyStatus, .copyList, .copyPnL, .breakers: true
         default: false
         }
     }
@@ -37,6 +41,10 @@ public enum ChatCommand: Sendable, Equatable {
         case .trader(let address): "/alfa trader \(address)"
         case .copyMode(let mode): "/copy mode \(mode.rawValue)"
         case .copyStatus: "/copy status"
+        case .copyFollow(let address): "/copy follow \(address)"
+        case .copyUnfollow(let address): "/copy unfollow \(address)"
+        case .copyList: "/copy list"
+        case .copyPnL: "/copy pnl"
         case .emergencyStop(let reason): "/emergency stop" + (reason.map { " \($0)" } ?? "")
         case .emergencyStart: "/emergency start"
         case .status: "/status"

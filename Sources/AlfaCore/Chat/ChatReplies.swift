@@ -19,6 +19,8 @@ public enum ChatReplies {
                 "/status — service health",
                 "/copy mode DRY|LIVE — simulated or real copying (LIVE asks to confirm)",
                 "/copy status — copy engine state",
+                "/copy follow 0x… · /copy unfollow 0x… · /copy list — the leaders copied",
+                "/copy pnl — the copy account's clean PnL and conversion",
                 "/emergency stop [reason] · /emergency start",
                 "/breakers — circuit breakers · /breaker reset NAME",
             ]

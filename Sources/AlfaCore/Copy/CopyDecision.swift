@@ -9,6 +9,7 @@ public enum CopyDecision: Sendable, Equatable {
         case maxOpenPositions(Int64)
         case noMirroredPosition
         case notAnOpenOrClose
+        case emergencyStop
 
         public var description: String {
             switch self {
@@ -16,6 +17,7 @@ public enum CopyDecision: Sendable, Equatable {
             case .maxOpenPositions(let limit): "\(limit) copied positions already open (COPY_MAX_OPEN_POSITIONS)"
             case .noMirroredPosition: "no mirrored position to close"
             case .notAnOpenOrClose: "not an open or a close"
+            case .emergencyStop: "emergency stop engaged"
             }
         }
     }
@@ -32,6 +34,15 @@ public struct CopyOpen: Sendable, Equatable {
     /// The leader's fill price, × 1e10: what we expect, within the slippage.
     public var price: Int64
     public var slippageBps: Int64
+
+    public init(pairIndex: Int32, isLong: Bool, collateral: Int64, leverage: Int64, price: Int64, slippageBps: Int64) {
+        self.pairIndex = pairIndex
+        self.isLong = isLong
+        self.collateral = collateral
+        self.leverage = leverage
+        self.price = price
+        self.slippageBps = slippageBps
+    }
 }
 
 /// A close of (part of) the position that mirrors the leader's.
@@ -43,6 +54,13 @@ public struct CopyClose: Sendable, Equatable {
     public var isFull: Bool
     /// The leader's close price, × 1e10.
     public var price: Int64
+
+    public init(position: MirroredPosition, collateral: Int64, isFull: Bool, price: Int64) {
+        self.position = position
+        self.collateral = collateral
+        self.isFull = isFull
+        self.price = price
+    }
 }
 
 /// Our open copy position that mirrors one leader position lifecycle.
@@ -59,9 +77,11 @@ public struct MirroredPosition: Sendable, Equatable {
     public var remainingCollateral: Int64
     /// Opening fee not yet attributed to a close, USDC × 1e6.
     public var remainingOpeningFee: Int64
+    /// The mode it was opened in: its closes go the same way.
+    public var mode: ExecutionMode = .dry
 
     public init(openOrderID: Int64, pairIndex: Int32, isLong: Bool, tradeIndex: Int32, entryPrice: Int64, leverage: Int64,
-                remainingCollateral: Int64, remainingOpeningFee: Int64) {
+                remainingCollateral: Int64, remainingOpeningFee: Int64, mode: ExecutionMode = .dry) {
         self.openOrderID = openOrderID
         self.pairIndex = pairIndex
         self.isLong = isLong
@@ -70,5 +90,6 @@ public struct MirroredPosition: Sendable, Equatable {
         self.leverage = leverage
         self.remainingCollateral = remainingCollateral
         self.remainingOpeningFee = remainingOpeningFee
+        self.mode = mode
     }
 }

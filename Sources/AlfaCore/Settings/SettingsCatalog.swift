@@ -65,6 +65,7 @@ public enum SettingsCatalog {
             .init("COPY_SLIPPAGE_BPS", default: "50", "allowed slippage in basis points (50 = 0.5 %)"),
             .init("COPY_MAX_SIGNAL_AGE_SECONDS", default: "60", "leader fills older than this are skipped, not copied"),
             .init("COPY_MAX_GAS_GWEI", default: "1", "ceiling on the max fee per gas, in gwei"),
+            .init("COPY_ETH_PRICE_USDC", default: "3000", "ether price used to count gas in USDC (gas breaker, copy PnL)"),
         ]),
         SettingSection(title: "Circuit breakers", settings: [
             .init("BREAKER_MIN_WIN_RATE", default: "0.40", "trip when the win rate of the last BREAKER_WIN_RATE_TRADES copy trades is below this"),

@@ -72,6 +72,13 @@ public struct FillRepository: Sendable {
         return (try row.decode(0), try row.decode(1))
     }
 
+    /// One fill by id, if it is still stored (a reorg removes fills).
+    public func fill(id: Int64, on connection: PostgresConnection) throws -> Fill? {
+        try connection.query(
+            "SELECT \(Self.columns.joined(separator: ", ")) FROM \(try PostgresConnection.qualifiedIdentifier(table)) WHERE id = $1",
+            [id]).first.map(Self.decode)
+    }
+
     /// A trader's fills in chain order.
     public func fills(of trader: EVMAddress, on connection: PostgresConnection) throws -> [Fill] {
         let rows = try connection.query(

@@ -103,6 +103,19 @@ actor RecordingControl: ExecutionControl {
     }
 
     func copyStatus() -> ChatReply { .plain("copy engine: \(mode.rawValue)") }
+
+    func follow(_ leader: EVMAddress, by admin: Int64) -> ChatReply {
+        calls.append("follow \(leader) by \(admin)")
+        return .plain("Following \(leader).")
+    }
+
+    func unfollow(_ leader: EVMAddress, by admin: Int64) -> ChatReply {
+        calls.append("unfollow \(leader) by \(admin)")
+        return .plain("No longer following \(leader).")
+    }
+
+    func leaders() -> ChatReply { .plain("no leaders") }
+    func copyPnL() -> ChatReply { .plain("no copy trades yet") }
     func breakers() -> ChatReply { .plain("drawdown 1% of 15%") }
 
     func resetBreaker(_ name: BreakerName, by admin: Int64) -> ChatReply {

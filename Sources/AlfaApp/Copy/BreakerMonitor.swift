@@ -1,0 +1,93 @@
+import AlfaCore
+import AlfaStore
+import Foundation
+
+/// Evaluates the circuit breakers on the copy account's history (after every copy fill and on
+/// a timer). A trip is persisted, engages the emergency stop and alerts the admins.
+actor BreakerMonitor {
+    private let settings: Settings
+    private let pool: PostgresPool
+    private let clock: @Sendable () -> Int64
+    private var manager: ModeManager?
+    private var alerts: AlertSink?
+    private let repository = BreakerRepository()
+
+    init(settings: Settings, pool: PostgresPool, clock: @escaping @Sendable () -> Int64) {
+        self.settings = settings
+        self.pool = pool
+        self.clock = clock
+    }
+
+    func attach(manager: ModeManager, alerts: AlertSink) {
+        self.manager = manager
+        self.alerts = alerts
+    }
+
+    func openBreakers() async throws -> [BreakerName] {
+        let repository = self.repository
+        let records = try await pool.withConnection { try repository.all(on: $0) }
+        return BreakerName.allCases.filter { records[$0]?.isOpen == true }
+    }
+
+    /// Each breaker's figure against its threshold, and whether it is open.
+    func readings() async throws -> [(reading: BreakerReading, isOpen: Bool)] {
+        let repository = self.repository
+        let (orders, records) = try await pool.withConnection { connection in
+            (try CopyOrderRepository().all(on: connection), try repository.all(on: connection))
+        }
+        let since = records.compactMapValues(\.resetAt)
+        let readings = BreakerEvaluator.evaluate(inputs(orders), settings: settings.breakers, now: clock(), since: since)
+        return readings.map { ($0, records[$0.name]?.isOpen == true) }
+    }
+
+    /// Trips what must trip; returns the breakers this call opened.
+    @discardableResult
+    func evaluate() async throws -> [BreakerName] {
+        var opened: [BreakerName] = []
+        let now = clock()
+        for (reading, isOpen) in try await readings() where reading.tripped && !isOpen {
+            let repository = self.repository
+            guard try await pool.transaction({ try repository.trip(reading, at: now, on: $0) }) else { continue }
+            opened.append(reading.name)
+            _ = try await manager?.apply(.engageStop, by: .breaker(reading.name), reason: reading.detail)
+            await alerts?.current.raise(.critical, "Circuit breaker \(reading.name.rawValue) tripped: emergency stop engaged",
+                                detail: reading.detail,
+                                action: "Check /copy pnl and /breakers, then /breaker reset \(reading.name.rawValue) and /emergency start.")
+        }
+        return opened
+    }
+
+    func reset(_ name: BreakerName, by actor: String) async throws -> Bool {
+        let repository = self.repository
+        let now = clock()
+        return try await pool.transaction { try repository.reset(name, by: actor, at: now, on: $0) }
+    }
+
+    /// The breakers' view of the copy orders.
+    func inputs(_ orders: [CopyOrder]) -> BreakerInputs {
+        var inputs = BreakerInputs(capital: settings.copy.collateral * settings.copy.maxOpenPositions)
+        // An open's gas is counted with the first close of its position.
+        var openGas = Dictionary(uniqueKeysWithValues: orders.filter { $0.action == .open }.map { ($0.id, $0.gasUSDC) })
+        for order in orders where order.action != .skip {
+            let time = order.completedAt ?? order.createdAt
+            inputs.prices[order.pairIndex, default: []].append(.init(time: order.leaderTime, value: Double(order.leaderPrice)))
+            switch order.status {
+            case .filled:
+                inputs.executions.append(.init(time: time, succeeded: true))
+                if let slippage = order.slippageBps { inputs.slippages.append(.init(time: time, value: slippage)) }
+                if order.action == .close {
+                    let gas = order.gasUSDC + (order.positionOrderID.flatMap { openGas.removeValue(forKey: $0) } ?? 0)
+                    inputs.trades.append(.init(time: time, netPnL: order.netPnL, grossPnL: order.grossPnL, gas: gas))
+                }
+            case .failed, .canceled:
+                inputs.executions.append(.init(time: time, succeeded: false))
+            default:
+                continue
+            }
+        }
+        inputs.trades.sort { $0.time < $1.time }
+        inputs.executions.sort { $0.time < $1.time }
+        inputs.slippages.sort { $0.time < $1.time }
+        return inputs
+    }
+}

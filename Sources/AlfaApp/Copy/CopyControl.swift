@@ -1,0 +1,128 @@
+import AlfaCore
+import AlfaStore
+
+/// What the admin commands act on, for real: the mode manager, the copy engine and the breakers.
+public struct CopyControl: ExecutionControl {
+    let manager: ModeManager
+    let engine: CopyEngine
+    let monitor: BreakerMonitor
+    let alerts: AlertSink
+
+    public func execution() async -> ExecutionState { await manager.state }
+
+    public func liveBlocker() async -> String? {
+        await manager.liveRefusal(confirmed: true)?.description
+    }
+
+    public func setMode(_ mode: ExecutionMode, by admin: Int64) async -> ChatReply {
+        if mode == .live {
+            do { try await engine.prepareLive() } catch {
+                return .plain("LIVE refused: \(error)")
+            }
+        }
+        return await change(.setMode(mode), by: admin, reason: "chat", confirmed: true) { state in
+            state.mode == .live ? "Copy mode is now LIVE: leader trades are signed and sent from the wallet."
+                : "Copy mode is now DRY: copies are simulated."
+        }
+    }
+
+    public func emergencyStop(by admin: Int64, reason: String?) async -> ChatReply {
+        let reply = await change(.engageStop, by: admin, reason: reason ?? "chat") { _ in
+            "🛑 Emergency stop engaged: no copy order will be submitted. /emergency start clears it (mode stays DRY)."
+        }
+        await alerts.current.raise(.critical, "Emergency stop engaged by admin \(admin)", detail: reason ?? "no reason given",
+                                   action: "/emergency start clears it; LIVE must then be confirmed again.")
+        return reply
+    }
+
+    public func emergencyStart(by admin: Int64) async -> ChatReply {
+        await change(.clearStop, by: admin, reason: "chat") { _ in
+            "Emergency stop cleared. Mode is DRY: /copy mode LIVE (with confirmation) to trade for real again."
+        }
+    }
+
+    public func copyStatus() async -> ChatReply {
+        let state = await manager.state
+        do {
+            let leaders = try await engine.leaders()
+            let performance = try await engine.performance()
+            let wallet = await engine.walletAddress.map { "\n<b>Wallet</b>: <code>\($0)</code>" } ?? ""
+            return ChatReply(html: """
+                <b>Copy engine</b>: \(state.emergencyStop ? "🛑 STOPPED" : state.mode.rawValue) · \(leaders.count) leader(s) · \
+                \(performance.openPositions) open position(s) · \(performance.active) order(s) in flight\(wallet)
+                Signals \(performance.signals) → orders \(performance.orders) → fills \(performance.filled) \
+                (skipped \(performance.skipped), failed \(performance.failed))
+                """)
+        } catch {
+            return ChatReplies.failed("the copy status")
+        }
+    }
+
+    public func follow(_ leader: EVMAddress, by admin: Int64) async -> ChatReply {
+        do {
+            try await engine.setLeader(leader, followed: true, by: "admin \(admin)")
+            return .plain("Following \(leader): its next trades are copied.")
+        } catch { return ChatReplies.failed("following that leader") }
+    }
+
+    public func unfollow(_ leader: EVMAddress, by admin: Int64) async -> ChatReply {
+        do {
+            try await engine.setLeader(leader, followed: false, by: "admin \(admin)")
+            return .plain("No longer following \(leader). Positions already copied still follow its closes.")
+        } catch { return ChatReplies.failed("unfollowing that leader") }
+    }
+
+    public func leaders() async -> ChatReply {
+        do {
+            let leaders = try await engine.leaders()
+            guard !leaders.isEmpty else {
+                return .plain("No leaders: set COPY_LEADERS or COPY_AUTO_TOP_K, or /copy follow 0xADDRESS.")
+            }
+            return ChatReply(html: "<b>Leaders copied</b> (\(leaders.count))\n"
+                + leaders.map { "<code>\($0)</code>" }.joined(separator: "\n"))
+        } catch { return ChatReplies.failed("the leader list") }
+    }
+
+    public func copyPnL() async -> ChatReply {
+        do { return ChatReply(html: try await engine.performance().html) } catch { return ChatReplies.failed("the copy PnL") }
+    }
+
+    public func breakers() async -> ChatReply {
+        do {
+            let lines = try await monitor.readings().map { reading, isOpen in
+                "\(isOpen ? "🔴" : (reading.tripped ? "🟠" : "🟢")) <b>\(reading.name.rawValue)</b>: "
+                    + TelegramHTML.escape(reading.detail) + (isOpen ? " — <b>open</b>" : "")
+            }
+            return ChatReply(html: "<b>Circuit breakers</b>\n" + lines.joined(separator: "\n"))
+        } catch { return ChatReplies.failed("the breakers") }
+    }
+
+    public func resetBreaker(_ name: BreakerName, by admin: Int64) async -> ChatReply {
+        do {
+            let wasOpen = try await monitor.reset(name, by: "admin \(admin)")
+            return .plain(wasOpen
+                ? "Breaker \(name.rawValue) reset; its window starts afresh. The emergency stop stays until /emergency start."
+                : "Breaker \(name.rawValue) was not open; its window starts afresh.")
+        } catch { return ChatReplies.failed("the breaker reset") }
+    }
+
+    public func statusLines() async -> (breakers: [String], openPositions: Int) {
+        let readings = (try? await monitor.readings()) ?? []
+        let lines = readings.map { reading, isOpen in
+            "\(reading.name.rawValue): \(isOpen ? "OPEN" : "closed")" + (reading.value.map { String(format: " (%.1f / %.1f)", $0, reading.threshold) } ?? "")
+        }
+        return (lines, (try? await engine.openPositionCount()) ?? 0)
+    }
+
+    private func change(_ change: ExecutionModeMachine.Change, by admin: Int64, reason: String, confirmed: Bool = false,
+                        success: (ExecutionState) -> String) async -> ChatReply {
+        do {
+            switch try await manager.apply(change, by: .admin(admin), reason: reason, confirmed: confirmed) {
+            case .success(let state): return .plain(success(state))
+            case .failure(let refusal): return .plain("Refused: \(refusal.description)")
+            }
+        } catch {
+            return ChatReplies.failed("the mode change")
+        }
+    }
+}

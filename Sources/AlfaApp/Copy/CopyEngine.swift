@@ -1,0 +1,203 @@
+import AlfaChain
+import AlfaCore
+import AlfaStore
+import Foundation
+import Logging
+
+/// Turns leader fills into copy orders and drives them through the executor of their mode.
+/// Only the replica holding the executor lock calls `step()` (see `CopyEngineService`);
+/// any replica answers the reads.
+public actor CopyEngine {
+    private let settings: Settings
+    private let pool: PostgresPool
+    private let gate: ExecutionGate
+    private let clock: @Sendable () -> Int64
+    private let logger: Logger
+    private let makeRPC: (@Sendable () throws -> JSONRPCClient)?
+    private let repository = CopyOrderRepository()
+    private let dry: DryExecutor
+    private var live: LiveExecutor?
+    private var leaderCache: (leaders: [EVMAddress], at: Int64)?
+    private var lastCancelCheckBlock: Int64?
+
+    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, makeRPC: (@Sendable () throws -> JSONRPCClient)?,
+         clock: @escaping @Sendable () -> Int64, logger: Logger) {
+        self.settings = settings
+        self.pool = pool
+        self.gate = gate
+        self.makeRPC = makeRPC
+        self.clock = clock
+        self.logger = logger
+        self.dry = DryExecutor(pool: pool, gate: gate)
+    }
+
+    // MARK: LIVE preparation
+
+    /// Loads the wallet and checks the chain: at start-up when LIVE is the stored mode, and
+    /// before an admin's switch to LIVE is applied. Errors name the setting, never the key.
+    @discardableResult
+    public func prepareLive() async throws -> EVMAddress {
+        if let live { return live.wallet.address }
+        guard let makeRPC else {
+            throw WalletLoader.Failure(description: "LIVE needs RPC_URLS: no chain to send to")
+        }
+        let wallet = try await WalletLoader.load(settings.execution.walletKey)
+        let rpc = try makeRPC()
+        try await rpc.verifyChainIDs()
+        let chainID = try await rpc.chainID()
+        guard chainID == settings.chain.chainID else {
+            throw RPCError.wrongChain(host: "node", expected: settings.chain.chainID, actual: chainID)
+        }
+        live = LiveExecutor(wallet: wallet, rpc: rpc, settings: settings, pool: pool, gate: gate, logger: logger)
+        logger.notice("LIVE wallet ready", metadata: ["address": "\(wallet.address)"])
+        return wallet.address
+    }
+
+    public var walletAddress: EVMAddress? { live?.wallet.address }
+
+    // MARK: leaders
+
+    /// COPY_LEADERS, or the leaderboard's top COPY_AUTO_TOP_K (30 days); then admins' follows
+    /// added and unfollows removed.
+    public func leaders() async throws -> [EVMAddress] {
+        let now = clock()
+        if let cache = leaderCache, now - cache.at < 10 { return cache.leaders }
+        let copy = settings.copy
+        let repository = self.repository
+        let (choices, top) = try await pool.withConnection { connection in
+            let choices = try repository.leaderChoices(on: connection)
+            var top: [EVMAddress] = []
+            if copy.leaders.isEmpty, copy.autoTopK > 0, let latest = try LeaderboardRepository().latest(on: connection) {
+                top = try LeaderboardRepository().top(Int(copy.autoTopK), window: .thirtyDays, snapshot: latest.id, on: connection)
+                    .map(\.trader)
+            }
+            return (choices, top)
+        }
+        var leaders = copy.leaders.isEmpty ? top : copy.leaders
+        for choice in choices {
+            if choice.followed, !leaders.contains(choice.leader) { leaders.append(choice.leader) }
+            if !choice.followed { leaders.removeAll { $0 == choice.leader } }
+        }
+        leaderCache = (leaders, now)
+        return leaders
+    }
+
+    public func setLeader(_ leader: EVMAddress, followed: Bool, by actor: String) async throws {
+        let repository = self.repository
+        try await pool.withConnection { try repository.setLeader(leader, followed: followed, by: actor, on: $0) }
+        leaderCache = nil
+    }
+
+    // MARK: the loop's work
+
+    /// Reads new fills once: leader fills become orders (exactly once), the wallet's own fills
+    /// settle LIVE orders. Then advances every active order. Returns the orders that reached
+    /// a final state in this step, so the caller knows when to evaluate the breakers.
+    @discardableResult
+    public func step() async throws -> Int {
+        let recorded = try await readSignals()
+        let settled = try await advanceActive()
+        return recorded + settled
+    }
+
+    private func readSignals() async throws -> Int {
+        let leaders = Set(try await leaders())
+        let wallet = live?.wallet.address
+        let repository = self.repository
+        let settings = self.settings.copy
+        let gate = self.gate
+        let now = clock()
+        var total = 0
+        while true {
+            let page = try await pool.withConnection { connection in
+                try FillRepository().fills(after: try repository.cursor(on: connection), limit: 500, on: connection)
+            }
+            guard let last = page.last else { return total }
+            let own = page.filter { $0.fill.trader == wallet }
+            let signals = page.filter { leaders.contains($0.fill.trader) }
+            let skippedForStop = try await pool.transaction { connection -> Int in
+                var mirrors = try repository.mirroredPositions(on: connection)
+                var skipped = 0
+                for (id, signal) in signals {
+                    let state = gate.current
+                    let key = CopyOrderRepository.tradeKey(signal)
+                    var decision = CopyPlanner.plan(signal, settings: settings, now: now,
+                                                    openPositions: Int64(mirrors.count), mirror: mirrors[key])
+                    var mode = state.mode
+                    if case .close(let close) = decision { mode = close.position.mode }
+                    if state.emergencyStop, case .open = decision {
+                        decision = .skip(.emergencyStop)
+                        skipped += 1
+                    }
+                    guard let orderID = try repository.record(signal: signal, fillID: id, decision: decision, mode: mode,
+                                                              on: connection) else { continue }
+                    switch decision {
+                    case .open(let open):
+                        mirrors[key] = MirroredPosition(openOrderID: orderID, pairIndex: open.pairIndex, isLong: open.isLong,
+                                                        tradeIndex: 0, entryPrice: open.price, leverage: open.leverage,
+                                                        remainingCollateral: open.collateral, remainingOpeningFee: 0, mode: mode)
+                    case .close(let close):
+                        mirrors[key]?.remainingCollateral -= close.collateral
+                        if mirrors[key]?.remainingCollateral ?? 0 <= 0 { mirrors[key] = nil }
+                    case .skip:
+                        break
+                    }
+                }
+                try repository.advanceCursor(to: last.id, on: connection)
+                return skipped
+            }
+            if let live {
+                for (_, fill) in own { try await live.observe(ownFill: fill) }
+            }
+            if skippedForStop > 0 { logger.notice("\(skippedForStop) leader open(s) skipped: emergency stop engaged") }
+            total += signals.count + own.count
+        }
+    }
+
+    private func advanceActive() async throws -> Int {
+        let repository = self.repository
+        let active = try await pool.withConnection { try repository.orders(status: [.intent, .signed, .submitted], on: $0) }
+        var finished = 0
+        for order in active {
+            switch order.mode {
+            case .dry:
+                try await dry.advance(order)
+            case .live:
+                if live == nil {
+                    do { try await prepareLive() } catch {
+                        if order.status == .intent {
+                            try await pool.withConnection {
+                                try repository.markFailed(order.id, reason: "LIVE wallet unavailable: \(error)", on: $0)
+                            }
+                        }
+                        continue
+                    }
+                }
+                try await live!.advance(order)
+            }
+            if let now = try await pool.withConnection({ try repository.order(order.id, on: $0) }), !now.status.isActive { finished += 1 }
+        }
+        if let live, active.contains(where: { $0.mode == .live && $0.status == .submitted && $0.action == .open }) {
+            var from = lastCancelCheckBlock ?? 0
+            if lastCancelCheckBlock == nil, let head = try? await live.headBlock() { from = max(0, head - 50) }
+            try? await live.checkCancellations(fromBlock: from)
+            lastCancelCheckBlock = from
+        }
+        return finished
+    }
+
+    // MARK: reads
+
+    public func performance(since time: Int64? = nil) async throws -> CopyPerformance {
+        let repository = self.repository
+        return try await pool.withConnection { connection in
+            CopyPerformance(orders: try repository.all(since: time, on: connection),
+                            openPositions: try repository.mirroredPositions(on: connection).count)
+        }
+    }
+
+    public func openPositionCount() async throws -> Int {
+        let repository = self.repository
+        return try await pool.withConnection { try repository.mirroredPositions(on: $0).count }
+    }
+}

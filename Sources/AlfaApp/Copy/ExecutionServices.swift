@@ -1,0 +1,49 @@
+import AlfaChain
+import AlfaCore
+import AlfaStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The mode manager, the copy engine and the breakers, built together for `alfa serve`.
+public struct ExecutionServices: Sendable {
+    public let manager: ModeManager
+    public let engine: CopyEngine
+    public let control: CopyControl
+    public let alerts: AlertSink
+    let monitor: BreakerMonitor
+    let services: [any Service]
+
+    /// Applies the start-up rules to the stored state. When the mode is LIVE the wallet is loaded
+    /// and the chain id checked now, so a bad key or a wrong chain stops `alfa serve` at once.
+    public static func start(settings: Settings, pool: PostgresPool, databaseURL: String,
+                             clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) })
+        async throws -> ExecutionServices {
+        let monitor = BreakerMonitor(settings: settings, pool: pool, clock: clock)
+        let manager = try await ModeManager.start(settings: settings, pool: pool,
+                                                  openBreakers: { try await monitor.openBreakers() },
+                                                  clock: clock, logger: Logger(label: "alfa.mode"))
+        let chain = settings.chain
+        let makeRPC: (@Sendable () throws -> JSONRPCClient)? = chain.rpcURLs.isEmpty ? nil : { @Sendable in
+            JSONRPCClient(urls: chain.rpcURLs, expectedChainID: chain.chainID, timeoutSeconds: Double(chain.rpcTimeoutSeconds))
+        }
+        let engineLogger = Logger(label: "alfa.copy")
+        let engine = CopyEngine(settings: settings, pool: pool, gate: manager.gate, makeRPC: makeRPC, clock: clock,
+                                logger: engineLogger)
+        if await manager.state.mode == .live {
+            do { try await engine.prepareLive() } catch {
+                throw ConfigurationLoader.Failure(description: "the copy mode is LIVE but \(error)")
+            }
+        }
+        let alerts = AlertSink(.logOnly(Logger(label: "alfa.alerts")))
+        await monitor.attach(manager: manager, alerts: alerts)
+        let services: [any Service] = [
+            ModeListener(manager: manager, url: databaseURL, logger: Logger(label: "alfa.mode")),
+            CopyEngineService(engine: engine, monitor: monitor, url: databaseURL,
+                              breakerCheckSeconds: settings.breakers.checkSeconds, logger: engineLogger),
+        ]
+        return ExecutionServices(manager: manager, engine: engine,
+                                 control: CopyControl(manager: manager, engine: engine, monitor: monitor, alerts: alerts),
+                                 alerts: alerts, monitor: monitor, services: services)
+    }
+}

@@ -1,0 +1,85 @@
+/// One copy order, linked to the leader fill that caused it. Amounts USDC × 1e6, prices and
+/// leverage × 1e10, times unix seconds.
+public struct CopyOrder: Sendable, Equatable {
+    public enum Action: String, Sendable { case open, close, skip }
+
+    /// intent → (LIVE: signed →) submitted → filled; or skipped / failed / canceled.
+    public enum Status: String, Sendable, CaseIterable {
+        case intent, signed, submitted, filled, skipped, failed, canceled
+
+        public var isActive: Bool { self == .intent || self == .signed || self == .submitted }
+    }
+
+    public var id: Int64
+    public var leaderFillID: Int64
+    public var leader: EVMAddress
+    public var leaderKind: FillKind
+    public var leaderPrice: Int64
+    public var leaderTime: Int64
+    public var action: Action
+    public var mode: ExecutionMode
+    public var status: Status
+    public var reason: String?
+    public var pairIndex: Int32
+    public var isLong: Bool
+    public var collateral: Int64
+    public var leverage: Int64
+    /// The slippage allowed when it was planned (COPY_SLIPPAGE_BPS then).
+    public var slippageLimitBps: Int64 = 0
+    /// The open this close belongs to.
+    public var positionOrderID: Int64?
+    public var tradeIndex: Int32?
+    public var nonce: Int64?
+    public var txHash: Hash32?
+    public var keeperOrderID: Int64?
+    public var fillPrice: Int64?
+    public var fillCollateral: Int64?
+    public var fee: Int64
+    public var netPnL: Int64
+    public var grossPnL: Int64
+    public var gasUSDC: Int64
+    public var createdAt: Int64
+    public var completedAt: Int64?
+
+    public init(id: Int64, leaderFillID: Int64, leader: EVMAddress, leaderKind: FillKind, leaderPrice: Int64, leaderTime: Int64,
+                action: Action, mode: ExecutionMode, status: Status, reason: String?, pairIndex: Int32, isLong: Bool,
+                collateral: Int64, leverage: Int64, positionOrderID: Int64?, tradeIndex: Int32?, nonce: Int64?, txHash: Hash32?,
+                keeperOrderID: Int64?, fillPrice: Int64?, fillCollateral: Int64?, fee: Int64, netPnL: Int64, grossPnL: Int64,
+                gasUSDC: Int64, createdAt: Int64, completedAt: Int64?) {
+        self.id = id
+        self.leaderFillID = leaderFillID
+        self.leader = leader
+        self.leaderKind = leaderKind
+        self.leaderPrice = leaderPrice
+        self.leaderTime = leaderTime
+        self.action = action
+        self.mode = mode
+        self.status = status
+        self.reason = reason
+        self.pairIndex = pairIndex
+        self.isLong = isLong
+        self.collateral = collateral
+        self.leverage = leverage
+        self.positionOrderID = positionOrderID
+        self.tradeIndex = tradeIndex
+        self.nonce = nonce
+        self.txHash = txHash
+        self.keeperOrderID = keeperOrderID
+        self.fillPrice = fillPrice
+        self.fillCollateral = fillCollateral
+        self.fee = fee
+        self.netPnL = netPnL
+        self.grossPnL = grossPnL
+        self.gasUSDC = gasUSDC
+        self.createdAt = createdAt
+        self.completedAt = completedAt
+    }
+
+    /// Slippage of our fill against the leader's price, in bps (positive = worse for us).
+    public var slippageBps: Double? {
+        guard let fillPrice, leaderPrice > 0, action != .skip else { return nil }
+        let buying = (action == .open) == isLong
+        let move = Double(fillPrice - leaderPrice) / Double(leaderPrice) * 10_000
+        return buying ? move : -move
+    }
+}

@@ -1,0 +1,195 @@
+import AlfaCore
+
+/// Copy orders, the engine's cursor over `fills`, and the leaders admins chose.
+/// Exactly once: an order is keyed by the leader fill's (tx hash, log index).
+public struct CopyOrderRepository: Sendable {
+    /// Advisory-lock key of the single copy executor across replicas.
+    public static let executorLockKey: Int64 = 0x616c_6661_636f_7079  // "alfacopy"
+
+    public init() {}
+
+    // MARK: cursor
+
+    /// Where the engine has read `fills` up to; the first call starts at the newest fill (history is not copied).
+    public func cursor(on connection: PostgresConnection) throws -> Int64 {
+        try connection.query(
+            "INSERT INTO copy_cursor (id, last_fill_id) SELECT 1, coalesce(max(id), 0) FROM fills "
+                + "ON CONFLICT (id) DO UPDATE SET id = 1 RETURNING last_fill_id")[0].decode(0)
+    }
+
+    public func advanceCursor(to id: Int64, on connection: PostgresConnection) throws {
+        try connection.query("UPDATE copy_cursor SET last_fill_id = $1, updated_at = now() WHERE id = 1 AND last_fill_id < $1", [id])
+    }
+
+    // MARK: leaders
+
+    public func leaderChoices(on connection: PostgresConnection) throws -> [(leader: EVMAddress, followed: Bool)] {
+        try connection.query("SELECT leader, followed FROM copy_leaders ORDER BY changed_at").map { (try $0.decode(0), try $0.decode(1)) }
+    }
+
+    public func setLeader(_ leader: EVMAddress, followed: Bool, by actor: String, on connection: PostgresConnection) throws {
+        try connection.query(
+            "INSERT INTO copy_leaders (leader, followed, changed_by) VALUES ($1, $2, $3) "
+                + "ON CONFLICT (leader) DO UPDATE SET followed = $2, changed_by = $3, changed_at = now()",
+            [leader, followed, actor])
+    }
+
+    // MARK: orders
+
+    /// Records the decision for one leader fill; nil when that fill already has an order.
+    public func record(signal: Fill, fillID: Int64, decision: CopyDecision, mode: ExecutionMode,
+                       on connection: PostgresConnection) throws -> Int64? {
+        var action = "skip", status = CopyOrder.Status.skipped, reason: String?
+        var pair = signal.pairIndex, isLong = signal.isLong
+        var collateral: Int64 = 0, leverage: Int64 = 0, slippage: Int64 = 0
+        var position: Int64?, tradeIndex: Int32?
+        switch decision {
+        case .skip(let why):
+            reason = why.description
+        case .open(let order):
+            (action, status) = ("open", .intent)
+            (pair, isLong, collateral, leverage, slippage) = (order.pairIndex, order.isLong, order.collateral, order.leverage, order.slippageBps)
+        case .close(let order):
+            (action, status) = ("close", .intent)
+            (pair, isLong, collateral, leverage) = (order.position.pairIndex, order.position.isLong, order.collateral, order.position.leverage)
+            position = order.position.openOrderID
+            tradeIndex = order.position.tradeIndex
+            reason = order.isFull ? "full close" : "partial close"
+        }
+        return try connection.query(
+            "INSERT INTO copy_orders (leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade, "
+                + "leader_price, leader_time, action, mode, status, reason, pair_index, is_long, collateral, leverage, slippage_bps, "
+                + "position_order_id, trade_index, completed_at) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+                + "CASE WHEN $11 = 'skipped' THEN clock_timestamp() END) "
+                + "ON CONFLICT (leader_tx_hash, leader_log_index) DO NOTHING RETURNING id",
+            [fillID, signal.txHash, signal.logIndex, signal.trader, signal.kind.rawValue, Self.tradeKey(signal),
+             signal.price, Timestamp(unixSeconds: signal.blockTime), action, mode.rawValue, status.rawValue, reason,
+             pair, isLong, collateral, leverage, slippage, position, tradeIndex]).first?.decode(0)
+    }
+
+    /// Our positions still open (or being opened), keyed by the leader position they mirror.
+    /// Remaining collateral counts closes in flight, so a second close never over-closes.
+    public func mirroredPositions(on connection: PostgresConnection) throws -> [String: MirroredPosition] {
+        let rows = try connection.query("""
+            SELECT o.id, o.leader_trade, o.pair_index, o.is_long, coalesce(o.trade_index, 0),
+                   coalesce(o.fill_price, o.leader_price), o.leverage,
+                   coalesce(o.fill_collateral, o.collateral) - coalesce(sum(c.collateral), 0),
+                   o.fee - coalesce(sum(c.opening_fee_share), 0), o.mode
+            FROM copy_orders o
+            LEFT JOIN copy_orders c ON c.position_order_id = o.id AND c.action = 'close'
+                 AND c.status IN ('intent', 'signed', 'submitted', 'filled')
+            WHERE o.action = 'open' AND o.status IN ('intent', 'signed', 'submitted', 'filled')
+            GROUP BY o.id
+            HAVING coalesce(o.fill_collateral, o.collateral) - coalesce(sum(c.collateral), 0) > 0
+            """)
+        var positions: [String: MirroredPosition] = [:]
+        for row in rows {
+            positions[try row.decode(1)] = MirroredPosition(
+                openOrderID: try row.decode(0), pairIndex: try row.decode(2), isLong: try row.decode(3), tradeIndex: try row.decode(4),
+                entryPrice: try row.decode(5), leverage: try row.decode(6), remainingCollateral: try row.decode(7),
+                remainingOpeningFee: try row.decode(8), mode: ExecutionMode(rawValue: try row.decode(9)) ?? .dry)
+        }
+        return positions
+    }
+
+    /// The key of a leader's position lifecycle (trader, pair, slot, open time), stored with each order.
+    public static func tradeKey(_ fill: Fill) -> String { "\(fill.trader):\(fill.pairIndex):\(fill.tradeIndex):\(fill.openTime)" }
+
+    public func orders(status: [CopyOrder.Status], limit: Int = 1_000, on connection: PostgresConnection) throws -> [CopyOrder] {
+        try connection.query(
+            "SELECT \(Self.columns) FROM copy_orders WHERE status = ANY($1::text[]) ORDER BY id LIMIT $2",
+            ["{" + status.map(\.rawValue).joined(separator: ",") + "}", limit]).map(Self.decode)
+    }
+
+    public func order(_ id: Int64, on connection: PostgresConnection) throws -> CopyOrder? {
+        try connection.query("SELECT \(Self.columns) FROM copy_orders WHERE id = $1", [id]).first.map(Self.decode)
+    }
+
+    /// All orders in id order (exports, `/copy pnl`, the breakers), optionally since a time.
+    public func all(since time: Int64? = nil, on connection: PostgresConnection) throws -> [CopyOrder] {
+        try connection.query(
+            "SELECT \(Self.columns) FROM copy_orders WHERE $1::timestamptz IS NULL OR created_at >= $1 ORDER BY id",
+            [time.map(Timestamp.init(unixSeconds:))]).map(Self.decode)
+    }
+
+    /// A filled order: our price and collateral, fees and (for closes) realized PnL.
+    public func markFilled(_ id: Int64, price: Int64, collateral: Int64, fee: Int64, grossPnL: Int64, netPnL: Int64,
+                           openingFeeShare: Int64, tradeIndex: Int32? = nil, on connection: PostgresConnection) throws {
+        try connection.query(
+            "UPDATE copy_orders SET status = 'filled', fill_price = $2, fill_collateral = $3, fee = $4, gross_pnl = $5, net_pnl = $6, "
+                + "opening_fee_share = $7, trade_index = coalesce($8, trade_index), completed_at = clock_timestamp(), "
+                + "submitted_at = coalesce(submitted_at, clock_timestamp()) WHERE id = $1",
+            [id, price, collateral, fee, grossPnL, netPnL, openingFeeShare, tradeIndex])
+    }
+
+    public func markFailed(_ id: Int64, status: CopyOrder.Status = .failed, reason: String, on connection: PostgresConnection) throws {
+        try connection.query(
+            "UPDATE copy_orders SET status = $2, reason = $3, completed_at = clock_timestamp() WHERE id = $1",
+            [id, status.rawValue, reason])
+    }
+
+    /// The signed transaction, stored before it is sent: after a crash it is re-sent as is
+    /// (same nonce, same hash), never signed again.
+    public func markSigned(_ id: Int64, nonce: Int64, txHash: Hash32, raw: [UInt8], on connection: PostgresConnection) throws {
+        try connection.query(
+            "UPDATE copy_orders SET status = 'signed', nonce = $2, tx_hash = $3, raw_tx = $4 WHERE id = $1 AND status = 'intent'",
+            [id, nonce, txHash, ByteA(raw)])
+    }
+
+    /// A signed transaction that was never sent (a stop came first, or the node refused it):
+    /// the order fails and its nonce is free again.
+    public func releaseSigned(_ id: Int64, reason: String, on connection: PostgresConnection) throws {
+        try connection.query(
+            "UPDATE copy_orders SET status = 'failed', reason = $2, nonce = NULL, tx_hash = NULL, raw_tx = NULL, "
+                + "completed_at = clock_timestamp() WHERE id = $1 AND status = 'signed'", [id, reason])
+    }
+
+    public func markSubmitted(_ id: Int64, keeperOrderID: Int64?, gasWei: Int128, gasUSDC: Int64, on connection: PostgresConnection) throws {
+        try connection.query(
+            "UPDATE copy_orders SET status = 'submitted', keeper_order_id = $2, gas_wei = $3, gas_usdc = $4, "
+                + "submitted_at = clock_timestamp() WHERE id = $1",
+            [id, keeperOrderID, gasWei, gasUSDC])
+    }
+
+    public func rawTransaction(_ id: Int64, on connection: PostgresConnection) throws -> [UInt8]? {
+        try connection.query("SELECT raw_tx FROM copy_orders WHERE id = $1", [id]).first?.optional(0, as: ByteA.self)?.bytes
+    }
+
+    /// The next nonce the wallet has not used in any stored order.
+    public func nextStoredNonce(on connection: PostgresConnection) throws -> Int64? {
+        try connection.query("SELECT max(nonce) + 1 FROM copy_orders").first?.optional(0)
+    }
+
+    /// Submitted orders waiting for the keeper, by keeper order id.
+    public func awaitingKeeper(on connection: PostgresConnection) throws -> [Int64: CopyOrder] {
+        var orders: [Int64: CopyOrder] = [:]
+        for order in try self.orders(status: [.submitted], on: connection) {
+            if let keeper = order.keeperOrderID { orders[keeper] = order }
+        }
+        return orders
+    }
+
+    static let columns = """
+        id, leader_fill_id, leader, leader_kind, leader_price, extract(epoch FROM leader_time)::bigint, action, mode, status, reason, \
+        pair_index, is_long, collateral, leverage, position_order_id, trade_index, nonce, tx_hash, keeper_order_id, fill_price, \
+        fill_collateral, fee, net_pnl, gross_pnl, gas_usdc, extract(epoch FROM created_at)::bigint, \
+        extract(epoch FROM completed_at)::bigint, slippage_bps
+        """
+
+    static func decode(_ row: PostgresRow) throws -> CopyOrder {
+        guard let kind = FillKind(rawValue: try row.decode(3)), let action = CopyOrder.Action(rawValue: try row.decode(6)),
+              let mode = ExecutionMode(rawValue: try row.decode(7)), let status = CopyOrder.Status(rawValue: try row.decode(8))
+        else { throw PostgresError(kind: .decodingFailed, message: "copy_orders holds an unknown kind, action, mode or status") }
+        var order = CopyOrder(
+            id: try row.decode(0), leaderFillID: try row.decode(1), leader: try row.decode(2), leaderKind: kind,
+            leaderPrice: try row.decode(4), leaderTime: try row.decode(5), action: action, mode: mode, status: status,
+            reason: try row.optional(9), pairIndex: try row.decode(10), isLong: try row.decode(11), collateral: try row.decode(12),
+            leverage: try row.decode(13), positionOrderID: try row.optional(14), tradeIndex: try row.optional(15),
+            nonce: try row.optional(16), txHash: try row.optional(17, as: Hash32.self), keeperOrderID: try row.optional(18),
+            fillPrice: try row.optional(19), fillCollateral: try row.optional(20), fee: try row.decode(21), netPnL: try row.decode(22),
+            grossPnL: try row.decode(23), gasUSDC: try row.decode(24), createdAt: try row.decode(25), completedAt: try row.optional(26))
+        order.slippageLimitBps = try row.decode(27)
+        return order
+    }
+}
