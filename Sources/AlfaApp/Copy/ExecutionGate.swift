@@ -1,25 +1,54 @@
 import AlfaCore
 import Synchronization
 
-/// The execution state as this process obeys it, readable without waiting. The mode manager
-/// closes it *before* persisting a stop, and executors read it immediately before they submit,
-/// so an order being prepared when `/emergency stop` arrives is never sent.
+/// The execution state as this process obeys it, readable without waiting, and the
+/// submissions in flight. A stop closes the gate and then waits for the sends already on the
+/// wire: once `engageStop()` returns, no order is being submitted and none can start.
 public final class ExecutionGate: Sendable {
-    private let state: Mutex<ExecutionState>
-
-    public init(_ initial: ExecutionState) {
-        state = Mutex(initial)
+    private struct Inner {
+        var state: ExecutionState
+        var inFlight = 0
     }
 
-    public var current: ExecutionState { state.withLock { $0 } }
+    private let inner: Mutex<Inner>
+
+    public init(_ initial: ExecutionState) {
+        inner = Mutex(Inner(state: initial))
+    }
+
+    public var current: ExecutionState { inner.withLock { $0.state } }
 
     public func update(_ next: ExecutionState) {
-        state.withLock { $0 = next }
+        inner.withLock { $0.state = next }
     }
 
     /// Whether an order in `mode` may be submitted right now.
     public func allows(_ mode: ExecutionMode) -> Bool {
-        let current = current
-        return mode == .live ? current.mayTradeLive : current.maySimulate
+        inner.withLock { Self.allows(mode, $0.state) }
+    }
+
+    /// Claims the right to submit one order now; pair with `endSubmission()`.
+    public func beginSubmission(_ mode: ExecutionMode) -> Bool {
+        inner.withLock { inner in
+            guard Self.allows(mode, inner.state) else { return false }
+            inner.inFlight += 1
+            return true
+        }
+    }
+
+    public func endSubmission() {
+        inner.withLock { $0.inFlight -= 1 }
+    }
+
+    /// Closes the gate, then waits (bounded by the RPC timeout of the sends) for those in flight.
+    public func engageStop() async {
+        inner.withLock { $0.state.emergencyStop = true }
+        while inner.withLock({ $0.inFlight }) > 0 {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    private static func allows(_ mode: ExecutionMode, _ state: ExecutionState) -> Bool {
+        mode == .live ? state.mayTradeLive : state.maySimulate
     }
 }

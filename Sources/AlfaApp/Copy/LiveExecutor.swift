@@ -75,11 +75,12 @@ actor LiveExecutor: CopyExecutor {
         try await pool.withConnection { try repository.markSigned(order.id, nonce: nonce, txHash: signed.transaction.hash,
                                                                  raw: signed.transaction.raw, on: $0) }
         // The last look: a stop that arrived while this order was being prepared wins.
-        guard gate.allows(.live) else {
+        guard gate.beginSubmission(.live) else {
             nextNonce = nonce
             try await pool.withConnection { try repository.releaseSigned(order.id, reason: "emergency stop engaged before sending", on: $0) }
             return
         }
+        defer { gate.endSubmission() }
         try await send(order.id, signed.transaction)
     }
 
@@ -106,9 +107,11 @@ actor LiveExecutor: CopyExecutor {
     private func resend(_ order: CopyOrder) async throws {
         guard let hash = order.txHash else { return }
         if try await rpc.receipt(hash) != nil { return try await settle(order.id, hash: hash) }
-        guard gate.allows(.live) else { return }  // stays signed until LIVE is allowed again, or an admin fails it
         let repository = self.repository
         guard let raw = try await pool.withConnection({ try repository.rawTransaction(order.id, on: $0) }) else { return }
+        // Stays signed while LIVE is not allowed: re-sent when it is again, or failed by an admin.
+        guard gate.beginSubmission(.live) else { return }
+        defer { gate.endSubmission() }
         logger.notice("copy order \(order.id): re-sending its stored transaction \(hash)")
         try await send(order.id, SignedTransaction(raw: raw))
     }
@@ -192,7 +195,11 @@ actor LiveExecutor: CopyExecutor {
             return
         }
         let approval = try await sign(to: chain.usdc, data: AvantisCalls.approveUnlimited(spender: chain.tradingStorage))
-        guard gate.allows(.live) else { throw Refused(description: "LIVE not allowed any more") }
+        guard gate.beginSubmission(.live) else {
+            nextNonce = nil
+            throw Refused(description: "LIVE not allowed any more")
+        }
+        defer { gate.endSubmission() }
         _ = try await rpc.sendRawTransaction(approval.transaction.raw)
         logger.notice("USDC approved to TradingStorage for the copy wallet", metadata: ["tx": "\(approval.transaction.hash)"])
         approvedUpTo = .max

@@ -72,11 +72,7 @@ public actor ModeManager {
         let breakers = change == .setMode(.live) ? ((try? await openBreakers()) ?? []) : []
         let live = ExecutionModeMachine.LiveConditions(confirmed: confirmed, walletConfigured: walletConfigured, openBreakers: breakers)
         let now = clock()
-        if change == .engageStop {
-            var stopped = gate.current
-            stopped.emergencyStop = true
-            gate.update(stopped)
-        }
+        if change == .engageStop { await gate.engageStop() }
         let repository = self.repository
         let result = try await pool.transaction { connection -> Result<ExecutionState, ExecutionModeMachine.Refusal> in
             try connection.query("SELECT pg_advisory_xact_lock($1)", [ExecutionRepository.lockKey])

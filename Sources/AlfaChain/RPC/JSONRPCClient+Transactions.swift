@@ -23,7 +23,7 @@ extension JSONRPCClient {
     }
 
     public func estimateGas(from: EVMAddress, to: EVMAddress, data: [UInt8], value: UInt64 = 0) async throws(RPCError) -> UInt64 {
-        let params = #"[{"from":"\#(from)","to":"\#(to)","data":"0x\#(Hex.encode(data))","value":"0x\#(String(value, radix: 16))"}]"#
+        let params = #"[{"from":"\#(from)","to":"\#(to)","data":"0x\#(Hex.encode(data))","value":"0x\#(String(value, radix: 16))"},"latest"]"#
         return UInt64(try Self.quantity(try await call("eth_estimateGas", params), host: "node"))
     }
 

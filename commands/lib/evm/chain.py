@@ -306,7 +306,7 @@ class Chain:
 
     def alfa_fund(self, spec):
         """Gives an address ether for gas and mock USDC for collateral."""
-        address = spec["address"]
+        address = to_checksum_address(spec["address"])
         if spec.get("eth"):
             nonce = int(self.rpc_node.rpc("eth_getTransactionCount", self.account.address, "pending"), 16)
             tx = {"type": 2, "chainId": self.chain_id, "nonce": nonce, "gas": 21_000, "to": address,

@@ -1,0 +1,225 @@
+@testable import AlfaApp
+import AlfaChain
+import AlfaCore
+import AlfaStore
+import Foundation
+import Testing
+
+/// The copy engine against the local EVM (with its keeper) and a real PostgreSQL.
+@Suite("Copy trading: DRY and LIVE, stop, restarts, breakers")
+struct CopyTradingTests {
+    static let p = CopyHarness.price
+    static let openTradeSelector = "19cde9a1"
+    static let closeTradeSelector = Hex.encode(AvantisCalls.closeTradeMarketSelector)
+    static let approveSelector = Hex.encode(AvantisCalls.approveSelector)
+
+    static func time() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    @Test func dryCopiesOpensPartialAndFullClosesAndNeverSendsATransaction() async throws {
+        let harness = try await CopyHarness()
+        defer { Task { await harness.stop() } }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        var orders = try await harness.waitForOrders { $0.first?.status == .filled }
+        let open = try #require(orders.first)
+        #expect(open.action == .open && open.mode == .dry && open.pairIndex == 1 && open.isLong)
+        #expect(open.collateral == 100_000_000 && open.leverage == 100_000_000_000)
+        #expect(open.fillPrice == Self.p + Self.p * 50 / 10_000)   // the leader's price, 0.5 % against us
+        #expect(open.fee == 600_000)                                  // the leader's 0.06 % on our 1,000 USDC notional
+        #expect(open.fillCollateral == 99_400_000)
+
+        // A quarter closed by the leader closes a quarter of ours; then the rest.
+        try await harness.leaderCloses(closing: 250_000_000, price: Self.p + Self.p / 10, openTime: openTime)
+        orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
+        let partial = orders[1]
+        #expect(partial.action == .close && partial.positionOrderID == open.id && partial.collateral == 24_850_000)
+        #expect(partial.netPnL > 0 && partial.grossPnL > partial.netPnL)
+        try await harness.leaderCloses(position: 750_000_000, closing: 750_000_000, price: Self.p - Self.p / 20, openTime: openTime)
+        orders = try await harness.waitForOrders { $0.count == 3 && $0[2].status == .filled }
+        #expect(orders[2].collateral == 99_400_000 - 24_850_000 && orders[2].netPnL < 0)
+        // A close of a position we never copied is recorded as skipped.
+        try await harness.leaderCloses(pair: 7, price: Self.p, openTime: openTime - 100)
+        orders = try await harness.waitForOrders { $0.count == 4 }
+        #expect(orders[3].status == .skipped && orders[3].reason == "no mirrored position to close")
+
+        #expect(try await harness.chain.requestCount("eth_sendRawTransaction", endpoint: 0) == 0)
+        let pnl = await harness.control.copyPnL().plainText
+        #expect(pnl.contains("Signals: 4 · skipped 1 · orders 3 · filled 3"), "\(pnl)")
+        #expect(pnl.contains("Closed trades: 2"))
+        #expect(await harness.control.leaders().plainText.contains(CopyHarness.leader))
+        #expect(await harness.control.statusLines().openPositions == 0)
+    }
+
+    @Test func liveSignsAndSendsOrdersTheNodeAcceptsAndMatchesTheKeepersFills() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        var orders = try await harness.waitForOrders { $0.first?.status == .filled }
+        let open = try #require(orders.first)
+        #expect(open.mode == .live && open.status == .filled && open.nonce == 1 && open.tradeIndex == 0 && open.keeperOrderID == 1,
+                "\(open)")
+        #expect(open.fillPrice == Self.p && open.gasUSDC > 0)
+
+        // The keeper fills the close 10 % higher: a profit at 10×.
+        _ = try await harness.chain.rpc("alfa_keeper", #"[{"prices":{"1":\#(Self.p + Self.p / 10)}}]"#)
+        try await harness.leaderCloses(price: Self.p + Self.p / 10, openTime: openTime)
+        orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
+        #expect(orders[1].action == .close && orders[1].keeperOrderID == 2 && orders[1].netPnL > 90_000_000)
+
+        let sent = try await harness.sentByWallet()
+        #expect(sent.map(\.nonce) == [0, 1, 2])
+        #expect(sent.allSatisfy { $0.status == 1 && $0.chainId == 8453 })
+        #expect(sent[0].input.dropFirst(2).hasPrefix(Self.approveSelector))
+        #expect(sent[1].input.dropFirst(2).hasPrefix(Self.openTradeSelector))
+        #expect(sent[1].to?.lowercased() == harness.chain.contracts["trading"]!.lowercased())
+        let expectedOpen = AvantisCalls.openTrade(trader: EVMAddress(hex: CopyHarness.wallet)!, pairIndex: 1, collateral: 100_000_000,
+                                                  price: Self.p, isLong: true, leverage: 100_000_000_000, slippageBps: 50)
+        #expect(sent[1].input == "0x" + Hex.encode(expectedOpen))
+        let expectedClose = AvantisCalls.closeTradeMarket(pairIndex: 1, tradeIndex: 0, collateral: open.fillCollateral!)
+        #expect(sent[2].input == "0x" + Hex.encode(expectedClose))
+    }
+
+    @Test func anEmergencyStopMidBurstLetsNothingBeSentAfterIt() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey,
+                                                       "COPY_MAX_OPEN_POSITIONS": "50"])
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        let start = Self.time()
+        let burst = Task {
+            for pair in 0..<16 {
+                try await harness.leaderOpens(pair: Int64(pair), openTime: start + Int64(pair))
+                try await Task.sleep(for: .milliseconds(60))
+            }
+        }
+        _ = try await harness.waitForOrders { $0.filter { $0.status == .filled }.count >= 3 }
+        let reply = await harness.control.emergencyStop(by: 1001, reason: "test burst")
+        let stoppedAt = Date().timeIntervalSince1970
+        let sentAtStop = try await harness.sentByWallet().count
+        #expect(reply.plainText.contains("Emergency stop engaged"))
+        try await burst.value
+        let orders = try await harness.waitForOrders { $0.count == 16 && !$0.contains { $0.status == .intent } }
+        try await Task.sleep(for: .seconds(1))
+
+        let sent = try await harness.sentByWallet()
+        #expect(sent.count == sentAtStop)
+        #expect(sent.allSatisfy { $0.at <= stoppedAt }, "a transaction reached the node after the stop")
+        #expect(orders.count == 16)
+        let afterStop = orders.filter { $0.status == .skipped || $0.status == .failed }
+        #expect(!afterStop.isEmpty && afterStop.allSatisfy { ($0.reason ?? "").contains("emergency stop") || ($0.reason ?? "").contains("not allowed") },
+                "\(afterStop.map { $0.reason ?? "-" })")
+        #expect(harness.alerts.contains { $0.contains("Emergency stop engaged by admin 1001") })
+        #expect(await harness.control.execution().emergencyStop)
+    }
+
+    @Test func everyStateSurvivesARestartAndEmergencyStopTrueForcesTheStop() async throws {
+        let chain = try ChainPeer()
+        let database = try AlfaBinary.freshDatabase()
+        let wallet = ["WALLET_PRIVATE_KEY": CopyHarness.walletKey]
+        func restarted(_ extra: [String: String] = wallet) async throws -> ExecutionState {
+            let harness = try await CopyHarness(chain: chain, database: database, extra)
+            let state = await harness.control.execution()
+            await harness.stop()
+            return state
+        }
+        var harness = try await CopyHarness(chain: chain, database: database, wallet)
+        #expect(await harness.control.execution().mode == .dry)
+        #expect(await harness.control.setMode(.live, by: 1001).plainText.contains("now LIVE"))
+        await harness.stop()
+        var state = try await restarted()
+        #expect(state.mode == .live && !state.emergencyStop && state.changedBy == .admin(1001))
+
+        harness = try await CopyHarness(chain: chain, database: database, wallet)
+        _ = await harness.control.emergencyStop(by: 1002, reason: "drill")
+        await harness.stop()
+        state = try await restarted()
+        #expect(state.emergencyStop && state.changedBy == .admin(1002) && state.reason == "drill")
+
+        harness = try await CopyHarness(chain: chain, database: database, wallet)
+        #expect(await harness.control.emergencyStart(by: 1001).plainText.contains("Mode is DRY"))
+        await harness.stop()
+        state = try await restarted()
+        #expect(state.mode == .dry && !state.emergencyStop)
+
+        state = try await restarted(wallet.merging(["EMERGENCY_STOP": "true"]) { $1 })
+        #expect(state.emergencyStop && state.changedBy == .environment)
+        // Without EMERGENCY_STOP the stored stop still holds.
+        state = try await restarted()
+        #expect(state.emergencyStop)
+    }
+
+    @Test func liveNeedsAWalletAndABadKeyOrWrongChainIsRefusedAtStartWithoutPrintingTheKey() async throws {
+        let chain = try ChainPeer()
+        // DRY never reads the key, even a bad one.
+        let dry = try await CopyHarness(chain: chain, database: nil, ["WALLET_PRIVATE_KEY": "0x1234deadbeef"])
+        #expect(await dry.control.setMode(.live, by: 1001).plainText.contains("WALLET_PRIVATE_KEY is refused"))
+        #expect(await dry.control.execution().mode == .dry)
+        await dry.stop()
+        let none = try await CopyHarness(chain: chain, database: nil)
+        #expect(await none.control.setMode(.live, by: 1001).plainText.contains("no wallet is configured"))
+        await none.stop()
+
+        do {
+            _ = try await CopyHarness(chain: chain, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": "0x1234deadbeef"])
+            Issue.record("a bad key was accepted in LIVE")
+        } catch {
+            #expect("\(error)".contains("WALLET_PRIVATE_KEY is refused") && !"\(error)".contains("1234deadbeef"))
+        }
+        do {
+            _ = try await CopyHarness(chain: chain, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "CHAIN_ID": "1",
+                                                                      "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+            Issue.record("a wrong chain id was accepted in LIVE")
+        } catch {
+            #expect("\(error)".contains("CHAIN_ID is 1") && !"\(error)".contains(CopyHarness.walletKey.dropFirst(2)))
+        }
+    }
+
+    @Test func losingCopyTradesTripTheWinRateBreakerWhichStopsTradingAndAlerts() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, ["BREAKER_WIN_RATE_TRADES": "3", "BREAKER_MAX_DRAWDOWN_PCT": "90",
+                                                                       "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+        defer { Task { await harness.stop() } }
+        let start = Self.time()
+        for round in 0..<3 {
+            let openTime = start + Int64(round)
+            try await harness.leaderOpens(openTime: openTime)
+            try await harness.waitForOrders { $0.count == 2 * round + 1 && $0.last?.status == .filled }
+            try await harness.leaderCloses(price: Self.p - Self.p / 100, openTime: openTime)
+            try await harness.waitForOrders { $0.count == 2 * round + 2 && $0.last?.status == .filled }
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while !(await harness.control.execution().emergencyStop), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        let state = await harness.control.execution()
+        #expect(state.emergencyStop && state.changedBy == .breaker(.winRate))
+        #expect(harness.alerts.contains { $0.contains("Circuit breaker win_rate tripped") && $0.contains("/breaker reset win_rate") })
+        #expect(await harness.control.breakers().plainText.contains("win_rate: win rate 0.0 % over the last 3 copy trades"))
+        // Trading stops: the next open is skipped.
+        try await harness.leaderOpens(openTime: start + 10)
+        let orders = try await harness.waitForOrders { $0.count == 7 }
+        #expect(orders.last?.status == .skipped && orders.last?.reason == "emergency stop engaged")
+        // An open breaker blocks LIVE even once the stop is cleared; a reset is recorded and clears it.
+        _ = await harness.control.emergencyStart(by: 1001)
+        #expect(await harness.control.liveBlocker()?.contains("win_rate") == true)
+        #expect(await harness.control.setMode(.live, by: 1001).plainText.contains("circuit breaker(s) open: win_rate"))
+        #expect(await harness.control.resetBreaker(.winRate, by: 1001).plainText.contains("reset"))
+        #expect(await harness.control.statusLines().breakers.first { $0.hasPrefix("win_rate") }?.contains("closed") == true)
+    }
+
+    @Test func consecutiveFailedExecutionsTripTheirBreaker() async throws {
+        // A gas ceiling below the chain's base fee: every LIVE order fails before it is sent.
+        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey,
+                                                       "COPY_MAX_GAS_GWEI": "0.000000001", "BREAKER_MAX_CONSECUTIVE_FAILURES": "2"])
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        let start = Self.time()
+        try await harness.leaderOpens(pair: 1, openTime: start)
+        try await harness.leaderOpens(pair: 2, openTime: start + 1)
+        let orders = try await harness.waitForOrders { $0.count == 2 && $0.allSatisfy { $0.status == .failed } }
+        #expect(orders.allSatisfy { ($0.reason ?? "").contains("above COPY_MAX_GAS_GWEI") })
+        let deadline = Date().addingTimeInterval(20)
+        while !(await harness.control.execution().emergencyStop), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(await harness.control.execution().changedBy == .breaker(.consecutiveFailures))
+        #expect(harness.alerts.contains { $0.contains("consecutive_failures") })
+        #expect(try await harness.sentByWallet().isEmpty)
+    }
+}

@@ -1,0 +1,126 @@
+@testable import AlfaApp
+import AlfaCore
+import AlfaStore
+import Foundation
+import Logging
+import Synchronization
+
+/// The copy engine for real, in this process: the local EVM (with its keeper), a fresh
+/// database, the indexer tailing the chain, and the execution services as `alfa serve` runs them.
+final class CopyHarness: Sendable {
+    static let leader = "0x00000000000000000000000000000000000000a1"
+    static let price: Int64 = 650_000_000_000_000  // 65,000 × 1e10
+    /// eth-account's documented test key; its address is the copy wallet.
+    static let walletKey = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+    static let wallet = "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23"
+
+    let chain: ChainPeer
+    let url: String
+    let pool: PostgresPool
+    let settings: Settings
+    let execution: ExecutionServices
+    private let task: Task<Void, any Error>
+    private let alertLog = AlertLog()
+
+    static func environment(_ chain: ChainPeer, database: String, _ extra: [String: String] = [:]) -> [String: String] {
+        var values = IndexCommandTests.environment(chain, database: database, [
+            "COPY_LEADERS": leader, "INDEXER_CONFIRMATIONS": "0", "INDEXER_SLEEP_HTTP": "0.05",
+            "COPY_MAX_SIGNAL_AGE_SECONDS": "3600", "COPY_MAX_GAS_GWEI": "20", "BREAKER_CHECK_SECONDS": "1",
+            "AVANTIS_TRADING": chain.contracts["trading"]!, "AVANTIS_USDC": chain.contracts["usdc"]!,
+        ])
+        values.merge(extra) { _, new in new }
+        return values
+    }
+
+    init(chain: ChainPeer? = nil, database: String? = nil, _ extra: [String: String] = [:]) async throws {
+        let chain = try chain ?? ChainPeer()
+        let url = try database ?? AlfaBinary.freshDatabase()
+        self.chain = chain
+        self.url = url
+        pool = try await AlfaBinary.migratedPool(url: url)
+        let environment = Self.environment(chain, database: url, extra)
+        settings = try Settings(lookup: { environment[$0] })
+        execution = try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: url)
+        let log = alertLog
+        execution.alerts.route(to: .console({ line in log.append(line) }, logger: Logger(label: "test.alerts")))
+        let indexer = try IndexerSetup.indexer(settings, pool: pool, logger: Logger(label: "test.indexer"))
+        let services = execution.services
+        task = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await indexer.run() }
+                for service in services { group.addTask { try await service.run() } }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    var alerts: [String] { alertLog.lines }
+    var control: CopyControl { execution.control }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+        await pool.close()
+    }
+
+    func fundWallet() async throws {
+        _ = try await chain.rpc("alfa_fund", #"[{"address":"\#(Self.wallet)","eth":"1000000000000000000","usdc":1000000000000}]"#)
+    }
+
+    // MARK: the leader's trades
+
+    func leaderOpens(pair: Int64 = 1, collateral: Int64 = 1_000_000_000, fee: Int64 = 6_000_000, price: Int64 = price,
+                     buy: Bool = true, openTime: Int64) async throws {
+        try await chain.execute([[.marketOpen(Self.leader, pair: pair, collateral: collateral, fee: fee, price: price, buy: buy,
+                                              openTime: openTime)]])
+    }
+
+    /// A close of `closing` out of `position`, at `price` (10× leverage), paying out by the move.
+    func leaderCloses(pair: Int64 = 1, position: Int64 = 1_000_000_000, closing: Int64 = 1_000_000_000, entry: Int64 = price,
+                      price exit: Int64, openTime: Int64, closingFee: Int64 = 2_000_000) async throws {
+        let percent = Int64(Int128(exit - entry) * 1_000 * 10_000_000_000 / Int128(entry))
+        let payout = max(0, closing + Int64(Int128(closing) * Int128(percent) / 1_000_000_000_000) - closingFee)
+        try await chain.execute([[.marketClose(Self.leader, pair: pair, position: position, closing: closing, entry: entry,
+                                               price: exit, percentProfit: percent, payout: payout, closingFee: closingFee,
+                                               openTime: openTime)]])
+    }
+
+    // MARK: reading back
+
+    func orders() async throws -> [CopyOrder] {
+        try await pool.withConnection { try CopyOrderRepository().all(on: $0) }
+    }
+
+    /// Waits (up to 30 s: CI machines are slow) until `condition` holds for the orders.
+    @discardableResult
+    func waitForOrders(_ what: String = "orders", _ condition: ([CopyOrder]) -> Bool) async throws -> [CopyOrder] {
+        let deadline = Date().addingTimeInterval(30)
+        var orders = try await self.orders()
+        while !condition(orders), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            orders = try await self.orders()
+        }
+        return orders
+    }
+
+    /// What the node accepted from the copy wallet: (nonce, input hex, chain id, status, time).
+    struct SentTransaction: Decodable {
+        let nonce: Int64
+        let input: String
+        let chainId: Int64?
+        let status: Int
+        let at: Double
+        let to: String?
+    }
+
+    func sentByWallet() async throws -> [SentTransaction] {
+        try JSONDecoder().decode([SentTransaction].self, from: Data(try await chain.rpc("alfa_sent", #"[{"from":"\#(Self.wallet)"}]"#)))
+    }
+}
+
+/// Alerts as the console would print them.
+final class AlertLog: Sendable {
+    private let storage = Mutex<[String]>([])
+    func append(_ line: String) { storage.withLock { $0.append(line) } }
+    var lines: [String] { storage.withLock { $0 } }
+}
