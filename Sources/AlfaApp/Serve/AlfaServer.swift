@@ -33,9 +33,11 @@ public enum AlfaServer {
             }
             if !settings.chain.rpcURLs.isEmpty {
                 let indexerLogger = Logger(label: "alfa.indexer")
-                services.append(IndexerService(
+                let indexer = IndexerService(
                     indexer: try IndexerSetup.indexer(settings, pool: database.pool, logger: indexerLogger, alerts: alerts),
-                    stallSeconds: settings.indexer.stallSeconds))
+                    stallSeconds: settings.indexer.stallSeconds)
+                services.append(SingletonService(name: "indexer", lockKey: IndexerRepository.lockKey,
+                                                 url: settings.database.url!.value, service: indexer, logger: indexerLogger))
             }
             let group = ServiceGroup(
                 services: services,

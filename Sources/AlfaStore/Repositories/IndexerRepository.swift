@@ -109,6 +109,9 @@ public struct IndexerRepository: Sendable {
             [name, block, hash])
     }
 
+    /// Advisory-lock key of the single indexer across replicas ("alfaidx").
+    public static let lockKey: Int64 = 0x0061_6c66_6169_6478
+
     /// The NOTIFY channel announcing newly committed fills.
     public static let fillsChannel = "alfa_fills"
 
