@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure alfa's speed against its targets.",
-        subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self, IngestBench.self, TelegramBench.self]
+        subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self, IngestBench.self, TelegramBench.self, CopyBench.self]
     )
 
     struct StorageBench: AsyncParsableCommand {
@@ -114,6 +114,27 @@ struct BenchCommand: AsyncParsableCommand {
             let database = try await Startup.benchmarkDatabase(settings)
             print(try await TelegramBenchmark.run(apiBase: apiBase, token: token, databaseURL: database.url, migrations: database.migrations,
                                                   traders: traders, latencyCommands: latencyCommands, burstCommands: burstCommands))
+        }
+    }
+
+    struct CopyBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "copy",
+            abstract: "Signatures per second, and leader fill committed → our LIVE transaction accepted by the node (p50/p99).",
+            discussion: "Needs the local EVM in RPC_URLS with AVANTIS_TRADING and AVANTIS_USDC (commands/bench starts it) and DATABASE_URL for a scratch schema."
+        )
+
+        @Option(help: "Leader signals to time, one at a time.")
+        var signals = 200
+
+        @Option(help: "Transactions to sign for the throughput figure.")
+        var signatures = 20_000
+
+        func run() async throws {
+            let settings = try await Startup.settings()
+            let database = try await Startup.benchmarkDatabase(settings)
+            print(try await CopyBenchmark.run(settings: settings, databaseURL: database.url, migrations: database.migrations,
+                                              signals: signals, signatures: signatures))
         }
     }
 }

@@ -146,7 +146,7 @@ struct CommandLineTests {
         let admin = try await AlfaBinary.run(["chat", "--as-admin"], ["DATABASE_URL": url], input: "/status\n/copy mode DRY\n")
         #expect(admin.status == 0)
         #expect(admin.output.contains("alfa status\nmode: DRY · emergency stop: off"))
-        #expect(admin.output.contains("/copy mode DRY is not available yet"))
+        #expect(admin.output.contains("Copy mode is now DRY: copies are simulated."))
     }
 
     @Test func serveAnswersOnTelegramStopsPromptlyAndNeverLogsTheToken() async throws {

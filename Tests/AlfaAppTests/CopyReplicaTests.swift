@@ -92,6 +92,7 @@ struct CopyReplicaTests {
         let locks = try await pool.withConnection {
             // The executor's key, 0x616c6661_636f7079 ("alfacopy"), as PostgreSQL splits it.
             try $0.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                         + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
                          + "AND (classid::bigint << 32 | objid::bigint) = $1", [CopyOrderRepository.executorLockKey])
                 .first?.decode(0, as: Int64.self)
         }

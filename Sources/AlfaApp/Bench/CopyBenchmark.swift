@@ -1,0 +1,111 @@
+import AlfaChain
+import AlfaCore
+import AlfaStore
+import Foundation
+import Logging
+
+/// `alfa bench copy`: signing throughput, and signal-to-submission latency in LIVE against the
+/// node in RPC_URLS — from a leader fill committed the way the indexer commits it (with its
+/// NOTIFY) to our `openTrade` accepted by the node.
+public enum CopyBenchmark {
+    /// eth-account's documented test key: a throwaway wallet on the local chain.
+    static let benchKey = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+
+    public static func run(settings base: Settings, databaseURL: String, migrations: [Migration], signals: Int,
+                           signatures: Int) async throws -> String {
+        var lines = ["copy engine (LIVE against the local node)"]
+        lines.append(signingThroughput(count: signatures))
+
+        let leader = EVMAddress(hex: "0x00000000000000000000000000000000000000be")!
+        var settings = base
+        settings.copy.leaders = [leader]
+        settings.copy.maxOpenPositions = 1_000
+        settings.copy.maxSignalAgeSeconds = 3_600
+        settings.copy.maxGasWei = 100_000_000_000
+        settings.execution.mode = .live
+        settings.execution.emergencyStop = false
+        settings.execution.walletKey = .inline(Secret(benchKey))
+        let wallet = try WalletKey(hex: benchKey)
+
+        let rpc = JSONRPCClient(urls: settings.chain.rpcURLs, expectedChainID: settings.chain.chainID, timeoutSeconds: 30)
+        _ = try await rpc.call("alfa_fund", #"[{"address":"\#(wallet.address)","eth":"1000000000000000000","usdc":1000000000000000}]"#)
+        // The keeper answers later, as on Base: the figure is our path, not the keeper's.
+        _ = try await rpc.call("alfa_keeper", #"[{"mode":"manual"}]"#)
+
+        let latencies = try await ScratchSchema.withPool(databaseURL, migrations: migrations, prefix: "alfa_copy", poolSize: 3) { pool in
+            let url = PostgresURL.withSearchPath(databaseURL, schema: "alfa_copy_\(getpid())")
+            let execution = try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: url)
+            let services = execution.services
+            let task = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for service in services { group.addTask { try await service.run() } }
+                    try await group.waitForAll()
+                }
+            }
+            defer { task.cancel() }
+            // The engine's cursor starts at the newest fill: wait until it exists.
+            while try await pool.withConnection({ try $0.query("SELECT 1 FROM copy_cursor").count }) == 0 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            var latencies: [Double] = []
+            let warmUp = 5  // the first order also approves USDC
+            for index in 0..<(signals + warmUp) {
+                let fill = leaderOpen(leader, index: index)
+                try await pool.transaction { connection in
+                    try FillRepository().insert([fill], on: connection)
+                    try connection.notify(IndexerRepository.fillsChannel, payload: "bench")
+                }
+                let committed = Date().timeIntervalSince1970
+                var submitted: Double?
+                while submitted == nil {
+                    submitted = try await pool.withConnection { connection in
+                        try connection.query(
+                            "SELECT extract(epoch FROM submitted_at)::float8 FROM copy_orders WHERE leader_tx_hash = $1 AND submitted_at IS NOT NULL",
+                            [fill.txHash]).first?.decode(0, as: Double.self)
+                    }
+                    if submitted == nil { try await Task.sleep(for: .microseconds(200)) }
+                }
+                if index >= warmUp { latencies.append((submitted! - committed) * 1_000) }
+            }
+            let failed = try await pool.withConnection {
+                try $0.query("SELECT count(*) FROM copy_orders WHERE status = 'failed'")[0].decode(0, as: Int64.self)
+            }
+            guard failed == 0 else { throw ConfigurationLoader.Failure(description: "\(failed) copy order(s) failed during the benchmark") }
+            return latencies
+        }
+        _ = try await rpc.call("alfa_keeper", #"[{"mode":"auto"}]"#)
+        let sorted = latencies.sorted()
+        func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        lines.append(String(format: "  signal → transaction accepted by the node, %d signals one at a time: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                            sorted.count, percentile(0.5), percentile(0.99), sorted.last ?? 0))
+        return lines.joined(separator: "\n")
+    }
+
+    static func signingThroughput(count: Int) -> String {
+        let key = try! WalletKey(hex: benchKey)
+        let data = AvantisCalls.openTrade(trader: key.address, pairIndex: 1, collateral: 100_000_000, price: 650_000_000_000_000,
+                                          isLong: true, leverage: 100_000_000_000, slippageBps: 50)
+        var bytes = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for nonce in 0..<count {
+            let transaction = EIP1559Transaction(chainID: 8453, nonce: Int64(nonce), maxPriorityFeePerGas: 1_000_000,
+                                                 maxFeePerGas: 2_000_000_000, gasLimit: 400_000, to: key.address, data: data)
+            bytes &+= key.sign(transaction).raw.count
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return String(format: "  signing: %d openTrade transactions (RLP + keccak + secp256k1) in %.2f s: %.0f signatures/s on one core (%d bytes)",
+                      count, seconds, Double(count) / seconds, bytes)
+    }
+
+    static func leaderOpen(_ leader: EVMAddress, index: Int) -> Fill {
+        var hash = [UInt8](repeating: 0, count: 32)
+        withUnsafeBytes(of: UInt64(index).bigEndian) { hash.replaceSubrange(24..<32, with: $0) }
+        hash[0] = UInt8.random(in: 1...255)
+        let now = Int64(Date().timeIntervalSince1970)
+        return Fill(blockNumber: 1, blockHash: .zero, blockTime: now, txHash: Hash32(bytes: hash)!, logIndex: 0, eventGeneration: "v1.5",
+                    trader: leader, pairIndex: Int32(index % 20), tradeIndex: Int32(index / 20), openTime: now + Int64(index),
+                    kind: .open, orderType: .market, isLong: index % 2 == 0, price: 650_000_000_000_000, leverage: 100_000_000_000,
+                    collateral: 1_000_000_000, positionCollateral: 1_000_000_000, percentProfit: 0, payout: 0, openingFee: 6_000_000,
+                    closingFee: 0, rolloverFee: 0, orderID: UInt64(index))
+    }
+}
