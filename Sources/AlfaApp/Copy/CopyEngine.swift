@@ -19,6 +19,7 @@ public actor CopyEngine {
     private var live: LiveExecutor?
     private var leaderCache: (leaders: [EVMAddress], at: Int64)?
     private var lastCancelCheckBlock: Int64?
+    private var lastCancelCheck: Int64 = 0
 
     init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, makeRPC: (@Sendable () throws -> JSONRPCClient)?,
          clock: @escaping @Sendable () -> Int64, logger: Logger) {
@@ -154,10 +155,12 @@ public actor CopyEngine {
         }
     }
 
+    /// Advances what can move now: intents, signed transactions, and sends without a receipt yet.
+    /// Orders waiting for the keeper move when their fill is indexed (`observe`), not here.
     private func advanceActive() async throws -> Int {
         let repository = self.repository
         let active = try await pool.withConnection { try repository.orders(status: [.intent, .signed, .submitted], on: $0) }
-        var finished = 0
+            .filter { $0.status != .submitted || $0.keeperOrderID == nil }
         for order in active {
             switch order.mode {
             case .dry:
@@ -175,15 +178,18 @@ public actor CopyEngine {
                 }
                 try await live!.advance(order)
             }
-            if let now = try await pool.withConnection({ try repository.order(order.id, on: $0) }), !now.status.isActive { finished += 1 }
         }
-        if let live, active.contains(where: { $0.mode == .live && $0.status == .submitted && $0.action == .open }) {
-            var from = lastCancelCheckBlock ?? 0
-            if lastCancelCheckBlock == nil, let head = try? await live.headBlock() { from = max(0, head - 50) }
-            try? await live.checkCancellations(fromBlock: from)
-            lastCancelCheckBlock = from
-        }
-        return finished
+        try await checkCancellations()
+        return active.count
+    }
+
+    /// The keeper's refusals (`MarketOpenCanceled`) for the wallet's opens, every two seconds.
+    private func checkCancellations() async throws {
+        guard let live, clock() - lastCancelCheck >= 2 else { return }
+        lastCancelCheck = clock()
+        let head = try await live.headBlock()
+        try await live.checkCancellations(fromBlock: lastCancelCheckBlock ?? max(0, head - 50))
+        lastCancelCheckBlock = max(0, head - 5)
     }
 
     // MARK: reads
