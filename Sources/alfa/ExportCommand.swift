@@ -8,7 +8,7 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export stored data.",
-        subcommands: [Fills.self]
+        subcommands: [Fills.self, Orders.self]
     )
 
     struct Fills: AsyncParsableCommand {
@@ -40,6 +40,30 @@ struct ExportCommand: AsyncParsableCommand {
             do {
                 try await FillExporter.write(format: format, trader: trader.flatMap { EVMAddress(hex: $0) },
                                              fromBlock: fromBlock, toBlock: toBlock, pool: database.pool) { print($0, terminator: "") }
+            } catch {
+                await database.close()
+                Startup.fail("\(error)")
+            }
+            await database.close()
+        }
+    }
+
+    struct Orders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export copy orders as CSV or JSON on stdout: each linked to the leader fill that caused it, with its fill and PnL."
+        )
+
+        @Option(help: "csv or json.")
+        var format: FillExport.Format = .csv
+
+        @Option(help: "Only orders created at or after this unix time.")
+        var since: Int64?
+
+        func run() async throws {
+            let settings = try await Startup.settings()
+            let database = try await Startup.database(settings)
+            do {
+                print(OrderExport.render(try await CopyQueries.orders(since: since, pool: database.pool), format: format), terminator: "")
             } catch {
                 await database.close()
                 Startup.fail("\(error)")

@@ -48,6 +48,16 @@ struct CopyTradingTests {
         #expect(pnl.contains("Closed trades: 2"))
         #expect(await harness.control.leaders().plainText.contains(CopyHarness.leader))
         #expect(await harness.control.statusLines().openPositions == 0)
+
+        // alfa export orders: every order linked to its leader fill, in human units.
+        let csv = try await AlfaBinary.run(["export", "orders"], ["DATABASE_URL": harness.url])
+        let lines = csv.output.split(separator: "\n")
+        #expect(csv.status == 0 && lines.count == 5, "\(csv.errorOutput)")
+        #expect(lines[0].hasPrefix("id,created_at,leader_fill_id,leader,leader_kind,leader_price,action,mode,status,reason"))
+        #expect(lines[1].contains(",open,DRY,filled,,1,true,100,10,"))
+        let json = try await AlfaBinary.run(["export", "orders", "--format", "json"], ["DATABASE_URL": harness.url])
+        let rows = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]]
+        #expect(rows?.count == 4 && rows?[3]["reason"] as? String == "no mirrored position to close")
     }
 
     @Test func liveSignsAndSendsOrdersTheNodeAcceptsAndMatchesTheKeepersFills() async throws {

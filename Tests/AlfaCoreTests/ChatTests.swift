@@ -32,6 +32,18 @@ struct CommandParserTests {
         #expect(parser.parse(text) == .command(expected))
     }
 
+    @Test func parsesTheLeaderCommands() {
+        let leader = EVMAddress(hex: "0x00000000000000000000000000000000000000a1")!
+        #expect(parser.parse("/copy follow 0x00000000000000000000000000000000000000A1") == .command(.copyFollow(leader)))
+        #expect(parser.parse("/copy unfollow 0x00000000000000000000000000000000000000a1") == .command(.copyUnfollow(leader)))
+        #expect(parser.parse("/copy list") == .command(.copyList))
+        #expect(parser.parse("/copy PnL") == .command(.copyPnL))
+        #expect(parser.parse("/copy follow 0x12") == .usage(CommandParser.Usage.copyFollow))
+        #expect(parser.parse("/copy follow") == .usage(CommandParser.Usage.copyFollow))
+        #expect(ChatCommand.copyFollow(leader).requiresAdmin && ChatCommand.copyPnL.isExpensive)
+        #expect(ChatCommand.copyUnfollow(leader).canonical == "/copy unfollow \(leader)")
+    }
+
     @Test func parsesATraderAddressInAnyCase() {
         #expect(parser.parse("/alfa trader 0x00000000000000000000000000000000000A11CE") == .command(.trader(alice)))
     }
