@@ -39,8 +39,10 @@ public struct ExecutionServices: Sendable {
         await monitor.attach(manager: manager, alerts: alerts)
         let services: [any Service] = [
             ModeListener(manager: manager, url: databaseURL, logger: Logger(label: "alfa.mode")),
-            CopyEngineService(engine: engine, monitor: monitor, url: databaseURL,
-                              breakerCheckSeconds: settings.breakers.checkSeconds, logger: engineLogger),
+            SingletonService(name: "copy executor", lockKey: CopyOrderRepository.executorLockKey, url: databaseURL,
+                             service: CopyEngineService(engine: engine, monitor: monitor, url: databaseURL,
+                                                        breakerCheckSeconds: settings.breakers.checkSeconds, logger: engineLogger),
+                             logger: engineLogger),
         ]
         return ExecutionServices(manager: manager, engine: engine,
                                  control: CopyControl(manager: manager, engine: engine, monitor: monitor, alerts: alerts),
