@@ -93,7 +93,6 @@ CREATE TABLE copy_orders (
     net_pnl           BIGINT      NOT NULL DEFAULT 0,
     gas_wei           NUMERIC(78, 0) NOT NULL DEFAULT 0,
     gas_usdc          BIGINT      NOT NULL DEFAULT 0,
-    slippage_actual   DOUBLE PRECISION,
     created_at        TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
     submitted_at      TIMESTAMPTZ,
     completed_at      TIMESTAMPTZ,

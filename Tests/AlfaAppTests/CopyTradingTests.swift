@@ -152,11 +152,49 @@ struct CopyTradingTests {
         state = try await restarted()
         #expect(state.mode == .dry && !state.emergencyStop)
 
+        // Every change is on record: who, why, in order.
+        let history = try await AlfaBinary.migratedPool(url: database).withConnection { try ExecutionRepository().history(limit: 10, on: $0) }
+        #expect(history.map(\.by) == ["admin 1001", "admin 1002", "admin 1001", "env"])
+        #expect(history.map(\.reason) == ["chat", "drill", "chat", nil])
+        #expect(history.map(\.mode) == ["DRY", "LIVE", "LIVE", "DRY"] && history.map(\.stop) == [false, true, false, false])
+
         state = try await restarted(wallet.merging(["EMERGENCY_STOP": "true"]) { $1 })
         #expect(state.emergencyStop && state.changedBy == .environment)
         // Without EMERGENCY_STOP the stored stop still holds.
         state = try await restarted()
         #expect(state.emergencyStop)
+    }
+
+    @Test func aStopTypedOnOneReplicaIsObeyedByAnotherWithinASecond() async throws {
+        let chain = try ChainPeer()
+        let database = try AlfaBinary.freshDatabase()
+        let first = try await CopyHarness(chain: chain, database: database)
+        let second = try await CopyHarness(chain: chain, database: database, indexing: false)
+        defer { Task { await first.stop(); await second.stop() } }
+        #expect(!(await second.control.execution().emergencyStop))
+        // Both listeners are up and have read once; their next periodic read is 5 s away, so only
+        // the NOTIFY can bring the stop to the second replica within the second.
+        try await Task.sleep(for: .seconds(1))
+        _ = await first.control.emergencyStop(by: 1001, reason: "drill")
+        let stoppedAt = ContinuousClock.now
+        while !(await second.control.execution().emergencyStop), ContinuousClock.now - stoppedAt < .seconds(5) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let delay = ContinuousClock.now - stoppedAt
+        #expect(await second.control.execution().emergencyStop)
+        #expect(delay < .seconds(1), "the other replica took \(delay)")
+        #expect(second.execution.manager.gate.allows(.dry) == false)
+    }
+
+    @Test func anOpenTheKeeperCancelsIsMarkedCanceled() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        _ = try await harness.chain.rpc("alfa_keeper", #"[{"mode":"cancel"}]"#)
+        try await harness.leaderOpens(openTime: Self.time())
+        let orders = try await harness.waitForOrders { $0.first?.status == .canceled }
+        #expect(orders.first?.status == .canceled && orders.first?.reason?.contains("MarketOpenCanceled") == true, "\(orders)")
+        #expect(await harness.control.statusLines().openPositions == 0)
     }
 
     @Test func liveNeedsAWalletAndABadKeyOrWrongChainIsRefusedAtStartWithoutPrintingTheKey() async throws {

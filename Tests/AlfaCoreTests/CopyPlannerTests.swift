@@ -13,7 +13,7 @@ struct CopyPlannerTests {
     let x = FillFactory.x
 
     func mirror(collateral: Int64 = 100 * FillFactory.usdc, fee: Int64 = 600_000, isLong: Bool = true) -> MirroredPosition {
-        MirroredPosition(openOrderID: 1, pairIndex: 0, isLong: isLong, tradeIndex: 0, entryPrice: FillFactory.price,
+        MirroredPosition(openOrderID: 1, pairIndex: 0, isLong: isLong, entryPrice: FillFactory.price,
                          leverage: 10 * FillFactory.x, remainingCollateral: collateral, remainingOpeningFee: fee)
     }
 

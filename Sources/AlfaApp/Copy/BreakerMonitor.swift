@@ -8,19 +8,20 @@ actor BreakerMonitor {
     private let settings: Settings
     private let pool: PostgresPool
     private let clock: @Sendable () -> Int64
+    private let alerts: AlertSink
+    /// Set once after start-up: the mode manager asks this monitor which breakers are open.
     private var manager: ModeManager?
-    private var alerts: AlertSink?
     private let repository = BreakerRepository()
 
-    init(settings: Settings, pool: PostgresPool, clock: @escaping @Sendable () -> Int64) {
+    init(settings: Settings, pool: PostgresPool, alerts: AlertSink, clock: @escaping @Sendable () -> Int64) {
         self.settings = settings
         self.pool = pool
+        self.alerts = alerts
         self.clock = clock
     }
 
-    func attach(manager: ModeManager, alerts: AlertSink) {
+    func attach(_ manager: ModeManager) {
         self.manager = manager
-        self.alerts = alerts
     }
 
     func openBreakers() async throws -> [BreakerName] {
@@ -50,7 +51,7 @@ actor BreakerMonitor {
             guard try await pool.transaction({ try repository.trip(reading, at: now, on: $0) }) else { continue }
             opened.append(reading.name)
             _ = try await manager?.apply(.engageStop, by: .breaker(reading.name), reason: reading.detail)
-            await alerts?.current.raise(.critical, "Circuit breaker \(reading.name.rawValue) tripped: emergency stop engaged",
+            await alerts.current.raise(.critical, "Circuit breaker \(reading.name.rawValue) tripped: emergency stop engaged",
                                 detail: reading.detail,
                                 action: "Check /copy pnl and /breakers, then /breaker reset \(reading.name.rawValue) and /emergency start.")
         }

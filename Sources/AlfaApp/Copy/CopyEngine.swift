@@ -135,7 +135,7 @@ public actor CopyEngine {
                     switch decision {
                     case .open(let open):
                         mirrors[key] = MirroredPosition(openOrderID: orderID, pairIndex: open.pairIndex, isLong: open.isLong,
-                                                        tradeIndex: 0, entryPrice: open.price, leverage: open.leverage,
+                                                        entryPrice: open.price, leverage: open.leverage,
                                                         remainingCollateral: open.collateral, remainingOpeningFee: 0, mode: mode)
                     case .close(let close):
                         mirrors[key]?.remainingCollateral -= close.collateral

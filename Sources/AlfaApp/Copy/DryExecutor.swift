@@ -32,17 +32,15 @@ struct DryExecutor: CopyExecutor {
                     return
                 }
                 let position = MirroredPosition(openOrderID: positionID, pairIndex: order.pairIndex, isLong: order.isLong,
-                                                tradeIndex: 0, entryPrice: entry, leverage: opened.leverage,
+                                                entryPrice: entry, leverage: opened.leverage,
                                                 remainingCollateral: openCollateral,
                                                 remainingOpeningFee: opened.fee)
                 // The opening fee is shared in proportion to the collateral each close takes.
                 let close = CopyClose(position: position, collateral: order.collateral, isFull: order.collateral >= openCollateral,
                                       price: order.leaderPrice)
                 let fill = DryFillSimulator.close(close, leader: reference, slippageBps: opened.slippageLimitBps)
-                let gross = DryFillSimulator.grossPnL(collateral: order.collateral, leverage: opened.leverage, entry: entry,
-                                                      exit: fill.price, isLong: order.isLong)
                 try repository.markFilled(order.id, price: fill.price, collateral: fill.collateral, fee: fill.fee,
-                                          grossPnL: gross, netPnL: fill.netPnL, openingFeeShare: fill.openingFeeReleased,
+                                          grossPnL: fill.grossPnL, netPnL: fill.netPnL, openingFeeShare: fill.openingFeeReleased,
                                           on: connection)
             case .skip:
                 return

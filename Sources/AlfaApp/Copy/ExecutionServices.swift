@@ -19,7 +19,8 @@ public struct ExecutionServices: Sendable {
     public static func start(settings: Settings, pool: PostgresPool, databaseURL: String,
                              clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) })
         async throws -> ExecutionServices {
-        let monitor = BreakerMonitor(settings: settings, pool: pool, clock: clock)
+        let alerts = AlertSink(.logOnly(Logger(label: "alfa.alerts")))
+        let monitor = BreakerMonitor(settings: settings, pool: pool, alerts: alerts, clock: clock)
         let manager = try await ModeManager.start(settings: settings, pool: pool,
                                                   openBreakers: { try await monitor.openBreakers() },
                                                   clock: clock, logger: Logger(label: "alfa.mode"))
@@ -35,8 +36,7 @@ public struct ExecutionServices: Sendable {
                 throw ConfigurationLoader.Failure(description: "the copy mode is LIVE but \(error)")
             }
         }
-        let alerts = AlertSink(.logOnly(Logger(label: "alfa.alerts")))
-        await monitor.attach(manager: manager, alerts: alerts)
+        await monitor.attach(manager)
         let services: [any Service] = [
             ModeListener(manager: manager, url: databaseURL, logger: Logger(label: "alfa.mode")),
             SingletonService(name: "copy executor", lockKey: CopyOrderRepository.executorLockKey, url: databaseURL,

@@ -149,11 +149,13 @@ actor LiveExecutor: CopyExecutor {
                                           grossPnL: 0, netPnL: 0, openingFeeShare: 0, tradeIndex: ownFill.tradeIndex, on: connection)
             } else {
                 let opened = try order.positionOrderID.flatMap { try repository.order($0, on: connection) }
-                let openCollateral = max(opened?.fillCollateral ?? 0, 1)
-                let share = min(opened?.fee ?? 0, (opened?.fee ?? 0) * ownFill.collateral / openCollateral)
+                let share = CopyAccounting.openingFeeShare(remainingFee: opened?.fee ?? 0, closing: ownFill.collateral,
+                                                           remainingCollateral: opened?.fillCollateral ?? 0)
                 try repository.markFilled(order.id, price: ownFill.price, collateral: ownFill.collateral,
                                           fee: ownFill.closingFee + ownFill.rolloverFee, grossPnL: ownFill.grossPnL,
-                                          netPnL: ownFill.payout - ownFill.collateral - share, openingFeeShare: share, on: connection)
+                                          netPnL: CopyAccounting.netPnL(payout: ownFill.payout, closed: ownFill.collateral,
+                                                                        openingFeeShare: share),
+                                          openingFeeShare: share, on: connection)
             }
         }
     }

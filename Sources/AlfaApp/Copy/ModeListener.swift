@@ -2,8 +2,9 @@ import AlfaStore
 import Logging
 import ServiceLifecycle
 
-/// Keeps this replica's gate on the stored state: LISTEN for changes (within a second), and
-/// a re-read every few seconds in case a notification was missed while reconnecting.
+/// Keeps this replica's gate on the stored state: LISTEN for changes (within a second), a
+/// read right after each (re)connection — a change made before the LISTEN took hold would
+/// otherwise be missed — and a re-read every few seconds as a safety net.
 struct ModeListener: Service {
     let manager: ModeManager
     let url: String
@@ -12,16 +13,18 @@ struct ModeListener: Service {
     func run() async throws {
         let connection = DedicatedConnection(url: url, name: "alfa-mode-listen") { try $0.listen(ExecutionRepository.channel) }
         defer { Task { await connection.close() } }
-        var lastRead = ContinuousClock.now
+        var lastRead: ContinuousClock.Instant?
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
+                // The first wait connects and LISTENs; only then is a read sure to see every later change.
                 let notes = try await connection.run { try $0.waitForNotifications(timeout: 0.25) }
-                if !notes.isEmpty || ContinuousClock.now - lastRead > .seconds(5) {
+                if !notes.isEmpty || lastRead.map({ ContinuousClock.now - $0 > .seconds(5) }) ?? true {
                     try await manager.reload()
                     lastRead = ContinuousClock.now
                 }
             } catch {
                 logger.warning("mode listener: \(error); retrying")
+                lastRead = nil
                 try? await Task.sleep(for: .seconds(1))
             }
         }

@@ -6,16 +6,6 @@ import Logging
 /// The execution mode and the emergency stop: decided by `ExecutionModeMachine`, persisted in
 /// `execution_state`, announced with NOTIFY so every replica's gate follows within a second.
 public actor ModeManager {
-    public enum StartFailure: Error, CustomStringConvertible {
-        case badWallet(String)
-
-        public var description: String {
-            switch self {
-            case .badWallet(let reason): "LIVE mode needs a usable wallet: \(reason)"
-            }
-        }
-    }
-
     public nonisolated let gate: ExecutionGate
     private let pool: PostgresPool
     private let walletConfigured: Bool

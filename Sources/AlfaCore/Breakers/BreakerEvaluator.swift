@@ -25,15 +25,17 @@ public enum BreakerEvaluator {
             return BreakerReading(name: name, value: rate, threshold: threshold, tripped: rate < threshold,
                                   detail: "win rate \(percent(rate)) over the last \(window) copy trades (minimum \(percent(threshold)))")
         case .drawdown:
-            var equity = Double(inputs.capital)
+            // Equity in USDC × 1e6, exact; only the ratio is a Double.
+            func percentBelow(_ peak: Int64, _ equity: Int64) -> Double { peak > 0 ? Double(peak - equity) / Double(peak) * 100 : 0 }
+            var equity = inputs.capital
             var peak = equity
             var worst = 0.0
             for trade in trades {
-                equity += Double(trade.netPnL - trade.gas)
+                equity += trade.netPnL - trade.gas
                 peak = max(peak, equity)
-                if peak > 0 { worst = max(worst, (peak - equity) / peak * 100) }
+                worst = max(worst, percentBelow(peak, equity))
             }
-            let current = peak > 0 ? (peak - equity) / peak * 100 : 0
+            let current = percentBelow(peak, equity)
             return BreakerReading(name: name, value: current, threshold: settings.maxDrawdownPercent,
                                   tripped: current > settings.maxDrawdownPercent,
                                   detail: "drawdown \(percent(current)) from peak (worst \(percent(worst)), maximum \(percent(settings.maxDrawdownPercent)))")

@@ -8,7 +8,6 @@ public enum CopyDecision: Sendable, Equatable {
         case signalTooOld(ageSeconds: Int64, limit: Int64)
         case maxOpenPositions(Int64)
         case noMirroredPosition
-        case notAnOpenOrClose
         case emergencyStop
 
         public var description: String {
@@ -16,7 +15,6 @@ public enum CopyDecision: Sendable, Equatable {
             case .signalTooOld(let age, let limit): "signal \(age) s old (COPY_MAX_SIGNAL_AGE_SECONDS=\(limit))"
             case .maxOpenPositions(let limit): "\(limit) copied positions already open (COPY_MAX_OPEN_POSITIONS)"
             case .noMirroredPosition: "no mirrored position to close"
-            case .notAnOpenOrClose: "not an open or a close"
             case .emergencyStop: "emergency stop engaged"
             }
         }
@@ -69,8 +67,6 @@ public struct MirroredPosition: Sendable, Equatable {
     public var openOrderID: Int64
     public var pairIndex: Int32
     public var isLong: Bool
-    /// Our slot on the exchange (LIVE), used by `closeTradeMarket`.
-    public var tradeIndex: Int32
     public var entryPrice: Int64
     public var leverage: Int64
     /// Collateral still open, USDC × 1e6.
@@ -80,12 +76,11 @@ public struct MirroredPosition: Sendable, Equatable {
     /// The mode it was opened in: its closes go the same way.
     public var mode: ExecutionMode = .dry
 
-    public init(openOrderID: Int64, pairIndex: Int32, isLong: Bool, tradeIndex: Int32, entryPrice: Int64, leverage: Int64,
+    public init(openOrderID: Int64, pairIndex: Int32, isLong: Bool, entryPrice: Int64, leverage: Int64,
                 remainingCollateral: Int64, remainingOpeningFee: Int64, mode: ExecutionMode = .dry) {
         self.openOrderID = openOrderID
         self.pairIndex = pairIndex
         self.isLong = isLong
-        self.tradeIndex = tradeIndex
         self.entryPrice = entryPrice
         self.leverage = leverage
         self.remainingCollateral = remainingCollateral

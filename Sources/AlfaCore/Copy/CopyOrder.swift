@@ -6,8 +6,6 @@ public struct CopyOrder: Sendable, Equatable {
     /// intent → (LIVE: signed →) submitted → filled; or skipped / failed / canceled.
     public enum Status: String, Sendable, CaseIterable {
         case intent, signed, submitted, filled, skipped, failed, canceled
-
-        public var isActive: Bool { self == .intent || self == .signed || self == .submitted }
     }
 
     public var id: Int64

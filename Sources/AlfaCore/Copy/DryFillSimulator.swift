@@ -6,6 +6,8 @@ public enum DryFillSimulator {
         /// Collateral opened (net of the opening fee) or closed, USDC × 1e6.
         public var collateral: Int64
         public var fee: Int64
+        /// Gross PnL of a close at our prices, before any fee.
+        public var grossPnL: Int64
         /// Realized net PnL of a close (gross at our prices, minus the closing fee and the
         /// share of the opening fee this close carries); 0 for an open.
         public var netPnL: Int64
@@ -21,7 +23,7 @@ public enum DryFillSimulator {
         let price = slipped(order.price, buying: order.isLong, bps: order.slippageBps)
         let notional = mulDiv(order.collateral, order.leverage, 10_000_000_000)
         let fee = leader.notional > 0 ? mulDiv(notional, leader.openingFee, leader.notional) : 0
-        return SimulatedFill(price: price, collateral: order.collateral - fee, fee: fee, netPnL: 0, openingFeeReleased: 0)
+        return SimulatedFill(price: price, collateral: order.collateral - fee, fee: fee, grossPnL: 0, netPnL: 0, openingFeeReleased: 0)
     }
 
     public static func close(_ order: CopyClose, leader: Fill, slippageBps: Int64) -> SimulatedFill {
@@ -31,10 +33,13 @@ public enum DryFillSimulator {
         let gross = grossPnL(collateral: order.collateral, leverage: position.leverage, entry: position.entryPrice,
                              exit: price, isLong: position.isLong)
         let openingFee = order.isFull ? position.remainingOpeningFee
-            : mulDiv(position.remainingOpeningFee, order.collateral, position.remainingCollateral)
-        // A position cannot lose more than its collateral.
-        let net = max(gross - fee, -order.collateral) - openingFee
-        return SimulatedFill(price: price, collateral: order.collateral, fee: fee, netPnL: net, openingFeeReleased: openingFee)
+            : CopyAccounting.openingFeeShare(remainingFee: position.remainingOpeningFee, closing: order.collateral,
+                                             remainingCollateral: position.remainingCollateral)
+        // A position cannot lose more than its collateral: the payout is never below zero.
+        let payout = max(order.collateral + gross - fee, 0)
+        let net = CopyAccounting.netPnL(payout: payout, closed: order.collateral, openingFeeShare: openingFee)
+        return SimulatedFill(price: price, collateral: order.collateral, fee: fee, grossPnL: gross, netPnL: net,
+                             openingFeeReleased: openingFee)
     }
 
     /// collateral × leverage × (exit − entry) / entry, signed by side; USDC × 1e6.

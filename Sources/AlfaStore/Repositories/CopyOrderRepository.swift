@@ -12,9 +12,12 @@ public struct CopyOrderRepository: Sendable {
 
     /// Where the engine has read `fills` up to; the first call starts at the newest fill (history is not copied).
     public func cursor(on connection: PostgresConnection) throws -> Int64 {
+        if let stored: Int64 = try connection.query("SELECT last_fill_id FROM copy_cursor WHERE id = 1").first?.decode(0) {
+            return stored
+        }
         try connection.query(
-            "INSERT INTO copy_cursor (id, last_fill_id) SELECT 1, coalesce(max(id), 0) FROM fills "
-                + "ON CONFLICT (id) DO UPDATE SET id = 1 RETURNING last_fill_id")[0].decode(0)
+            "INSERT INTO copy_cursor (id, last_fill_id) SELECT 1, coalesce(max(id), 0) FROM fills ON CONFLICT (id) DO NOTHING")
+        return try connection.query("SELECT last_fill_id FROM copy_cursor WHERE id = 1")[0].decode(0)
     }
 
     public func advanceCursor(to id: Int64, on connection: PostgresConnection) throws {
@@ -42,7 +45,7 @@ public struct CopyOrderRepository: Sendable {
         var action = "skip", status = CopyOrder.Status.skipped, reason: String?
         var pair = signal.pairIndex, isLong = signal.isLong
         var collateral: Int64 = 0, leverage: Int64 = 0, slippage: Int64 = 0
-        var position: Int64?, tradeIndex: Int32?
+        var position: Int64?
         switch decision {
         case .skip(let why):
             reason = why.description
@@ -53,26 +56,25 @@ public struct CopyOrderRepository: Sendable {
             (action, status) = ("close", .intent)
             (pair, isLong, collateral, leverage) = (order.position.pairIndex, order.position.isLong, order.collateral, order.position.leverage)
             position = order.position.openOrderID
-            tradeIndex = order.position.tradeIndex
             reason = order.isFull ? "full close" : "partial close"
         }
         return try connection.query(
             "INSERT INTO copy_orders (leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade, "
                 + "leader_price, leader_time, action, mode, status, reason, pair_index, is_long, collateral, leverage, slippage_bps, "
-                + "position_order_id, trade_index, completed_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+                + "position_order_id, completed_at) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
                 + "CASE WHEN $11 = 'skipped' THEN clock_timestamp() END) "
                 + "ON CONFLICT (leader_tx_hash, leader_log_index) DO NOTHING RETURNING id",
             [fillID, signal.txHash, signal.logIndex, signal.trader, signal.kind.rawValue, Self.tradeKey(signal),
              signal.price, Timestamp(unixSeconds: signal.blockTime), action, mode.rawValue, status.rawValue, reason,
-             pair, isLong, collateral, leverage, slippage, position, tradeIndex]).first?.decode(0)
+             pair, isLong, collateral, leverage, slippage, position]).first?.decode(0)
     }
 
     /// Our positions still open (or being opened), keyed by the leader position they mirror.
     /// Remaining collateral counts closes in flight, so a second close never over-closes.
     public func mirroredPositions(on connection: PostgresConnection) throws -> [String: MirroredPosition] {
         let rows = try connection.query("""
-            SELECT o.id, o.leader_trade, o.pair_index, o.is_long, coalesce(o.trade_index, 0),
+            SELECT o.id, o.leader_trade, o.pair_index, o.is_long,
                    coalesce(o.fill_price, o.leader_price), o.leverage,
                    coalesce(o.fill_collateral, o.collateral) - coalesce(sum(c.collateral), 0),
                    o.fee - coalesce(sum(c.opening_fee_share), 0), o.mode
@@ -86,9 +88,9 @@ public struct CopyOrderRepository: Sendable {
         var positions: [String: MirroredPosition] = [:]
         for row in rows {
             positions[try row.decode(1)] = MirroredPosition(
-                openOrderID: try row.decode(0), pairIndex: try row.decode(2), isLong: try row.decode(3), tradeIndex: try row.decode(4),
-                entryPrice: try row.decode(5), leverage: try row.decode(6), remainingCollateral: try row.decode(7),
-                remainingOpeningFee: try row.decode(8), mode: ExecutionMode(rawValue: try row.decode(9)) ?? .dry)
+                openOrderID: try row.decode(0), pairIndex: try row.decode(2), isLong: try row.decode(3),
+                entryPrice: try row.decode(4), leverage: try row.decode(5), remainingCollateral: try row.decode(6),
+                remainingOpeningFee: try row.decode(7), mode: ExecutionMode(rawValue: try row.decode(8)) ?? .dry)
         }
         return positions
     }

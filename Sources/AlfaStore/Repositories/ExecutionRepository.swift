@@ -91,9 +91,4 @@ public struct BreakerRepository: Sendable {
             [name.rawValue, wasOpen ? "reset while open" : "reset while closed", actor])
         return wasOpen
     }
-
-    public func events(since time: Int64, on connection: PostgresConnection) throws -> Int64 {
-        try connection.query("SELECT count(*) FROM breaker_events WHERE event = 'trip' AND at >= $1",
-                             [Timestamp(unixSeconds: time)])[0].decode(0)
-    }
 }

@@ -32,7 +32,8 @@ final class CopyHarness: Sendable {
         return values
     }
 
-    init(chain: ChainPeer? = nil, database: String? = nil, _ extra: [String: String] = [:]) async throws {
+    /// `indexing: false` for a second replica on the same database (`alfa serve` elects one indexer).
+    init(chain: ChainPeer? = nil, database: String? = nil, _ extra: [String: String] = [:], indexing: Bool = true) async throws {
         let chain = try chain ?? ChainPeer()
         let url = try database ?? AlfaBinary.freshDatabase()
         self.chain = chain
@@ -47,7 +48,7 @@ final class CopyHarness: Sendable {
         let services = execution.services
         task = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await indexer.run() }
+                if indexing { group.addTask { try await indexer.run() } }
                 for service in services { group.addTask { try await service.run() } }
                 try await group.waitForAll()
             }
