@@ -33,11 +33,12 @@ struct ChatCommand: AsyncParsableCommand {
         let execution: ExecutionServices
         do {
             execution = try await ExecutionServices.start(settings: settings, pool: database.pool,
-                                                          databaseURL: settings.database.url!.value)
+                                                          databaseURL: settings.database.url!.value, verifyLive: false)
         } catch {
             await database.close()
             Startup.fail("\(error)")
         }
+        execution.routeAlerts(toConsole: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
         // stdin is read on a thread of its own: readLine blocks.
         let stdin = BlockingWorker(name: "alfa-stdin")
         await ConsoleChat.run(settings: settings, pool: database.pool, asAdmin: role == .asAdmin, control: execution.control,

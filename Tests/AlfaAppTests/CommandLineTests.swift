@@ -149,6 +149,23 @@ struct CommandLineTests {
         #expect(admin.output.contains("Copy mode is now DRY: copies are simulated."))
     }
 
+    @Test func theConsoleCanStopALiveServiceWithoutHoldingTheWallet() async throws {
+        let url = try AlfaBinary.freshDatabase()
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
+        let pool = PostgresPool(configuration: .init(url: url, size: 1))
+        try await pool.withConnection { connection in
+            try connection.query("INSERT INTO execution_state (mode, emergency_stop, changed_by, changed_at) VALUES ('LIVE', false, 'admin 7', now())")
+        }
+        // No WALLET_PRIVATE_KEY and no RPC_URLS here: the stop must still work.
+        let chat = try await AlfaBinary.run(["chat", "--as-admin"], ["DATABASE_URL": url], input: "/emergency stop drill\n")
+        #expect(chat.status == 0, "\(chat.errorOutput)")
+        #expect(chat.output.contains("Emergency stop engaged: no copy order will be submitted"))
+        #expect(chat.output.contains("Emergency stop engaged by admin 0"))  // the alert, on the console
+        let state = try await pool.withConnection { try ExecutionRepository().load(on: $0) }
+        await pool.close()
+        #expect(state?.emergencyStop == true && state?.mode == .live && state?.reason == "drill")
+    }
+
     @Test func serveAnswersOnTelegramStopsPromptlyAndNeverLogsTheToken() async throws {
         let fake = try FakeTelegram()
         let url = try AlfaBinary.freshDatabase()

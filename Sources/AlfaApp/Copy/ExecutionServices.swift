@@ -14,9 +14,11 @@ public struct ExecutionServices: Sendable {
     let monitor: BreakerMonitor
     let services: [any Service]
 
-    /// Applies the start-up rules to the stored state. When the mode is LIVE the wallet is loaded
-    /// and the chain id checked now, so a bad key or a wrong chain stops `alfa serve` at once.
-    public static func start(settings: Settings, pool: PostgresPool, databaseURL: String,
+    /// Applies the start-up rules to the stored state. With `verifyLive` (`alfa serve`), when the
+    /// mode is LIVE the wallet is loaded and the chain id checked now, so a bad key or a wrong
+    /// chain stops it at once. `alfa chat` skips that: an admin console must be able to stop
+    /// trading without holding the wallet's key.
+    public static func start(settings: Settings, pool: PostgresPool, databaseURL: String, verifyLive: Bool = true,
                              clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) })
         async throws -> ExecutionServices {
         let alerts = AlertSink(.logOnly(Logger(label: "alfa.alerts")))
@@ -31,7 +33,7 @@ public struct ExecutionServices: Sendable {
         let engineLogger = Logger(label: "alfa.copy")
         let engine = CopyEngine(settings: settings, pool: pool, gate: manager.gate, makeRPC: makeRPC, clock: clock,
                                 logger: engineLogger)
-        if await manager.state.mode == .live {
+        if verifyLive, await manager.state.mode == .live {
             do { try await engine.prepareLive() } catch {
                 throw ConfigurationLoader.Failure(description: "the copy mode is LIVE but \(error)")
             }
@@ -47,5 +49,10 @@ public struct ExecutionServices: Sendable {
         return ExecutionServices(manager: manager, engine: engine,
                                  control: CopyControl(manager: manager, engine: engine, monitor: monitor, alerts: alerts),
                                  alerts: alerts, monitor: monitor, services: services)
+    }
+
+    /// Alerts printed on the terminal (`alfa chat`): a breaker tripped by a command typed there shows at once.
+    public func routeAlerts(toConsole write: @escaping @Sendable (String) -> Void) {
+        alerts.route(to: .console(write, logger: Logger(label: "alfa.alerts")))
     }
 }
