@@ -236,7 +236,8 @@ struct CopyTradingTests {
             try await harness.waitForOrders { $0.count == 2 * round + 2 && $0.last?.status == .filled }
         }
         let deadline = Date().addingTimeInterval(20)
-        while !(await harness.control.execution().emergencyStop), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        // The gate closes first, the stored state and the alert follow: wait for the alert.
+        while !harness.alerts.contains(where: { $0.contains("win_rate") }), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         let state = await harness.control.execution()
         #expect(state.emergencyStop && state.changedBy == .breaker(.winRate))
         #expect(harness.alerts.contains { $0.contains("Circuit breaker win_rate tripped") && $0.contains("/breaker reset win_rate") })
@@ -265,7 +266,9 @@ struct CopyTradingTests {
         let orders = try await harness.waitForOrders { $0.count == 2 && $0.allSatisfy { $0.status == .failed } }
         #expect(orders.allSatisfy { ($0.reason ?? "").contains("above COPY_MAX_GAS_GWEI") })
         let deadline = Date().addingTimeInterval(20)
-        while !(await harness.control.execution().emergencyStop), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        while !harness.alerts.contains(where: { $0.contains("consecutive_failures") }), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(await harness.control.execution().changedBy == .breaker(.consecutiveFailures))
         #expect(harness.alerts.contains { $0.contains("consecutive_failures") })
         #expect(try await harness.sentByWallet().isEmpty)
