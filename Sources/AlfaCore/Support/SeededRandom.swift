@@ -1,6 +1,6 @@
 /// SplitMix64: a small seeded generator, so benchmarks, simulations and property tests
 /// produce the same data on every machine for the same seed.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
