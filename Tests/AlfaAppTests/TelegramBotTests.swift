@@ -349,9 +349,9 @@ struct TelegramBotTests {
     }
 }
 
-/// Reads `value` until `condition` holds or 10 s pass; returns the last reading.
+/// Reads `value` until `condition` holds or 30 s pass (CI machines are slow); returns the last reading.
 func eventually<T>(_ value: () async throws -> T, until condition: (T) -> Bool) async throws -> T {
-    let deadline = Date().addingTimeInterval(10)
+    let deadline = Date().addingTimeInterval(30)
     var current = try await value()
     while !condition(current), Date() < deadline {
         try await Task.sleep(for: .milliseconds(50))

@@ -32,6 +32,7 @@ public enum CopyBenchmark {
         // The keeper answers later, as on Base: the figure is our path, not the keeper's.
         _ = try await rpc.call("alfa_keeper", #"[{"mode":"manual"}]"#)
 
+        var propagation: [Double] = []
         let latencies = try await ScratchSchema.withPool(databaseURL, migrations: migrations, prefix: "alfa_copy", poolSize: 3) { pool in
             let url = PostgresURL.withSearchPath(databaseURL, schema: "alfa_copy_\(getpid())")
             let execution = try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: url)
@@ -71,6 +72,7 @@ public enum CopyBenchmark {
                 try $0.query("SELECT count(*) FROM copy_orders WHERE status = 'failed'")[0].decode(0, as: Int64.self)
             }
             guard failed == 0 else { throw ConfigurationLoader.Failure(description: "\(failed) copy order(s) failed during the benchmark") }
+            propagation = try await stopPropagation(from: execution, settings: settings, pool: pool, url: url, rounds: 20)
             return latencies
         }
         _ = try await rpc.call("alfa_keeper", #"[{"mode":"auto"}]"#)
@@ -78,7 +80,35 @@ public enum CopyBenchmark {
         func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         lines.append(String(format: "  signal → transaction accepted by the node, %d signals one at a time: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                             sorted.count, percentile(0.5), percentile(0.99), sorted.last ?? 0))
+        let stops = propagation.sorted()
+        lines.append(String(format: "  emergency stop/start typed on one replica → obeyed by another, %d changes: p50 %.1f ms, max %.1f ms",
+                            stops.count, stops[stops.count / 2], stops.last ?? 0))
         return lines.joined(separator: "\n")
+    }
+
+    /// A second replica (its own mode manager and LISTEN connection) watches the first change the
+    /// state: the time from the change's commit to the second replica's gate obeying it.
+    static func stopPropagation(from first: ExecutionServices, settings: Settings, pool: PostgresPool, url: String,
+                                rounds: Int) async throws -> [Double] {
+        let replica = try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: url, verifyLive: false)
+        let listener = Task { try await replica.services[0].run() }
+        defer { listener.cancel() }
+        try await Task.sleep(for: .seconds(1))
+        var figures: [Double] = []
+        for round in 0..<(rounds * 2) {
+            let stop = round % 2 == 0
+            let started = ContinuousClock.now
+            _ = stop ? await first.control.emergencyStop(by: 0, reason: "bench") : await first.control.emergencyStart(by: 0)
+            while await replica.manager.state.emergencyStop != stop {
+                guard ContinuousClock.now - started < .seconds(10) else {
+                    throw ConfigurationLoader.Failure(description: "the second replica did not obey within 10 s")
+                }
+                try await Task.sleep(for: .microseconds(200))
+            }
+            let elapsed = ContinuousClock.now - started
+            figures.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1_000)
+        }
+        return figures
     }
 
     static func signingThroughput(count: Int) -> String {

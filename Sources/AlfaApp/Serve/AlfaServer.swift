@@ -1,12 +1,14 @@
 import AlfaCore
+import Foundation
 import AlfaStore
 import Logging
 import ServiceLifecycle
 
 /// `alfa serve`: reports what is configured, checks the database and its migrations,
 /// then runs the services until SIGINT or SIGTERM asks for a graceful shutdown.
+/// With `console`, the chat is also served on the terminal (stdin/stdout), as an admin.
 public enum AlfaServer {
-    public static func run(settings: Settings, logger: Logger) async throws {
+    public static func run(settings: Settings, logger: Logger, console: Bool = false) async throws {
         for item in settings.readiness {
             logger.log(level: item.ready ? .info : .warning, "\(item.part): \(item.detail)")
         }
@@ -30,6 +32,11 @@ public enum AlfaServer {
                 alerts = bot.alerts
                 execution.alerts.route(to: bot.alerts)
                 services.append(TelegramBotService(bot: bot))
+            }
+            if console {
+                let write: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
+                if settings.telegram.botToken == nil { execution.routeAlerts(toConsole: write) }
+                services.append(ConsoleChatService(settings: settings, pool: database.pool, control: execution.control, write: write))
             }
             if !settings.chain.rpcURLs.isEmpty {
                 let indexerLogger = Logger(label: "alfa.indexer")

@@ -101,6 +101,7 @@ public struct Settings: Sendable {
         public var seed: Int64
         public var traders: Int64
         public var speed: Double
+        public var historyHours: Int64
     }
 
     public var database: Database
@@ -206,7 +207,8 @@ public struct Settings: Sendable {
         simulator = Simulator(
             seed: try r.int("SIM_SEED", in: 0...Int64.max),
             traders: try r.int("SIM_TRADERS", in: 1...100_000),
-            speed: try r.double("SIM_SPEED", in: 0.01...10_000)
+            speed: try r.double("SIM_SPEED", in: 0.01...10_000),
+            historyHours: try r.int("SIM_HISTORY_HOURS", in: 0...720)
         )
     }
 }

@@ -82,7 +82,8 @@ public enum SettingsCatalog {
         SettingSection(title: "Local market simulator", settings: [
             .init("SIM_SEED", default: "42", "seed of the local market simulator (same seed, same market)"),
             .init("SIM_TRADERS", default: "300", "simulated traders on the local chain"),
-            .init("SIM_SPEED", default: "1", "simulated market speed multiple (1 = real time)"),
+            .init("SIM_SPEED", default: "10", "market minutes per wall-clock minute once the history is written (1 = real time)"),
+            .init("SIM_HISTORY_HOURS", default: "48", "hours of market history a new local chain starts with, written as fast as it takes them"),
         ]),
     ]
 

@@ -7,12 +7,18 @@ a fast log serializer, evm_snapshot / evm_revert / evm_mine for reorgs, chain-id
 on signed transactions, and per-endpoint faults a test can switch on (range limits,
 HTTP errors, slow replies, a lagging head). Control methods start with `alfa_`.
 
+For running without accounts (commands/run) it can start with a past (`--past-hours`: the
+genesis block that long ago, so a simulator can fill the history before catching up with
+the clock) and keep its state in a file across restarts (`--state`).
+
 It prints one JSON line on stdout once it listens: ports, chain id and contract addresses.
 """
 import argparse
 import copy
 import json
 import os
+import pickle
+import signal
 import socket
 import threading
 import time
@@ -20,7 +26,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import alysis
+import alysis._backend
+import eth._utils.headers
 import eth_abi
+from eth.db.atomic import AtomicDB
+from eth.db.backends.memory import MemoryDB
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
@@ -37,6 +47,22 @@ CLOSE_TRADE_SELECTOR = keccak(text="closeTradeMarket(uint256,uint256,uint256)")[
 MINT_SELECTOR = keccak(text="mint(address,uint256)")[:4]
 SETUP_SELECTOR = keccak(text="setup(address,address)")[:4]
 ORDER_INITIATED_TOPIC = keccak(text="MarketOrderInitiated(address,uint256,bool,uint256,uint256,bool,bool,uint256,uint256)")
+
+
+class ChainClock:
+    """The time new blocks get: the wall clock, or `behind` seconds earlier while a history is
+    being written. py-evm and alysis read the time in two places; both are pointed here."""
+
+    def __init__(self):
+        self.behind = 0
+
+    def time(self):
+        return time.time() - self.behind
+
+
+CLOCK = ChainClock()
+alysis._backend.time = CLOCK
+eth._utils.headers.eth_now = lambda: int(CLOCK.time())
 
 
 class RPCFailure(Exception):
@@ -74,11 +100,10 @@ class Faults:
 
 
 class Chain:
-    def __init__(self, chain_id):
+    def __init__(self, chain_id, saved=None):
         self.lock = threading.RLock()
         self.chain_id = chain_id
         self.node = alysis.Node(root_balance_wei=10**27, chain_id=chain_id, auto_mine_transactions=False)
-        self.rpc_node = alysis.RPCNode(self.node)
         self.account = Account.from_key(self.node.root_private_key)
         self.snapshots = {}
         self.block_logs = {}  # block hash -> serialized logs of that block, logIndex per block
@@ -86,7 +111,33 @@ class Chain:
         self.contracts = {}
         self.keeper = Keeper()
         self.sent = []        # every eth_sendRawTransaction the chain accepted, for tests
-        self.deploy()
+        if saved is None:
+            self.rpc_node = alysis.RPCNode(self.node)
+            self.deploy()
+        else:
+            self.restore(saved)
+
+    # --- a state kept across restarts ------------------------------------------------------
+    def save(self, path):
+        """Writes the chain (its database and pending header), the keeper and the contracts."""
+        with self.lock:
+            chain = self.node._backend.chain
+            state = {"chainId": self.chain_id, "kv": chain.chaindb.db.wrapped_db.kv_store, "header": chain.header,
+                     "keeper": self.keeper, "sent": self.sent, "contracts": self.contracts}
+            temporary = f"{path}.tmp"
+            with open(temporary, "wb") as file:
+                pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+
+    def restore(self, state):
+        if state["chainId"] != self.chain_id:
+            raise SystemExit(f"the saved chain has chain id {state['chainId']}, not {self.chain_id}")
+        backend = self.node._backend
+        backend.chain = type(backend.chain)(AtomicDB(MemoryDB(state["kv"])), state["header"])
+        self.rpc_node = alysis.RPCNode(self.node)
+        self.keeper, self.sent, self.contracts = state["keeper"], state["sent"], state["contracts"]
 
     # --- contracts -------------------------------------------------------------------
     def deploy(self):
@@ -101,7 +152,7 @@ class Chain:
         self.transact(storage, SETUP_SELECTOR + eth_abi.encode(["address", "address"], [usdc, trading]))
         self.contracts = {"tradingStorage": storage, "pairInfos": pair_infos, "tradingCallbacks": proxy,
                           "callbacksV1": v1, "callbacksV1_5": v1_5, "trading": trading, "usdc": usdc}
-        self.node.mine_block()
+        self.mine()
 
     def create(self, name, constructor_args):
         code = bytes.fromhex(CONTRACTS[name]["bytecode"][2:]) + constructor_args
@@ -149,8 +200,12 @@ class Chain:
         return receipt["blockNumber"]
 
     def mine(self, timestamp=None):
+        if timestamp is None:
+            # alysis would reuse the time its pending block was created at: stamp it now.
+            parent = self.node._backend.chain.get_canonical_head().timestamp
+            timestamp = max(int(CLOCK.time()), parent + 1)
         # alysis gives the block one second less than asked for.
-        self.node.mine_block(timestamp=None if timestamp is None else timestamp + 1)
+        self.node.mine_block(timestamp=timestamp + 1)
 
     def mine_with(self, tx_hashes, timestamp):
         self.mine(timestamp)
@@ -161,6 +216,12 @@ class Chain:
         block = self.rpc_node.rpc("eth_getBlockByNumber", "latest", False)
         return {"blockNumber": block["number"], "blockHash": block["hash"], "timestamp": block["timestamp"],
                 "transactions": tx_hashes}
+
+    def alfa_clock(self, spec):
+        """Sets how far behind the wall clock new blocks are stamped: a simulator writing a
+        history sets 0 once it has caught up."""
+        CLOCK.behind = max(0, int(spec.get("behindSeconds", CLOCK.behind)))
+        return {"behindSeconds": CLOCK.behind, "now": int(CLOCK.time())}
 
     def evm_snapshot(self):
         snapshot_id = hex(len(self.snapshots) + 1)
@@ -271,7 +332,7 @@ class Chain:
         if tx_chain is not None and tx_chain != self.chain_id:
             raise RPCFailure(-32000, f"invalid chain id {tx_chain}, expected {self.chain_id}")
         tx_hash = self.rpc_node.rpc("eth_sendRawTransaction", raw)
-        self.node.mine_block()
+        self.mine()
         receipt = self.rpc_node.rpc("eth_getTransactionReceipt", tx_hash)
         self.sent.append({"hash": tx_hash, "from": to_checksum_address(evm_tx.sender),
                           "to": to_checksum_address(evm_tx.to) if evm_tx.to else None, "nonce": evm_tx.nonce,
@@ -420,7 +481,7 @@ def range_error(style, limit):
 
 
 CONTROL = {"alfa_execute", "alfa_emitRaw", "alfa_upgrade", "alfa_faults", "alfa_requests", "alfa_contracts",
-           "alfa_keeper", "alfa_keep", "alfa_fund", "alfa_sent",
+           "alfa_keeper", "alfa_keep", "alfa_fund", "alfa_sent", "alfa_clock",
            "evm_snapshot", "evm_revert", "evm_mine"}
 
 
@@ -473,7 +534,7 @@ def make_handler(chain, endpoint, faults):
                 elif method == "alfa_contracts":
                     result = chain.contracts
                 elif method in ("alfa_execute", "alfa_emitRaw", "alfa_upgrade", "alfa_keeper", "alfa_keep", "alfa_fund",
-                                "alfa_sent"):
+                                "alfa_sent", "alfa_clock"):
                     with chain.lock:
                         result = getattr(chain, method)(*params)
                 else:
@@ -497,29 +558,54 @@ def make_handler(chain, endpoint, faults):
     return Handler
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that hangs up mid-answer (a test killing alfa, Ctrl-C) is not an error here.
+        pass
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chain-id", type=int, default=8453)
     parser.add_argument("--endpoints", type=int, default=1, help="how many JSON-RPC endpoints (ports) serve the chain")
     parser.add_argument("--port", type=int, default=0, help="first port (0: free ports)")
     parser.add_argument("--exit-with-parent", action="store_true", help="stop when the process that started it ends")
+    parser.add_argument("--past-hours", type=float, default=0,
+                        help="a new chain starts this many hours ago; alfa_clock brings it to the present")
+    parser.add_argument("--state", help="file the chain is saved to (every minute and on exit) and restored from")
     args = parser.parse_args()
 
-    chain = Chain(args.chain_id)
+    saved = None
+    if args.state and os.path.exists(args.state):
+        with open(args.state, "rb") as file:
+            saved = pickle.load(file)
+    else:
+        CLOCK.behind = int(args.past_hours * 3600)
+    chain = Chain(args.chain_id, saved)
     ports = []
     for index in range(args.endpoints):
         port = args.port + index if args.port else 0
-        server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(chain, index, Faults()))
-        server.daemon_threads = True
+        server = QuietServer(("127.0.0.1", port), make_handler(chain, index, Faults()))
         ports.append(server.server_address[1])
         threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(json.dumps({"ports": ports, "chainId": args.chain_id, "contracts": chain.contracts}), flush=True)
+    head = chain.node.eth_block_number()
+    print(json.dumps({"ports": ports, "chainId": args.chain_id, "contracts": chain.contracts,
+                      "restored": saved is not None, "head": head}), flush=True)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
     parent = os.getppid()
-    try:
-        while not args.exit_with_parent or os.getppid() == parent:  # an orphaned peer stops by itself
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+    last_save = time.monotonic()
+    while not stopping.wait(0.5):
+        if args.exit_with_parent and os.getppid() != parent:  # an orphaned peer stops by itself
+            break
+        if args.state and time.monotonic() - last_save > 60:
+            chain.save(args.state)
+            last_save = time.monotonic()
+    if args.state:
+        chain.save(args.state)
 
 
 if __name__ == "__main__":

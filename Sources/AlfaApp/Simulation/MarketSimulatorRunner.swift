@@ -1,0 +1,125 @@
+import AlfaChain
+import AlfaCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Drives the local chain with the market simulator: first the history a new chain starts
+/// with (minutes batched into blocks stamped in the past, as fast as the chain takes them),
+/// then the present, one market minute every `60 / SIM_SPEED` seconds. The simulator's state
+/// is saved to a file, so a second run resumes the same market on the same chain.
+public struct MarketSimulatorRunner: Service {
+    /// Market minutes per block while writing the history.
+    static let historyMinutesPerBlock: Int64 = 5
+    /// Executions per transaction: the mock callbacks contract takes at most 32.
+    static let executionsPerTransaction = 16
+
+    let settings: Settings.Simulator
+    let rpc: JSONRPCClient
+    let statePath: String?
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+
+    public init(settings: Settings.Simulator, rpc: JSONRPCClient, statePath: String?, logger: Logger,
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.settings = settings
+        self.rpc = rpc
+        self.statePath = statePath
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// The market so far: its state, and the time of its last simulated minute.
+    struct Saved: Codable {
+        var market: MarketSimulator
+        var lastMinute: Int64
+    }
+
+    public func run() async throws {
+        var saved = try load() ?? Saved(market: MarketSimulator(seed: UInt64(settings.seed), traderCount: Int(settings.traders)),
+                                        lastMinute: 0)
+        let head = try await rpc.header(try await rpc.blockNumber())?.timestamp ?? clock()
+        // A long pause is not replayed minute by minute: at most SIM_HISTORY_HOURS are.
+        var minute = max(saved.lastMinute, head, clock() - settings.historyHours * 3_600) + 60
+        try await writeHistory(&saved, from: &minute)
+        try await followThePresent(&saved)
+    }
+
+    /// From `minute` up to now, stamped in the past: the chain's clock is held back meanwhile.
+    func writeHistory(_ saved: inout Saved, from minute: inout Int64) async throws {
+        let started = clock()
+        guard minute < started else { return }
+        logger.notice("writing market history", metadata: [
+            "hours": "\(String(format: "%.1f", Double(started - minute) / 3_600))", "traders": "\(saved.market.traders.count)"])
+        _ = try await rpc.call("alfa_clock", #"[{"behindSeconds":\#(started - minute + 60)}]"#)
+        var fills = 0, lastReport = clock()
+        while minute < clock() - 60, !Self.stopping {
+            var batch: [SimulatedFill] = []
+            var blockTime = minute
+            for _ in 0..<Self.historyMinutesPerBlock where minute < clock() - 60 {
+                batch += saved.market.step(at: minute)
+                blockTime = minute
+                minute += 60
+            }
+            try await execute(batch, at: blockTime)
+            saved.lastMinute = blockTime
+            fills += batch.count
+            if clock() - lastReport >= 10 {
+                lastReport = clock()
+                logger.info("market history", metadata: ["at": "\(Date(timeIntervalSince1970: Double(blockTime)))", "fills": "\(fills)"])
+            }
+        }
+        _ = try await rpc.call("alfa_clock", #"[{"behindSeconds":0}]"#)
+        try save(saved)
+        logger.notice("market history written; the market now follows the clock", metadata: [
+            "fills": "\(fills)", "seconds": "\(clock() - started)", "speed": "\(settings.speed)"])
+    }
+
+    func followThePresent(_ saved: inout Saved) async throws {
+        let interval = Duration.milliseconds(Int64(60_000 / settings.speed))
+        var lastSave = clock()
+        while true {
+            try? await Task.sleep(for: interval)
+            if Self.stopping { break }
+            let now = max(clock(), saved.lastMinute + 1)
+            let fills = saved.market.step(at: now)
+            if !fills.isEmpty { try await execute(fills, at: nil) }
+            saved.lastMinute = now
+            if clock() - lastSave >= 60 {
+                try save(saved)
+                lastSave = clock()
+            }
+        }
+        try save(saved)
+    }
+
+    /// One block holding `fills`, stamped `time` (or now).
+    func execute(_ fills: [SimulatedFill], at time: Int64?) async throws {
+        guard !fills.isEmpty else { return }
+        struct Execute: Encodable {
+            let timestamp: Int64?
+            let transactions: [[SimulatedFill]]
+        }
+        let transactions = stride(from: 0, to: fills.count, by: Self.executionsPerTransaction).map {
+            Array(fills[$0..<min($0 + Self.executionsPerTransaction, fills.count)])
+        }
+        let params = try JSONEncoder().encode([Execute(timestamp: time, transactions: transactions)])
+        _ = try await rpc.call("alfa_execute", String(decoding: params, as: UTF8.self))
+    }
+
+    static var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+
+    func load() throws -> Saved? {
+        guard let statePath, let data = FileManager.default.contents(atPath: statePath) else { return nil }
+        do {
+            return try JSONDecoder().decode(Saved.self, from: data)
+        } catch {
+            throw ConfigurationLoader.Failure(description: "the simulator state \(statePath) cannot be read (\(error)); delete it to start a new market")
+        }
+    }
+
+    func save(_ saved: Saved) throws {
+        guard let statePath else { return }
+        try JSONEncoder().encode(saved).write(to: URL(fileURLWithPath: statePath), options: .atomic)
+    }
+}
