@@ -19,14 +19,19 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "File the market's state is kept in, so a second run resumes it.")
     var state: String?
 
+    @Flag(help: "Write the history, then stop instead of following the clock.")
+    var historyOnly = false
+
     func run() async throws {
         let settings = try await Startup.settings()
         guard !settings.chain.rpcURLs.isEmpty else { Startup.fail("RPC_URLS is unset: point it at the local chain (commands/run does)") }
         let rpc = JSONRPCClient(urls: settings.chain.rpcURLs, expectedChainID: settings.chain.chainID,
                                 timeoutSeconds: Double(settings.chain.rpcTimeoutSeconds))
         let logger = Logger(label: "alfa.simulate")
-        let runner = MarketSimulatorRunner(settings: settings.simulator, rpc: rpc, statePath: state, logger: logger)
-        let group = ServiceGroup(services: [runner], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let runner = MarketSimulatorRunner(settings: settings.simulator, rpc: rpc, statePath: state, historyOnly: historyOnly, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

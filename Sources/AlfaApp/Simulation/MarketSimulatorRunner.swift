@@ -17,14 +17,16 @@ public struct MarketSimulatorRunner: Service {
     let settings: Settings.Simulator
     let rpc: JSONRPCClient
     let statePath: String?
+    let historyOnly: Bool
     let logger: Logger
     let clock: @Sendable () -> Int64
 
-    public init(settings: Settings.Simulator, rpc: JSONRPCClient, statePath: String?, logger: Logger,
+    public init(settings: Settings.Simulator, rpc: JSONRPCClient, statePath: String?, historyOnly: Bool = false, logger: Logger,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.settings = settings
         self.rpc = rpc
         self.statePath = statePath
+        self.historyOnly = historyOnly
         self.logger = logger
         self.clock = clock
     }
@@ -42,7 +44,7 @@ public struct MarketSimulatorRunner: Service {
         // A long pause is not replayed minute by minute: at most SIM_HISTORY_HOURS are.
         var minute = max(saved.lastMinute, head, clock() - settings.historyHours * 3_600) + 60
         try await writeHistory(&saved, from: &minute)
-        try await followThePresent(&saved)
+        if !historyOnly { try await followThePresent(&saved) }
     }
 
     /// From `minute` up to now, stamped in the past: the chain's clock is held back meanwhile.
@@ -71,7 +73,7 @@ public struct MarketSimulatorRunner: Service {
         }
         _ = try await rpc.call("alfa_clock", #"[{"behindSeconds":0}]"#)
         try save(saved)
-        logger.notice("market history written; the market now follows the clock", metadata: [
+        logger.notice("market history written", metadata: [
             "fills": "\(fills)", "seconds": "\(clock() - started)", "speed": "\(settings.speed)"])
     }
 

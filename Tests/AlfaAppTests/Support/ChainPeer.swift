@@ -11,12 +11,14 @@ final class ChainPeer: @unchecked Sendable {
     let contracts: [String: String]
     private let http = CurlHTTPClient(name: "chain-peer")
 
-    init(endpoints: Int = 1) throws {
+    /// `pastHours`: the chain starts that long ago, for a simulated history (`alfa_clock`).
+    init(endpoints: Int = 1, pastHours: Double = 0) throws {
         struct Announcement: Decodable {
             let ports: [Int]
             let contracts: [String: String]
         }
-        let (process, announcement) = try PeerProcess.launch("evm/chain.py", ["--endpoints", "\(endpoints)"], as: Announcement.self)
+        let (process, announcement) = try PeerProcess.launch("evm/chain.py", ["--endpoints", "\(endpoints)", "--past-hours", "\(pastHours)"],
+                                                                  as: Announcement.self)
         self.process = process
         urls = announcement.ports.map { "http://127.0.0.1:\($0)/" }
         contracts = announcement.contracts

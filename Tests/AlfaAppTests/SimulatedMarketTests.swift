@@ -1,0 +1,60 @@
+import AlfaCore
+import AlfaStore
+import Foundation
+import Testing
+
+/// The local market of `commands/run`, end to end: `alfa simulate` writes two days of history on
+/// the local EVM, `alfa index` indexes it, `alfa leaderboard --refresh` ranks it. The ranking
+/// must find the skill the simulator gave its traders.
+@Suite("Simulated market: indexed and ranked (local EVM)")
+struct SimulatedMarketTests {
+    static let traders = 120
+
+    @Test func theSharpRankAboveTheRecklessAndTheRecklessGetLiquidated() async throws {
+        let chain = try ChainPeer(pastHours: 48)
+        let database = try AlfaBinary.freshDatabase()
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
+        let env = IndexCommandTests.environment(chain, database: database,
+                                                ["SIM_TRADERS": "\(Self.traders)", "SIM_SEED": "42", "SIM_HISTORY_HOURS": "48"])
+        let simulated = try await AlfaBinary.run(["simulate", "--history-only"], env)
+        #expect(simulated.status == 0, "\(simulated.errorOutput)")
+        let head = try await chain.head()
+        let indexed = try await AlfaBinary.run(["index", "--to-block", "\(head)"], env)
+        #expect(indexed.status == 0, "\(indexed.errorOutput)")
+        let ranked = try await AlfaBinary.run(["leaderboard", "--refresh", "--json", "--top", "1000"], env)
+        #expect(ranked.status == 0, "\(ranked.errorOutput)")
+
+        struct Row: Decodable { let rank: Int; let trader: String }
+        struct Board: Decodable { let rows: [Row] }
+        let rows = try JSONDecoder().decode(Board.self, from: Data(ranked.output.utf8)).rows
+        let style = Dictionary(uniqueKeysWithValues: MarketSimulator(seed: 42, traderCount: Self.traders).traders.map {
+            ($0.address, $0.style)
+        })
+        let ranks = { (wanted: SimulatedTrader.Style) in rows.filter { style[$0.trader] == wanted }.map(\.rank) }
+        let sharp = ranks(.sharp), noisy = ranks(.noisy), reckless = ranks(.reckless)
+        #expect(rows.count > Self.traders / 2, "most simulated traders are eligible: \(rows.count)")
+        #expect(!sharp.isEmpty && !noisy.isEmpty)
+        let mean = { (ranks: [Int]) in Double(ranks.reduce(0, +)) / Double(max(ranks.count, 1)) }
+        #expect(mean(sharp) < mean(noisy), "sharp \(sharp), noisy mean \(mean(noisy))")
+        // The reckless are ranked low, if at all: none above the median sharp trader, none in the top 10.
+        let medianSharp = sharp.sorted()[sharp.count / 2]
+        #expect(reckless.allSatisfy { $0 > medianSharp && $0 > 10 }, "reckless ranks \(reckless), sharp \(sharp)")
+
+        // The reckless ones' liquidations are in the fills, and only traders with leverage to spare get them.
+        let pool = PostgresPool(configuration: .init(url: database, size: 1))
+        let liquidated: [String] = try await pool.withConnection { connection in
+            try connection.query("SELECT DISTINCT '0x' || encode(trader, 'hex') FROM fills WHERE kind = 'liquidation'")
+                .map { try $0.decode(0, as: String.self) }
+        }
+        await pool.close()
+        let recklessTraders = style.filter { $0.value == .reckless }.map(\.key)
+        #expect(Set(liquidated).intersection(recklessTraders).count > recklessTraders.count / 2,
+                "\(liquidated.count) traders liquidated")
+        #expect(!liquidated.contains { style[$0] == .sharp })
+        // Every kind of execution made it through the indexer.
+        let kinds = try await AlfaBinary.run(["export", "fills", "--format", "csv"], env).output
+        for kind in ["open", "close", "partial_close", "take_profit", "stop_loss", "liquidation"] {
+            #expect(kinds.contains(",\(kind),"), "no \(kind) fill")
+        }
+    }
+}
