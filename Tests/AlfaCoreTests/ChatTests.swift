@@ -26,6 +26,9 @@ struct CommandParserTests {
         ("/breakers", .breakers),
         ("/breaker reset drawdown", .breakerReset(.drawdown)),
         ("/breaker reset WIN_RATE", .breakerReset(.winRate)),
+        ("/report", .report(.daily)),
+        ("/report daily", .report(.daily)),
+        ("/report WEEKLY", .report(.weekly)),
         ("  /help  ", .help),
     ])
     func parsesEveryCommand(text: String, expected: ChatCommand) {
@@ -69,6 +72,8 @@ struct CommandParserTests {
         ("/breaker reset", CommandParser.Usage.breakerReset),
         ("/breaker reset luck", CommandParser.Usage.breakerReset),
         ("/breaker open drawdown", CommandParser.Usage.breakerReset),
+        ("/report monthly", CommandParser.Usage.report),
+        ("/report daily weekly", CommandParser.Usage.report),
     ])
     func badArgumentsGetTheUsageLine(text: String, usage: String) {
         #expect(parser.parse(text) == .usage(usage))

@@ -29,6 +29,12 @@ public final class AlertCenter: Sendable {
         AlertCenter(logger: logger) { html in write(TelegramHTML.plainText(html)) }
     }
 
+    /// A message already rendered (a scheduled report), sent as it is.
+    public func post(_ html: String, logAs title: String) async {
+        logger.notice("sent to admins: \(title)")
+        await deliver(html)
+    }
+
     /// `title` and `detail` are plain text; `action` says how to fix or reset.
     public func raise(_ severity: Severity, _ title: String, detail: String, action: String? = nil) async {
         logger.log(level: severity == .critical ? .critical : severity == .warning ? .warning : .notice,

@@ -121,6 +121,7 @@ public actor ChatRouter {
             case .emergencyStart: return await withControl(command) { await $0.emergencyStart(by: admin) }
             case .breakers: return await withControl(command) { await $0.breakers() }
             case .breakerReset(let name): return await withControl(command) { await $0.resetBreaker(name, by: admin) }
+            case .report(let period): return await withControl(command) { await $0.report(period) }
             }
         } catch {
             logger.error("chat command failed", metadata: ["command": "\(command.canonical)", "error": "\(error)"])

@@ -18,6 +18,8 @@ public protocol ExecutionControl: Sendable {
     func copyPnL() async -> ChatReply
     func breakers() async -> ChatReply
     func resetBreaker(_ name: BreakerName, by admin: Int64) async -> ChatReply
+    /// `/report daily|weekly`: the period that ends now.
+    func report(_ period: PerformanceReport.Period) async -> ChatReply
     /// One line per breaker and the open copy positions, for `/status`.
     func statusLines() async -> (breakers: [String], openPositions: Int)
 }

@@ -41,6 +41,11 @@ actor BreakerMonitor {
         return readings.map { ($0, records[$0.name]?.isOpen == true) }
     }
 
+    /// The drawdown breaker's reading over the closed trades of `orders` from `from` to `to`, for reports.
+    func drawdown(_ orders: [CopyOrder], from: Int64, to: Int64) -> BreakerReading {
+        BreakerEvaluator.evaluate(.drawdown, inputs(orders), settings: settings.breakers, now: to, since: from)
+    }
+
     /// Trips what must trip; returns the breakers this call opened.
     @discardableResult
     func evaluate() async throws -> [BreakerName] {

@@ -7,6 +7,8 @@ public struct CopyControl: ExecutionControl {
     let engine: CopyEngine
     let monitor: BreakerMonitor
     let alerts: AlertSink
+    let pool: PostgresPool
+    let clock: @Sendable () -> Int64
 
     public func execution() async -> ExecutionState { await manager.state }
 
@@ -85,6 +87,17 @@ public struct CopyControl: ExecutionControl {
 
     public func copyPnL() async -> ChatReply {
         do { return ChatReply(html: try await engine.performance().html) } catch { return ChatReplies.failed("the copy PnL") }
+    }
+
+    /// The period that ends now, this second included (periods are half-open: [from, to)).
+    public func report(_ period: PerformanceReport.Period) async -> ChatReply {
+        do { return ChatReply(html: try await report(period, to: clock() + 1).html) } catch {
+            return ChatReplies.failed("the \(period.rawValue) report")
+        }
+    }
+
+    func report(_ period: PerformanceReport.Period, to: Int64) async throws -> PerformanceReport {
+        try await ReportBuilder.build(period, to: to, pool: pool, manager: manager, engine: engine, monitor: monitor)
     }
 
     public func breakers() async -> ChatReply {

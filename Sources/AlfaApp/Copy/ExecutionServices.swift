@@ -39,15 +39,19 @@ public struct ExecutionServices: Sendable {
             }
         }
         await monitor.attach(manager)
+        let control = CopyControl(manager: manager, engine: engine, monitor: monitor, alerts: alerts, pool: pool, clock: clock)
         let services: [any Service] = [
             ModeListener(manager: manager, url: databaseURL, logger: Logger(label: "alfa.mode")),
             SingletonService(name: "copy executor", lockKey: CopyOrderRepository.executorLockKey, url: databaseURL,
                              service: CopyEngineService(engine: engine, monitor: monitor, url: databaseURL,
                                                         breakerCheckSeconds: settings.breakers.checkSeconds, logger: engineLogger),
                              logger: engineLogger),
+            DailyReportService(control: control, pool: pool, alerts: alerts,
+                               schedule: ReportSchedule(hourUTC: settings.maintenance.dailyReportHourUTC), clock: clock,
+                               logger: Logger(label: "alfa.reports")),
         ]
         return ExecutionServices(manager: manager, engine: engine,
-                                 control: CopyControl(manager: manager, engine: engine, monitor: monitor, alerts: alerts),
+                                 control: control,
                                  alerts: alerts, monitor: monitor, services: services)
     }
 

@@ -15,19 +15,21 @@ public enum ChatCommand: Sendable, Equatable {
     case status
     case breakers
     case breakerReset(BreakerName)
+    case report(PerformanceReport.Period)
 
     /// Admin commands are authorized on the sender's user id, never on the chat.
     public var requiresAdmin: Bool {
         switch self {
         case .start, .help, .top, .trader: false
-        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .emergencyStop, .emergencyStart, .status, .breakers, .breakerReset: true
+        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .emergencyStop, .emergencyStart, .status, .breakers,
+             .breakerReset, .report: true
         }
     }
 
     /// Commands that read the database or compute a report: rate-limited per user.
     public var isExpensive: Bool {
         switch self {
-        case .top, .trader, .status, .copyStatus, .copyList, .copyPnL, .breakers: true
+        case .top, .trader, .status, .copyStatus, .copyList, .copyPnL, .breakers, .report: true
         default: false
         }
     }
@@ -50,6 +52,7 @@ public enum ChatCommand: Sendable, Equatable {
         case .status: "/status"
         case .breakers: "/breakers"
         case .breakerReset(let name): "/breaker reset \(name.rawValue)"
+        case .report(let period): "/report \(period.rawValue)"
         }
     }
 }

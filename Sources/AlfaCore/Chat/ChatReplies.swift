@@ -23,6 +23,7 @@ public enum ChatReplies {
                 "/copy pnl — the copy account's clean PnL and conversion",
                 "/emergency stop [reason] · /emergency start",
                 "/breakers — circuit breakers · /breaker reset NAME",
+                "/report daily|weekly — PnL, conversion, breakers, leaders, indexer",
             ]
         }
         return ChatReply(html: lines.joined(separator: "\n"))
@@ -36,6 +37,7 @@ public enum ChatReplies {
         ("copy", "Copy mode DRY|LIVE and status (admins)"),
         ("emergency", "Emergency stop|start (admins)"),
         ("breakers", "Circuit breakers (admins)"),
+        ("report", "Daily or weekly report (admins)"),
     ]
 
     public static func unknown(_ name: String) -> ChatReply {

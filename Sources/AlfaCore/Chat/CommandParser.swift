@@ -45,6 +45,12 @@ public struct CommandParser: Sendable {
             return .command(.status)
         case "breakers": return arguments.isEmpty ? .command(.breakers) : .usage(Usage.breakers)
         case "breaker": return breaker(arguments)
+        case "report":
+            guard arguments.count <= 1 else { return .usage(Usage.report) }
+            guard let period = PerformanceReport.Period(rawValue: arguments.first?.lowercased() ?? "daily") else {
+                return .usage(Usage.report)
+            }
+            return .command(.report(period))
         default: return .unknown("/" + name)
         }
     }
@@ -120,6 +126,7 @@ public struct CommandParser: Sendable {
         public static let emergency = "/emergency stop [reason] · /emergency start"
         public static let status = "/status"
         public static let breakers = "/breakers"
+        public static let report = "/report daily|weekly"
         public static let breakerReset = "/breaker reset NAME — NAME is one of "
             + BreakerName.allCases.map(\.rawValue).joined(separator: ", ")
     }

@@ -34,7 +34,12 @@ public struct Settings: Sendable {
         public var confirmations: Int64
         public var lagWarningBlocks: Int64
         public var stallSeconds: Int64
+    }
+
+    public struct Maintenance: Sendable {
+        public var dailyReportHourUTC: Int64
         public var rawLogRetentionDays: Int64
+        public var rawLogArchiveDirectory: String
     }
 
     public struct Leaderboard: Sendable {
@@ -114,6 +119,7 @@ public struct Settings: Sendable {
     public var copy: Copy
     public var breakers: Breakers
     public var simulator: Simulator
+    public var maintenance: Maintenance
 
     /// Validates every setting, stopping at the first one that cannot be used.
     public init(lookup: @escaping (String) -> String?) throws(SettingsError) {
@@ -151,8 +157,12 @@ public struct Settings: Sendable {
             pollSeconds: try r.double("INDEXER_SLEEP_HTTP", in: 0.05...3600),
             confirmations: try r.int("INDEXER_CONFIRMATIONS", in: 0...10_000),
             lagWarningBlocks: try r.int("INDEXER_LAG_WARN_BLOCKS", in: 1...100_000_000),
-            stallSeconds: try r.int("INDEXER_STALL_SECONDS", in: 1...86_400),
-            rawLogRetentionDays: try r.int("RAW_LOG_RETENTION_DAYS", in: 1...36_500)
+            stallSeconds: try r.int("INDEXER_STALL_SECONDS", in: 1...86_400)
+        )
+        maintenance = Maintenance(
+            dailyReportHourUTC: try r.int("REPORT_DAILY_HOUR_UTC", in: 0...23),
+            rawLogRetentionDays: try r.int("RAW_LOG_RETENTION_DAYS", in: 1...36_500),
+            rawLogArchiveDirectory: r.string("RAW_LOG_ARCHIVE_DIR")
         )
         leaderboard = Leaderboard(
             minTrades30d: try r.int("LEADER_MIN_TRADES_30D", in: 0...1_000_000),

@@ -34,7 +34,11 @@ public enum SettingsCatalog {
             .init("INDEXER_CONFIRMATIONS", default: "30", "blocks deep before a fill is final (reorg window)"),
             .init("INDEXER_LAG_WARN_BLOCKS", default: "300", "lag behind the head that raises a falling-behind warning"),
             .init("INDEXER_STALL_SECONDS", default: "180", "alert when no new head was seen for this long"),
+        ]),
+        SettingSection(title: "Reports and maintenance", settings: [
+            .init("REPORT_DAILY_HOUR_UTC", default: "8", "hour (0-23, UTC) the daily summary is sent to admins"),
             .init("RAW_LOG_RETENTION_DAYS", default: "730", "raw logs older than this are archived by alfa db optimize; fills are kept"),
+            .init("RAW_LOG_ARCHIVE_DIR", default: "archive", "folder alfa db optimize writes archived raw logs to (JSON lines)"),
         ]),
         SettingSection(title: "Leaderboard", settings: [
             .init("LEADER_MIN_TRADES_30D", default: "10", "closed trades in 30 days needed to be ranked"),

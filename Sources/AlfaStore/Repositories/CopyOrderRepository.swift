@@ -30,6 +30,16 @@ public struct CopyOrderRepository: Sendable {
         try connection.query("SELECT leader, followed FROM copy_leaders ORDER BY changed_at").map { (try $0.decode(0), try $0.decode(1)) }
     }
 
+    /// Follows and unfollows by admins between `from` and `to` (the last change of each leader).
+    public func leaderChanges(from: Int64, to: Int64, on connection: PostgresConnection) throws -> [PerformanceReport.LeaderChange] {
+        try connection.query(
+            "SELECT leader, followed, changed_by, extract(epoch FROM changed_at)::bigint FROM copy_leaders "
+                + "WHERE changed_at >= $1 AND changed_at < $2 ORDER BY changed_at",
+            [Timestamp(unixSeconds: from), Timestamp(unixSeconds: to)]).map {
+            PerformanceReport.LeaderChange(leader: try $0.decode(0), followed: try $0.decode(1), by: try $0.decode(2), at: try $0.decode(3))
+        }
+    }
+
     public func setLeader(_ leader: EVMAddress, followed: Bool, by actor: String, on connection: PostgresConnection) throws {
         try connection.query(
             "INSERT INTO copy_leaders (leader, followed, changed_by) VALUES ($1, $2, $3) "
@@ -109,10 +119,12 @@ public struct CopyOrderRepository: Sendable {
     }
 
     /// All orders in id order (exports, `/copy pnl`, the breakers), optionally since a time.
-    public func all(since time: Int64? = nil, on connection: PostgresConnection) throws -> [CopyOrder] {
+    /// Orders created in [since, until) (unix seconds; nil: unbounded), oldest first.
+    public func all(since: Int64? = nil, until: Int64? = nil, on connection: PostgresConnection) throws -> [CopyOrder] {
         try connection.query(
-            "SELECT \(Self.columns) FROM copy_orders WHERE $1::timestamptz IS NULL OR created_at >= $1 ORDER BY id",
-            [time.map(Timestamp.init(unixSeconds:))]).map(Self.decode)
+            "SELECT \(Self.columns) FROM copy_orders WHERE ($1::timestamptz IS NULL OR created_at >= $1) "
+                + "AND ($2::timestamptz IS NULL OR created_at < $2) ORDER BY id",
+            [since.map(Timestamp.init(unixSeconds:)), until.map(Timestamp.init(unixSeconds:))]).map(Self.decode)
     }
 
     /// A filled order: our price and collateral, fees and (for closes) realized PnL.

@@ -91,4 +91,15 @@ public struct BreakerRepository: Sendable {
             [name.rawValue, wasOpen ? "reset while open" : "reset while closed", actor])
         return wasOpen
     }
+
+    /// Trips and resets between `from` and `to` (unix seconds), oldest first.
+    public func events(from: Int64, to: Int64, on connection: PostgresConnection) throws -> [PerformanceReport.BreakerEvent] {
+        try connection.query(
+            "SELECT breaker, event, actor, detail, extract(epoch FROM at)::bigint FROM breaker_events "
+                + "WHERE at >= $1 AND at < $2 ORDER BY at, id",
+            [Timestamp(unixSeconds: from), Timestamp(unixSeconds: to)]).map {
+            PerformanceReport.BreakerEvent(breaker: try $0.decode(0), event: try $0.decode(1), actor: try $0.decode(2),
+                                           detail: try $0.decode(3), at: try $0.decode(4))
+        }
+    }
 }

@@ -135,4 +135,10 @@ public struct FillRepository: Sendable {
             orderID: orderID
         )
     }
+
+    /// Fills whose block time falls between `from` and `to` (unix seconds).
+    public func count(from: Int64, to: Int64, on connection: PostgresConnection) throws -> Int64 {
+        try connection.query("SELECT count(*) FROM fills WHERE block_time >= $1 AND block_time < $2",
+                             [Timestamp(unixSeconds: from), Timestamp(unixSeconds: to)])[0].decode(0)
+    }
 }

@@ -124,4 +124,9 @@ actor RecordingControl: ExecutionControl {
     }
 
     func statusLines() -> (breakers: [String], openPositions: Int) { (["drawdown 1% of 15% · closed"], 3) }
+
+    func report(_ period: PerformanceReport.Period) -> ChatReply {
+        calls.append("report \(period.rawValue)")
+        return .plain("\(period.rawValue) report")
+    }
 }

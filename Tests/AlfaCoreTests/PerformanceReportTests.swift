@@ -1,0 +1,69 @@
+@testable import AlfaCore
+import Testing
+
+@Suite("Reports: schedule and rendering")
+struct PerformanceReportTests {
+    // 2026-11-21 00:00:00 UTC.
+    static let midnight: Int64 = 1_795_219_200
+
+    @Test func theDailyReportIsDueAtTheHourAndSentLateOnlyWithinTwelveHours() {
+        let schedule = ReportSchedule(hourUTC: 8)
+        let eight = Self.midnight + 8 * 3_600
+        #expect(schedule.lastDue(atOrBefore: eight) == eight)
+        #expect(schedule.lastDue(atOrBefore: eight - 1) == eight - 86_400)
+        #expect(schedule.lastDue(atOrBefore: eight + 5 * 3_600) == eight)
+        #expect(schedule.nextDue(after: eight) == eight + 86_400)
+        #expect(schedule.nextDue(after: eight - 1) == eight)
+        #expect(schedule.isFresh(eight, now: eight + 12 * 3_600))
+        #expect(!schedule.isFresh(eight, now: eight + 12 * 3_600 + 1))
+        #expect(ReportSchedule(hourUTC: 0).lastDue(atOrBefore: Self.midnight + 1) == Self.midnight)
+    }
+
+    static func report(orders: [CopyOrder] = [], events: [PerformanceReport.BreakerEvent] = [],
+                       changes: [PerformanceReport.LeaderChange] = [], stop: Bool = false) -> PerformanceReport {
+        PerformanceReport(
+            period: .weekly, from: midnight - 7 * 86_400, to: midnight,
+            mode: ExecutionState(mode: .dry, emergencyStop: stop, changedBy: .environment, changedAt: midnight, reason: nil),
+            performance: CopyPerformance(orders: orders, openPositions: 1), drawdown: "drawdown 2.0 % from peak (worst 3.5 %, maximum 15.0 %)",
+            breakerEvents: events, leaderChanges: changes, leadersCopied: 5,
+            indexer: .init(fillsIndexed: 1_234, lastBlock: 900, lagBlocks: 2, unknownTopics: 3, lastError: nil))
+    }
+
+    @Test func aQuietWeekSaysSo() {
+        let text = TelegramHTML.plainText(Self.report().html)
+        #expect(text.hasPrefix("Weekly report · 2026-11-14 00:00 UTC → 2026-11-21 00:00 UTC"))
+        #expect(text.contains("Mode now: DRY"))
+        #expect(text.contains("Win rate — over 0 closed trade(s) · no drawdown: no closed trade"))
+        #expect(text.contains("Signals 0 → orders 0 → fills 0"))
+        #expect(text.contains("No trip or reset."))
+        #expect(text.contains("5 copied now.") && text.contains("No leader added or removed by an admin."))
+        #expect(text.contains("1234 fill(s) indexed · through block 900 · 2 block(s) behind the head · 3 log(s) with unknown topics kept raw"))
+    }
+
+    @Test func aBusyWeekShowsPnLConversionBreakersAndLeaders() {
+        let leader = EVMAddress(hex: "0x00000000000000000000000000000000000000a1")!
+        func order(_ id: Int64, _ action: CopyOrder.Action, _ status: CopyOrder.Status, net: Int64 = 0) -> CopyOrder {
+            CopyOrder(id: id, leaderFillID: id, leader: leader, leaderKind: action == .open ? .open : .close, leaderPrice: 1,
+                      leaderTime: Self.midnight - 100, action: action, mode: .dry, status: status, reason: nil, pairIndex: 1, isLong: true,
+                      collateral: 100_000_000, leverage: 100_000_000_000, positionOrderID: nil, tradeIndex: nil, nonce: nil,
+                      txHash: nil, keeperOrderID: nil, fillPrice: nil, fillCollateral: nil, fee: 600_000, netPnL: net, grossPnL: net, gasUSDC: 0,
+                      createdAt: Self.midnight - 100, completedAt: Self.midnight - 90)
+        }
+        let orders = [order(1, .open, .filled), order(2, .close, .filled, net: 12_500_000), order(3, .open, .filled),
+                      order(4, .close, .filled, net: -2_000_000), order(5, .skip, .skipped), order(6, .open, .failed)]
+        let events = [PerformanceReport.BreakerEvent(breaker: "win_rate", event: "trip", actor: "breaker win_rate",
+                                                     detail: "win rate 35.0 % < 40.0 %", at: Self.midnight - 3_600),
+                      .init(breaker: "win_rate", event: "reset", actor: "admin 7", detail: "reset while open", at: Self.midnight - 1_800)]
+        let changes = [PerformanceReport.LeaderChange(leader: leader, followed: true, by: "admin 7", at: Self.midnight - 60),
+                       .init(leader: EVMAddress(hex: "0x00000000000000000000000000000000000000b2")!, followed: false, by: "admin 8", at: Self.midnight - 30)]
+        let text = TelegramHTML.plainText(Self.report(orders: orders, events: events, changes: changes, stop: true).html)
+        #expect(text.contains("Mode now: DRY, emergency stop engaged"))
+        #expect(text.contains("Clean PnL: +10.50 USDC (fees 3.00 included)"), "\(text)")
+        #expect(text.contains("Win rate 50 % over 2 closed trade(s) · drawdown 2.0 % from peak"))
+        #expect(text.contains("Signals 6 → orders 5 → fills 4 (skipped 1, failed 1, in flight 0)"))
+        #expect(text.contains("2026-11-20 23:00 UTC: win_rate tripped by breaker win_rate — win rate 35.0 % < 40.0 %"))
+        #expect(text.contains("2026-11-20 23:30 UTC: win_rate reset by admin 7"))
+        #expect(text.contains("Added: \(leader) (admin 7)"))
+        #expect(text.contains("Removed: 0x00000000000000000000000000000000000000b2 (admin 8)"))
+    }
+}

@@ -1,0 +1,17 @@
+-- Scheduled reports already sent: replicas race to insert the period, one wins and sends it.
+CREATE TABLE report_runs (
+    kind       TEXT        NOT NULL CHECK (kind IN ('daily', 'weekly')),
+    period_end TIMESTAMPTZ NOT NULL,
+    sent_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (kind, period_end)
+);
+
+-- Raw logs moved out by `alfa db optimize` once older than RAW_LOG_RETENTION_DAYS: written to a
+-- file first, then deleted here. One row per archive file, for the operator's record.
+CREATE TABLE raw_log_archives (
+    id          BIGSERIAL PRIMARY KEY,
+    file        TEXT        NOT NULL,
+    rows        BIGINT      NOT NULL,
+    older_than  TIMESTAMPTZ NOT NULL,
+    archived_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
