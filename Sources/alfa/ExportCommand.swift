@@ -1,5 +1,6 @@
 import AlfaApp
 import AlfaCore
+import AlfaStore
 import ArgumentParser
 
 extension FillExport.Format: ExpressibleByArgument {}
@@ -7,14 +8,13 @@ extension FillExport.Format: ExpressibleByArgument {}
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export stored data.",
-        subcommands: [Fills.self, Orders.self]
+        abstract: "Export stored data as CSV or JSON on stdout, in human units with exact decimals.",
+        discussion: "Dates are UTC; --since is inclusive, --until exclusive.",
+        subcommands: [Fills.self, Orders.self, Leaderboard.self]
     )
 
     struct Fills: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Export fills as CSV or JSON on stdout: one row per fill, human units, exact decimals."
-        )
+        static let configuration = CommandConfiguration(abstract: "Export fills: one row per fill.")
 
         @Option(help: "csv or json.")
         var format: FillExport.Format = .csv
@@ -28,6 +28,12 @@ struct ExportCommand: AsyncParsableCommand {
         @Option(name: .customLong("to-block"), help: "Only fills up to this block.")
         var toBlock: Int64?
 
+        @Option(help: "Only fills whose block time is at or after this moment (\(Moment.help)).")
+        var since: Moment?
+
+        @Option(help: "Only fills whose block time is before this moment (\(Moment.help)).")
+        var until: Moment?
+
         func validate() throws {
             if let trader, EVMAddress(hex: trader) == nil {
                 throw ValidationError("--trader \"\(trader)\" is not an address: expected 0x and 40 hex digits")
@@ -37,38 +43,71 @@ struct ExportCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try await Startup.settings()
             let database = try await Startup.database(settings)
-            do {
-                try await FillExporter.write(format: format, trader: trader.flatMap { EVMAddress(hex: $0) },
-                                             fromBlock: fromBlock, toBlock: toBlock, pool: database.pool) { print($0, terminator: "") }
-            } catch {
-                await database.close()
-                Startup.fail("\(error)")
+            let filter = FillRepository.Filter(trader: trader.flatMap { EVMAddress(hex: $0) }, fromBlock: fromBlock, toBlock: toBlock,
+                                               since: since?.unixSeconds, until: until?.unixSeconds)
+            await Startup.closing(database) {
+                try await FillExporter.write(format: format, filter, pool: database.pool) { print($0, terminator: "") }
             }
-            await database.close()
         }
     }
 
     struct Orders: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Export copy orders as CSV or JSON on stdout: each linked to the leader fill that caused it, with its fill and PnL."
+            abstract: "Export copy orders: each linked to the leader fill that caused it, with its fill and PnL."
         )
 
         @Option(help: "csv or json.")
         var format: FillExport.Format = .csv
 
-        @Option(help: "Only orders created at or after this unix time.")
-        var since: Int64?
+        @Option(help: "Only orders created at or after this moment (\(Moment.help)).")
+        var since: Moment?
+
+        @Option(help: "Only orders created before this moment (\(Moment.help)).")
+        var until: Moment?
 
         func run() async throws {
             let settings = try await Startup.settings()
             let database = try await Startup.database(settings)
-            do {
-                print(OrderExport.render(try await CopyQueries.orders(since: since, pool: database.pool), format: format), terminator: "")
-            } catch {
-                await database.close()
-                Startup.fail("\(error)")
+            let orders = await Startup.closing(database) {
+                try await CopyQueries.orders(since: since?.unixSeconds, until: until?.unixSeconds, pool: database.pool)
             }
-            await database.close()
+            print(OrderExport.render(orders, format: format), terminator: "")
+        }
+    }
+
+    struct Leaderboard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the leaderboard: the stored snapshot, or ranked as of a past moment with --as-of."
+        )
+
+        @Option(help: "csv or json.")
+        var format: FillExport.Format = .csv
+
+        @Option(help: "The window: 7d, 30d or all.")
+        var window: TimeWindow = .thirtyDays
+
+        @Option(help: "How many traders (1-1000).")
+        var top = 1_000
+
+        @Option(name: .customLong("as-of"), help: "Rank from the fills up to this moment (\(Moment.help)) instead of the stored snapshot.")
+        var asOf: Moment?
+
+        func validate() throws {
+            guard (1...1_000).contains(top) else { throw ValidationError("--top must be from 1 to 1000, got \(top)") }
+        }
+
+        func run() async throws {
+            let settings = try await Startup.settings()
+            let database = try await Startup.database(settings)
+            let board = await Startup.closing(database) {
+                try await LeaderboardQueries.board(top: top, window: window, asOf: asOf?.unixSeconds, refresh: false,
+                                                   gates: EligibilityGates(settings.leaderboard), pool: database.pool)
+            }
+            guard let (rows, time, eligible) = board else { Startup.fail(LeaderboardQueries.noBoardYet) }
+            switch format {
+            case .csv: print(LeaderboardJSON.csv(rows), terminator: "")
+            case .json: print(try LeaderboardJSON.board(rows, window: window, asOf: time, eligible: eligible))
+            }
         }
     }
 }

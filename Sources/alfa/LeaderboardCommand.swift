@@ -21,8 +21,8 @@ struct LeaderboardCommand: AsyncParsableCommand {
     @Option(help: "The window: 7d, 30d or all.")
     var window: TimeWindow = .thirtyDays
 
-    @Option(name: .customLong("as-of"), help: "Rank as of this unix time instead of reading the stored snapshot.")
-    var asOf: Int64?
+    @Option(name: .customLong("as-of"), help: "Rank as of this moment instead of reading the stored snapshot (\(Moment.help)).")
+    var asOf: Moment?
 
     @Flag(help: "Recompute and store a snapshot now.")
     var refresh = false
@@ -37,28 +37,11 @@ struct LeaderboardCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try await Startup.settings()
         let database = try await Startup.database(settings)
-        let gates = EligibilityGates(settings.leaderboard)
-        let rows: [LeaderboardRow]
-        let time: Int64
-        let eligible: Int
-        do {
-            if let asOf {
-                let snapshot = try await LeaderboardRefresher.rank(asOf: asOf, pool: database.pool, gates: gates)
-                (rows, time, eligible) = (Array((snapshot.rows[window] ?? []).prefix(top)), asOf, snapshot.eligible)
-            } else {
-                if refresh { _ = try await LeaderboardRefresher(pool: database.pool, gates: gates).refresh() }
-                guard let stored = try await LeaderboardQueries.top(top, window: window, pool: database.pool) else {
-                    await database.close()
-                    Startup.fail("no leaderboard yet: alfa serve computes one every LEADER_REFRESH_SECONDS; "
-                        + "alfa leaderboard --refresh computes one now")
-                }
-                (rows, time, eligible) = (stored.rows, stored.info.asOf, stored.info.eligible)
-            }
-        } catch {
-            await database.close()
-            throw error
+        let board = await Startup.closing(database) {
+            try await LeaderboardQueries.board(top: top, window: window, asOf: asOf?.unixSeconds, refresh: refresh,
+                                               gates: EligibilityGates(settings.leaderboard), pool: database.pool)
         }
-        await database.close()
+        guard let (rows, time, eligible) = board else { Startup.fail(LeaderboardQueries.noBoardYet) }
         print(json ? try LeaderboardJSON.board(rows, window: window, asOf: time, eligible: eligible)
                    : LeaderboardText.table(rows[...], window: window, asOf: time, eligible: eligible, style: .plain))
     }
@@ -73,8 +56,8 @@ struct TraderCommand: AsyncParsableCommand {
     @Argument(help: "The trader's address, 0x followed by 40 hex digits.")
     var address: String
 
-    @Option(name: .customLong("as-of"), help: "Judge as of this unix time (default: now).")
-    var asOf: Int64?
+    @Option(name: .customLong("as-of"), help: "Judge as of this moment (\(Moment.help); default: now).")
+    var asOf: Moment?
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
@@ -90,7 +73,7 @@ struct TraderCommand: AsyncParsableCommand {
         let database = try await Startup.database(settings)
         let report: LeaderboardQueries.TraderReport
         do {
-            report = try await LeaderboardQueries.trader(EVMAddress(hex: address)!, asOf: asOf ?? Int64(Date().timeIntervalSince1970),
+            report = try await LeaderboardQueries.trader(EVMAddress(hex: address)!, asOf: asOf?.unixSeconds ?? Int64(Date().timeIntervalSince1970),
                                                          gates: EligibilityGates(settings.leaderboard), pool: database.pool)
         } catch {
             await database.close()

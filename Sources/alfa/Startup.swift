@@ -42,6 +42,18 @@ enum Startup {
         return (url.value, database.migrator.migrations)
     }
 
+    /// Runs `body` and closes the database whatever happened; an error ends the command with its message.
+    static func closing<T>(_ database: Database, _ body: () async throws -> T) async -> T {
+        do {
+            let value = try await body()
+            await database.close()
+            return value
+        } catch {
+            await database.close()
+            fail("\(error)")
+        }
+    }
+
     /// Prints `alfa: reason` on stderr and exits with the configuration-error code 2.
     static func fail(_ reason: String) -> Never {
         FileHandle.standardError.write(Data("alfa: \(reason)\n".utf8))

@@ -56,5 +56,25 @@ struct SimulatedMarketTests {
         for kind in ["open", "close", "partial_close", "take_profit", "stop_loss", "liquidation"] {
             #expect(kinds.contains(",\(kind),"), "no \(kind) fill")
         }
+
+        // Date filters split the export without losing or repeating a row; the leaderboard exports as stored.
+        let all = kinds.split(separator: "\n").count - 1
+        let middle = CivilDate.isoTime(unixSeconds: Int64(Date().timeIntervalSince1970) - 24 * 3_600)
+        let before = try await AlfaBinary.run(["export", "fills", "--until", middle], env)
+        let after = try await AlfaBinary.run(["export", "fills", "--since", middle], env)
+        #expect(before.status == 0 && after.status == 0, "\(before.errorOutput)\(after.errorOutput)")
+        let (early, late) = (before.output.split(separator: "\n").count - 1, after.output.split(separator: "\n").count - 1)
+        #expect(early > 0 && late > 0 && early + late == all, "\(early) + \(late) of \(all)")
+        let bad = try await AlfaBinary.run(["export", "fills", "--since", "yesterday"], env)
+        #expect(bad.status != 0 && bad.errorOutput.contains("yesterday"))
+        let csv = try await AlfaBinary.run(["export", "leaderboard", "--format", "csv"], env)
+        let csvLines = csv.output.split(separator: "\n")
+        #expect(csv.status == 0 && csvLines.count == rows.count + 1, "\(csv.errorOutput)")
+        #expect(csvLines.first?.hasPrefix("rank,trader,score,clean_pnl_usdc,gross_pnl_usdc,fees_usdc,trades,wins,win_rate") == true)
+        #expect(csvLines.dropFirst().first?.hasPrefix("1,\(rows[0].trader),") == true)
+        // Ranked as of a day ago, from the fills up to then: fewer trades, a board all the same.
+        let past = try await AlfaBinary.run(["export", "leaderboard", "--format", "json", "--as-of", middle], env)
+        let earlier = try JSONDecoder().decode(Board.self, from: Data(past.output.utf8)).rows
+        #expect(past.status == 0 && !earlier.isEmpty && earlier.count <= rows.count)
     }
 }

@@ -4,7 +4,7 @@ import AlfaStore
 /// Streams fills out of the database in pages, so an export of millions of rows runs in
 /// constant memory.
 public enum FillExporter {
-    public static func write(format: FillExport.Format, trader: EVMAddress?, fromBlock: Int64?, toBlock: Int64?,
+    public static func write(format: FillExport.Format, _ filter: FillRepository.Filter,
                              pool: PostgresPool, pageSize: Int = 10_000, _ emit: (String) -> Void) async throws {
         emit(FillExport.header(format))
         var after: Int64 = 0
@@ -12,7 +12,7 @@ public enum FillExporter {
         while true {
             let cursor = after
             let page = try await pool.withConnection {
-                try FillRepository().page(after: cursor, limit: pageSize, trader: trader, fromBlock: fromBlock, toBlock: toBlock, on: $0)
+                try FillRepository().page(after: cursor, limit: pageSize, filter, on: $0)
             }
             for (_, fill) in page {
                 emit(FillExport.row(fill, format: format, first: first))

@@ -28,6 +28,12 @@ public enum LeaderboardJSON {
         let median_hold_seconds: Int64?
         let last_trade_time: Int64?
 
+        /// A row of nothing, whose only use is naming the CSV columns of an empty board.
+        static var empty: Row {
+            let nobody = EVMAddress(hex: "0x0000000000000000000000000000000000000000")!
+            return Row(rank: 0, score: 0, metrics: TraderMetrics(history: TraderHistory(trader: nobody), window: .all, asOf: 0))
+        }
+
         init(rank: Int, score: Double, metrics m: TraderMetrics) {
             self.rank = rank
             trader = m.trader.description
@@ -96,6 +102,24 @@ public enum LeaderboardJSON {
     public static func board(_ rows: [LeaderboardRow], window: TimeWindow, asOf: Int64, eligible: Int) throws -> String {
         try encode(Board(window: window.rawValue, as_of: asOf, eligible: eligible,
                          rows: rows.map { Row(rank: $0.rank, score: $0.score, metrics: $0.metrics) }))
+    }
+
+    /// The same rows as `board`, as CSV: one header line, the columns in the JSON's field order.
+    public static func csv(_ rows: [LeaderboardRow]) -> String {
+        let records = rows.map { Row(rank: $0.rank, score: $0.score, metrics: $0.metrics) }
+        // One definition of the columns: the JSON row's stored properties, in declaration order.
+        let sample = Mirror(reflecting: records.first ?? Row.empty)
+        var lines = [sample.children.compactMap(\.label).joined(separator: ",")]
+        for record in records {
+            lines.append(Mirror(reflecting: record).children.map { cell($0.value) }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func cell(_ value: Any) -> String {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return "\(value)" }
+        return mirror.children.first.map { cell($0.value) } ?? ""
     }
 
     public static func trader(_ report: LeaderboardQueries.TraderReport) throws -> String {

@@ -31,6 +31,22 @@ public enum LeaderboardQueries {
         }
     }
 
+    /// The board a command prints: ranked as of `asOf` from the fills (nothing stored), or the
+    /// stored snapshot (recomputed first with `refresh`); nil when none is stored yet.
+    public static func board(top: Int, window: TimeWindow, asOf: Int64?, refresh: Bool, gates: EligibilityGates,
+                             pool: PostgresPool) async throws -> (rows: [LeaderboardRow], asOf: Int64, eligible: Int)? {
+        if let asOf {
+            let snapshot = try await LeaderboardRefresher.rank(asOf: asOf, pool: pool, gates: gates)
+            return (Array((snapshot.rows[window] ?? []).prefix(top)), asOf, snapshot.eligible)
+        }
+        if refresh { _ = try await LeaderboardRefresher(pool: pool, gates: gates).refresh() }
+        guard let stored = try await Self.top(top, window: window, pool: pool) else { return nil }
+        return (stored.rows, stored.info.asOf, stored.info.eligible)
+    }
+
+    public static let noBoardYet = "no leaderboard yet: alfa serve computes one every LEADER_REFRESH_SECONDS; "
+        + "alfa leaderboard --refresh computes one now"
+
     public static func trader(_ trader: EVMAddress, asOf: Int64, gates: EligibilityGates, pool: PostgresPool) async throws -> TraderReport {
         let (fills, rank) = try await pool.withConnection { connection in
             let fills = try FillRepository().fills(of: trader, on: connection).filter { $0.blockTime <= asOf }

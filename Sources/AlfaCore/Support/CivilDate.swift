@@ -39,3 +39,31 @@ extension Int64 {
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }
+
+extension CivilDate {
+    /// A moment typed by an operator: unix seconds, `2026-11-21`, `2026-11-21T08:00`,
+    /// `2026-11-21 08:00:30` or with a trailing `Z` — always UTC. Nil when it is none of these.
+    public static func parseMoment(_ text: String) -> Int64? {
+        if let seconds = Int64(text), seconds >= 0 { return seconds }
+        var text = Substring(text)
+        if text.hasSuffix("Z") { text = text.dropLast() }
+        let parts = text.split(whereSeparator: { $0 == "T" || $0 == " " })
+        guard (1...2).contains(parts.count) else { return nil }
+        let date = parts[0].split(separator: "-", omittingEmptySubsequences: false)
+        guard date.count == 3, date[0].count == 4, date[1].count == 2, date[2].count == 2,
+              let year = Int64(date[0]), let month = Int64(date[1]), let day = Int64(date[2]),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        let days = daysSinceEpoch(year: year, month: month, day: day)
+        guard self.date(daysSinceEpoch: days) == (year, month, day) else { return nil }  // 2026-02-30
+        var seconds: Int64 = 0
+        if parts.count == 2 {
+            let time = parts[1].split(separator: ":", omittingEmptySubsequences: false)
+            guard (2...3).contains(time.count), time.allSatisfy({ $0.count == 2 }),
+                  let hour = Int64(time[0]), let minute = Int64(time[1]), hour < 24, minute < 60 else { return nil }
+            let second = time.count == 3 ? Int64(time[2]) : 0
+            guard let second, second < 60 else { return nil }
+            seconds = hour * 3_600 + minute * 60 + second
+        }
+        return days * 86_400 + seconds
+    }
+}

@@ -89,13 +89,32 @@ public struct FillRepository: Sendable {
     }
 
     /// Up to `limit` fills after `id` (insertion order) matching the export filters, with their ids.
-    public func page(after id: Int64, limit: Int, trader: EVMAddress?, fromBlock: Int64?, toBlock: Int64?,
-                     on connection: PostgresConnection) throws -> [(id: Int64, fill: Fill)] {
+    /// Which fills an export wants; nil fields do not filter. Times are unix seconds of the
+    /// block, `since` inclusive and `until` exclusive.
+    public struct Filter: Sendable {
+        public var trader: EVMAddress?
+        public var fromBlock: Int64?
+        public var toBlock: Int64?
+        public var since: Int64?
+        public var until: Int64?
+
+        public init(trader: EVMAddress? = nil, fromBlock: Int64? = nil, toBlock: Int64? = nil, since: Int64? = nil, until: Int64? = nil) {
+            self.trader = trader
+            self.fromBlock = fromBlock
+            self.toBlock = toBlock
+            self.since = since
+            self.until = until
+        }
+    }
+
+    public func page(after id: Int64, limit: Int, _ filter: Filter, on connection: PostgresConnection) throws -> [(id: Int64, fill: Fill)] {
         let rows = try connection.query(
             "SELECT \(Self.columns.joined(separator: ", ")), id FROM \(try PostgresConnection.qualifiedIdentifier(table)) "
                 + "WHERE id > $1 AND ($2::bytea IS NULL OR trader = $2) AND ($3::bigint IS NULL OR block_number >= $3) "
-                + "AND ($4::bigint IS NULL OR block_number <= $4) ORDER BY id LIMIT $5",
-            [id, trader, fromBlock, toBlock, limit])
+                + "AND ($4::bigint IS NULL OR block_number <= $4) AND ($5::timestamptz IS NULL OR block_time >= $5) "
+                + "AND ($6::timestamptz IS NULL OR block_time < $6) ORDER BY id LIMIT $7",
+            [id, filter.trader, filter.fromBlock, filter.toBlock, filter.since.map(Timestamp.init(unixSeconds:)),
+             filter.until.map(Timestamp.init(unixSeconds:)), limit])
         return try rows.map { row in (try row.decode(Self.columns.count, as: Int64.self), try Self.decode(row)) }
     }
 
