@@ -67,3 +67,32 @@ struct PerformanceReportTests {
         #expect(text.contains("Removed: 0x00000000000000000000000000000000000000b2 (admin 8)"))
     }
 }
+
+@Suite("Database advice")
+struct DatabaseAdviceTests {
+    typealias T = DatabaseAdvice.Table
+    typealias I = DatabaseAdvice.Index
+
+    @Test func unusedIndexesScannedTablesAndBloatAreNamedUniqueIndexesNever() {
+        let advice = DatabaseAdvice.advice(
+            tables: [T(name: "fills", totalBytes: 1 << 30, indexBytes: 1 << 28, liveRows: 5_000_000, deadRows: 10, sequentialScans: 900, indexScans: 20),
+                     T(name: "copy_orders", totalBytes: 1 << 20, indexBytes: 1 << 16, liveRows: 2_000, deadRows: 5_000, sequentialScans: 5, indexScans: 90),
+                     T(name: "small", totalBytes: 8_192, indexBytes: 0, liveRows: 10, deadRows: 0, sequentialScans: 10_000, indexScans: 0)],
+            indexes: [I(name: "fills_trader", table: "fills", bytes: 1 << 24, scans: 0, enforcesUniqueness: false),
+                      I(name: "fills_pkey", table: "fills", bytes: 1 << 24, scans: 0, enforcesUniqueness: true),
+                      I(name: "fills_time", table: "fills", bytes: 1 << 24, scans: 4, enforcesUniqueness: false)])
+        #expect(advice.count == 3, "\(advice)")
+        #expect(advice[0].hasPrefix("index fills_trader on fills (16.0 MB) has not been used") && advice[0].contains("DROP INDEX fills_trader"))
+        #expect(advice[1].hasPrefix("fills (5000000 rows) was read by 900 sequential scans against 20 index scans"))
+        #expect(advice[2].hasPrefix("copy_orders has 5000 dead rows for 2000 live ones"))
+        #expect(DatabaseAdvice.advice(tables: [], indexes: []).first?.hasPrefix("nothing to change") == true)
+    }
+
+    @Test func sizesAreListedLargestFirstInReadableUnits() {
+        let lines = DatabaseAdvice.sizes([T(name: "a", totalBytes: 512, indexBytes: 0, liveRows: 1, deadRows: 0, sequentialScans: 0, indexScans: 0),
+                                          T(name: "fills", totalBytes: 3 * 1_073_741_824 / 2, indexBytes: 1_536, liveRows: 9, deadRows: 0,
+                                            sequentialScans: 0, indexScans: 0)])
+        #expect(lines.count == 3 && lines[1].hasPrefix("fills") && lines[1].contains("1.5 GB") && lines[1].contains("1.5 kB"))
+        #expect(lines[2].contains("512 B"))
+    }
+}

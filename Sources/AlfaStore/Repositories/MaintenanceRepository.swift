@@ -1,0 +1,52 @@
+import AlfaCore
+
+/// The reads and writes of `alfa db optimize`: statistics for advice, and raw logs moved out
+/// once older than the retention.
+public struct MaintenanceRepository: Sendable {
+    public init() {}
+
+    public func analyze(on connection: PostgresConnection) throws {
+        try connection.execute("ANALYZE")
+    }
+
+    /// The tables of the schema alfa uses (the first on the search path).
+    public func tables(on connection: PostgresConnection) throws -> [DatabaseAdvice.Table] {
+        try connection.query(
+            "SELECT relname::text, pg_total_relation_size(relid), pg_indexes_size(relid), n_live_tup, n_dead_tup, "
+                + "coalesce(seq_scan, 0), coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+                + "ORDER BY relname").map {
+            DatabaseAdvice.Table(name: try $0.decode(0), totalBytes: try $0.decode(1), indexBytes: try $0.decode(2),
+                                 liveRows: try $0.decode(3), deadRows: try $0.decode(4), sequentialScans: try $0.decode(5),
+                                 indexScans: try $0.decode(6))
+        }
+    }
+
+    public func indexes(on connection: PostgresConnection) throws -> [DatabaseAdvice.Index] {
+        try connection.query(
+            "SELECT s.indexrelname::text, s.relname::text, pg_relation_size(s.indexrelid), s.idx_scan, i.indisunique OR i.indisprimary "
+                + "FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid "
+                + "WHERE s.schemaname = current_schema() ORDER BY s.relname, s.indexrelname").map {
+            DatabaseAdvice.Index(name: try $0.decode(0), table: try $0.decode(1), bytes: try $0.decode(2), scans: try $0.decode(3),
+                                 enforcesUniqueness: try $0.decode(4))
+        }
+    }
+
+    /// Up to `limit` raw logs stored before `cutoff` (unix seconds), oldest first, as JSON objects.
+    public func rawLogs(storedBefore cutoff: Int64, limit: Int, on connection: PostgresConnection) throws -> [(id: Int64, json: String)] {
+        try connection.query(
+            "SELECT id, json_build_object('id', id, 'block_number', block_number, 'block_hash', '0x' || encode(block_hash, 'hex'), "
+                + "'tx_hash', '0x' || encode(tx_hash, 'hex'), 'log_index', log_index, 'address', '0x' || encode(address, 'hex'), "
+                + "'topics', '0x' || encode(topics, 'hex'), 'data', '0x' || encode(data, 'hex'), 'reason', reason, "
+                + "'detail', detail, 'stored_at', stored_at)::text FROM raw_logs WHERE stored_at < $1 ORDER BY id LIMIT $2",
+            [Timestamp(unixSeconds: cutoff), limit]).map { (try $0.decode(0), try $0.decode(1)) }
+    }
+
+    /// Deletes the archived rows and records the archive file, in one transaction.
+    public func archived(ids: [Int64], file: String, olderThan cutoff: Int64, on connection: PostgresConnection) throws {
+        try connection.transaction { connection in
+            try connection.query("DELETE FROM raw_logs WHERE id = ANY($1::bigint[])", ["{" + ids.map(String.init).joined(separator: ",") + "}"])
+            try connection.query("INSERT INTO raw_log_archives (file, rows, older_than) VALUES ($1, $2, $3)",
+                                 [file, Int64(ids.count), Timestamp(unixSeconds: cutoff)])
+        }
+    }
+}
