@@ -12,9 +12,12 @@ struct ConfigCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the settings template (every setting, its comment and default) instead.")
     var template = false
 
+    @Flag(name: .long, help: "Print docs/configuration.md (every setting, its default, what it changes, secrets marked) instead.")
+    var markdown = false
+
     func run() async throws {
-        if template {
-            print(SettingsCatalog.renderTemplate(), terminator: "")
+        if template || markdown {
+            print(template ? SettingsCatalog.renderTemplate() : SettingsCatalog.renderMarkdown(), terminator: "")
             return
         }
         print(try await Startup.load().report)

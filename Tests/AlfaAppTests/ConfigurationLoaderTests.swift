@@ -71,5 +71,7 @@ struct ConfigurationLoaderTests {
             .map { String($0.prefix { $0 != "=" }) }
         #expect(Set(names) == Set(SettingsCatalog.all.map(\.name)))
         #expect(names.count == SettingsCatalog.all.count)
+        let documented = try String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        #expect(documented == SettingsCatalog.renderMarkdown(), "regenerate it: alfa config --markdown > docs/configuration.md")
     }
 }
