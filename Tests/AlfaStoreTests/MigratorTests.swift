@@ -104,7 +104,7 @@ struct MigratorTests {
             .map { try $0.decode(0, as: String.self) }
         #expect(tables == ["alert_outbox", "audit_log", "breaker_events", "breaker_state", "copy_cursor", "copy_leaders",
                            "copy_orders", "execution_history", "execution_state", "fills", "indexer_blocks", "indexer_state",
-                           "leaderboard_entries", "leaderboard_snapshots", "raw_logs", "schema_migrations", "telegram_chats",
+                           "leaderboard_entries", "leaderboard_snapshots", "raw_log_archives", "raw_logs", "report_runs", "schema_migrations", "telegram_chats",
                            "telegram_offsets", "trader_positions"])
     }
 }
