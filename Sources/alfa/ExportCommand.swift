@@ -97,13 +97,7 @@ struct ExportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try await Startup.settings()
-            let database = try await Startup.database(settings)
-            let board = await Startup.closing(database) {
-                try await LeaderboardQueries.board(top: top, window: window, asOf: asOf?.unixSeconds, refresh: false,
-                                                   gates: EligibilityGates(settings.leaderboard), pool: database.pool)
-            }
-            guard let (rows, time, eligible) = board else { Startup.fail(LeaderboardQueries.noBoardYet) }
+            let (rows, time, eligible) = try await Startup.leaderboard(top: top, window: window, asOf: asOf, refresh: false)
             switch format {
             case .csv: print(LeaderboardJSON.csv(rows), terminator: "")
             case .json: print(try LeaderboardJSON.board(rows, window: window, asOf: time, eligible: eligible))

@@ -42,6 +42,19 @@ enum Startup {
         return (url.value, database.migrator.migrations)
     }
 
+    /// The leaderboard `alfa leaderboard` and `alfa export leaderboard` print; exit 2 when none is stored yet.
+    static func leaderboard(top: Int, window: TimeWindow, asOf: Moment?, refresh: Bool) async throws
+        -> (rows: [LeaderboardRow], asOf: Int64, eligible: Int) {
+        let settings = try await self.settings()
+        let database = try await self.database(settings)
+        let board = await closing(database) {
+            try await LeaderboardQueries.board(top: top, window: window, asOf: asOf?.unixSeconds, refresh: refresh,
+                                               gates: EligibilityGates(settings.leaderboard), pool: database.pool)
+        }
+        guard let board else { fail(LeaderboardQueries.noBoardYet) }
+        return board
+    }
+
     /// Runs `body` and closes the database whatever happened; an error ends the command with its message.
     static func closing<T>(_ database: Database, _ body: () async throws -> T) async -> T {
         do {
