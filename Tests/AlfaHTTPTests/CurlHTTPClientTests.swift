@@ -1,3 +1,4 @@
+import AlfaCore
 import AlfaHTTP
 import Foundation
 import Testing
@@ -16,13 +17,8 @@ final class HTTPPeer: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
-        base = "http://127.0.0.1:\(String(decoding: line, as: UTF8.self))"
+        // Not FileHandle.readData: it crashes on EINTR.
+        base = "http://127.0.0.1:" + (LineReader(descriptor: output.fileHandleForReading.fileDescriptor).nextLine() ?? "")
     }
 
     deinit {

@@ -12,7 +12,7 @@ struct ConsoleChatService: Service {
     let write: @Sendable (String) -> Void
 
     func run() async throws {
-        let input = ConsoleInput()
+        let input = LineReader()
         let worker = BlockingWorker(name: "alfa-console")
         defer { worker.shutdown() }
         await withGracefulShutdownHandler {

@@ -1,3 +1,4 @@
+import AlfaCore
 import Foundation
 
 /// Starts a Python peer from `commands/lib/` that announces itself with one JSON line on
@@ -11,12 +12,8 @@ enum PeerProcess {
         process.arguments = ["python3", AlfaBinary.root + "/commands/lib/" + script] + arguments + ["--exit-with-parent"]
         process.standardOutput = output
         try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
-        return (process, try JSONDecoder().decode(Announcement.self, from: line))
+        // Not FileHandle.readData: it crashes on EINTR, which other tests' child processes cause.
+        let line = LineReader(descriptor: output.fileHandleForReading.fileDescriptor).nextLine() ?? ""
+        return (process, try JSONDecoder().decode(Announcement.self, from: Data(line.utf8)))
     }
 }

@@ -1,22 +1,24 @@
 import Foundation
 import Synchronization
 
-/// Lines typed on a terminal (or piped in), read with `poll` so that a shutdown is noticed
-/// while nobody types: a plain `readLine` would hold its thread until the next Enter.
-/// Used from one blocking thread at a time.
-final class ConsoleInput: @unchecked Sendable {
+/// Lines from a file descriptor (a terminal, a pipe), read with `poll` and `read`: a signal
+/// that interrupts the wait (EINTR, common with child processes around) is retried, and a
+/// `stop()` from another thread ends a wait within 200 ms — a plain `readLine` or
+/// `FileHandle.readData` would hold the thread until the next line, or crash on EINTR.
+/// Blocking: call it from a thread of its own (`BlockingWorker`), one caller at a time.
+public final class LineReader: @unchecked Sendable {
     private let descriptor: Int32
     private var pending: [UInt8] = []
     private var ended = false
     private let stopped = Mutex(false)
 
-    init(descriptor: Int32 = STDIN_FILENO) { self.descriptor = descriptor }
+    public init(descriptor: Int32 = STDIN_FILENO) { self.descriptor = descriptor }
 
     /// Makes a waiting `nextLine` return nil within 200 ms.
-    func stop() { stopped.withLock { $0 = true } }
+    public func stop() { stopped.withLock { $0 = true } }
 
     /// The next line without its newline; nil at the end of input or once stopped.
-    func nextLine() -> String? {
+    public func nextLine() -> String? {
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: pending[..<newline], as: UTF8.self)
