@@ -15,3 +15,18 @@ CREATE TABLE raw_log_archives (
     older_than  TIMESTAMPTZ NOT NULL,
     archived_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+
+-- The leaders the copy executor trades on, and each change of that set — an admin's follow or
+-- unfollow, or the automatic top K moving — for the reports' "leaders added / removed".
+CREATE TABLE copy_leader_set (
+    leader BYTEA PRIMARY KEY CHECK (octet_length(leader) = 20)
+);
+
+CREATE TABLE copy_leader_changes (
+    id     BIGSERIAL PRIMARY KEY,
+    leader BYTEA       NOT NULL CHECK (octet_length(leader) = 20),
+    added  BOOLEAN     NOT NULL,
+    actor  TEXT        NOT NULL,
+    at     TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX copy_leader_changes_at ON copy_leader_changes (at);

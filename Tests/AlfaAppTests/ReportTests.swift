@@ -21,18 +21,43 @@ struct ReportTests {
         _ = await harness.control.follow(followed, by: 1001)
         _ = await harness.control.resetBreaker(.drawdown, by: 1001)
 
-        let daily = await harness.control.report(.daily).plainText
+        // The executor records the new leader set on its next step.
+        let daily = try await eventually({ await harness.control.report(.daily).plainText },
+                                         until: { $0.contains("(admin 1001)") })
         #expect(daily.hasPrefix("Daily report · "), "\(daily)")
         #expect(daily.contains("Win rate 100 % over 1 closed trade(s) · drawdown 0.0 % from peak"), "\(daily)")
         #expect(daily.contains("Signals 2 → orders 2 → fills 2 (skipped 0, failed 0, in flight 0)"))
         #expect(daily.contains("drawdown reset by admin 1001"))
-        #expect(daily.contains("Added: \(followed) (admin 1001)"))
+        #expect(daily.contains("Added: \(CopyHarness.leader) (COPY_LEADERS), \(followed) (admin 1001)"), "\(daily)")
         #expect(daily.contains("2 copied now."))
         // Block times of a fast local chain may run a few seconds ahead of the clock.
         #expect(daily.contains("fill(s) indexed · through block"))
         let pnl = try #require(try await harness.orders().last?.netPnL)
         #expect(pnl > 0 && daily.contains("Clean PnL: \(FixedPoint.display(pnl, signed: true)) USDC"))
         #expect(await harness.control.report(.weekly).plainText.hasPrefix("Weekly report · "))
+    }
+
+    @Test func leaderSetChangesAreAttributedToTheAdminOrTheLeaderboard() async throws {
+        let pool = try await AlfaBinary.migratedPool()
+        let (a, b, c) = (EVMAddress(hex: "0x" + String(repeating: "a", count: 40))!, EVMAddress(hex: "0x" + String(repeating: "b", count: 40))!,
+                         EVMAddress(hex: "0x" + String(repeating: "c", count: 40))!)
+        let repository = CopyOrderRepository()
+        let (first, again, moved) = try await pool.withConnection { connection in
+            let first = try repository.recordLeaderSet([a, b], otherwise: "leaderboard top 2", on: connection)
+            let again = try repository.recordLeaderSet([b, a], otherwise: "leaderboard top 2", on: connection)
+            try repository.setLeader(c, followed: true, by: "admin 7", on: connection)
+            try repository.setLeader(a, followed: false, by: "admin 8", on: connection)
+            // b left the top K by itself; a was unfollowed; c was followed.
+            let moved = try repository.recordLeaderSet([c], otherwise: "leaderboard top 2", on: connection)
+            return (first, again, moved)
+        }
+        #expect(first.map(\.leader) == [a, b] && first.allSatisfy { $0.added && $0.by == "leaderboard top 2" })
+        #expect(again.isEmpty)
+        #expect(moved.map { "\($0.leader) \($0.added) \($0.by)" } == [
+            "\(a) false admin 8", "\(b) false leaderboard top 2", "\(c) true admin 7"])
+        let stored = try await pool.withConnection { try repository.leaderChanges(from: 0, to: 4_000_000_000, on: $0) }
+        #expect(stored.count == 5)
+        await pool.close()
     }
 
     @Test func theDailySummaryGoesOutOnceAcrossReplicasAndNotOnANewInstallation() async throws {

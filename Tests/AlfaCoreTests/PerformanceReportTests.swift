@@ -36,7 +36,7 @@ struct PerformanceReportTests {
         #expect(text.contains("Win rate — over 0 closed trade(s) · no drawdown: no closed trade"))
         #expect(text.contains("Signals 0 → orders 0 → fills 0"))
         #expect(text.contains("No trip or reset."))
-        #expect(text.contains("5 copied now.") && text.contains("No leader added or removed by an admin."))
+        #expect(text.contains("5 copied now.") && text.contains("No leader added or removed."))
         #expect(text.contains("1234 fill(s) indexed · through block 900 · 2 block(s) behind the head · 3 log(s) with unknown topics kept raw"))
     }
 
@@ -54,8 +54,8 @@ struct PerformanceReportTests {
         let events = [PerformanceReport.BreakerEvent(breaker: "win_rate", event: "trip", actor: "breaker win_rate",
                                                      detail: "win rate 35.0 % < 40.0 %", at: Self.midnight - 3_600),
                       .init(breaker: "win_rate", event: "reset", actor: "admin 7", detail: "reset while open", at: Self.midnight - 1_800)]
-        let changes = [PerformanceReport.LeaderChange(leader: leader, followed: true, by: "admin 7", at: Self.midnight - 60),
-                       .init(leader: EVMAddress(hex: "0x00000000000000000000000000000000000000b2")!, followed: false, by: "admin 8", at: Self.midnight - 30)]
+        let changes = [PerformanceReport.LeaderChange(leader: leader, added: true, by: "admin 7", at: Self.midnight - 60),
+                       .init(leader: EVMAddress(hex: "0x00000000000000000000000000000000000000b2")!, added: false, by: "leaderboard top 5", at: Self.midnight - 30)]
         let text = TelegramHTML.plainText(Self.report(orders: orders, events: events, changes: changes, stop: true).html)
         #expect(text.contains("Mode now: DRY, emergency stop engaged"))
         #expect(text.contains("Clean PnL: +10.50 USDC (fees 3.00 included)"), "\(text)")
@@ -64,7 +64,7 @@ struct PerformanceReportTests {
         #expect(text.contains("2026-11-20 23:00 UTC: win_rate tripped by breaker win_rate — win rate 35.0 % < 40.0 %"))
         #expect(text.contains("2026-11-20 23:30 UTC: win_rate reset by admin 7"))
         #expect(text.contains("Added: \(leader) (admin 7)"))
-        #expect(text.contains("Removed: 0x00000000000000000000000000000000000000b2 (admin 8)"))
+        #expect(text.contains("Removed: 0x00000000000000000000000000000000000000b2 (leaderboard top 5)"))
     }
 }
 

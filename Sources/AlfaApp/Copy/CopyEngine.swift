@@ -18,6 +18,8 @@ public actor CopyEngine {
     private let dry: DryExecutor
     private var live: LiveExecutor?
     private var leaderCache: (leaders: [EVMAddress], at: Int64)?
+    /// The leader set last recorded for the reports (nil until the executor's first step).
+    private var recordedLeaders: Set<EVMAddress>?
     private var lastCancelCheckBlock: Int64?
     private var lastCancelCheck: Int64 = 0
 
@@ -103,6 +105,12 @@ public actor CopyEngine {
 
     private func readSignals() async throws -> Int {
         let leaders = Set(try await leaders())
+        if leaders != recordedLeaders {
+            let otherwise = settings.copy.leaders.isEmpty ? "leaderboard top \(settings.copy.autoTopK)" : "COPY_LEADERS"
+            let repository = self.repository
+            try await pool.withConnection { try repository.recordLeaderSet(Array(leaders), otherwise: otherwise, on: $0) }
+            recordedLeaders = leaders
+        }
         let wallet = live?.wallet.address
         let repository = self.repository
         let settings = self.settings.copy

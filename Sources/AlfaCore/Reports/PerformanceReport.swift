@@ -25,15 +25,16 @@ public struct PerformanceReport: Sendable, Equatable {
         }
     }
 
+    /// A leader that entered (`added`) or left the set the copy engine trades on.
     public struct LeaderChange: Sendable, Equatable {
         public var leader: EVMAddress
-        public var followed: Bool
+        public var added: Bool
         public var by: String
         public var at: Int64
 
-        public init(leader: EVMAddress, followed: Bool, by: String, at: Int64) {
+        public init(leader: EVMAddress, added: Bool, by: String, at: Int64) {
             self.leader = leader
-            self.followed = followed
+            self.added = added
             self.by = by
             self.at = at
         }
@@ -108,10 +109,10 @@ public struct PerformanceReport: Sendable, Equatable {
             }
         }
         lines += ["", "<b>Leaders</b>", "\(leadersCopied) copied now."]
-        let added = leaderChanges.filter(\.followed), removed = leaderChanges.filter { !$0.followed }
+        let added = leaderChanges.filter(\.added), removed = leaderChanges.filter { !$0.added }
         if !added.isEmpty { lines.append("Added: " + added.map { "<code>\($0.leader)</code> (\(TelegramHTML.escape($0.by)))" }.joined(separator: ", ")) }
         if !removed.isEmpty { lines.append("Removed: " + removed.map { "<code>\($0.leader)</code> (\(TelegramHTML.escape($0.by)))" }.joined(separator: ", ")) }
-        if leaderChanges.isEmpty { lines.append("No leader added or removed by an admin.") }
+        if leaderChanges.isEmpty { lines.append("No leader added or removed.") }
         let i = indexer
         var health = "\(i.fillsIndexed) fill(s) indexed"
         if let block = i.lastBlock { health += " · through block \(block)" }

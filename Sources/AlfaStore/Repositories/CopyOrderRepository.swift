@@ -30,13 +30,44 @@ public struct CopyOrderRepository: Sendable {
         try connection.query("SELECT leader, followed FROM copy_leaders ORDER BY changed_at").map { (try $0.decode(0), try $0.decode(1)) }
     }
 
-    /// Follows and unfollows by admins between `from` and `to` (the last change of each leader).
+    /// Records the set of leaders the executor trades on: each leader that entered or left it
+    /// since the last call is written as a change, attributed to the admin whose follow or
+    /// unfollow caused it, else to `otherwise` (the automatic top K, or COPY_LEADERS).
+    @discardableResult
+    public func recordLeaderSet(_ leaders: [EVMAddress], otherwise: String,
+                                on connection: PostgresConnection) throws -> [PerformanceReport.LeaderChange] {
+        try connection.transaction { connection in
+            let stored = Set(try connection.query("SELECT leader FROM copy_leader_set FOR UPDATE").map { try $0.decode(0, as: EVMAddress.self) })
+            let wanted = Set(leaders)
+            guard stored != wanted else { return [] }
+            var choices: [EVMAddress: (followed: Bool, by: String)] = [:]
+            for row in try connection.query("SELECT leader, followed, changed_by FROM copy_leaders") {
+                choices[try row.decode(0)] = (try row.decode(1), try row.decode(2))
+            }
+            let changes = wanted.subtracting(stored).map { (leader: $0, added: true) }
+                + stored.subtracting(wanted).map { (leader: $0, added: false) }
+            var recorded: [PerformanceReport.LeaderChange] = []
+            for change in changes.sorted(by: { $0.leader.description < $1.leader.description }) {
+                let choice = choices[change.leader]
+                let actor = choice.map { $0.followed == change.added ? $0.by : otherwise } ?? otherwise
+                let at: Int64 = try connection.query(
+                    "INSERT INTO copy_leader_changes (leader, added, actor) VALUES ($1, $2, $3) RETURNING extract(epoch FROM at)::bigint",
+                    [change.leader, change.added, actor])[0].decode(0)
+                recorded.append(.init(leader: change.leader, added: change.added, by: actor, at: at))
+                try connection.query(change.added ? "INSERT INTO copy_leader_set (leader) VALUES ($1)"
+                                                  : "DELETE FROM copy_leader_set WHERE leader = $1", [change.leader])
+            }
+            return recorded
+        }
+    }
+
+    /// Leaders that entered or left the traded set in [from, to), oldest first.
     public func leaderChanges(from: Int64, to: Int64, on connection: PostgresConnection) throws -> [PerformanceReport.LeaderChange] {
         try connection.query(
-            "SELECT leader, followed, changed_by, extract(epoch FROM changed_at)::bigint FROM copy_leaders "
-                + "WHERE changed_at >= $1 AND changed_at < $2 ORDER BY changed_at",
+            "SELECT leader, added, actor, extract(epoch FROM at)::bigint FROM copy_leader_changes "
+                + "WHERE at >= $1 AND at < $2 ORDER BY at, id",
             [Timestamp(unixSeconds: from), Timestamp(unixSeconds: to)]).map {
-            PerformanceReport.LeaderChange(leader: try $0.decode(0), followed: try $0.decode(1), by: try $0.decode(2), at: try $0.decode(3))
+            PerformanceReport.LeaderChange(leader: try $0.decode(0), added: try $0.decode(1), by: try $0.decode(2), at: try $0.decode(3))
         }
     }
 
