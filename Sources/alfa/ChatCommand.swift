@@ -38,13 +38,16 @@ struct ChatCommand: AsyncParsableCommand {
             await database.close()
             Startup.fail("\(error)")
         }
-        execution.routeAlerts(toConsole: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
-        // stdin is read on a thread of its own: readLine blocks.
+        let output = ConsoleOutput()
+        execution.routeAlerts(toConsole: output.write)
+        // stdin is read on a thread of its own: reading blocks.
         let stdin = BlockingWorker(name: "alfa-stdin")
+        let input = LineReader()
         await ConsoleChat.run(settings: settings, pool: database.pool, asAdmin: role == .asAdmin, control: execution.control,
-                              readLine: { (try? await stdin.run { Swift.readLine() }) ?? nil },
-                              write: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+                              readLine: { (try? await stdin.run { input.nextLine() }) ?? nil },
+                              write: output.write)
         stdin.shutdown()
+        await output.flush()
         await database.close()
     }
 }

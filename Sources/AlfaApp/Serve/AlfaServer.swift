@@ -33,10 +33,11 @@ public enum AlfaServer {
                 execution.alerts.route(to: bot.alerts)
                 services.append(TelegramBotService(bot: bot))
             }
-            if console {
-                let write: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
-                if settings.telegram.botToken == nil { execution.routeAlerts(toConsole: write) }
-                services.append(ConsoleChatService(settings: settings, pool: database.pool, control: execution.control, write: write))
+            let output = console ? ConsoleOutput() : nil
+            if console, let output {
+                if settings.telegram.botToken == nil { execution.routeAlerts(toConsole: output.write) }
+                services.append(ConsoleChatService(settings: settings, pool: database.pool, control: execution.control,
+                                                   write: output.write))
             }
             if !settings.chain.rpcURLs.isEmpty {
                 let indexerLogger = Logger(label: "alfa.indexer")
@@ -53,6 +54,7 @@ public enum AlfaServer {
             )
             logger.notice("alfa serve is running; Ctrl-C or SIGTERM stops it", metadata: ["version": "\(AlfaVersion.current)"])
             try await group.run()
+            await output?.flush()
             logger.notice("alfa serve stopped cleanly")
         } catch {
             await database.close()

@@ -31,24 +31,28 @@ public struct MarketSimulatorRunner: Service {
         self.clock = clock
     }
 
-    /// The market so far: its state, and the time of its last simulated minute.
+    /// The market so far: its state, and the unix time of its last simulated minute.
     struct Saved: Codable {
         var market: MarketSimulator
-        var lastMinute: Int64
+        var lastMinuteAt: Int64
     }
 
     public func run() async throws {
-        var saved = try load() ?? Saved(market: MarketSimulator(seed: UInt64(settings.seed), traderCount: Int(settings.traders)),
-                                        lastMinute: 0)
+        // The state file is read and written on a thread of its own, never on the cooperative pool.
+        let files = BlockingWorker(name: "alfa-sim-state")
+        defer { files.shutdown() }
+        let store = StateFile(path: statePath, worker: files)
+        var saved = try await store.load()
+            ?? Saved(market: MarketSimulator(seed: UInt64(settings.seed), traderCount: Int(settings.traders)), lastMinuteAt: 0)
         let head = try await rpc.header(try await rpc.blockNumber())?.timestamp ?? clock()
         // A long pause is not replayed minute by minute: at most SIM_HISTORY_HOURS are.
-        var minute = max(saved.lastMinute, head, clock() - settings.historyHours * 3_600) + 60
-        try await writeHistory(&saved, from: &minute)
-        if !historyOnly { try await followThePresent(&saved) }
+        var minute = max(saved.lastMinuteAt, head, clock() - settings.historyHours * 3_600) + 60
+        try await writeHistory(&saved, from: &minute, store: store)
+        if !historyOnly { try await followThePresent(&saved, store: store) }
     }
 
     /// From `minute` up to now, stamped in the past: the chain's clock is held back meanwhile.
-    func writeHistory(_ saved: inout Saved, from minute: inout Int64) async throws {
+    func writeHistory(_ saved: inout Saved, from minute: inout Int64, store: StateFile) async throws {
         let started = clock()
         guard minute < started else { return }
         logger.notice("writing market history", metadata: [
@@ -64,7 +68,7 @@ public struct MarketSimulatorRunner: Service {
                 minute += 60
             }
             try await execute(batch, at: blockTime)
-            saved.lastMinute = blockTime
+            saved.lastMinuteAt = blockTime
             fills += batch.count
             if clock() - lastReport >= 10 {
                 lastReport = clock()
@@ -72,27 +76,27 @@ public struct MarketSimulatorRunner: Service {
             }
         }
         _ = try await rpc.call("alfa_clock", #"[{"behindSeconds":0}]"#)
-        try save(saved)
+        try await store.save(saved)
         logger.notice("market history written", metadata: [
             "fills": "\(fills)", "seconds": "\(clock() - started)", "speed": "\(settings.speed)"])
     }
 
-    func followThePresent(_ saved: inout Saved) async throws {
+    func followThePresent(_ saved: inout Saved, store: StateFile) async throws {
         let interval = Duration.milliseconds(Int64(60_000 / settings.speed))
         var lastSave = clock()
         while true {
             try? await Task.sleep(for: interval)
             if Self.stopping { break }
-            let now = max(clock(), saved.lastMinute + 1)
+            let now = max(clock(), saved.lastMinuteAt + 1)
             let fills = saved.market.step(at: now)
             if !fills.isEmpty { try await execute(fills, at: nil) }
-            saved.lastMinute = now
+            saved.lastMinuteAt = now
             if clock() - lastSave >= 60 {
-                try save(saved)
+                try await store.save(saved)
                 lastSave = clock()
             }
         }
-        try save(saved)
+        try await store.save(saved)
     }
 
     /// One block holding `fills`, stamped `time` (or now).
@@ -111,17 +115,27 @@ public struct MarketSimulatorRunner: Service {
 
     static var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 
-    func load() throws -> Saved? {
-        guard let statePath, let data = FileManager.default.contents(atPath: statePath) else { return nil }
-        do {
-            return try JSONDecoder().decode(Saved.self, from: data)
-        } catch {
-            throw ConfigurationLoader.Failure(description: "the simulator state \(statePath) cannot be read (\(error)); delete it to start a new market")
-        }
-    }
+    /// Where the market's state is kept between runs (nowhere without `--state`).
+    struct StateFile {
+        let path: String?
+        let worker: BlockingWorker
 
-    func save(_ saved: Saved) throws {
-        guard let statePath else { return }
-        try JSONEncoder().encode(saved).write(to: URL(fileURLWithPath: statePath), options: .atomic)
+        func load() async throws -> Saved? {
+            guard let path else { return nil }
+            return try await worker.run {
+                guard let data = FileManager.default.contents(atPath: path) else { return nil }
+                do {
+                    return try JSONDecoder().decode(Saved.self, from: data)
+                } catch {
+                    throw ConfigurationLoader.Failure(description: "the simulator state \(path) cannot be read (\(error)); delete it to start a new market")
+                }
+            }
+        }
+
+        func save(_ saved: Saved) async throws {
+            guard let path else { return }
+            let data = try JSONEncoder().encode(saved)
+            try await worker.run { try data.write(to: URL(fileURLWithPath: path), options: .atomic) }
+        }
     }
 }

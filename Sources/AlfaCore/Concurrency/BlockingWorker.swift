@@ -34,6 +34,11 @@ public final class BlockingWorker: Sendable {
         }
     }
 
+    /// Queues `body` on the worker's thread without waiting for it (jobs run in order).
+    public func submit(_ body: @escaping @Sendable () -> Void) {
+        _ = queue.enqueue(body)
+    }
+
     /// Runs one blocking job (a start-up file read) on a thread made for it.
     public static func once<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         let worker = BlockingWorker(name: name)

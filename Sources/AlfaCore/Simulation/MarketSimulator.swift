@@ -100,13 +100,13 @@ public struct MarketSimulator: Codable, Sendable {
         let direction = buy ? 1.0 : -1.0
         let stops = random.chance(trader.stopShare)
         let position = SimulatedPosition(
-            trader: index, address: trader.address, pair: pair, slot: slot, buy: buy, leverage: leverage, collateral: collateral - openingFee,
+            trader: index, pair: pair, slot: slot, buy: buy, leverage: leverage, collateral: collateral - openingFee,
             openPrice: SimulatedPair.scaled(now), openedAt: timestamp, openedMinute: minute, closeMinute: minute + hold,
             partialMinute: random.chance(trader.partialShare) ? minute + hold / 2 : nil,
             takeProfit: stops ? SimulatedPair.scaled(now * (1 + direction * 1.5 * expectedMove)) : 0,
             stopLoss: stops ? SimulatedPair.scaled(now * (1 - direction * 1.2 * expectedMove)) : 0)
         positions.append(position)
-        var fill = SimulatedFill(kind: 0, orderId: takeOrderID(), trade: position.trade, open: true,
+        var fill = SimulatedFill(kind: 0, orderId: takeOrderID(), trade: position.trade(trader.address), open: true,
                                  price: position.openPrice, positionSizeUSDC: position.collateral, openingFee: openingFee)
         if random.chance(trader.limitShare) {
             // A limit open: LimitExecuted type 3, whose percentProfit carries the trigger price.
@@ -128,7 +128,7 @@ public struct MarketSimulator: Codable, Sendable {
         let rolloverFee = notional * (minute - position.openedMinute) / (60 * 100_000)
         let gross = Int64(Int128(amount) * Int128(percentProfit) / 1_000_000_000_000)
         let sent = liquidated ? 0 : max(0, amount + gross - closingFee - rolloverFee)
-        var fill = SimulatedFill(kind: 0, orderId: takeOrderID(), trade: position.trade, open: false, price: price,
+        var fill = SimulatedFill(kind: 0, orderId: takeOrderID(), trade: position.trade(traders[position.trader].address), open: false, price: price,
                                  positionSizeUSDC: amount, percentProfit: percentProfit, usdcSentToTrader: sent,
                                  rolloverFee: rolloverFee, closingFee: closingFee)
         switch event {
@@ -149,7 +149,6 @@ public struct MarketSimulator: Codable, Sendable {
 /// An open position of the local market.
 struct SimulatedPosition: Codable, Sendable, Equatable {
     let trader: Int
-    let address: String
     let pair: Int
     let slot: Int
     let buy: Bool
@@ -171,7 +170,8 @@ struct SimulatedPosition: Codable, Sendable, Equatable {
         (Double(price) / Double(openPrice) - 1) * (buy ? 1 : -1) * Double(leverage)
     }
 
-    var trade: SimulatedFill.Trade {
+    /// The `Trade` tuple as the contract stores it, for the trader at `address`.
+    func trade(_ address: String) -> SimulatedFill.Trade {
         SimulatedFill.Trade(trader: address, pairIndex: pair, index: slot, initialPosToken: collateral, openPrice: openPrice,
                             buy: buy, leverage: leverage * 10_000_000_000, tp: takeProfit, sl: stopLoss, timestamp: openedAt)
     }
