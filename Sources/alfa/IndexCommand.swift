@@ -30,14 +30,10 @@ struct IndexCommand: AsyncParsableCommand {
         let settings = try await Startup.settings()
         let database = try await Startup.database(settings)
         let logger = Logger(label: "alfa.indexer")
-        do {
+        await Startup.closing(database) {
             try await IndexerRunner.run(settings: settings, database: database, fromBlock: fromBlock, throughBlock: toBlock,
                                         logger: logger)
-        } catch {
-            await database.close()
-            Startup.fail("\(error)")
         }
-        await database.close()
         logger.notice("indexer stopped")
     }
 }
