@@ -104,6 +104,16 @@ struct CommandLineTests {
         let after = try await AlfaBinary.run(["check"], ["DATABASE_URL": url])
         #expect(after.status == 0)
         #expect(after.output.contains("ok   migrations current: \(migrations.count) applied"))
+
+        // With a bot token, Telegram is asked whether it accepts it; the token never shows.
+        let telegram = try FakeTelegram()
+        let bot = ["DATABASE_URL": url, "TELEGRAM_API_BASE": telegram.base, "TELEGRAM_ADMIN_IDS": "1001"]
+        let accepted = try await AlfaBinary.run(["check"], bot.merging(["TELEGRAM_BOT_TOKEN": FakeTelegram.token]) { $1 })
+        #expect(accepted.status == 0 && accepted.output.contains("ok   telegram: the token is accepted: @alfa_test_bot, 1 admin(s)"),
+                "\(accepted.output)")
+        let refused = try await AlfaBinary.run(["check"], bot.merging(["TELEGRAM_BOT_TOKEN": "7000000001:AAH-revoked-token"]) { $1 })
+        #expect(refused.status != 0 && refused.output.contains("FAIL telegram:"), "\(refused.output)")
+        #expect(!(refused.output + refused.errorOutput).contains("AAH-revoked-token"))
     }
 
     @Test func checkReportsAnUnreachableDatabaseWithoutItsPassword() async throws {

@@ -58,6 +58,9 @@ struct IndexCommandTests {
         let check = try await AlfaBinary.run(["check"], env)
         #expect(check.output.contains("ok   indexer: indexed through block \(head)"))
         #expect(check.output.contains("1 log(s) with unknown topic0 kept raw"))
+        #expect(check.output.contains("ok   chain: 1 endpoint(s) in RPC_URLS, chain id 8453, head block \(head)"), "\(check.output)")
+        let wrongChain = try await AlfaBinary.run(["check"], env.merging(["CHAIN_ID": "1"]) { $1 })
+        #expect(wrongChain.status != 0 && wrongChain.output.contains("serves chain id 8453, but CHAIN_ID is 1"), "\(wrongChain.output)")
     }
 
     @Test func exportWritesEveryFillInHumanUnits() async throws {

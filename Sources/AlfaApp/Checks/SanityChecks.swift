@@ -1,5 +1,8 @@
+import AlfaChain
 import AlfaCore
+import AlfaHTTP
 import AlfaStore
+import AlfaTelegram
 import Foundation
 
 /// `alfa check`: each check says what it looked at and, when it fails, what to do.
@@ -21,7 +24,36 @@ public enum SanityChecks {
         }
         results += await databaseChecks(database)
         await database.close()
+        if let chain = await chainCheck(settings.chain) { results.append(chain) }
+        if let telegram = await telegramCheck(settings.telegram) { results.append(telegram) }
         return results
+    }
+
+    /// Every endpoint in RPC_URLS reports CHAIN_ID, and the chain answers with its head.
+    private static func chainCheck(_ chain: Settings.Chain) async -> Result? {
+        guard !chain.rpcURLs.isEmpty else { return nil }
+        let client = JSONRPCClient(urls: chain.rpcURLs, expectedChainID: chain.chainID, timeoutSeconds: Double(chain.rpcTimeoutSeconds))
+        do {
+            try await client.verifyChainIDs()
+            let head = try await client.blockNumber()
+            return Result(name: "chain", passed: true,
+                          detail: "\(chain.rpcURLs.count) endpoint(s) in RPC_URLS, chain id \(chain.chainID), head block \(head)")
+        } catch {
+            return Result(name: "chain", passed: false, detail: "\(error)")
+        }
+    }
+
+    /// Telegram accepts TELEGRAM_BOT_TOKEN (getMe).
+    private static func telegramCheck(_ telegram: Settings.Telegram) async -> Result? {
+        guard let token = telegram.botToken else { return nil }
+        let client = BotAPIClient(transport: CurlHTTPClient(name: "alfa-check"), base: telegram.apiBase, token: token)
+        do {
+            let me = try await client.getMe()
+            return Result(name: "telegram", passed: true,
+                          detail: "the token is accepted: @\(me.username ?? "?"), \(telegram.adminIDs.count) admin(s)")
+        } catch {
+            return Result(name: "telegram", passed: false, detail: "\(error)")
+        }
     }
 
     private static func databaseChecks(_ database: Database) async -> [Result] {
