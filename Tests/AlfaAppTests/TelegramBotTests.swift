@@ -367,7 +367,9 @@ extension BotHarness {
         return Task {
             while !Task.isCancelled {
                 _ = try? await client.getUpdates(offset: nil, timeoutSeconds: 1, allowedUpdates: ["message"])
-                try? await Task.sleep(for: .milliseconds(200))
+                // At most 8 polls in 4 s of its own, so "fewer than 20" measures whether the bot spins
+                // (at 200 ms the rival alone could make 20 when every poll of its met a 409).
+                try? await Task.sleep(for: .milliseconds(500))
             }
         }
     }

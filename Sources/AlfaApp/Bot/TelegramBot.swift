@@ -68,6 +68,13 @@ public final class TelegramBot: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.queue.run() }
             group.addTask {
+                // Alerts raised on the other replicas wait in the outbox for the one polling.
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(2))
+                    await self.queue.adoptStoredAlerts()
+                }
+            }
+            group.addTask {
                 try await cancelWhenGracefulShutdown {
                     try await poller.run(from: offset, handle: { await self.handle($0, router: router) },
                                          commit: { await self.commit($0, bot: me.id) },

@@ -31,7 +31,10 @@ public enum AlfaServer {
                 let bot = TelegramBot(settings: settings, token: token, pool: database.pool, control: execution.control)
                 alerts = bot.alerts
                 execution.alerts.route(to: bot.alerts)
-                services.append(TelegramBotService(bot: bot))
+                // One poller per token: the others stand by, and their alerts wait in the outbox for it.
+                services.append(SingletonService(name: "telegram bot", lockKey: TelegramRepository.pollerLockKey,
+                                                 url: settings.database.url!.value, service: TelegramBotService(bot: bot),
+                                                 logger: Logger(label: "alfa.telegram")))
             }
             let output = console ? ConsoleOutput() : nil
             if console, let output {

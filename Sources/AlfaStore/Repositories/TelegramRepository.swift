@@ -2,6 +2,9 @@ import AlfaCore
 
 /// The bot's persistent state: update offsets, chat routes and the alert outbox.
 public struct TelegramRepository: Sendable {
+    /// The advisory lock of the replica that polls Telegram (Telegram allows one poller per token).
+    public static let pollerLockKey: Int64 = 0x0061_6c66_6174_676d  // "alfatgm"
+
     public init() {}
 
     public func offset(bot: Int64, on connection: PostgresConnection) throws -> Int64? {

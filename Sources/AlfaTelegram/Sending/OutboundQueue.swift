@@ -38,6 +38,8 @@ public actor OutboundQueue {
     private var pacer: FloodPacer
     private var routes = ChatRoutes()
     private var pending: [Outgoing] = []
+    /// Every stored alert this queue has taken on, so one taken from the outbox is never taken twice.
+    private var takenAlerts = Set<Int64>()
     private var pausedUntil: Double = 0
     private var waiter: CheckedContinuation<Void, Never>?
     private var timer: Task<Void, Never>?
@@ -69,6 +71,7 @@ public actor OutboundQueue {
             for chunk in MessageSplitter.split(html) {
                 var id: Int64?
                 do { id = try await store.addAlert(chat: chat, text: chunk) } catch { observe(.storeFailed("\(error)")) }
+                if let id { takenAlerts.insert(id) }
                 pending.append(Outgoing(chat: chat, text: chunk, html: true, buttons: [], alertID: id))
             }
         }
@@ -81,11 +84,29 @@ public actor OutboundQueue {
         do { try await store.unblock(chat: chat) } catch { observe(.storeFailed("\(error)")) }
     }
 
-    /// Loads routes and the alerts a previous run left unsent; call before `run`.
+    /// Loads routes and the stored alerts not yet sent (by a previous run, or by another replica
+    /// while this one stood by); call before `run`. The outbox is the truth: stored alerts queued
+    /// in memory meanwhile are replaced by it, so none is sent twice.
     public func restore() async throws {
         routes = try await store.chatRoutes()
         let alerts = try await store.pendingAlerts()
+        pending.removeAll { $0.alertID != nil }
+        takenAlerts = Set(alerts.map(\.id))
         pending.insert(contentsOf: alerts.map { Outgoing(chat: $0.chat, text: $0.text, html: true, buttons: [], alertID: $0.id) }, at: 0)
+    }
+
+    /// Takes on the stored alerts this queue has not seen: those raised on another replica,
+    /// whose own queue does not run while this one holds the bot.
+    public func adoptStoredAlerts() async {
+        let alerts: [PendingAlert]
+        do { alerts = try await store.pendingAlerts() } catch {
+            observe(.storeFailed("\(error)"))
+            return
+        }
+        let new = alerts.filter { takenAlerts.insert($0.id).inserted }
+        guard !new.isEmpty else { return }
+        pending += new.map { Outgoing(chat: $0.chat, text: $0.text, html: true, buttons: [], alertID: $0.id) }
+        wake()
     }
 
     /// Messages waiting, alerts included.
