@@ -41,6 +41,9 @@ struct DailyReportService: Service {
         let now = clock()
         let due = schedule.lastDue(atOrBefore: now)
         guard schedule.isFresh(due, now: now) else { return }
+        // Built before the claim, so the claim is followed at once by the send (the outbox
+        // stores it): a crash can lose only what falls between two statements.
+        let report = try await control.report(.daily, to: due)
         let claimed = try await pool.withConnection { connection in
             // Nothing recorded yet: a new installation, whose first report is the next one.
             let isNew = try connection.query("SELECT 1 FROM report_runs WHERE kind = 'daily' LIMIT 1").isEmpty
@@ -50,7 +53,6 @@ struct DailyReportService: Service {
             return inserted && !isNew
         }
         guard claimed else { return }
-        let report = try await control.report(.daily, to: due)
         await alerts.current.post(report.html, logAs: "daily report")
     }
 }
