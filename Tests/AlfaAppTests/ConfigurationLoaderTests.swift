@@ -5,25 +5,28 @@ import Testing
 
 @Suite("Configuration from the environment and .env")
 struct ConfigurationLoaderTests {
-    private func dotEnv(_ text: String) throws -> String {
+    /// Runs `body` with `text` written as a `.env` file, removed after.
+    private func withDotEnv(_ text: String, _ body: (String) async throws -> Void) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-\(UUID()).env").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await body(path)
     }
 
     @Test func realEnvironmentVariablesWinOverDotEnv() async throws {
-        let path = try dotEnv("""
+        try await withDotEnv("""
             # operator's file
             COPY_EXECUTION_MODE=LIVE
             INDEXER_PAGE=500
             export LOG_LEVEL=debug
             TELEGRAM_ADMIN_IDS=1,2,3
-            """)
-        let loaded = try await ConfigurationLoader.load(environment: ["INDEXER_PAGE": "750"], dotEnvPath: path)
-        #expect(loaded.settings.indexer.page == 750)              // environment wins
-        #expect(loaded.settings.execution.mode == .live)          // .env fills the rest
-        #expect(loaded.settings.telegram.adminIDs == [1, 2, 3])
-        #expect(loaded.warnings.isEmpty)
+            """) { path in
+            let loaded = try await ConfigurationLoader.load(environment: ["INDEXER_PAGE": "750"], dotEnvPath: path)
+            #expect(loaded.settings.indexer.page == 750)              // environment wins
+            #expect(loaded.settings.execution.mode == .live)          // .env fills the rest
+            #expect(loaded.settings.telegram.adminIDs == [1, 2, 3])
+            #expect(loaded.warnings.isEmpty)
+        }
     }
 
     @Test func aMissingDotEnvIsFineAndDefaultsApply() async throws {
@@ -33,21 +36,23 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func typosInDotEnvAndInTheEnvironmentAreWarnedAbout() async throws {
-        let path = try dotEnv("COPY_EXECUTON_MODE=LIVE\nLOG_LEVEL=info\n")
-        let loaded = try await ConfigurationLoader.load(
-            environment: ["TELEGRAM_BOT_TOKN": "x", "HOME": "/root", "PATH": "/bin"], dotEnvPath: path)
-        #expect(loaded.warnings == [
-            "\(path) sets COPY_EXECUTON_MODE, which no setting reads (did you mean COPY_EXECUTION_MODE?)",
-            "the environment sets TELEGRAM_BOT_TOKN, which no setting reads (did you mean TELEGRAM_BOT_TOKEN?)",
-        ])
+        try await withDotEnv("COPY_EXECUTON_MODE=LIVE\nLOG_LEVEL=info\n") { path in
+            let loaded = try await ConfigurationLoader.load(
+                environment: ["TELEGRAM_BOT_TOKN": "x", "HOME": "/root", "PATH": "/bin"], dotEnvPath: path)
+            #expect(loaded.warnings == [
+                "\(path) sets COPY_EXECUTON_MODE, which no setting reads (did you mean COPY_EXECUTION_MODE?)",
+                "the environment sets TELEGRAM_BOT_TOKN, which no setting reads (did you mean TELEGRAM_BOT_TOKEN?)",
+            ])
+        }
     }
 
     @Test func aBadValueInDotEnvIsReportedByName() async throws {
-        let path = try dotEnv("COPY_EXECUTION_MODE=dry-run\n")
-        await #expect {
-            _ = try await ConfigurationLoader.load(environment: [:], dotEnvPath: path)
-        } throws: { error in
-            "\(error)" == #"COPY_EXECUTION_MODE="dry-run" is not one of DRY, LIVE"#
+        try await withDotEnv("COPY_EXECUTION_MODE=dry-run\n") { path in
+            await #expect {
+                _ = try await ConfigurationLoader.load(environment: [:], dotEnvPath: path)
+            } throws: { error in
+                "\(error)" == #"COPY_EXECUTION_MODE="dry-run" is not one of DRY, LIVE"#
+            }
         }
     }
 

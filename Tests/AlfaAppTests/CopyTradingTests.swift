@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// The copy engine against the local EVM (with its keeper) and a real PostgreSQL.
-@Suite("Copy trading: DRY and LIVE, stop, restarts, breakers")
+@Suite("Copy trading: DRY and LIVE, stop, restarts")
 struct CopyTradingTests {
     static let p = CopyHarness.price
     static let openTradeSelector = "19cde9a1"
@@ -223,56 +223,5 @@ struct CopyTradingTests {
         } catch {
             #expect("\(error)".contains("CHAIN_ID is 1") && !"\(error)".contains(CopyHarness.walletKey.dropFirst(2)))
         }
-    }
-
-    @Test func losingCopyTradesTripTheWinRateBreakerWhichStopsTradingAndAlerts() async throws {
-        let harness = try await CopyHarness(chain: nil, database: nil, ["BREAKER_WIN_RATE_TRADES": "3", "BREAKER_MAX_DRAWDOWN_PCT": "90",
-                                                                       "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
-        defer { Task { await harness.stop() } }
-        let start = Self.time()
-        for round in 0..<3 {
-            let openTime = start + Int64(round)
-            try await harness.leaderOpens(openTime: openTime)
-            try await harness.waitForOrders { $0.count == 2 * round + 1 && $0.last?.status == .filled }
-            try await harness.leaderCloses(price: Self.p - Self.p / 100, openTime: openTime)
-            try await harness.waitForOrders { $0.count == 2 * round + 2 && $0.last?.status == .filled }
-        }
-        let deadline = Date().addingTimeInterval(20)
-        // The gate closes first, the stored state and the alert follow: wait for the alert.
-        while !harness.alerts.contains(where: { $0.contains("win_rate") }), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        let state = await harness.control.execution()
-        #expect(state.emergencyStop && state.changedBy == .breaker(.winRate))
-        #expect(harness.alerts.contains { $0.contains("Circuit breaker win_rate tripped") && $0.contains("/breaker reset win_rate") })
-        #expect(await harness.control.breakers().plainText.contains("win_rate: win rate 0.0 % over the last 3 copy trades"))
-        // Trading stops: the next open is skipped.
-        try await harness.leaderOpens(openTime: start + 10)
-        let orders = try await harness.waitForOrders { $0.count == 7 }
-        #expect(orders.last?.status == .skipped && orders.last?.reason == "emergency stop engaged")
-        // An open breaker blocks LIVE even once the stop is cleared; a reset is recorded and clears it.
-        _ = await harness.control.emergencyStart(by: 1001)
-        #expect(await harness.control.liveBlocker()?.contains("win_rate") == true)
-        #expect(await harness.control.setMode(.live, by: 1001).plainText.contains("circuit breaker(s) open: win_rate"))
-        #expect(await harness.control.resetBreaker(.winRate, by: 1001).plainText.contains("reset"))
-        #expect(await harness.control.statusLines().breakers.first { $0.hasPrefix("win_rate") }?.contains("closed") == true)
-    }
-
-    @Test func consecutiveFailedExecutionsTripTheirBreaker() async throws {
-        // A gas ceiling below the chain's base fee: every LIVE order fails before it is sent.
-        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey,
-                                                       "COPY_MAX_GAS_GWEI": "0.000000001", "BREAKER_MAX_CONSECUTIVE_FAILURES": "2"])
-        defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
-        let start = Self.time()
-        try await harness.leaderOpens(pair: 1, openTime: start)
-        try await harness.leaderOpens(pair: 2, openTime: start + 1)
-        let orders = try await harness.waitForOrders { $0.count == 2 && $0.allSatisfy { $0.status == .failed } }
-        #expect(orders.allSatisfy { ($0.reason ?? "").contains("above COPY_MAX_GAS_GWEI") })
-        let deadline = Date().addingTimeInterval(20)
-        while !harness.alerts.contains(where: { $0.contains("consecutive_failures") }), Date() < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        #expect(await harness.control.execution().changedBy == .breaker(.consecutiveFailures))
-        #expect(harness.alerts.contains { $0.contains("consecutive_failures") })
-        #expect(try await harness.sentByWallet().isEmpty)
     }
 }

@@ -33,13 +33,25 @@ actor BreakerMonitor {
     /// Each breaker's figure against its threshold, and whether it is open.
     func readings() async throws -> [(reading: BreakerReading, isOpen: Bool)] {
         let repository = self.repository
-        let (orders, records) = try await pool.withConnection { connection in
-            (try CopyOrderRepository().all(on: connection), try repository.all(on: connection))
+        let now = clock()
+        let (orders, prices, records) = try await pool.withConnection { connection in
+            let orders = try CopyOrderRepository().all(on: connection)
+            // The market the account is exposed to: pairs held, and pairs traded in the last day.
+            let held = try CopyOrderRepository().mirroredPositions(on: connection).values.map(\.pairIndex)
+            let traded = orders.filter { $0.action != .skip && $0.createdAt >= now - 86_400 }.map(\.pairIndex)
+            let prices = try FillRepository().recentPrices(pairs: Array(Set(held + traded)).sorted(),
+                                                           limit: Self.pricesPerPair, on: connection)
+            return (orders, prices, try repository.all(on: connection))
         }
+        var inputs = inputs(orders)
+        inputs.prices = prices
         let since = records.compactMapValues(\.resetAt)
-        let readings = BreakerEvaluator.evaluate(inputs(orders), settings: settings.breakers, now: clock(), since: since)
+        let readings = BreakerEvaluator.evaluate(inputs, settings: settings.breakers, now: now, since: since)
         return readings.map { ($0, records[$0.name]?.isOpen == true) }
     }
+
+    /// Market prices per pair the volatility breaker looks at (its normal level and the last 20 moves).
+    static let pricesPerPair = 200
 
     /// The drawdown breaker's reading over the closed trades of `orders` from `from` to `to`, for reports.
     func drawdown(_ orders: [CopyOrder], from: Int64, to: Int64) -> BreakerReading {
@@ -69,14 +81,13 @@ actor BreakerMonitor {
         return try await pool.transaction { try repository.reset(name, by: actor, at: now, on: $0) }
     }
 
-    /// The breakers' view of the copy orders.
+    /// The breakers' view of the copy orders (market prices are read apart, see `readings`).
     func inputs(_ orders: [CopyOrder]) -> BreakerInputs {
         var inputs = BreakerInputs(capital: settings.copy.collateral * settings.copy.maxOpenPositions)
         // An open's gas is counted with the first close of its position.
         var openGas = Dictionary(uniqueKeysWithValues: orders.filter { $0.action == .open }.map { ($0.id, $0.gasUSDC) })
         for order in orders where order.action != .skip {
             let time = order.completedAt ?? order.createdAt
-            inputs.prices[order.pairIndex, default: []].append(.init(time: order.leaderTime, value: Double(order.leaderPrice)))
             switch order.status {
             case .filled:
                 inputs.executions.append(.init(time: time, succeeded: true))

@@ -39,7 +39,7 @@ public struct BreakerInputs: Sendable, Equatable {
     public var executions: [Execution]
     /// Slippage of each copy fill against the leader's price, in bps, in time order.
     public var slippages: [Sample]
-    /// Prices of the followed pairs (leader fills), per pair, in time order.
+    /// The market's latest prices (every trader's fills) of the pairs the account trades, per pair, in time order.
     public var prices: [Int32: [Sample]]
     /// The capital the drawdown is measured against, USDC × 1e6 (collateral × max open positions).
     public var capital: Int64

@@ -1,0 +1,163 @@
+@testable import AlfaApp
+import AlfaCore
+import Foundation
+import Testing
+
+/// Each circuit breaker driven by its scenario end to end: the leader (and the market) trade on
+/// the local EVM, the indexer stores the fills, the copy engine trades in DRY or LIVE, and the
+/// breaker trips — the emergency stop engaged in its name, the admins alerted with the figures,
+/// the leader's next open skipped, and no other breaker open. Each scenario relaxes none of the
+/// defaults except where another breaker would trip on the same trades first.
+@Suite("Circuit breakers, each on its scenario")
+struct BreakerScenarioTests {
+    static let p = CopyHarness.price
+    static let live = ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey]
+
+    static func time() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    /// Waits for the breaker's alert, then checks that it alone tripped and that trading stopped.
+    static func expectTripped(_ name: BreakerName, _ harness: CopyHarness, figures: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let title = "Circuit breaker \(name.rawValue) tripped: emergency stop engaged"
+        let deadline = Date().addingTimeInterval(30)
+        // The gate closes first; the stored state and the alert follow: wait for the alert.
+        while !harness.alerts.contains(where: { $0.contains(title) }), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let alert = harness.alerts.first { $0.contains(title) } ?? ""
+        #expect(alert.contains(figures) && alert.contains("/breaker reset \(name.rawValue)"), "\(harness.alerts)",
+                sourceLocation: sourceLocation)
+        let state = await harness.control.execution()
+        #expect(state.emergencyStop && state.changedBy == .breaker(name), "\(state)", sourceLocation: sourceLocation)
+        #expect(try await harness.execution.monitor.openBreakers() == [name], sourceLocation: sourceLocation)
+        #expect(await harness.control.breakers().plainText.contains("\(name.rawValue): "), sourceLocation: sourceLocation)
+        // Trading has stopped: the leader's next open is recorded as skipped.
+        let before = try await harness.orders().count
+        try await harness.leaderOpens(pair: 60, openTime: time())
+        let orders = try await harness.waitForOrders { $0.count == before + 1 }
+        #expect(orders.last?.status == .skipped && orders.last?.reason == "emergency stop engaged", sourceLocation: sourceLocation)
+    }
+
+    @Test func losingCopyTradesTripTheWinRateBreaker() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, ["BREAKER_WIN_RATE_TRADES": "3", "BREAKER_MAX_DRAWDOWN_PCT": "90",
+                                                                       "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+        defer { Task { await harness.stop() } }
+        let start = Self.time()
+        for round in 0..<3 {
+            let openTime = start + Int64(round)
+            try await harness.leaderOpens(openTime: openTime)
+            try await harness.waitForOrders { $0.count == 2 * round + 1 && $0.last?.status == .filled }
+            try await harness.leaderCloses(price: Self.p - Self.p / 100, openTime: openTime)
+            try await harness.waitForOrders { $0.count == 2 * round + 2 && $0.last?.status == .filled }
+        }
+        try await Self.expectTripped(.winRate, harness, figures: "win rate 0.0 % over the last 3 copy trades (minimum 40.0 %)")
+        // An open breaker blocks LIVE even once the stop is cleared; a reset is recorded and clears it.
+        _ = await harness.control.emergencyStart(by: 1001)
+        #expect(await harness.control.liveBlocker()?.contains("win_rate") == true)
+        #expect(await harness.control.setMode(.live, by: 1001).plainText.contains("circuit breaker(s) open: win_rate"))
+        #expect(await harness.control.resetBreaker(.winRate, by: 1001).plainText.contains("reset"))
+        #expect(await harness.control.statusLines().breakers.first { $0.hasPrefix("win_rate") }?.contains("closed") == true)
+    }
+
+    @Test func aLossTooDeepTripsTheDrawdownBreaker() async throws {
+        // One position of 100 USDC at 10×: the leader's 5 % loss is about 60 % of our capital.
+        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_MAX_OPEN_POSITIONS": "1"])
+        defer { Task { await harness.stop() } }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
+        try await harness.leaderCloses(price: Self.p - Self.p / 20, openTime: openTime)
+        let orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
+        #expect(orders[1].netPnL < -50_000_000)
+        try await Self.expectTripped(.drawdown, harness, figures: "from peak (worst")
+        #expect(harness.alerts.contains { $0.contains("maximum 15.0 %") })
+    }
+
+    @Test func gasEatingTheProfitTripsTheGasShareBreaker() async throws {
+        // Ether priced so that two transactions' gas outweighs a 10 % winning trade. The drawdown
+        // counts that gas too, so its threshold is set out of the way.
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging([
+            "COPY_ETH_PRICE_USDC": "1000000", "BREAKER_MAX_DRAWDOWN_PCT": "100",
+        ]) { _, new in new })
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
+        _ = try await harness.chain.rpc("alfa_keeper", #"[{"prices":{"1":\#(Self.p + Self.p / 100)}}]"#)
+        try await harness.leaderCloses(price: Self.p + Self.p / 100, openTime: openTime)
+        let orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
+        #expect(orders[1].grossPnL > 0 && orders.allSatisfy { $0.gasUSDC > 0 })
+        try await Self.expectTripped(.gasShare, harness, figures: "of gross profit")
+    }
+
+    @Test func failedExecutionsInARowTripTheConsecutiveFailuresBreaker() async throws {
+        // A gas ceiling below the chain's base fee: every LIVE order fails before it is sent.
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging([
+            "COPY_MAX_GAS_GWEI": "0.000000001", "BREAKER_MAX_CONSECUTIVE_FAILURES": "2",
+        ]) { _, new in new })
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        let start = Self.time()
+        try await harness.leaderOpens(pair: 1, openTime: start)
+        try await harness.leaderOpens(pair: 2, openTime: start + 1)
+        let orders = try await harness.waitForOrders { $0.count == 2 && $0.allSatisfy { $0.status == .failed } }
+        #expect(orders.allSatisfy { ($0.reason ?? "").contains("above COPY_MAX_GAS_GWEI") })
+        try await Self.expectTripped(.consecutiveFailures, harness, figures: "2 failed executions in a row (limit 2)")
+        #expect(try await harness.sentByWallet().isEmpty)
+    }
+
+    @Test func mostExecutionsFailingTripTheFailureRateBreaker() async throws {
+        // One open filled, then the keeper refuses four: 80 % of five failed, but only four in a row.
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_MAX_OPEN_POSITIONS": "10"]) { _, new in new })
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        let start = Self.time()
+        try await harness.leaderOpens(pair: 1, openTime: start)
+        try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
+        _ = try await harness.chain.rpc("alfa_keeper", #"[{"mode":"cancel"}]"#)
+        for pair in 2...5 {
+            try await harness.leaderOpens(pair: Int64(pair), openTime: start + Int64(pair))
+            try await harness.waitForOrders { $0.count == pair && $0.last?.status == .canceled }
+        }
+        try await Self.expectTripped(.failureRate, harness, figures: "80.0 % of 5 executions failed in the last 15 min")
+    }
+
+    @Test func anOutlyingSlippageTripsTheSlippageBreaker() async throws {
+        // Ten fills within 3 bps of the leader's price, then one 60 bps away.
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_MAX_OPEN_POSITIONS": "20"]) { _, new in new })
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        let offsets: [Int64] = [0, 2, 1, 3, 2, 1, 0, 2, 3, 1, 60]
+        let prices = offsets.enumerated().map { #""\#($0.offset)":\#(Self.p + Self.p * $0.element / 10_000)"# }
+        _ = try await harness.chain.rpc("alfa_keeper", #"[{"prices":{\#(prices.joined(separator: ","))}}]"#)
+        let start = Self.time()
+        for pair in offsets.indices {
+            try await harness.leaderOpens(pair: Int64(pair), openTime: start + Int64(pair))
+            try await harness.waitForOrders { $0.count == pair + 1 && $0.last?.status == .filled }
+        }
+        let orders = try await harness.orders()
+        #expect(orders.compactMap(\.slippageBps).map { $0.rounded() } == offsets.map(Double.init))
+        try await Self.expectTripped(.slippage, harness, figures: "last slippage 60.00 bps")
+    }
+
+    @Test func aTurbulentMarketOnAHeldPairTripsTheVolatilityBreaker() async throws {
+        let harness = try await CopyHarness()
+        defer { Task { await harness.stop() } }
+        let start = Self.time()
+        try await harness.leaderOpens(pair: 3, openTime: start)
+        try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
+        // Other traders on pair 3: 21 fills moving 0.05 %, then 20 moving 2 %, alternately.
+        let moves = (0..<41).map { $0 < 21 ? 5 : 200 }
+        var price = Self.p
+        var fills: [MockExecution] = []
+        for (i, bps) in moves.enumerated() {
+            price += (i.isMultiple(of: 2) ? 1 : -1) * price * Int64(bps) / 10_000
+            fills.append(.marketOpen("0x00000000000000000000000000000000000000b\(i % 10)", pair: 3, index: Int64(i / 10),
+                                     collateral: 50_000_000, price: price, openTime: start + Int64(i)))
+        }
+        _ = try await harness.chain.execute([Array(fills.prefix(21)), Array(fills.dropFirst(21))])  // 32 per transaction at most
+        try await Self.expectTripped(.volatility, harness, figures: "pair 3: volatility")
+        #expect(harness.alerts.contains { $0.contains("its normal level (limit 3.00×)") })
+    }
+}
