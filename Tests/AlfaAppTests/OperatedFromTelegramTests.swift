@@ -1,0 +1,106 @@
+import AlfaCore
+import AlfaStore
+import Foundation
+import Testing
+
+/// The whole service as an operator runs it: `alfa serve` on a real PostgreSQL, the local EVM
+/// (with its keeper) and the fake Bot API server; an admin drives it from the chat.
+@Suite("Copy trading operated from Telegram (alfa serve)")
+struct OperatedFromTelegramTests {
+    static let admin: Int64 = 1001
+    static let p = CopyHarness.price
+
+    /// Sends `command` as the admin and waits for the message (reply or alert) that contains `expected`.
+    @discardableResult
+    static func ask(_ fake: FakeTelegram, _ command: String, expecting expected: String,
+                    sourceLocation: SourceLocation = #_sourceLocation) async throws -> FakeTelegram.Sent? {
+        let before = try await fake.sent().count
+        try await fake.say(command, from: admin)
+        return try await waitFor(fake, expected, after: before, sourceLocation: sourceLocation)
+    }
+
+    @discardableResult
+    static func waitFor(_ fake: FakeTelegram, _ expected: String, after: Int = 0,
+                        sourceLocation: SourceLocation = #_sourceLocation) async throws -> FakeTelegram.Sent? {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let found = try await fake.sent().dropFirst(after).first(where: { $0.chat_id == admin && $0.visible.contains(expected) }) {
+                return found
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("no message to the admin contains \"\(expected)\"; sent: \(try await fake.sent().map(\.visible))",
+                     sourceLocation: sourceLocation)
+        return nil
+    }
+
+    @Test func anAdminTradesLiveStopsAndRecoversFromABreakerInTheChat() async throws {
+        let chain = try ChainPeer()
+        let fake = try FakeTelegram()
+        let database = try AlfaBinary.freshDatabase()
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
+        let env = CopyHarness.environment(chain, database: database, [
+            "TELEGRAM_BOT_TOKEN": FakeTelegram.token, "TELEGRAM_API_BASE": fake.base, "TELEGRAM_ADMIN_IDS": "\(Self.admin)",
+            "TELEGRAM_POLL_TIMEOUT": "1", "WALLET_PRIVATE_KEY": CopyHarness.walletKey, "COPY_MAX_OPEN_POSITIONS": "1",
+        ])
+        _ = try await chain.rpc("alfa_fund", #"[{"address":"\#(CopyHarness.wallet)","eth":"1000000000000000000","usdc":1000000000000}]"#)
+        let serve = try AlfaBinary.start(["serve"], env)
+        defer { serve.signal(SIGKILL) }
+        let pool = PostgresPool(configuration: .init(url: database, size: 1))
+        defer { Task { await pool.close() } }
+        try await CopyReplicaTests.waitForEngine(pool)
+        try await Self.ask(fake, "/status", expecting: "DRY")
+
+        // DRY: the leader loses 5 % at 10× on our only position — the drawdown breaker trips and the admin hears of it.
+        let start = Int64(Date().timeIntervalSince1970)
+        try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 1, collateral: 1_000_000_000, price: Self.p, openTime: start)]])
+        _ = try await CopyReplicaTests.waitFor(pool) { $0.count == 1 && $0[0].status == .filled }
+        let payout: Int64 = 1_000_000_000 / 2 - 2_000_000
+        try await chain.execute([[.marketClose(CopyHarness.leader, pair: 1, position: 1_000_000_000, closing: 1_000_000_000, entry: Self.p,
+                                               price: Self.p - Self.p / 20, percentProfit: -50_000_000_000, payout: payout,
+                                               closingFee: 2_000_000, openTime: start)]])
+        let alert = try await Self.waitFor(fake, "Circuit breaker drawdown tripped")
+        #expect(alert?.visible.contains("/breaker reset drawdown") == true && alert?.parse_mode == "HTML")
+        try await Self.ask(fake, "/breakers", expecting: "drawdown")
+        try await Self.ask(fake, "/copy mode LIVE", expecting: "LIVE cannot be switched on")
+
+        // Reset, clear the stop (back in DRY), confirm LIVE with the button.
+        try await Self.ask(fake, "/breaker reset drawdown", expecting: "Breaker drawdown reset")
+        try await Self.ask(fake, "/emergency start", expecting: "Emergency stop cleared")
+        let question = try #require(try await Self.ask(fake, "/copy mode LIVE", expecting: "expires in 60 s"))
+        let confirm = try #require(question.reply_markup?.inline_keyboard.first?.first)
+        let before = try await fake.sent().count
+        try await fake.press(confirm.callback_data, by: Self.admin, messageID: question.message_id)
+        try await Self.waitFor(fake, "Copy mode is now LIVE", after: before)
+
+        // LIVE: the leader's next open is signed, sent, accepted by the node and filled by its keeper.
+        try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 2, collateral: 1_000_000_000, price: Self.p, openTime: start + 1)]])
+        let live = try await CopyReplicaTests.waitFor(pool) { $0.count == 3 && $0[2].status == .filled }
+        #expect(live.count == 3 && live[2].mode == .live && live[2].keeperOrderID != nil, "\(live)")
+
+        // The stop takes effect before its reply: nothing reaches the node after it, the next open is skipped.
+        let stopped = try #require(try await Self.ask(fake, "/emergency stop leaving for lunch", expecting: "Emergency stop engaged: no copy order"))
+        try await chain.execute([[.marketClose(CopyHarness.leader, pair: 2, position: 1_000_000_000, closing: 1_000_000_000, entry: Self.p,
+                                               price: Self.p, percentProfit: 0, payout: 998_000_000, closingFee: 2_000_000,
+                                               openTime: start + 1)],
+                                 [.marketOpen(CopyHarness.leader, pair: 3, collateral: 1_000_000_000, price: Self.p, openTime: start + 2)]])
+        let after = try await CopyReplicaTests.waitFor(pool) { $0.count == 5 && !$0.contains { $0.status == .intent } }
+        #expect(after.count == 5 && after[4].status == .skipped && after[4].reason == "emergency stop engaged", "\(after)")
+        let sent = try JSONDecoder().decode([CopyHarness.SentTransaction].self,
+                                            from: Data(try await chain.rpc("alfa_sent", #"[{"from":"\#(CopyHarness.wallet)"}]"#)))
+        #expect(sent.count == 2 && sent.allSatisfy { $0.at <= stopped.t }, "sent after the stop's reply: \(sent.map(\.at)) vs \(stopped.t)")
+        try await Self.ask(fake, "/status", expecting: "emergency stop")
+
+        // Every admin action is in the audit log with who did it.
+        let audited = try await pool.withConnection { try $0.query("SELECT command FROM audit_log WHERE user_id = $1 ORDER BY id", [Self.admin]) }
+            .map { try $0.decode(0, as: String.self) }
+        for command in ["/breaker reset drawdown", "/emergency start", "/copy mode LIVE", "/emergency stop leaving for lunch"] {
+            #expect(audited.contains(command), "\(audited)")
+        }
+        serve.signal(SIGTERM)
+        let outcome = try await BlockingWorker(name: "alfa-serve").run { serve.wait() }
+        #expect(outcome.status == 0)
+        #expect(!(outcome.output + outcome.errorOutput).contains(CopyHarness.walletKey.dropFirst(2)))
+        #expect(!(outcome.output + outcome.errorOutput).contains(FakeTelegram.token))
+    }
+}
