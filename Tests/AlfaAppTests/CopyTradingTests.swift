@@ -91,6 +91,29 @@ struct CopyTradingTests {
         #expect(sent[2].input == "0x" + Hex.encode(expectedClose))
     }
 
+    @Test func anOrderTheKeeperLeavesUnansweredIsReportedOnceAndStillSettles() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey,
+                                                                       "COPY_ORDER_TIMEOUT_SECONDS": "5"])
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        _ = try await harness.chain.rpc("alfa_keeper", #"[{"mode":"manual"}]"#)
+        try await harness.leaderOpens(openTime: Self.time())
+        let waiting = try await harness.waitForOrders { $0.first?.keeperOrderID != nil }
+        #expect(waiting.first?.status == .submitted)
+        let title = "Copy order 1 (open pair 1 long) unanswered for"
+        let deadline = Date().addingTimeInterval(20)
+        while !harness.alerts.contains(where: { $0.contains(title) }), Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        // Three more timed checks: still one alert.
+        try await Task.sleep(for: .seconds(3))
+        let alerts = harness.alerts.filter { $0.contains(title) }
+        #expect(alerts.count == 1, "\(harness.alerts)")
+        #expect(alerts.first?.contains("the keeper has not executed order 1") == true)
+        // The keeper answers at last: the order settles as usual.
+        _ = try await harness.chain.rpc("alfa_keep")
+        let orders = try await harness.waitForOrders { $0.first?.status == .filled }
+        #expect(orders.first?.status == .filled)
+    }
+
     @Test func anEmergencyStopMidBurstLetsNothingBeSentAfterIt() async throws {
         let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey,
                                                        "COPY_MAX_OPEN_POSITIONS": "50"])

@@ -101,3 +101,32 @@ struct CopyPlannerTests {
         #expect(half.openingFeeReleased == 300_000)
     }
 }
+
+@Suite("Overdue LIVE orders: what the admins are told")
+struct OverdueOrderTests {
+    static let hash = Hash32(hex: "0x" + String(repeating: "ab", count: 32))!
+
+    static func order(_ status: CopyOrder.Status, keeper: Int64? = nil, hash: Hash32? = OverdueOrderTests.hash) -> CopyOrder {
+        CopyOrder(id: 7, leaderFillID: 70, leader: EVMAddress(hex: "0x00000000000000000000000000000000000000a1")!, leaderKind: .open,
+                  leaderPrice: 1, leaderTime: 1_000, action: .open, mode: .live, status: status, reason: nil, pairIndex: 2, isLong: false,
+                  collateral: 100_000_000, leverage: 100_000_000_000, positionOrderID: nil, tradeIndex: nil, nonce: 12, txHash: hash,
+                  keeperOrderID: keeper, fillPrice: nil, fillCollateral: nil, fee: 0, netPnL: 0, grossPnL: 0, gasUSDC: 0,
+                  createdAt: 1_000, completedAt: nil)
+    }
+
+    @Test func theTitleSaysWhichOrderAndForHowLong() {
+        let overdue = OverdueOrder(Self.order(.submitted), now: 1_125)
+        #expect(overdue.title == "Copy order 7 (open pair 2 short) unanswered for 125 s")
+    }
+
+    @Test func eachStageSaysWhereTheOrderIsStuck() {
+        let signed = OverdueOrder(Self.order(.signed), now: 1_200)
+        #expect(signed.detail.hasPrefix("transaction \(Self.hash) (nonce 12) is signed but the node has not taken it"))
+        #expect(signed.action.contains("/status"))
+        let unmined = OverdueOrder(Self.order(.submitted), now: 1_200)
+        #expect(unmined.detail.contains("was sent and has no receipt yet") && unmined.action.contains("Base explorer"))
+        let unexecuted = OverdueOrder(Self.order(.submitted, keeper: 44), now: 1_200)
+        #expect(unexecuted.detail.contains("the keeper has not executed order 44"))
+        #expect(OverdueOrder(Self.order(.signed, hash: nil), now: 1_200).detail.hasPrefix("its transaction (nonce 12)"))
+    }
+}

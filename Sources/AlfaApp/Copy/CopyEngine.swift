@@ -200,6 +200,16 @@ public actor CopyEngine {
         lastCancelCheckBlock = max(0, head - 5)
     }
 
+    /// LIVE orders the chain or the keeper left unanswered beyond COPY_ORDER_TIMEOUT_SECONDS,
+    /// each returned once (the claim is stored), for the admins' alerts.
+    public func claimOverdueOrders() async throws -> [OverdueOrder] {
+        let now = clock()
+        let before = now - settings.copy.orderTimeoutSeconds
+        let repository = self.repository
+        return try await pool.withConnection { try repository.claimOverdue(createdBefore: before, on: $0) }
+            .map { OverdueOrder($0, now: now) }
+    }
+
     // MARK: reads
 
     public func performance(since time: Int64? = nil) async throws -> CopyPerformance {

@@ -4,10 +4,12 @@ import ServiceLifecycle
 
 /// The copy engine's loop: wakes on the indexer's NOTIFY (or every 200 ms, to keep in-flight
 /// orders moving), steps the engine, and evaluates the breakers after every step that settled
-/// something and on their timer. Runs inside a `SingletonService`: one executor across replicas.
+/// something and on their timer — when it also reports orders left unanswered too long.
+/// Runs inside a `SingletonService`: one executor across replicas.
 struct CopyEngineService: Service {
     let engine: CopyEngine
     let monitor: BreakerMonitor
+    let alerts: AlertSink
     let url: String
     let breakerCheckSeconds: Int64
     let logger: Logger
@@ -15,13 +17,16 @@ struct CopyEngineService: Service {
     func run() async throws {
         let connection = DedicatedConnection(url: url, name: "alfa-copy-listen") { try $0.listen(IndexerRepository.fillsChannel) }
         defer { Task { await connection.close() } }
-        var lastBreakerCheck = ContinuousClock.now
+        var lastTimedChecks = ContinuousClock.now
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 if try await engine.step() > 0 { try await monitor.evaluate() }
-                if ContinuousClock.now - lastBreakerCheck > .seconds(breakerCheckSeconds) {
+                if ContinuousClock.now - lastTimedChecks > .seconds(breakerCheckSeconds) {
                     try await monitor.evaluate()
-                    lastBreakerCheck = ContinuousClock.now
+                    for order in try await engine.claimOverdueOrders() {
+                        await alerts.current.raise(.warning, order.title, detail: order.detail, action: order.action)
+                    }
+                    lastTimedChecks = ContinuousClock.now
                 }
                 _ = try await connection.run { try $0.waitForNotifications(timeout: 0.2) }
             } catch is CancellationError {

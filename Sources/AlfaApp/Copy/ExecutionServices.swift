@@ -43,7 +43,7 @@ public struct ExecutionServices: Sendable {
         let services: [any Service] = [
             ModeListener(manager: manager, url: databaseURL, logger: Logger(label: "alfa.mode")),
             SingletonService(name: "copy executor", lockKey: CopyOrderRepository.executorLockKey, url: databaseURL,
-                             service: CopyEngineService(engine: engine, monitor: monitor, url: databaseURL,
+                             service: CopyEngineService(engine: engine, monitor: monitor, alerts: alerts, url: databaseURL,
                                                         breakerCheckSeconds: settings.breakers.checkSeconds, logger: engineLogger),
                              logger: engineLogger),
             DailyReportService(control: control, pool: pool, alerts: alerts,

@@ -87,6 +87,8 @@ public struct Settings: Sendable {
         public var maxGasWei: Int64
         /// USDC × 1e6 per ether: what gas costs are converted with for the gas breaker and PnL.
         public var ethPriceUSDC: Int64
+        /// A LIVE order waiting longer than this for the chain or the keeper is reported to the admins.
+        public var orderTimeoutSeconds: Int64
     }
 
     public struct Breakers: Sendable {
@@ -200,7 +202,8 @@ public struct Settings: Sendable {
             slippageBps: try r.int("COPY_SLIPPAGE_BPS", in: 0...5_000),
             maxSignalAgeSeconds: try r.int("COPY_MAX_SIGNAL_AGE_SECONDS", in: 1...86_400),
             maxGasWei: try r.decimal("COPY_MAX_GAS_GWEI", scale: 9, in: 1...10_000_000_000_000),
-            ethPriceUSDC: try r.decimal("COPY_ETH_PRICE_USDC", scale: FixedPoint.usdcScale, in: 1...1_000_000_000_000)
+            ethPriceUSDC: try r.decimal("COPY_ETH_PRICE_USDC", scale: FixedPoint.usdcScale, in: 1...1_000_000_000_000),
+            orderTimeoutSeconds: try r.int("COPY_ORDER_TIMEOUT_SECONDS", in: 5...86_400)
         )
         breakers = Breakers(
             minWinRate: try r.double("BREAKER_MIN_WIN_RATE", in: 0...1),

@@ -70,6 +70,7 @@ public enum SettingsCatalog {
             .init("COPY_MAX_SIGNAL_AGE_SECONDS", default: "60", "leader fills older than this are skipped, not copied"),
             .init("COPY_MAX_GAS_GWEI", default: "1", "ceiling on the max fee per gas, in gwei"),
             .init("COPY_ETH_PRICE_USDC", default: "3000", "ether price used to count gas in USDC (gas breaker, copy PnL)"),
+            .init("COPY_ORDER_TIMEOUT_SECONDS", default: "120", "admins are alerted (once) about a LIVE order still unanswered by the chain or the keeper after this"),
         ]),
         SettingSection(title: "Circuit breakers", settings: [
             .init("BREAKER_MIN_WIN_RATE", default: "0.40", "trip when the win rate of the last BREAKER_WIN_RATE_TRADES copy trades is below this"),

@@ -207,6 +207,17 @@ public struct CopyOrderRepository: Sendable {
     }
 
     /// Submitted orders waiting for the keeper, by keeper order id.
+    /// LIVE orders still waiting for the chain or the keeper, created before `before`, that the
+    /// admins were not told about yet; marked told in the same statement, so across replicas and
+    /// restarts each is reported once.
+    public func claimOverdue(createdBefore before: Int64, on connection: PostgresConnection) throws -> [CopyOrder] {
+        try connection.query("""
+            UPDATE copy_orders SET overdue_alerted_at = now()
+            WHERE status IN ('signed', 'submitted') AND mode = 'LIVE' AND overdue_alerted_at IS NULL AND created_at < $1
+            RETURNING \(Self.columns)
+            """, [Timestamp(unixSeconds: before)]).map(Self.decode).sorted { $0.id < $1.id }
+    }
+
     public func awaitingKeeper(on connection: PostgresConnection) throws -> [Int64: CopyOrder] {
         var orders: [Int64: CopyOrder] = [:]
         for order in try self.orders(status: [.submitted], on: connection) {
