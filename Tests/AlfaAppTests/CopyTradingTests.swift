@@ -114,6 +114,56 @@ struct CopyTradingTests {
         #expect(orders.first?.status == .filled)
     }
 
+    @Test func underTheStopOpensAreDroppedAndClosesWaitForTradingToResume() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey,
+                                                                       "COPY_ORDER_TIMEOUT_SECONDS": "5"])
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.waitForOrders { $0.first?.status == .filled }
+        _ = await harness.control.emergencyStop(by: 1001, reason: "test")
+        try await harness.leaderCloses(price: Self.p, openTime: openTime)
+        var orders = try await harness.waitForOrders { $0.count == 2 }
+        #expect(orders[1].action == .close && orders[1].status == .intent)
+        // The admins hear that a real position stays open while its close waits.
+        let title = "Copy order 2 (close pair 1 long) unanswered for"
+        let deadline = Date().addingTimeInterval(20)
+        while !harness.alerts.contains(where: { $0.contains(title) }), Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(harness.alerts.contains { $0.contains(title) && $0.contains("our position stays open on chain") }, "\(harness.alerts)")
+        #expect(try await harness.sentByWallet().count == 2)  // approve and the open: nothing while stopped
+        #expect(try await harness.orders()[1].status == .intent)
+
+        // Cleared (DRY): still held, the key not needed. LIVE again: the close goes out.
+        _ = await harness.control.emergencyStart(by: 1001)
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try await harness.orders()[1].status == .intent)
+        #expect(await harness.control.setMode(.live, by: 1001).plainText.contains("now LIVE"))
+        orders = try await harness.waitForOrders { $0[1].status == .filled }
+        #expect(orders[1].status == .filled && orders[1].mode == .live)
+        #expect(try await harness.sentByWallet().count == 3)
+    }
+
+    @Test func aDryCloseCaughtByTheStopFillsWhenTheStopIsCleared() async throws {
+        let harness = try await CopyHarness()
+        defer { Task { await harness.stop() } }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.waitForOrders { $0.first?.status == .filled }
+        _ = await harness.control.emergencyStop(by: 1001, reason: "test")
+        try await harness.leaderCloses(price: Self.p + Self.p / 10, openTime: openTime)
+        try await harness.leaderOpens(pair: 2, openTime: openTime + 1)
+        var orders = try await harness.waitForOrders { $0.count == 3 }
+        try await Task.sleep(for: .milliseconds(600))
+        orders = try await harness.orders()
+        #expect(orders[1].status == .intent && orders[2].status == .skipped)
+        _ = await harness.control.emergencyStart(by: 1001)
+        orders = try await harness.waitForOrders { $0[1].status == .filled }
+        // Filled at the leader's close price (less the slippage), as the simulation would have then.
+        #expect(orders[1].status == .filled && orders[1].fillPrice == Self.p + Self.p / 10 - (Self.p + Self.p / 10) * 50 / 10_000)
+        #expect(orders[1].netPnL > 0)
+    }
+
     @Test func anEmergencyStopMidBurstLetsNothingBeSentAfterIt() async throws {
         let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey,
                                                        "COPY_MAX_OPEN_POSITIONS": "50"])

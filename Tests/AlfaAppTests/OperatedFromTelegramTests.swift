@@ -34,6 +34,11 @@ struct OperatedFromTelegramTests {
         return nil
     }
 
+    static func sent(_ chain: ChainPeer) async throws -> [CopyHarness.SentTransaction] {
+        try JSONDecoder().decode([CopyHarness.SentTransaction].self,
+                                 from: Data(try await chain.rpc("alfa_sent", #"[{"from":"\#(CopyHarness.wallet)"}]"#)))
+    }
+
     @Test func anAdminTradesLiveStopsAndRecoversFromABreakerInTheChat() async throws {
         let chain = try ChainPeer()
         let fake = try FakeTelegram()
@@ -84,12 +89,26 @@ struct OperatedFromTelegramTests {
                                                price: Self.p, percentProfit: 0, payout: 998_000_000, closingFee: 2_000_000,
                                                openTime: start + 1)],
                                  [.marketOpen(CopyHarness.leader, pair: 3, collateral: 1_000_000_000, price: Self.p, openTime: start + 2)]])
-        let after = try await CopyReplicaTests.waitFor(pool) { $0.count == 5 && !$0.contains { $0.status == .intent } }
-        #expect(after.count == 5 && after[4].status == .skipped && after[4].reason == "emergency stop engaged", "\(after)")
-        let sent = try JSONDecoder().decode([CopyHarness.SentTransaction].self,
-                                            from: Data(try await chain.rpc("alfa_sent", #"[{"from":"\#(CopyHarness.wallet)"}]"#)))
+        // The leader's close of the position we hold waits; its open is skipped.
+        let after = try await CopyReplicaTests.waitFor(pool) { $0.count == 5 && $0[4].status == .skipped }
+        #expect(after.count == 5 && after[3].action == .close && after[3].status == .intent, "\(after)")
+        #expect(after[4].status == .skipped && after[4].reason == "emergency stop engaged", "\(after)")
+        try await Task.sleep(for: .seconds(1))
+        var sent = try await Self.sent(chain)
         #expect(sent.count == 2 && sent.allSatisfy { $0.at <= stopped.t }, "sent after the stop's reply: \(sent.map(\.at)) vs \(stopped.t)")
         try await Self.ask(fake, "/status", expecting: "emergency stop")
+
+        // Trading again: the stop cleared and LIVE confirmed, the close that waited goes out and fills.
+        try await Self.ask(fake, "/emergency start", expecting: "Emergency stop cleared")
+        let again = try #require(try await Self.ask(fake, "/copy mode LIVE", expecting: "expires in 60 s"))
+        let count = try await fake.sent().count
+        try await fake.press(try #require(again.reply_markup?.inline_keyboard.first?.first).callback_data, by: Self.admin,
+                             messageID: again.message_id)
+        try await Self.waitFor(fake, "Copy mode is now LIVE", after: count)
+        let closed = try await CopyReplicaTests.waitFor(pool) { $0.count == 5 && $0[3].status == .filled }
+        #expect(closed[3].status == .filled && closed[3].mode == .live, "\(closed)")
+        sent = try await Self.sent(chain)
+        #expect(sent.count == 3 && sent[2].input.dropFirst(2).hasPrefix(CopyTradingTests.closeTradeSelector))
 
         // Every admin action is in the audit log with who did it.
         let audited = try await pool.withConnection { try $0.query("SELECT command FROM audit_log WHERE user_id = $1 ORDER BY id", [Self.admin]) }

@@ -128,5 +128,11 @@ struct OverdueOrderTests {
         let unexecuted = OverdueOrder(Self.order(.submitted, keeper: 44), now: 1_200)
         #expect(unexecuted.detail.contains("the keeper has not executed order 44"))
         #expect(OverdueOrder(Self.order(.signed, hash: nil), now: 1_200).detail.hasPrefix("its transaction (nonce 12)"))
+        var close = Self.order(.intent, hash: nil)
+        close.action = .close
+        let held = OverdueOrder(close, now: 1_200)
+        #expect(held.detail.contains("our position stays open on chain until this close goes out"))
+        #expect(held.action.contains("/emergency start and /copy mode LIVE"))
+        #expect(OverdueOrder(Self.order(.intent, hash: nil), now: 1_200).detail.contains("no replica runs the copy executor"))
     }
 }

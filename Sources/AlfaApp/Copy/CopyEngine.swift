@@ -51,7 +51,7 @@ public actor CopyEngine {
         guard chainID == settings.chain.chainID else {
             throw RPCError.wrongChain(host: "node", expected: settings.chain.chainID, actual: chainID)
         }
-        live = LiveExecutor(wallet: wallet, rpc: rpc, settings: settings, pool: pool, gate: gate, logger: logger)
+        live = LiveExecutor(wallet: wallet, rpc: rpc, settings: settings, pool: pool, gate: gate, clock: clock, logger: logger)
         logger.notice("LIVE wallet ready", metadata: ["address": "\(wallet.address)"])
         return wallet.address
     }
@@ -174,6 +174,16 @@ public actor CopyEngine {
             case .dry:
                 try await dry.advance(order)
             case .live:
+                if order.status == .intent, !gate.allows(.live) {
+                    // LIVE not allowed now (stop or DRY): an open is not sent late; a close of a
+                    // real position waits until LIVE is allowed again (without loading the key).
+                    if order.action == .open {
+                        try await pool.withConnection {
+                            try repository.markFailed(order.id, reason: LiveExecutor.notAllowed, on: $0)
+                        }
+                    }
+                    continue
+                }
                 if live == nil {
                     do { try await prepareLive() } catch {
                         if order.status == .intent {

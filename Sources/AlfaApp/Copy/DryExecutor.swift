@@ -12,7 +12,10 @@ struct DryExecutor: CopyExecutor {
         try await pool.transaction { connection in
             let repository = CopyOrderRepository()
             guard gate.allows(.dry) else {
-                try repository.markFailed(order.id, reason: "emergency stop engaged before submission", on: connection)
+                // Under the stop an open is dropped; a close waits, to fill when the stop is cleared.
+                if order.action == .open {
+                    try repository.markFailed(order.id, reason: "emergency stop engaged before submission", on: connection)
+                }
                 return
             }
             let leader = try FillRepository().fill(id: order.leaderFillID, on: connection)

@@ -18,13 +18,16 @@ actor LiveExecutor: CopyExecutor {
     private let pool: PostgresPool
     private let gate: ExecutionGate
     private let logger: Logger
+    private let clock: @Sendable () -> Int64
     private let repository = CopyOrderRepository()
     private var nextNonce: Int64?
     private var approvedUpTo: Int64 = 0
     /// Tip per gas: Base clears at a fraction of a gwei; capped by the ceiling anyway.
     private let tipWei: UInt64 = 1_000_000
 
-    init(wallet: WalletKey, rpc: JSONRPCClient, settings: Settings, pool: PostgresPool, gate: ExecutionGate, logger: Logger) {
+    init(wallet: WalletKey, rpc: JSONRPCClient, settings: Settings, pool: PostgresPool, gate: ExecutionGate,
+         clock: @escaping @Sendable () -> Int64, logger: Logger) {
+        self.clock = clock
         self.wallet = wallet
         self.rpc = rpc
         self.chain = settings.chain
@@ -45,8 +48,15 @@ actor LiveExecutor: CopyExecutor {
 
     // MARK: submit
 
+    static let notAllowed = "LIVE not allowed at submission (emergency stop or DRY)"
+
+    /// An open the stop (or DRY) caught before it was sent is dropped; a close waits to be sent
+    /// when LIVE is allowed again, since it only takes risk off.
     private func submit(_ order: CopyOrder) async throws {
-        guard gate.allows(.live) else { return try await fail(order.id, "LIVE not allowed at submission (emergency stop or DRY)") }
+        guard gate.allows(.live) else {
+            if order.action == .open { try await fail(order.id, Self.notAllowed) }
+            return
+        }
         let data: [UInt8]
         switch order.action {
         case .open:
@@ -77,7 +87,14 @@ actor LiveExecutor: CopyExecutor {
         // The last look: a stop that arrived while this order was being prepared wins.
         guard gate.beginSubmission(.live) else {
             nextNonce = nonce
-            try await pool.withConnection { try repository.releaseSigned(order.id, reason: "emergency stop engaged before sending", on: $0) }
+            let open = order.action == .open
+            try await pool.withConnection {
+                if open {
+                    try repository.releaseSigned(order.id, reason: "emergency stop engaged before sending", on: $0)
+                } else {
+                    try repository.unsign(order.id, on: $0)
+                }
+            }
             return
         }
         defer { gate.endSubmission() }
@@ -109,6 +126,14 @@ actor LiveExecutor: CopyExecutor {
         if try await rpc.receipt(hash) != nil { return try await settle(order.id, hash: hash) }
         let repository = self.repository
         guard let raw = try await pool.withConnection({ try repository.rawTransaction(order.id, on: $0) }) else { return }
+        // An open not on chain by now is a stale signal: never sent late (its nonce is free again).
+        if order.action == .open, clock() - order.leaderTime > copy.maxSignalAgeSeconds {
+            nextNonce = nil
+            try await pool.withConnection {
+                try repository.releaseSigned(order.id, reason: "not on chain and older than COPY_MAX_SIGNAL_AGE_SECONDS: not re-sent", on: $0)
+            }
+            return
+        }
         // Stays signed while LIVE is not allowed: re-sent when it is again, or failed by an admin.
         guard gate.beginSubmission(.live) else { return }
         defer { gate.endSubmission() }

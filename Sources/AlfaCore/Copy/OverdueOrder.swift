@@ -12,6 +12,13 @@ public struct OverdueOrder: Sendable, Equatable {
         let transaction = order.txHash.map { "transaction \($0)" } ?? "its transaction"
         let nonce = order.nonce.map { " (nonce \($0))" } ?? ""
         switch (order.status, order.keeperOrderID) {
+        case (.intent, _) where order.action == .close:
+            detail = "Not sent: LIVE is not allowed now (emergency stop or DRY). The leader has closed; our position "
+                + "stays open on chain until this close goes out."
+            action = "Close the position in the Avantis app, or /emergency start and /copy mode LIVE to send the close."
+        case (.intent, _):
+            detail = "Not sent yet: no replica runs the copy executor, or it cannot reach the node."
+            action = "Check /status and the log of alfa serve."
         case (.signed, _):
             detail = "\(transaction)\(nonce) is signed but the node has not taken it: LIVE is not allowed now "
                 + "(emergency stop or DRY), or every send failed. It is sent again as it is once LIVE is allowed."

@@ -190,6 +190,13 @@ public struct CopyOrderRepository: Sendable {
                 + "completed_at = clock_timestamp() WHERE id = $1 AND status = 'signed'", [id, reason])
     }
 
+    /// Back to an intent, its nonce free again: a close signed when the stop arrived, to be
+    /// signed afresh when LIVE is allowed again.
+    public func unsign(_ id: Int64, on connection: PostgresConnection) throws {
+        try connection.query("UPDATE copy_orders SET status = 'intent', nonce = NULL, tx_hash = NULL, raw_tx = NULL "
+                             + "WHERE id = $1 AND status = 'signed'", [id])
+    }
+
     public func markSubmitted(_ id: Int64, keeperOrderID: Int64?, gasWei: Int128, gasUSDC: Int64, on connection: PostgresConnection) throws {
         try connection.query(
             "UPDATE copy_orders SET status = 'submitted', keeper_order_id = $2, gas_wei = $3, gas_usdc = $4, "
@@ -213,7 +220,7 @@ public struct CopyOrderRepository: Sendable {
     public func claimOverdue(createdBefore before: Int64, on connection: PostgresConnection) throws -> [CopyOrder] {
         try connection.query("""
             UPDATE copy_orders SET overdue_alerted_at = now()
-            WHERE status IN ('signed', 'submitted') AND mode = 'LIVE' AND overdue_alerted_at IS NULL AND created_at < $1
+            WHERE status IN ('intent', 'signed', 'submitted') AND mode = 'LIVE' AND overdue_alerted_at IS NULL AND created_at < $1
             RETURNING \(Self.columns)
             """, [Timestamp(unixSeconds: before)]).map(Self.decode).sorted { $0.id < $1.id }
     }
