@@ -101,4 +101,21 @@ struct BreakerTests {
         #expect(readings.map(\.name) == BreakerName.allCases)
         #expect(readings.allSatisfy { !$0.tripped })
     }
+
+    @Test func theHistoryFromSettledOrdersCountsAnOpensGasOnceAndSortsByCompletion() {
+        typealias Order = BreakerInputs.SettledOrder
+        let settled = [
+            Order(id: 1, time: 100, filled: true, isClose: false, positionOrderID: nil, netPnL: 0, grossPnL: 0, gas: 7, slippageBps: 4),
+            Order(id: 2, time: 130, filled: true, isClose: true, positionOrderID: 1, netPnL: 5, grossPnL: 6, gas: 3, slippageBps: 2),
+            Order(id: 3, time: 120, filled: true, isClose: true, positionOrderID: 1, netPnL: -1, grossPnL: -1, gas: 3, slippageBps: nil),
+            Order(id: 4, time: 125, filled: false, isClose: false, positionOrderID: nil, netPnL: 0, grossPnL: 0, gas: 0, slippageBps: nil),
+        ]
+        let inputs = BreakerInputs(settled: settled, capital: 1_000)
+        // The first close in id order carries the open's gas; trades in completion order.
+        #expect(inputs.trades == [.init(time: 120, netPnL: -1, grossPnL: -1, gas: 3), .init(time: 130, netPnL: 5, grossPnL: 6, gas: 10)])
+        #expect(inputs.executions.map(\.time) == [100, 120, 125, 130])
+        #expect(inputs.executions.map(\.succeeded) == [true, true, false, true])
+        #expect(inputs.slippages == [.init(time: 100, value: 4), .init(time: 130, value: 2)])
+        #expect(inputs.capital == 1_000)
+    }
 }

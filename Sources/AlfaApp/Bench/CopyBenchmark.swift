@@ -33,6 +33,7 @@ public enum CopyBenchmark {
         _ = try await rpc.call("alfa_keeper", #"[{"mode":"manual"}]"#)
 
         var propagation: [Double] = []
+        var evaluation = ""
         let latencies = try await ScratchSchema.withPool(databaseURL, migrations: migrations, prefix: "alfa_copy", poolSize: 3) { pool in
             let url = PostgresURL.withSearchPath(databaseURL, schema: "alfa_copy_\(getpid())")
             let execution = try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: url)
@@ -73,6 +74,7 @@ public enum CopyBenchmark {
             }
             guard failed == 0 else { throw ConfigurationLoader.Failure(description: "\(failed) copy order(s) failed during the benchmark") }
             propagation = try await stopPropagation(from: execution, settings: settings, pool: pool, url: url, rounds: 20)
+            evaluation = try await breakerEvaluation(execution.monitor, pool: pool, trades: 50_000)
             return latencies
         }
         _ = try await rpc.call("alfa_keeper", #"[{"mode":"auto"}]"#)
@@ -83,7 +85,41 @@ public enum CopyBenchmark {
         let stops = propagation.sorted()
         lines.append(String(format: "  emergency stop/start typed on one replica → obeyed by another, %d changes: p50 %.1f ms, max %.1f ms",
                             stops.count, stops[stops.count / 2], stops.last ?? 0))
+        lines.append(evaluation)
         return lines.joined(separator: "\n")
+    }
+
+    /// The breakers read the account's whole history (and the market's recent prices) on every
+    /// evaluation: their time once the account has made `trades` round trips, one a minute.
+    static func breakerEvaluation(_ monitor: BreakerMonitor, pool: PostgresPool, trades: Int) async throws -> String {
+        try await pool.withConnection { connection in
+            try connection.query("""
+                INSERT INTO copy_orders (id, leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade,
+                    leader_price, leader_time, action, mode, status, pair_index, is_long, collateral, leverage, position_order_id,
+                    fill_price, fill_collateral, fee, net_pnl, gross_pnl, gas_usdc, created_at, completed_at, position_closed_at)
+                SELECT 10000000 + i, i, sha256(int8send(i)), 0, decode(repeat('00', 19) || 'be', 'hex'),
+                    CASE WHEN i % 2 = 0 THEN 'open' ELSE 'close' END, 'bench:' || (i / 2), 650000000000000,
+                    now() - (2 * $1 - i) * interval '30 seconds', CASE WHEN i % 2 = 0 THEN 'open' ELSE 'close' END, 'LIVE', 'filled',
+                    (i / 2) % 20, true, 99400000, 100000000000, CASE WHEN i % 2 = 1 THEN 10000000 + i - 1 END,
+                    650000000000000 + (i % 13) * 10000000000, 99400000, 600000,
+                    CASE WHEN i % 2 = 1 THEN ((i / 2) % 7 - 2) * 1000000 ELSE 0 END,
+                    CASE WHEN i % 2 = 1 THEN ((i / 2) % 7 - 2) * 1000000 + 600000 ELSE 0 END, 20000,
+                    now() - (2 * $1 - i) * interval '30 seconds', now() - (2 * $1 - i) * interval '30 seconds',
+                    CASE WHEN i % 2 = 0 THEN now() END
+                FROM generate_series(0, 2 * $1 - 1) AS i
+                """, [Int64(trades)])
+            try connection.execute("ANALYZE copy_orders")
+        }
+        var times: [Double] = []
+        for _ in 0..<5 {
+            let started = ContinuousClock.now
+            _ = try await monitor.readings()
+            let elapsed = ContinuousClock.now - started
+            times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1_000)
+        }
+        times.sort()
+        return String(format: "  breaker evaluation over %d closed copy trades (%d orders): median %.1f ms, max %.1f ms",
+                      trades, 2 * trades, times[2], times[4])
     }
 
     /// A second replica (its own mode manager and LISTEN connection) watches the first change the

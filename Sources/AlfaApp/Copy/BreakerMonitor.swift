@@ -34,17 +34,17 @@ actor BreakerMonitor {
     func readings() async throws -> [(reading: BreakerReading, isOpen: Bool)] {
         let repository = self.repository
         let now = clock()
-        let (orders, prices, records) = try await pool.withConnection { connection in
-            let orders = try CopyOrderRepository().all(on: connection)
+        let capital = self.capital
+        let (inputs, records) = try await pool.withConnection { connection in
+            var inputs = try repository.inputs(capital: capital, on: connection)
             // The market the account is exposed to: pairs held, and pairs traded in the last day.
-            let held = try CopyOrderRepository().mirroredPositions(on: connection).values.map(\.pairIndex)
-            let traded = orders.filter { $0.action != .skip && $0.createdAt >= now - 86_400 }.map(\.pairIndex)
-            let prices = try FillRepository().recentPrices(pairs: Array(Set(held + traded)).sorted(),
-                                                           limit: Self.pricesPerPair, on: connection)
-            return (orders, prices, try repository.all(on: connection))
+            let orders = CopyOrderRepository()
+            let held = try orders.mirroredPositions(on: connection).values.map(\.pairIndex)
+            let traded = try orders.pairsTraded(since: now - 86_400, on: connection)
+            inputs.prices = try FillRepository().recentPrices(pairs: Array(Set(held + traded)).sorted(),
+                                                              limit: Self.pricesPerPair, on: connection)
+            return (inputs, try repository.all(on: connection))
         }
-        var inputs = inputs(orders)
-        inputs.prices = prices
         let since = records.compactMapValues(\.resetAt)
         let readings = BreakerEvaluator.evaluate(inputs, settings: settings.breakers, now: now, since: since)
         return readings.map { ($0, records[$0.name]?.isOpen == true) }
@@ -53,9 +53,15 @@ actor BreakerMonitor {
     /// Market prices per pair the volatility breaker looks at (its normal level and the last 20 moves).
     static let pricesPerPair = 200
 
-    /// The drawdown breaker's reading over the closed trades of `orders` from `from` to `to`, for reports.
-    func drawdown(_ orders: [CopyOrder], from: Int64, to: Int64) -> BreakerReading {
-        BreakerEvaluator.evaluate(.drawdown, inputs(orders), settings: settings.breakers, now: to, since: from)
+    /// What the drawdown is measured against: collateral × max open positions.
+    private var capital: Int64 { settings.copy.collateral * settings.copy.maxOpenPositions }
+
+    /// The drawdown breaker's reading over the orders created from `from` to `to`, for reports.
+    func drawdown(from: Int64, to: Int64) async throws -> BreakerReading {
+        let repository = self.repository
+        let capital = self.capital
+        let inputs = try await pool.withConnection { try repository.inputs(capital: capital, from: from, until: to, on: $0) }
+        return BreakerEvaluator.evaluate(.drawdown, inputs, settings: settings.breakers, now: to, since: from)
     }
 
     /// Trips what must trip; returns the breakers this call opened.
@@ -79,32 +85,5 @@ actor BreakerMonitor {
         let repository = self.repository
         let now = clock()
         return try await pool.transaction { try repository.reset(name, by: actor, at: now, on: $0) }
-    }
-
-    /// The breakers' view of the copy orders (market prices are read apart, see `readings`).
-    func inputs(_ orders: [CopyOrder]) -> BreakerInputs {
-        var inputs = BreakerInputs(capital: settings.copy.collateral * settings.copy.maxOpenPositions)
-        // An open's gas is counted with the first close of its position.
-        var openGas = Dictionary(uniqueKeysWithValues: orders.filter { $0.action == .open }.map { ($0.id, $0.gasUSDC) })
-        for order in orders where order.action != .skip {
-            let time = order.completedAt ?? order.createdAt
-            switch order.status {
-            case .filled:
-                inputs.executions.append(.init(time: time, succeeded: true))
-                if let slippage = order.slippageBps { inputs.slippages.append(.init(time: time, value: slippage)) }
-                if order.action == .close {
-                    let gas = order.gasUSDC + (order.positionOrderID.flatMap { openGas.removeValue(forKey: $0) } ?? 0)
-                    inputs.trades.append(.init(time: time, netPnL: order.netPnL, grossPnL: order.grossPnL, gas: gas))
-                }
-            case .failed, .canceled:
-                inputs.executions.append(.init(time: time, succeeded: false))
-            default:
-                continue
-            }
-        }
-        inputs.trades.sort { $0.time < $1.time }
-        inputs.executions.sort { $0.time < $1.time }
-        inputs.slippages.sort { $0.time < $1.time }
-        return inputs
     }
 }

@@ -17,7 +17,7 @@ enum ReportBuilder {
         return PerformanceReport(
             period: period, from: from, to: to, mode: await manager.state,
             performance: CopyPerformance(orders: orders, openPositions: try await engine.openPositionCount()),
-            drawdown: await monitor.drawdown(orders, from: from, to: to).detail,
+            drawdown: try await monitor.drawdown(from: from, to: to).detail,
             breakerEvents: events, leaderChanges: changes, leadersCopied: try await engine.leaders().count,
             indexer: .init(fillsIndexed: fills, lastBlock: status?.lastBlock, lagBlocks: status.flatMap { s in s.head.map { max(0, $0 - s.lastBlock) } },
                            unknownTopics: status?.unknownTopics ?? 0, lastError: status?.lastError))

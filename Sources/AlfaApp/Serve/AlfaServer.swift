@@ -51,11 +51,10 @@ public enum AlfaServer {
                                                  url: settings.database.url!.value, service: indexer, logger: indexerLogger))
             }
             let group = ServiceGroup(
-                services: services,
+                services: services + [RunningAnnouncement(logger: logger)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
-            logger.notice("alfa serve is running; Ctrl-C or SIGTERM stops it", metadata: ["version": "\(AlfaVersion.current)"])
             try await group.run()
             await output?.flush()
             logger.notice("alfa serve stopped cleanly")
@@ -64,5 +63,16 @@ public enum AlfaServer {
             throw error
         }
         await database.close()
+    }
+}
+
+/// Says the server is up from inside the group: its signal handlers are installed by then, so a
+/// Ctrl-C right after the message stops it cleanly instead of killing it.
+private struct RunningAnnouncement: Service {
+    let logger: Logger
+
+    func run() async throws {
+        logger.notice("alfa serve is running; Ctrl-C or SIGTERM stops it", metadata: ["version": "\(AlfaVersion.current)"])
+        try? await gracefulShutdown()
     }
 }

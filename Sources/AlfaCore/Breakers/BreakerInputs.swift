@@ -53,3 +53,53 @@ public struct BreakerInputs: Sendable, Equatable {
         self.capital = capital
     }
 }
+
+extension BreakerInputs {
+    /// A copy order that reached its end (filled, failed or canceled; never a skip), as the breakers read it.
+    public struct SettledOrder: Sendable, Equatable {
+        public var id: Int64
+        public var time: Int64
+        public var filled: Bool
+        public var isClose: Bool
+        public var positionOrderID: Int64?
+        public var netPnL: Int64
+        public var grossPnL: Int64
+        public var gas: Int64
+        public var slippageBps: Double?
+
+        public init(id: Int64, time: Int64, filled: Bool, isClose: Bool, positionOrderID: Int64?, netPnL: Int64, grossPnL: Int64,
+                    gas: Int64, slippageBps: Double?) {
+            self.id = id
+            self.time = time
+            self.filled = filled
+            self.isClose = isClose
+            self.positionOrderID = positionOrderID
+            self.netPnL = netPnL
+            self.grossPnL = grossPnL
+            self.gas = gas
+            self.slippageBps = slippageBps
+        }
+    }
+
+    /// The history from settled orders in id order: every one an execution attempt, every fill a
+    /// slippage sample, every filled close a trade carrying its open's gas on the position's first close.
+    public init(settled: [SettledOrder], capital: Int64) {
+        self.init(capital: capital)
+        var openGas: [Int64: Int64] = [:]
+        for order in settled {
+            executions.append(.init(time: order.time, succeeded: order.filled))
+            guard order.filled else { continue }
+            if let slippage = order.slippageBps { slippages.append(.init(time: order.time, value: slippage)) }
+            if !order.isClose {
+                openGas[order.id] = order.gas
+            } else {
+                let gas = order.gas + (order.positionOrderID.flatMap { openGas.removeValue(forKey: $0) } ?? 0)
+                trades.append(.init(time: order.time, netPnL: order.netPnL, grossPnL: order.grossPnL, gas: gas))
+            }
+        }
+        // Id order is creation order; the breakers read completion order (a stable sort keeps ties by id).
+        trades.sort { $0.time < $1.time }
+        executions.sort { $0.time < $1.time }
+        slippages.sort { $0.time < $1.time }
+    }
+}

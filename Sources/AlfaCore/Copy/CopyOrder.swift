@@ -75,9 +75,14 @@ public struct CopyOrder: Sendable, Equatable {
 
     /// Slippage of our fill against the leader's price, in bps (positive = worse for us).
     public var slippageBps: Double? {
-        guard let fillPrice, leaderPrice > 0, action != .skip else { return nil }
-        let buying = (action == .open) == isLong
-        let move = Double(fillPrice - leaderPrice) / Double(leaderPrice) * 10_000
+        guard let fillPrice, action != .skip else { return nil }
+        return Self.slippageBps(fill: fillPrice, leader: leaderPrice, buying: (action == .open) == isLong)
+    }
+
+    /// Buying pays more than the leader, selling gets less: both positive.
+    public static func slippageBps(fill: Int64, leader: Int64, buying: Bool) -> Double? {
+        guard leader > 0 else { return nil }
+        let move = Double(fill - leader) / Double(leader) * 10_000
         return buying ? move : -move
     }
 }

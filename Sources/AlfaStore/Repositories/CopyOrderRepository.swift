@@ -122,7 +122,7 @@ public struct CopyOrderRepository: Sendable {
             FROM copy_orders o
             LEFT JOIN copy_orders c ON c.position_order_id = o.id AND c.action = 'close'
                  AND c.status IN ('intent', 'signed', 'submitted', 'filled')
-            WHERE o.action = 'open' AND o.status IN ('intent', 'signed', 'submitted', 'filled')
+            WHERE o.action = 'open' AND o.position_closed_at IS NULL AND o.status IN ('intent', 'signed', 'submitted', 'filled')
             GROUP BY o.id
             HAVING coalesce(o.fill_collateral, o.collateral) - coalesce(sum(c.collateral), 0) > 0
             """)
@@ -134,6 +134,12 @@ public struct CopyOrderRepository: Sendable {
                 remainingOpeningFee: try row.decode(7), mode: ExecutionMode(rawValue: try row.decode(8)) ?? .dry)
         }
         return positions
+    }
+
+    /// Pairs of the orders (not skips) created since `time` (unix seconds).
+    public func pairsTraded(since time: Int64, on connection: PostgresConnection) throws -> [Int32] {
+        try connection.query("SELECT DISTINCT pair_index FROM copy_orders WHERE action <> 'skip' AND created_at >= $1",
+                             [Timestamp(unixSeconds: time)]).map { try $0.decode(0) }
     }
 
     /// The key of a leader's position lifecycle (trader, pair, slot, open time), stored with each order.
@@ -166,6 +172,13 @@ public struct CopyOrderRepository: Sendable {
                 + "opening_fee_share = $7, trade_index = coalesce($8, trade_index), completed_at = clock_timestamp(), "
                 + "submitted_at = coalesce(submitted_at, clock_timestamp()) WHERE id = $1",
             [id, price, collateral, fee, grossPnL, netPnL, openingFeeShare, tradeIndex])
+        // A close that completes its position retires it from `mirroredPositions` for good.
+        try connection.query("""
+            UPDATE copy_orders o SET position_closed_at = clock_timestamp()
+            WHERE o.id = (SELECT position_order_id FROM copy_orders WHERE id = $1 AND action = 'close') AND o.status = 'filled'
+              AND o.fill_collateral <= (SELECT coalesce(sum(c.collateral), 0) FROM copy_orders c
+                                        WHERE c.position_order_id = o.id AND c.action = 'close' AND c.status = 'filled')
+            """, [id])
     }
 
     public func markFailed(_ id: Int64, status: CopyOrder.Status = .failed, reason: String, on connection: PostgresConnection) throws {

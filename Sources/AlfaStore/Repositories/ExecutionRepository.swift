@@ -52,6 +52,29 @@ public struct BreakerRepository: Sendable {
 
     public init() {}
 
+    /// The copy account's history as the breakers read it: its settled orders, only the columns
+    /// they need, in one scan. `from`/`until` (unix seconds) bound the orders by creation, for reports.
+    public func inputs(capital: Int64, from: Int64? = nil, until: Int64? = nil,
+                       on connection: PostgresConnection) throws -> BreakerInputs {
+        let rows = try connection.query("""
+            SELECT id, extract(epoch FROM coalesce(completed_at, created_at))::bigint, status = 'filled', action = 'close',
+                   position_order_id, net_pnl, gross_pnl, gas_usdc, fill_price, leader_price, (action = 'open') = is_long
+            FROM copy_orders
+            WHERE action <> 'skip' AND status IN ('filled', 'failed', 'canceled')
+              AND ($1::timestamptz IS NULL OR created_at >= $1) AND ($2::timestamptz IS NULL OR created_at < $2)
+            ORDER BY id
+            """, [from.map(Timestamp.init(unixSeconds:)), until.map(Timestamp.init(unixSeconds:))])
+        let settled = try rows.map { row in
+            BreakerInputs.SettledOrder(
+                id: try row.decode(0), time: try row.decode(1), filled: try row.decode(2), isClose: try row.decode(3),
+                positionOrderID: try row.optional(4), netPnL: try row.decode(5), grossPnL: try row.decode(6), gas: try row.decode(7),
+                slippageBps: try row.optional(8, as: Int64.self).flatMap { fill in
+                    CopyOrder.slippageBps(fill: fill, leader: try row.decode(9), buying: try row.decode(10))
+                })
+        }
+        return BreakerInputs(settled: settled, capital: capital)
+    }
+
     public func all(on connection: PostgresConnection) throws -> [BreakerName: Record] {
         var records: [BreakerName: Record] = [:]
         for row in try connection.query(
