@@ -34,9 +34,16 @@ struct CopyTradingTests {
         let partial = orders[1]
         #expect(partial.action == .close && partial.positionOrderID == open.id && partial.collateral == 24_850_000)
         #expect(partial.netPnL > 0 && partial.grossPnL > partial.netPnL)
+        func retired() async throws -> Bool {
+            try await harness.pool.withConnection {
+                try $0.query("SELECT position_closed_at IS NOT NULL FROM copy_orders WHERE id = $1", [open.id])[0].decode(0)
+            }
+        }
+        #expect(try await !retired())
         try await harness.leaderCloses(position: 750_000_000, closing: 750_000_000, price: Self.p - Self.p / 20, openTime: openTime)
         orders = try await harness.waitForOrders { $0.count == 3 && $0[2].status == .filled }
         #expect(orders[2].collateral == 99_400_000 - 24_850_000 && orders[2].netPnL < 0)
+        #expect(try await retired())  // closed for good: no longer read as a position by the engine
         // A close of a position we never copied is recorded as skipped.
         try await harness.leaderCloses(pair: 7, price: Self.p, openTime: openTime - 100)
         orders = try await harness.waitForOrders { $0.count == 4 }
