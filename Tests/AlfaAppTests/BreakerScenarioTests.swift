@@ -19,12 +19,8 @@ struct BreakerScenarioTests {
     static func expectTripped(_ name: BreakerName, _ harness: CopyHarness, figures: String,
                               sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let title = "Circuit breaker \(name.rawValue) tripped: emergency stop engaged"
-        let deadline = Date().addingTimeInterval(30)
         // The gate closes first; the stored state and the alert follow: wait for the alert.
-        while !harness.alerts.contains(where: { $0.contains(title) }), Date() < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let alert = harness.alerts.first { $0.contains(title) } ?? ""
+        let alert = try await harness.waitForAlert(title).first ?? ""
         #expect(alert.contains(figures) && alert.contains("/breaker reset \(name.rawValue)"), "\(harness.alerts)",
                 sourceLocation: sourceLocation)
         let state = await harness.control.execution()

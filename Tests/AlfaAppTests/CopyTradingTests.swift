@@ -108,8 +108,7 @@ struct CopyTradingTests {
         let waiting = try await harness.waitForOrders { $0.first?.keeperOrderID != nil }
         #expect(waiting.first?.status == .submitted)
         let title = "Copy order 1 (open pair 1 long) unanswered for"
-        let deadline = Date().addingTimeInterval(20)
-        while !harness.alerts.contains(where: { $0.contains(title) }), Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        try await harness.waitForAlert(title)
         // Three more timed checks: still one alert.
         try await Task.sleep(for: .seconds(3))
         let alerts = harness.alerts.filter { $0.contains(title) }
@@ -135,8 +134,7 @@ struct CopyTradingTests {
         #expect(orders[1].action == .close && orders[1].status == .intent)
         // The admins hear that a real position stays open while its close waits.
         let title = "Copy order 2 (close pair 1 long) unanswered for"
-        let deadline = Date().addingTimeInterval(20)
-        while !harness.alerts.contains(where: { $0.contains(title) }), Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        try await harness.waitForAlert(title)
         #expect(harness.alerts.contains { $0.contains(title) && $0.contains("our position stays open on chain") }, "\(harness.alerts)")
         #expect(try await harness.sentByWallet().count == 2)  // approve and the open: nothing while stopped
         #expect(try await harness.orders()[1].status == .intent)

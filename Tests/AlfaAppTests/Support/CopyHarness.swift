@@ -56,6 +56,14 @@ final class CopyHarness: Sendable {
     }
 
     var alerts: [String] { alertLog.lines }
+
+    /// Waits (up to 30 s) for an alert containing `text`; returns the alerts that do.
+    @discardableResult
+    func waitForAlert(_ text: String) async throws -> [String] {
+        let deadline = Date().addingTimeInterval(30)
+        while !alerts.contains(where: { $0.contains(text) }), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        return alerts.filter { $0.contains(text) }
+    }
     var control: CopyControl { execution.control }
 
     func stop() async {
