@@ -138,6 +138,8 @@ struct CopyTradingTests {
         #expect(harness.alerts.contains { $0.contains(title) && $0.contains("our position stays open on chain") }, "\(harness.alerts)")
         #expect(try await harness.sentByWallet().count == 2)  // approve and the open: nothing while stopped
         #expect(try await harness.orders()[1].status == .intent)
+        // Waiting is not settling: the engine does not ask for a breaker evaluation on every loop.
+        #expect(try await harness.execution.engine.step() == 0)
 
         // Cleared (DRY): still held, the key not needed. LIVE again: the close goes out.
         _ = await harness.control.emergencyStart(by: 1001)
@@ -147,6 +149,44 @@ struct CopyTradingTests {
         orders = try await harness.waitForOrders { $0[1].status == .filled }
         #expect(orders[1].status == .filled && orders[1].mode == .live)
         #expect(try await harness.sentByWallet().count == 3)
+    }
+
+    @Test func aStaleSignedOpenLeftByACrashIsReleasedNotSent() async throws {
+        // As a crash between storing and sending leaves it, but two hours ago: signed, never sent.
+        let chain = try ChainPeer()
+        let url = try AlfaBinary.freshDatabase()
+        let environment = CopyHarness.environment(chain, database: url)
+        let settings = try Settings(lookup: { environment[$0] })
+        let wallet = try WalletKey(hex: CopyHarness.walletKey)
+        let old = Self.time() - 7_200
+        let fill = Fill(blockNumber: 1, blockHash: .zero, blockTime: old, txHash: Hash32(hex: "0x" + String(repeating: "11", count: 32))!,
+                        logIndex: 0, eventGeneration: "v1.5", trader: EVMAddress(hex: CopyHarness.leader)!, pairIndex: 1, tradeIndex: 0,
+                        openTime: old, kind: .open, orderType: .market, isLong: true, price: Self.p, leverage: 100_000_000_000,
+                        collateral: 1_000_000_000, positionCollateral: 1_000_000_000, percentProfit: 0, payout: 0, openingFee: 0,
+                        closingFee: 0, rolloverFee: 0, orderID: 1)
+        let open = CopyOpen(pairIndex: 1, isLong: true, collateral: 100_000_000, leverage: 100_000_000_000, price: Self.p, slippageBps: 50)
+        let signed = wallet.sign(EIP1559Transaction(
+            chainID: settings.chain.chainID, nonce: 0, maxPriorityFeePerGas: 1_000_000, maxFeePerGas: 20_000_000_000, gasLimit: 500_000,
+            to: settings.chain.trading, data: AvantisCalls.openTrade(trader: wallet.address, pairIndex: 1, collateral: 100_000_000,
+                                                                     price: Self.p, isLong: true, leverage: 100_000_000_000, slippageBps: 50)))
+        let pool = try await AlfaBinary.migratedPool(url: url)
+        try await pool.withConnection { connection in
+            let id = try #require(try CopyOrderRepository().record(signal: fill, fillID: 1, decision: .open(open), mode: .live, on: connection))
+            try CopyOrderRepository().markSigned(id, nonce: 0, txHash: signed.hash, raw: signed.raw, on: connection)
+        }
+        await pool.close()
+
+        let harness = try await CopyHarness(chain: chain, database: url, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+        defer { Task { await harness.stop() } }
+        try await harness.fundWallet()
+        var orders = try await harness.waitForOrders { $0.first?.status == .failed }
+        #expect(orders.first?.status == .failed && orders.first?.nonce == nil, "\(orders)")
+        #expect(orders.first?.reason?.contains("older than COPY_MAX_SIGNAL_AGE_SECONDS: not re-sent") == true)
+        #expect(try await harness.sentByWallet().isEmpty)
+        // Its nonce is free again: the next open takes the chain's own sequence, without a gap.
+        try await harness.leaderOpens(openTime: Self.time())
+        orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
+        #expect(try await harness.sentByWallet().map(\.nonce) == [0, 1])  // approve, open
     }
 
     @Test func aDryCloseCaughtByTheStopFillsWhenTheStopIsCleared() async throws {

@@ -94,8 +94,9 @@ public actor CopyEngine {
     // MARK: the loop's work
 
     /// Reads new fills once: leader fills become orders (exactly once), the wallet's own fills
-    /// settle LIVE orders. Then advances every active order. Returns the orders that reached
-    /// a final state in this step, so the caller knows when to evaluate the breakers.
+    /// settle LIVE orders. Then advances every active order. Returns the signals and own fills
+    /// read plus the orders that reached a final state, so the caller knows when to evaluate the
+    /// breakers: 0 while orders merely wait (a held close, a keeper yet to answer).
     @discardableResult
     public func step() async throws -> Int {
         let recorded = try await readSignals()
@@ -165,19 +166,20 @@ public actor CopyEngine {
 
     /// Advances what can move now: intents, signed transactions, and sends without a receipt yet.
     /// Orders waiting for the keeper move when their fill is indexed (`observe`), not here.
+    /// Returns how many orders left the active states meanwhile.
     private func advanceActive() async throws -> Int {
         let repository = self.repository
-        let active = try await pool.withConnection { try repository.orders(status: [.intent, .signed, .submitted], on: $0) }
-            .filter { $0.status != .submitted || $0.keeperOrderID == nil }
+        let inFlight: [CopyOrder.Status] = [.intent, .signed, .submitted]
+        let before = try await pool.withConnection { try repository.orders(status: inFlight, on: $0) }
+        let active = before.filter { $0.status != .submitted || $0.keeperOrderID == nil }
         for order in active {
             switch order.mode {
             case .dry:
                 try await dry.advance(order)
             case .live:
+                // Blocked (stop or DRY): decided here, so a waiting close never loads the key.
                 if order.status == .intent, !gate.allows(.live) {
-                    // LIVE not allowed now (stop or DRY): an open is not sent late; a close of a
-                    // real position waits until LIVE is allowed again (without loading the key).
-                    if order.action == .open {
+                    if !order.waitsWhenBlocked {
                         try await pool.withConnection {
                             try repository.markFailed(order.id, reason: LiveExecutor.notAllowed, on: $0)
                         }
@@ -198,7 +200,9 @@ public actor CopyEngine {
             }
         }
         try await checkCancellations()
-        return active.count
+        guard !before.isEmpty else { return 0 }
+        let after = try await pool.withConnection { try repository.orders(status: inFlight, on: $0) }
+        return Set(before.map(\.id)).subtracting(after.map(\.id)).count
     }
 
     /// The keeper's refusals (`MarketOpenCanceled`) for the wallet's opens, every two seconds.

@@ -12,8 +12,7 @@ struct DryExecutor: CopyExecutor {
         try await pool.transaction { connection in
             let repository = CopyOrderRepository()
             guard gate.allows(.dry) else {
-                // Under the stop an open is dropped; a close waits, to fill when the stop is cleared.
-                if order.action == .open {
+                if !order.waitsWhenBlocked {
                     try repository.markFailed(order.id, reason: "emergency stop engaged before submission", on: connection)
                 }
                 return

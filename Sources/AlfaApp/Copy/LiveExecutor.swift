@@ -50,13 +50,9 @@ actor LiveExecutor: CopyExecutor {
 
     static let notAllowed = "LIVE not allowed at submission (emergency stop or DRY)"
 
-    /// An open the stop (or DRY) caught before it was sent is dropped; a close waits to be sent
-    /// when LIVE is allowed again, since it only takes risk off.
+    /// The engine holds or drops blocked intents before calling this; a stop that arrives while
+    /// the order is prepared is caught at `beginSubmission`, with the same rule.
     private func submit(_ order: CopyOrder) async throws {
-        guard gate.allows(.live) else {
-            if order.action == .open { try await fail(order.id, Self.notAllowed) }
-            return
-        }
         let data: [UInt8]
         switch order.action {
         case .open:
@@ -87,12 +83,11 @@ actor LiveExecutor: CopyExecutor {
         // The last look: a stop that arrived while this order was being prepared wins.
         guard gate.beginSubmission(.live) else {
             nextNonce = nonce
-            let open = order.action == .open
             try await pool.withConnection {
-                if open {
-                    try repository.releaseSigned(order.id, reason: "emergency stop engaged before sending", on: $0)
-                } else {
+                if order.waitsWhenBlocked {
                     try repository.unsign(order.id, on: $0)
+                } else {
+                    try repository.releaseSigned(order.id, reason: "emergency stop engaged before sending", on: $0)
                 }
             }
             return

@@ -73,6 +73,11 @@ public struct CopyOrder: Sendable, Equatable {
         self.completedAt = completedAt
     }
 
+    /// What an order does when it may not be submitted (emergency stop, or DRY for a LIVE order):
+    /// an open is dropped, never sent late; a close waits for trading to resume, since it only
+    /// takes risk off.
+    public var waitsWhenBlocked: Bool { action == .close }
+
     /// Slippage of our fill against the leader's price, in bps (positive = worse for us).
     public var slippageBps: Double? {
         guard let fillPrice, action != .skip else { return nil }
