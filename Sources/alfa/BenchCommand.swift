@@ -120,7 +120,7 @@ struct BenchCommand: AsyncParsableCommand {
     struct CopyBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "copy",
-            abstract: "Signatures per second, and leader fill committed → our LIVE transaction accepted by the node (p50/p99).",
+            abstract: "Signatures/s, leader fill → our LIVE transaction accepted (p50/p99), stop propagation, breaker evaluation over a long history.",
             discussion: "Needs the local EVM in RPC_URLS with AVANTIS_TRADING and AVANTIS_USDC (commands/bench starts it) and DATABASE_URL for a scratch schema."
         )
 

@@ -26,7 +26,7 @@ struct BreakerScenarioTests {
         let state = await harness.control.execution()
         #expect(state.emergencyStop && state.changedBy == .breaker(name), "\(state)", sourceLocation: sourceLocation)
         #expect(try await harness.execution.monitor.openBreakers() == [name], sourceLocation: sourceLocation)
-        #expect(await harness.control.breakers().plainText.contains("\(name.rawValue): "), sourceLocation: sourceLocation)
+        #expect(await harness.control.breakers().plainText.contains("🔴 \(name.rawValue): "), sourceLocation: sourceLocation)
         // Trading has stopped: the leader's next open is recorded as skipped.
         let before = try await harness.orders().count
         try await harness.leaderOpens(pair: 60, openTime: time())

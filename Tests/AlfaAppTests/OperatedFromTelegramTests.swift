@@ -54,7 +54,7 @@ struct OperatedFromTelegramTests {
         let pool = PostgresPool(configuration: .init(url: database, size: 1))
         defer { Task { await pool.close() } }
         try await CopyReplicaTests.waitForEngine(pool)
-        try await Self.ask(fake, "/status", expecting: "DRY")
+        try await Self.ask(fake, "/status", expecting: "mode: DRY · emergency stop: off")
 
         // DRY: the leader loses 5 % at 10× on our only position — the drawdown breaker trips and the admin hears of it.
         let start = Int64(Date().timeIntervalSince1970)
@@ -66,7 +66,7 @@ struct OperatedFromTelegramTests {
                                                closingFee: 2_000_000, openTime: start)]])
         let alert = try await Self.waitFor(fake, "Circuit breaker drawdown tripped")
         #expect(alert?.visible.contains("/breaker reset drawdown") == true && alert?.parse_mode == "HTML")
-        try await Self.ask(fake, "/breakers", expecting: "drawdown")
+        try await Self.ask(fake, "/breakers", expecting: "🔴 drawdown: drawdown")
         try await Self.ask(fake, "/copy mode LIVE", expecting: "LIVE cannot be switched on")
 
         // Reset, clear the stop (back in DRY), confirm LIVE with the button.
@@ -96,7 +96,7 @@ struct OperatedFromTelegramTests {
         try await Task.sleep(for: .seconds(1))
         var sent = try await Self.sent(chain)
         #expect(sent.count == 2 && sent.allSatisfy { $0.at <= stopped.t }, "sent after the stop's reply: \(sent.map(\.at)) vs \(stopped.t)")
-        try await Self.ask(fake, "/status", expecting: "emergency stop")
+        try await Self.ask(fake, "/status", expecting: "mode: LIVE · emergency stop: ON")
 
         // Trading again: the stop cleared and LIVE confirmed, the close that waited goes out and fills.
         try await Self.ask(fake, "/emergency start", expecting: "Emergency stop cleared")
