@@ -169,8 +169,7 @@ public actor CopyEngine {
     /// Returns how many orders left the active states meanwhile.
     private func advanceActive() async throws -> Int {
         let repository = self.repository
-        let inFlight: [CopyOrder.Status] = [.intent, .signed, .submitted]
-        let before = try await pool.withConnection { try repository.orders(status: inFlight, on: $0) }
+        let before = try await pool.withConnection { try repository.orders(status: [.intent, .signed, .submitted], on: $0) }
         let active = before.filter { $0.status != .submitted || $0.keeperOrderID == nil }
         for order in active {
             switch order.mode {
@@ -201,8 +200,7 @@ public actor CopyEngine {
         }
         try await checkCancellations()
         guard !before.isEmpty else { return 0 }
-        let after = try await pool.withConnection { try repository.orders(status: inFlight, on: $0) }
-        return Set(before.map(\.id)).subtracting(after.map(\.id)).count
+        return try await pool.withConnection { try repository.countSettled(before.map(\.id), on: $0) }
     }
 
     /// The keeper's refusals (`MarketOpenCanceled`) for the wallet's opens, every two seconds.

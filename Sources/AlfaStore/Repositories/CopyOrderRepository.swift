@@ -151,6 +151,13 @@ public struct CopyOrderRepository: Sendable {
             ["{" + status.map(\.rawValue).joined(separator: ",") + "}", limit]).map(Self.decode)
     }
 
+    /// How many of these orders have left the in-flight states (intent, signed, submitted).
+    public func countSettled(_ ids: [Int64], on connection: PostgresConnection) throws -> Int {
+        Int(try connection.query("SELECT count(*) FROM copy_orders WHERE id = ANY($1::bigint[]) "
+                                 + "AND status NOT IN ('intent', 'signed', 'submitted')",
+                                 ["{" + ids.map(String.init).joined(separator: ",") + "}"])[0].decode(0, as: Int64.self))
+    }
+
     public func order(_ id: Int64, on connection: PostgresConnection) throws -> CopyOrder? {
         try connection.query("SELECT \(Self.columns) FROM copy_orders WHERE id = $1", [id]).first.map(Self.decode)
     }
