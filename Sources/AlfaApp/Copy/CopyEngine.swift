@@ -180,7 +180,7 @@ public actor CopyEngine {
                 if order.status == .intent, !gate.allows(.live) {
                     if !order.waitsWhenBlocked {
                         try await pool.withConnection {
-                            try repository.markFailed(order.id, reason: LiveExecutor.notAllowed, on: $0)
+                            try repository.markFailed(order.id, reason: "LIVE not allowed at submission (emergency stop or DRY)", on: $0)
                         }
                     }
                     continue

@@ -48,8 +48,6 @@ actor LiveExecutor: CopyExecutor {
 
     // MARK: submit
 
-    static let notAllowed = "LIVE not allowed at submission (emergency stop or DRY)"
-
     /// The engine holds or drops blocked intents before calling this; a stop that arrives while
     /// the order is prepared is caught at `beginSubmission`, with the same rule.
     private func submit(_ order: CopyOrder) async throws {
