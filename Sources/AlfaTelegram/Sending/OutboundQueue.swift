@@ -131,10 +131,11 @@ public actor OutboundQueue {
                     await finish(message, outcome: "blocked")
                     continue
                 }
-                pacer.record(chat: chat, at: now)
-                if let retry = await deliver(&message, to: chat) {
-                    pending.insert(retry, at: index)
-                }
+                let retry = await deliver(&message, to: chat)
+                // Counted from the answer, not the request: Telegram counts from arrival, which
+                // lies between the two, so a slow request cannot bunch up with the next one.
+                pacer.record(chat: chat, at: clock())
+                if let retry { pending.insert(retry, at: index) }
             }
         } onCancel: {
             Task { await self.wake() }
