@@ -361,6 +361,15 @@ class Handler(BaseHTTPRequestHandler):
         return {k: v for k, v in item.items()}
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client hanging up (a cancelled long poll, a killed alfa) is what the real server sees too.
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--token", required=True)
@@ -369,8 +378,7 @@ def main():
                         help="exit when the parent process dies (tests, benchmarks)")
     args = parser.parse_args()
     Handler.state = State(args.token)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", args.port), Handler)
     print(json.dumps({"port": server.server_address[1]}), flush=True)
     if args.exit_with_parent:
         parent = os.getppid()
