@@ -234,7 +234,7 @@ struct IndexerTests {
         let running = Task { try await service.run() }
         var lastError: String?
         var fills = 0
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         // On a loaded machine the stall can be noticed before the first page is stored, and a slow
         // first request can be recorded as an error before it: wait for both.
         while lastError?.hasPrefix("no new block for ") != true || fills == 0, Date() < deadline {

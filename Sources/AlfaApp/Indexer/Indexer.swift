@@ -299,6 +299,10 @@ public final class Indexer: Sendable {
 
     func record(error message: String) async {
         let repository = self.repository
-        _ = try? await pool.withConnection { try repository.recordError(message, on: $0) }
+        do {
+            try await pool.withConnection { try repository.recordError(message, on: $0) }
+        } catch {
+            logger.warning("could not store the indexer's last error for /status", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -50,9 +50,9 @@ public actor JSONRPCClient {
                 try await verify(index)
             } catch let error as RPCError {
                 if case .wrongChain = error { throw error }
-                onEvent(.chainUnverified(host: endpoints[index].host, reason: error.description))
+                if !Task.isCancelled { onEvent(.chainUnverified(host: endpoints[index].host, reason: error.description)) }
             } catch {
-                onEvent(.chainUnverified(host: endpoints[index].host, reason: "\(error)"))
+                if !Task.isCancelled { onEvent(.chainUnverified(host: endpoints[index].host, reason: "\(error)")) }
             }
         }
     }
@@ -81,6 +81,8 @@ public actor JSONRPCClient {
                 return try await exchange(calls, on: index)
             } catch let failure as Transient {
                 lastFailure = failure.reason
+                // A caller that gave up (shutdown, a test stopping) is not an endpoint failing.
+                if Task.isCancelled { break }
                 let failedOver = rotation.recordFailure(index, now: Self.now())
                 let next = rotation.current(now: Self.now())
                 if failedOver, next != index {
