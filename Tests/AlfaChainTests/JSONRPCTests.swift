@@ -118,4 +118,29 @@ struct JSONRPCTests {
         }
         #expect(transport.calls.withLock { $0 } == 2)
     }
+    /// Answers nothing until the awaiting task is cancelled, like libcurl's aborted transfer.
+    final class HangingTransport: HTTPTransport {
+        let calls = Mutex(0)
+        func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+            calls.withLock { $0 += 1 }
+            while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+            throw .cancelled
+        }
+    }
+
+    @Test func aCancelledCallerIsNeitherRetriedNorCountedAgainstTheEndpoint() async throws {
+        let hanging = HangingTransport()
+        let events = Mutex<[RPCEvent]>([])
+        let client = JSONRPCClient(endpoints: [RPCEndpoint(url: Secret("http://a.example/")), RPCEndpoint(url: Secret("http://b.example/"))],
+                                   expectedChainID: 8453, transports: [hanging, ScriptedTransport([])], timeoutSeconds: 1,
+                                   onEvent: { event in events.withLock { $0.append(event) } })
+        let call = Task { try await client.blockNumber() }
+        while hanging.calls.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        call.cancel()
+        await #expect(throws: RPCError.unavailable(attempts: 1, lastFailure: "a.example: the request was cancelled")) {
+            _ = try await call.value
+        }
+        #expect(hanging.calls.withLock { $0 } == 1)
+        #expect(events.withLock { $0.isEmpty }, "a cancelled call was reported as an endpoint failure")
+    }
 }

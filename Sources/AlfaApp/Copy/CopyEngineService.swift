@@ -29,9 +29,9 @@ struct CopyEngineService: Service {
                     lastTimedChecks = ContinuousClock.now
                 }
                 _ = try await connection.run { try $0.waitForNotifications(timeout: 0.2) }
-            } catch is CancellationError {
-                return
             } catch {
+                // Stopping aborts a request or query in flight: not a fault to report.
+                if error is CancellationError || Task.isCancelled { return }
                 logger.warning("copy engine: \(error)")
                 try? await Task.sleep(for: .seconds(1))
             }

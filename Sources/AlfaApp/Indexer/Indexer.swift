@@ -79,6 +79,8 @@ public final class Indexer: Sendable {
                 step = try await self.step(through: stopBlock)
             } catch let error as RPCError {
                 if case .wrongChain = error { throw error }
+                // Stopping aborts the request in flight; that is not a fault to record for /status.
+                if Task.isCancelled { throw CancellationError() }
                 logger.warning("indexer step failed, retrying", metadata: ["error": "\(error)"])
                 await record(error: "\(error)")
                 try await Task.sleep(for: .seconds(options.pollSeconds))

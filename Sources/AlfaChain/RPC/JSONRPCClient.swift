@@ -73,7 +73,9 @@ public actor JSONRPCClient {
 
     private func send(_ calls: [(method: String, params: String)]) async throws(RPCError) -> [Result<[UInt8], RPCError>] {
         var lastFailure = "no attempt"
+        var attempts = 0
         for attempt in 0..<maxAttempts {
+            attempts = attempt + 1
             let index = rotation.current(now: Self.now())
             let endpoint = endpoints[index]
             do {
@@ -99,7 +101,7 @@ public actor JSONRPCClient {
                 lastFailure = "\(error)"
             }
         }
-        throw .unavailable(attempts: maxAttempts, lastFailure: lastFailure)
+        throw .unavailable(attempts: attempts, lastFailure: lastFailure)
     }
 
     /// A failure worth retrying elsewhere or later.
