@@ -31,14 +31,18 @@ struct IndexerService: Service {
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(max(1, min(stallSeconds / 4, 30))))
             let silent = indexer.secondsSinceNewHead
-            if silent >= Double(stallSeconds), !alerted {
-                alerted = true
-                await indexer.alerts.raise(
-                    .critical, "Indexer: no new block from the RPC endpoints",
-                    detail: "No new head for \(Int(silent)) s (INDEXER_STALL_SECONDS=\(stallSeconds)).",
-                    action: "Check RPC_URLS and the provider's status; the indexer keeps retrying.")
+            if silent >= Double(stallSeconds) {
+                if !alerted {
+                    alerted = true
+                    await indexer.alerts.raise(
+                        .critical, "Indexer: no new block from the RPC endpoints",
+                        detail: "No new head for \(Int(silent)) s (INDEXER_STALL_SECONDS=\(stallSeconds)).",
+                        action: "Check RPC_URLS and the provider's status; the indexer keeps retrying.")
+                }
+                // Stored on every tick while the stall lasts: /status shows how long it has been, and a
+                // stall noticed before the checkpoint row exists (a slow start) is still recorded.
                 await indexer.record(error: "no new block for \(Int(silent)) s (INDEXER_STALL_SECONDS=\(stallSeconds))")
-            } else if silent < Double(stallSeconds), alerted {
+            } else if alerted {
                 alerted = false
                 await indexer.alerts.raise(.info, "Indexer: new blocks again", detail: "The RPC endpoints deliver new blocks again.")
             }
