@@ -44,6 +44,9 @@ struct DatabaseMaintenanceTests {
 
         let second = try await AlfaBinary.run(["db", "optimize"], env.merging(["RAW_LOG_RETENTION_DAYS": "5"]) { $1 })
         #expect(second.output.contains("raw logs: 1 stored more than 5 days ago archived"))
+        // Both archives are kept, even when the runs fall in the same second: named by the ids they hold.
+        let archived = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(archived == ["raw_logs_1-2.jsonl", "raw_logs_3-3.jsonl"], "\(archived)")
         let bad = try await AlfaBinary.run(["db", "optimize"], env.merging(["RAW_LOG_RETENTION_DAYS": "0"]) { $1 })
         #expect(bad.status != 0 && bad.errorOutput.contains("RAW_LOG_RETENTION_DAYS"))
         await pool.close()

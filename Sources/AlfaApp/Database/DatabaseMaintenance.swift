@@ -19,7 +19,7 @@ public enum DatabaseMaintenance {
         while true {
             let batch = try await pool.withConnection { try repository.rawLogs(storedBefore: cutoff, limit: batchSize, on: $0) }
             guard !batch.isEmpty else { break }
-            let path = archivePath(settings.rawLogArchiveDirectory, now: now, part: written.count + 1)
+            let path = archivePath(settings.rawLogArchiveDirectory, ids: batch[0].id...batch[batch.count - 1].id)
             let lines = batch.map(\.json).joined(separator: "\n") + "\n"
             try await files.run { try writeSynced(lines, to: path) }
             // Only once the file is on disk: a crash in between leaves the rows, never loses them.
@@ -43,19 +43,47 @@ public enum DatabaseMaintenance {
         DatabaseAdvice.advice(tables: tables, indexes: indexes).forEach { write("- " + $0) }
     }
 
-    static func archivePath(_ directory: String, now: Int64, part: Int) -> String {
-        let stamp = CivilDate.isoTime(unixSeconds: now).filter { $0.isNumber || $0 == "T" }
-        return (directory as NSString).appendingPathComponent("raw_logs_\(stamp)_\(part).jsonl")
+    /// Named by the ids it holds. Archived rows are deleted, so a later batch never starts at the
+    /// same id: the name is taken again only by a retry after a crash left the rows in place.
+    static func archivePath(_ directory: String, ids: ClosedRange<Int64>) -> String {
+        (directory as NSString).appendingPathComponent("raw_logs_\(ids.lowerBound)-\(ids.upperBound).jsonl")
     }
 
+    /// Writes `path` durably before the rows it holds may go: the bytes go to a `.partial` file
+    /// that is synced, then renamed into place, and the directory is synced so the name survives
+    /// a crash too. A reader never sees half a file.
     static func writeSynced(_ text: String, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw ConfigurationLoader.Failure(description: "cannot write the archive \(path): check RAW_LOG_ARCHIVE_DIR and its permissions")
+        let partial = path + ".partial"
+        func failure(_ what: String, _ file: String) -> ConfigurationLoader.Failure {
+            ConfigurationLoader.Failure(description: "cannot \(what) \(file): \(String(cString: strerror(errno))); "
+                + "check RAW_LOG_ARCHIVE_DIR and its permissions")
         }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        try handle.synchronize()
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigurationLoader.Failure(description: "cannot create the archive directory \(directory): \(error); "
+                + "check RAW_LOG_ARCHIVE_DIR and its permissions")
+        }
+        let file = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard file >= 0 else { throw failure("create", partial) }
+        var closed = false
+        defer { if !closed { close(file) } }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw failure("write", partial) }
+            written += count
+        }
+        guard fsync(file) == 0 else { throw failure("sync", partial) }
+        closed = true
+        guard close(file) == 0 else { throw failure("close", partial) }
+        guard rename(partial, path) == 0 else { throw failure("rename into place", path) }
+        let folder = open(directory, O_RDONLY)
+        guard folder >= 0 else { throw failure("open the directory", directory) }
+        defer { close(folder) }
+        guard fsync(folder) == 0 else { throw failure("sync the directory", directory) }
     }
 }
