@@ -59,10 +59,6 @@ extension StringProtocol {
     }
 }
 
-private extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
 private extension Substring {
     func padding(toLength length: Int) -> String {
         String(self) + String(repeating: "0", count: Swift.max(0, length - count))

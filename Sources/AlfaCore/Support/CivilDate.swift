@@ -44,24 +44,25 @@ extension CivilDate {
     /// A moment typed by an operator: unix seconds, `2026-11-21`, `2026-11-21T08:00`,
     /// `2026-11-21 08:00:30` or with a trailing `Z` — always UTC. Nil when it is none of these.
     public static func parseMoment(_ text: String) -> Int64? {
-        if let seconds = Int64(text), seconds >= 0 { return seconds }
+        // Digits only: Int64("+5") would accept a sign.
+        func number(_ field: Substring, digits: ClosedRange<Int>) -> Int64? {
+            digits.contains(field.count) && field.allSatisfy(\.isASCIIDigit) ? Int64(field) : nil
+        }
+        if let seconds = number(Substring(text), digits: 1...18) { return seconds }
         var text = Substring(text)
         if text.hasSuffix("Z") { text = text.dropLast() }
         let parts = text.split(whereSeparator: { $0 == "T" || $0 == " " })
         guard (1...2).contains(parts.count) else { return nil }
         let date = parts[0].split(separator: "-", omittingEmptySubsequences: false)
-        guard date.count == 3, date[0].count == 4, date[1].count == 2, date[2].count == 2,
-              let year = Int64(date[0]), let month = Int64(date[1]), let day = Int64(date[2]),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        guard date.count == 3, let year = number(date[0], digits: 4...4), let month = number(date[1], digits: 2...2),
+              let day = number(date[2], digits: 2...2), (1...12).contains(month), (1...31).contains(day) else { return nil }
         let days = daysSinceEpoch(year: year, month: month, day: day)
         guard self.date(daysSinceEpoch: days) == (year, month, day) else { return nil }  // 2026-02-30
         var seconds: Int64 = 0
         if parts.count == 2 {
-            let time = parts[1].split(separator: ":", omittingEmptySubsequences: false)
-            guard (2...3).contains(time.count), time.allSatisfy({ $0.count == 2 }),
-                  let hour = Int64(time[0]), let minute = Int64(time[1]), hour < 24, minute < 60 else { return nil }
-            let second = time.count == 3 ? Int64(time[2]) : 0
-            guard let second, second < 60 else { return nil }
+            let time = parts[1].split(separator: ":", omittingEmptySubsequences: false).map { number($0, digits: 2...2) }
+            guard (2...3).contains(time.count), let hour = time[0], let minute = time[1], let second = time.count == 3 ? time[2] : 0,
+                  hour < 24, minute < 60, second < 60 else { return nil }
             seconds = hour * 3_600 + minute * 60 + second
         }
         return days * 86_400 + seconds
