@@ -79,12 +79,11 @@ public enum CopyBenchmark {
         }
         _ = try await rpc.call("alfa_keeper", #"[{"mode":"auto"}]"#)
         let sorted = latencies.sorted()
-        func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         lines.append(String(format: "  signal → transaction accepted by the node, %d signals one at a time: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                            sorted.count, percentile(0.5), percentile(0.99), sorted.last ?? 0))
+                            sorted.count, BenchFigures.percentile(sorted, 0.5), BenchFigures.percentile(sorted, 0.99), sorted.last ?? 0))
         let stops = propagation.sorted()
         lines.append(String(format: "  emergency stop/start typed on one replica → obeyed by another, %d changes: p50 %.1f ms, max %.1f ms",
-                            stops.count, stops[stops.count / 2], stops.last ?? 0))
+                            stops.count, BenchFigures.percentile(stops, 0.5), stops.last ?? 0))
         lines.append(evaluation)
         return lines.joined(separator: "\n")
     }
@@ -112,14 +111,11 @@ public enum CopyBenchmark {
         }
         var times: [Double] = []
         for _ in 0..<5 {
-            let started = ContinuousClock.now
-            _ = try await monitor.readings()
-            let elapsed = ContinuousClock.now - started
-            times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1_000)
+            times.append(try await BenchFigures.milliseconds { _ = try await monitor.readings() })
         }
         times.sort()
         return String(format: "  breaker evaluation over %d closed copy trades (%d orders): median %.1f ms, max %.1f ms",
-                      trades, 2 * trades, times[2], times[4])
+                      trades, 2 * trades, BenchFigures.percentile(times, 0.5), times.last ?? 0)
     }
 
     /// A second replica (its own mode manager and LISTEN connection) watches the first change the
@@ -141,8 +137,7 @@ public enum CopyBenchmark {
                 }
                 try await Task.sleep(for: .microseconds(200))
             }
-            let elapsed = ContinuousClock.now - started
-            figures.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1_000)
+            figures.append(BenchFigures.milliseconds(ContinuousClock.now - started))
         }
         return figures
     }

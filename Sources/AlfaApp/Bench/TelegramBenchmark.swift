@@ -67,15 +67,10 @@ public enum TelegramBenchmark {
         return """
             telegram: /alfa top50 over a snapshot of \(ranked) ranked traders (fake Bot API server on loopback)
               update received → sendMessage issued, \(latencies.count) commands at 20/s within the flood limits:
-                p50 \(ms(percentile(latencies, 0.50))), p99 \(ms(percentile(latencies, 0.99))), max \(ms(latencies.last ?? 0)) (target p99 ≤ 50 ms); 429s from the server: \(violations)
+                p50 \(ms(BenchFigures.percentile(latencies, 0.50))), p99 \(ms(BenchFigures.percentile(latencies, 0.99))), max \(ms(latencies.last ?? 0)) (target p99 ≤ 50 ms); 429s from the server: \(violations)
               sustained, \(burstCommands) commands at once, pacing off: \(Int(Double(burstCommands) / span)) commands/s \
             (\(String(format: "%.2f", span)) s from the first update received to the last reply issued)
             """
-    }
-
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
     }
 
     /// Times updates in and replies out, matched by the chat each command came from.

@@ -1,5 +1,4 @@
 import AlfaCore
-import Foundation
 import AlfaStore
 import Logging
 import ServiceLifecycle
@@ -37,7 +36,7 @@ public enum AlfaServer {
                                                  logger: Logger(label: "alfa.telegram")))
             }
             let output = console ? ConsoleOutput() : nil
-            if console, let output {
+            if let output {
                 if settings.telegram.botToken == nil { execution.routeAlerts(toConsole: output.write) }
                 services.append(ConsoleChatService(settings: settings, pool: database.pool, control: execution.control,
                                                    write: output.write))

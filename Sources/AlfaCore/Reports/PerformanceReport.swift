@@ -109,9 +109,11 @@ public struct PerformanceReport: Sendable, Equatable {
             }
         }
         lines += ["", "<b>Leaders</b>", "\(leadersCopied) copied now."]
-        let added = leaderChanges.filter(\.added), removed = leaderChanges.filter { !$0.added }
-        if !added.isEmpty { lines.append("Added: " + added.map { "<code>\($0.leader)</code> (\(TelegramHTML.escape($0.by)))" }.joined(separator: ", ")) }
-        if !removed.isEmpty { lines.append("Removed: " + removed.map { "<code>\($0.leader)</code> (\(TelegramHTML.escape($0.by)))" }.joined(separator: ", ")) }
+        for (label, added) in [("Added", true), ("Removed", false)] {
+            let changes = leaderChanges.filter { $0.added == added }
+            guard !changes.isEmpty else { continue }
+            lines.append("\(label): " + changes.map { "<code>\($0.leader)</code> (\(TelegramHTML.escape($0.by)))" }.joined(separator: ", "))
+        }
         if leaderChanges.isEmpty { lines.append("No leader added or removed.") }
         let i = indexer
         var health = "\(i.fillsIndexed) fill(s) indexed"
