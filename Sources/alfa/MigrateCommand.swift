@@ -5,7 +5,7 @@ import Logging
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply pending database migrations from MIGRATIONS_DIR, in order, each in a transaction.",
+        abstract: "Apply pending database migrations built into alfa (or MIGRATIONS_DIR), in order, each in a transaction.",
         discussion: "Safe to run from several replicas at once: an advisory lock makes each migration apply exactly once. An applied migration whose file changed is an error."
     )
 

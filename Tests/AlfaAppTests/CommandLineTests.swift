@@ -13,8 +13,8 @@ enum AlfaBinary {
     }
 
     static func environment(_ values: [String: String]) -> [String: String] {
-        var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                           "MIGRATIONS_DIR": root + "/migrations"]
+        // No MIGRATIONS_DIR: the binary's built-in migrations, as an installed alfa uses them.
+        var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         environment.merge(values) { _, new in new }
         return environment
     }
@@ -77,6 +77,27 @@ struct CommandLineTests {
             #expect(outcome.output.contains("USAGE: alfa \(command)"))
         }
         #expect(try await AlfaBinary.run(["version"]).output == "alfa 0.1.0\n")
+    }
+
+    @Test func migrateFromAnEmptyFolderWithOnlyDatabaseURLAppliesEveryMigration() async throws {
+        let url = try AlfaBinary.freshDatabase()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-empty-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let child = try ChildProcess(AlfaBinary.path, ["migrate"], environment: ["DATABASE_URL": url], directory: folder)
+        let outcome = try await BlockingWorker(name: "alfa-cli").run { child.wait() }
+        #expect(outcome.status == 0, "\(outcome.errorOutput)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        let files = try Migration.load(from: AlfaBinary.root + "/migrations")
+        for migration in files { #expect(outcome.output.contains("applied \(migration.fileName)")) }
+
+        // The checksums are those of the files: MIGRATIONS_DIR pointed at them finds nothing changed.
+        let status = try await AlfaBinary.run(["migrate", "--status"],
+                                              ["DATABASE_URL": url, "MIGRATIONS_DIR": AlfaBinary.root + "/migrations"])
+        #expect(status.status == 0, "\(status.errorOutput)")
+        #expect(status.output.components(separatedBy: "\n").filter { $0.contains(" applied ") }.count == files.count)
+        let missing = try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url, "MIGRATIONS_DIR": folder + "/nowhere"])
+        #expect(missing.status == 2)
+        #expect(missing.errorOutput.contains("MIGRATIONS_DIR=\"\(folder)/nowhere\" is not a readable folder"))
     }
 
     @Test func checkFailsUntilMigrateHasRunThenPasses() async throws {

@@ -95,6 +95,36 @@ struct MigratorTests {
         #expect(throws: MigrationError.unreadableDirectory("/nonexistent/migrations")) {
             try Migration.load(from: "/nonexistent/migrations")
         }
+        #expect(MigrationError.unreadableDirectory("/nonexistent/migrations").description
+                == "MIGRATIONS_DIR=\"/nonexistent/migrations\" is not a readable folder of NNNN_name.sql files (unset it to use the migrations built into alfa)")
+    }
+
+    @Test func theBuiltInMigrationsEqualTheFolderFileForFile() throws {
+        let folder = try Migration.load(from: TestDatabase.migrationsDirectory)
+        #expect(!folder.isEmpty)
+        #expect(Migration.embedded.map(\.fileName) == folder.map(\.fileName),
+                "migrations/ and the built-in set differ: run commands/lib/embed-migrations")
+        for (embedded, file) in zip(Migration.embedded, folder) {
+            #expect(Array(embedded.sql.utf8) == Array(file.sql.utf8),
+                    "\(file.fileName) differs from its built-in copy: run commands/lib/embed-migrations")
+        }
+    }
+
+    @Test func theBuiltInAndTheFolderMigrationsRecordTheSameChecksums() throws {
+        let (builtIn, _) = try TestDatabase.connect()
+        try Migrator(migrations: Migration.embedded).apply(on: builtIn)
+        let (fromFolder, _) = try TestDatabase.connect()
+        let folder = try Migration.load(from: TestDatabase.migrationsDirectory)
+        try Migrator(migrations: folder).apply(on: fromFolder)
+        let checksums = "SELECT version, name, checksum FROM schema_migrations ORDER BY version"
+        let recorded = { (connection: PostgresConnection) in
+            try connection.query(checksums).map { try "\($0.decode(0, as: Int.self)) \($0.decode(1, as: String.self)) \($0.decode(2, as: String.self))" }
+        }
+        #expect(try recorded(builtIn).count == folder.count)
+        #expect(try recorded(builtIn) == recorded(fromFolder))
+        // A database migrated from the folder sees nothing to do with the built-in set, and the reverse.
+        #expect(try Migrator(migrations: Migration.embedded).status(on: fromFolder).allSatisfy { $0.state == .applied })
+        #expect(try Migrator(migrations: folder).apply(on: builtIn).isEmpty)
     }
 
     @Test func theRealMigrationsApplyCleanly() throws {

@@ -6,7 +6,7 @@ public struct Database: Sendable {
     public let pool: PostgresPool
     public let migrator: Migrator
 
-    /// Fails with a one-line reason when DATABASE_URL is unset or the migrations folder is unreadable.
+    /// Fails with a one-line reason when DATABASE_URL is unset or MIGRATIONS_DIR is unreadable.
     /// `reconnectWindowSeconds` is how long a query waits for an unreachable server.
     public init(settings: Settings, reconnectWindowSeconds: Double = 30) async throws {
         guard let url = settings.database.url else {
@@ -15,9 +15,12 @@ public struct Database: Sendable {
         }
         pool = PostgresPool(configuration: .init(url: url.value, size: settings.database.poolSize,
                                                  reconnectWindowSeconds: reconnectWindowSeconds))
-        let directory = settings.database.migrationsDirectory
-        // A file read blocks: not on the cooperative pool.
-        migrator = Migrator(migrations: try await BlockingWorker.once("alfa-migrations") { try Migration.load(from: directory) })
+        if let directory = settings.database.migrationsDirectory {
+            // A file read blocks: not on the cooperative pool.
+            migrator = Migrator(migrations: try await BlockingWorker.once("alfa-migrations") { try Migration.load(from: directory) })
+        } else {
+            migrator = Migrator(migrations: Migration.embedded)
+        }
     }
 
     public func migrate() async throws -> [Migration] {

@@ -7,7 +7,8 @@ public struct Settings: Sendable {
     public struct Database: Sendable {
         public var url: Secret?
         public var poolSize: Int
-        public var migrationsDirectory: String
+        /// A folder that replaces the built-in migrations (development); nil: the built-in ones.
+        public var migrationsDirectory: String?
     }
 
     public struct Logging: Sendable {
@@ -138,7 +139,7 @@ public struct Settings: Sendable {
         database = Database(
             url: databaseURL,
             poolSize: Int(try r.int("DATABASE_POOL_SIZE", in: 1...64)),
-            migrationsDirectory: r.string("MIGRATIONS_DIR")
+            migrationsDirectory: r.optionalString("MIGRATIONS_DIR")
         )
         logging = Logging(level: try r.choice("LOG_LEVEL", as: LogLevel.self),
                           format: try r.choice("LOG_FORMAT", as: LogFormat.self))

@@ -6,7 +6,7 @@ public enum SettingsCatalog {
             .init("DATABASE_URL", secret: true,
                   "PostgreSQL URL, postgres://USER:PASSWORD@HOST:5432/DB; commands/run starts a local cluster when unset"),
             .init("DATABASE_POOL_SIZE", default: "4", "connections in the pool, each on a thread of its own (1-64)"),
-            .init("MIGRATIONS_DIR", default: "migrations", "folder of NNNN_name.sql files applied by alfa migrate"),
+            .init("MIGRATIONS_DIR", "development only: a folder of NNNN_name.sql files applied instead of the migrations built into alfa"),
         ]),
         SettingSection(title: "Logging", settings: [
             .init("LOG_LEVEL", default: "info", "trace, debug, info, notice, warning, error or critical"),

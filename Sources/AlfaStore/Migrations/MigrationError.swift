@@ -10,7 +10,7 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadableDirectory(let path):
-            "cannot read the migrations folder \(path) (set MIGRATIONS_DIR)"
+            "MIGRATIONS_DIR=\"\(path)\" is not a readable folder of NNNN_name.sql files (unset it to use the migrations built into alfa)"
         case .badFileName(let file):
             "migration file \(file) is not named NNNN_name.sql"
         case .unreadableFile(let file):
