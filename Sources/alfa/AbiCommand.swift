@@ -26,9 +26,13 @@ struct AbiCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            print(AbiInspector.catalogue())
-            guard verify else { return }
             let settings = try await Startup.settings()
+            do {
+                print(AbiInspector.catalogue(try await IndexerSetup.catalogue(settings)))
+            } catch {
+                Startup.fail("\(error)")
+            }
+            guard verify else { return }
             do {
                 let result = try await AbiInspector.verify(settings: settings, blocks: blocks, logger: Logger(label: "alfa.abi"))
                 print(result.report)

@@ -103,10 +103,10 @@ struct MigratorTests {
         let folder = try Migration.load(from: TestDatabase.migrationsDirectory)
         #expect(!folder.isEmpty)
         #expect(Migration.embedded.map(\.fileName) == folder.map(\.fileName),
-                "migrations/ and the built-in set differ: run commands/lib/embed-migrations")
+                "migrations/ and the built-in set differ: run commands/lib/embed")
         for (embedded, file) in zip(Migration.embedded, folder) {
             #expect(Array(embedded.sql.utf8) == Array(file.sql.utf8),
-                    "\(file.fileName) differs from its built-in copy: run commands/lib/embed-migrations")
+                    "\(file.fileName) differs from its built-in copy: run commands/lib/embed")
         }
     }
 

@@ -45,7 +45,7 @@ public enum DecodeBenchmark {
     /// An `eth_getLogs` result as a provider would send it.
     static func page(executions: Int, addresses: [AvantisContract: EVMAddress], seed: UInt64) -> (json: [UInt8], blocks: Int) {
         var random = SeededRandom(seed: seed)
-        let catalogue = AvantisEventCatalogue.avantis
+        let catalogue = AvantisEventCatalogue.builtIn
         func topic(_ name: String, _ generation: EventGeneration, _ contract: AvantisContract) -> String {
             catalogue.definitions.first { $0.name == name && $0.generation == generation && $0.contract == contract }!.topic0.description
         }

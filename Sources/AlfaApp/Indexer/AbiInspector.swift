@@ -7,18 +7,19 @@ import Logging
 public enum AbiInspector {
     /// Every known event: contract, generation, signature, computed topic0 (and whether it is
     /// the published one), and which column each data word feeds.
-    public static func catalogue(_ catalogue: AvantisEventCatalogue = .avantis) -> String {
+    public static func catalogue(_ catalogue: AvantisEventCatalogue = .builtIn) -> String {
         var out: [String] = []
         for definition in catalogue.definitions {
-            let check = definition.publishedTopic0 == nil ? "(not published)" : (definition.topic0MatchesPublished ? "matches the published value" : "DIFFERS FROM THE PUBLISHED VALUE")
-            out.append("\(definition.contract.rawValue) \(definition.name) \(definition.generation) — \(definition.role.rawValue)")
+            let published = AvantisEventCatalogue.publishedTopic0s[definition.signature]
+            let check = published == nil ? "(not published)" : (published == definition.topic0 ? "matches the published value" : "DIFFERS FROM THE PUBLISHED VALUE")
+            out.append("\(definition.contract.rawValue) \(definition.name) \(definition.generation) — \(definition.role.rawValue), from \(definition.source)")
             out.append("  signature \(definition.signature)")
             out.append("  topic0    \(definition.topic0) \(check)")
             if definition.fields.contains(where: \.indexed) {
                 out.append("  topics    " + definition.fields.filter(\.indexed).map(\.name).joined(separator: ", "))
             }
             for (index, word) in definition.dataLayout.enumerated() {
-                let column = definition.columns[word.path].map { " → \($0)" } ?? ""
+                let column = definition.meaning(ofWord: index).map { " → \($0)" } ?? ""
                 out.append("  word \(index < 10 ? " " : "")\(index)  \(word.path): \(word.type.canonicalName)\(column)")
             }
             out.append("")
@@ -52,13 +53,15 @@ public enum AbiInspector {
 
     /// `verify` against the endpoints and contracts of the settings.
     public static func verify(settings: Settings, blocks: Int64, logger: Logger) async throws -> Verification {
-        try await verify(rpc: IndexerSetup.rpc(settings, logger: logger), addresses: IndexerSetup.addresses(settings), blocks: blocks)
+        try await verify(rpc: IndexerSetup.rpc(settings, logger: logger), addresses: IndexerSetup.addresses(settings),
+                         catalogue: IndexerSetup.catalogue(settings), blocks: blocks)
     }
 
     /// Decodes the logs of the last `blocks` blocks (split when the provider limits the range).
-    public static func verify(rpc: JSONRPCClient, addresses: [AvantisContract: EVMAddress], blocks: Int64) async throws -> Verification {
+    public static func verify(rpc: JSONRPCClient, addresses: [AvantisContract: EVMAddress],
+                              catalogue: AvantisEventCatalogue = .builtIn, blocks: Int64) async throws -> Verification {
         try await rpc.verifyChainIDs()
-        let assembler = FillAssembler(decoder: AvantisLogDecoder(addresses: addresses))
+        let assembler = FillAssembler(decoder: AvantisLogDecoder(catalogue: catalogue, addresses: addresses))
         let head = try await rpc.blockNumber()
         var result = Verification(fromBlock: max(0, head - blocks + 1), toBlock: head)
         var page = AdaptivePageSize(start: blocks)

@@ -53,12 +53,13 @@ public final class Indexer: Sendable {
         var alertedRawKinds: Set<String> = []
     }
 
-    public init(rpc: JSONRPCClient, pool: PostgresPool, addresses: [AvantisContract: EVMAddress], options: Settings.Indexer,
+    public init(rpc: JSONRPCClient, pool: PostgresPool, addresses: [AvantisContract: EVMAddress],
+                catalogue: AvantisEventCatalogue = .builtIn, options: Settings.Indexer,
                 repository: IndexerRepository = IndexerRepository(), logger: Logger, alerts: AlertCenter? = nil) {
         self.rpc = rpc
         self.pool = pool
         self.repository = repository
-        assembler = FillAssembler(decoder: AvantisLogDecoder(addresses: addresses))
+        assembler = FillAssembler(decoder: AvantisLogDecoder(catalogue: catalogue, addresses: addresses))
         self.options = options
         self.logger = logger
         self.alerts = alerts ?? AlertCenter.logOnly(logger)

@@ -8,7 +8,8 @@ public enum IndexerRunner {
                            logger: Logger) async throws {
         try await database.requireCurrentMigrations()
         let service = IndexerService(
-            indexer: try IndexerSetup.indexer(settings, pool: database.pool, logger: logger),
+            indexer: try IndexerSetup.indexer(settings, catalogue: try await IndexerSetup.catalogue(settings),
+                                              pool: database.pool, logger: logger),
             stallSeconds: settings.indexer.stallSeconds, fromBlock: fromBlock, throughBlock: throughBlock)
         // Reaching --to-block is a normal end, not a failed service.
         var configuration = ServiceGroupConfiguration(

@@ -31,8 +31,21 @@ public enum IndexerSetup {
          .pairInfos: settings.chain.pairInfos]
     }
 
-    public static func indexer(_ settings: Settings, pool: PostgresPool, logger: Logger, alerts: AlertCenter? = nil) throws -> Indexer {
-        Indexer(rpc: try rpc(settings, logger: logger), pool: pool, addresses: addresses(settings),
+    /// The event catalogue: the built-in ABIs, plus AVANTIS_ABI_DIR's files. A file alfa cannot
+    /// use is a configuration error, one line naming the file, the event and the field.
+    public static func catalogue(_ settings: Settings) async throws(ConfigurationLoader.Failure) -> AvantisEventCatalogue {
+        guard let directory = settings.chain.abiDirectory else { return .builtIn }
+        do {
+            // Reading files blocks: not on the cooperative pool.
+            return try await BlockingWorker.once("alfa-abi") { try AvantisEventCatalogue.loading(directory: directory) }
+        } catch {
+            throw ConfigurationLoader.Failure(description: "\(error)")
+        }
+    }
+
+    public static func indexer(_ settings: Settings, catalogue: AvantisEventCatalogue, pool: PostgresPool, logger: Logger,
+                               alerts: AlertCenter? = nil) throws -> Indexer {
+        Indexer(rpc: try rpc(settings, logger: logger), pool: pool, addresses: addresses(settings), catalogue: catalogue,
                 options: settings.indexer, logger: logger, alerts: alerts)
     }
 }

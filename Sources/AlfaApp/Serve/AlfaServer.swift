@@ -11,6 +11,8 @@ public enum AlfaServer {
         for item in settings.readiness {
             logger.log(level: item.ready ? .info : .warning, "\(item.part): \(item.detail)")
         }
+        // A bad ABI file stops the start, whether or not this replica will index.
+        let catalogue = try await IndexerSetup.catalogue(settings)
         let database = try await Database(settings: settings)
         do {
             let version = try await database.serverVersion()
@@ -44,7 +46,8 @@ public enum AlfaServer {
             if !settings.chain.rpcURLs.isEmpty {
                 let indexerLogger = Logger(label: "alfa.indexer")
                 let indexer = IndexerService(
-                    indexer: try IndexerSetup.indexer(settings, pool: database.pool, logger: indexerLogger, alerts: alerts),
+                    indexer: try IndexerSetup.indexer(settings, catalogue: catalogue, pool: database.pool,
+                                                      logger: indexerLogger, alerts: alerts),
                     stallSeconds: settings.indexer.stallSeconds)
                 services.append(SingletonService(name: "indexer", lockKey: IndexerRepository.lockKey,
                                                  url: settings.database.url!.value, service: indexer, logger: indexerLogger))

@@ -14,13 +14,21 @@ public struct ABIWords {
     public func validate(_ index: Int, as type: ABIType) -> String? {
         let base = index * 32
         switch type {
-        case .uint256, .int256, .tuple: return nil
-        case .uint8:
-            return data[base..<base + 31].allSatisfy({ $0 == 0 }) ? nil : "word \(index) is not a uint8"
+        case .uint(let bits):
+            return data[base..<base + 32 - bits / 8].allSatisfy({ $0 == 0 }) ? nil : "word \(index) is not a uint\(bits)"
+        case .int(let bits):
+            // Two's complement: the bytes above the value repeat its sign bit.
+            let first = base + 32 - bits / 8
+            let fill: UInt8 = data[first] & 0x80 == 0 ? 0x00 : 0xff
+            return data[base..<first].allSatisfy({ $0 == fill }) ? nil : "word \(index) is not an int\(bits)"
         case .bool:
             return data[base..<base + 31].allSatisfy({ $0 == 0 }) && data[base + 31] <= 1 ? nil : "word \(index) is not a bool (0 or 1)"
         case .address:
             return data[base..<base + 12].allSatisfy({ $0 == 0 }) ? nil : "word \(index) is not an address"
+        case .fixedBytes(let count):
+            return data[base + count..<base + 32].allSatisfy({ $0 == 0 }) ? nil : "word \(index) is not a bytes\(count)"
+        case .tuple, .fixedArray, .dynamic:
+            return nil
         }
     }
 

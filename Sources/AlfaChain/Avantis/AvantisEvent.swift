@@ -5,7 +5,8 @@ public enum AvantisEvent: Sendable, Equatable {
     case executed(Execution)
     case openCanceled(orderID: UInt64, trader: EVMAddress, pairIndex: Int32)
     case openingFee(trader: EVMAddress, pairIndex: Int32, isLong: Bool, fee: Int64)
-    case closingFee(isLong: Bool, collateral: Int64, leverage: Int64, rollover: Int64, closingFee: Int64)
+    /// `funding`: signed, positive when the trader paid (v2; 0 before).
+    case closingFee(isLong: Bool, collateral: Int64, leverage: Int64, rollover: Int64, closingFee: Int64, funding: Int64)
     case informational(name: String)
 
     /// A `MarketExecuted` or `LimitExecuted`, with the Trade tuple's fields the fill uses.

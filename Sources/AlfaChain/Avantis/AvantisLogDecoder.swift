@@ -7,7 +7,7 @@ public struct AvantisLogDecoder: Sendable {
     public let catalogue: AvantisEventCatalogue
     private let contracts: [EVMAddress: AvantisContract]
 
-    public init(catalogue: AvantisEventCatalogue = .avantis, addresses: [AvantisContract: EVMAddress]) {
+    public init(catalogue: AvantisEventCatalogue = .builtIn, addresses: [AvantisContract: EVMAddress]) {
         self.catalogue = catalogue
         contracts = Dictionary(addresses.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -15,9 +15,12 @@ public struct AvantisLogDecoder: Sendable {
     /// The addresses to ask `eth_getLogs` for.
     public var watchedAddresses: [EVMAddress] { contracts.keys.sorted() }
 
+    /// The watched contract at `address`, if any.
+    public func contract(at address: EVMAddress) -> AvantisContract? { contracts[address] }
+
     public func decode(_ log: RPCLog) -> Result<(AvantisEventDefinition, AvantisEvent), LogRejection> {
-        guard let topic0 = log.topics.first, let definition = catalogue.definition(for: topic0),
-              contracts[log.address] == definition.contract
+        guard let topic0 = log.topics.first, let contract = contracts[log.address],
+              let definition = catalogue.definition(for: topic0, from: contract)
         else { return .failure(.unknownTopic(log.topics.first)) }
         do {
             return .success((definition, try decode(log, as: definition)))
@@ -32,57 +35,77 @@ public struct AvantisLogDecoder: Sendable {
         guard log.topics.count == definition.topicCount else {
             throw Bad(reason: "\(log.topics.count) topics, expected \(definition.topicCount)")
         }
-        guard log.data.count == definition.dataLayout.count * 32 else {
-            throw Bad(reason: "\(log.data.count) data bytes, expected \(definition.dataLayout.count * 32)")
+        let head = definition.dataLayout.count * 32
+        guard definition.hasDynamicData ? log.data.count >= head : log.data.count == head else {
+            throw Bad(reason: "\(log.data.count) data bytes, expected \(definition.hasDynamicData ? "at least " : "")\(head)")
         }
+        if definition.role == .informational { return .informational(name: definition.name) }
         let words = ABIWords(log.data)
         for (index, field) in definition.dataLayout.enumerated() {
             if let problem = words.validate(index, as: field.type) { throw Bad(reason: "\(field.path): \(problem)") }
         }
-        func word(_ path: String) -> Int { definition.word(path)! }
-        func int64(_ path: String) throws(Bad) -> Int64 {
-            guard let value = words.int64(word(path)) else { throw Bad(reason: "\(path) is out of range") }
+        let layout = definition.layout
+        // Every field a role reads was checked present and of the right kind when the ABI loaded.
+        func index(_ field: FillField) -> Int {
+            guard case .word(let index) = layout[field] else { preconditionFailure("\(field) is not a data word") }
+            return index
+        }
+        func int64(_ field: FillField) throws(Bad) -> Int64 {
+            guard let value = words.int64(index(field)) else { throw Bad(reason: "\(layout.name(of: field)) is out of range") }
             return value
         }
-        func int32(_ path: String) throws(Bad) -> Int32 {
-            guard let value = words.int64(word(path)), value <= Int64(Int32.max) else { throw Bad(reason: "\(path) is out of range") }
+        func signed(_ field: FillField) throws(Bad) -> Int64 {
+            guard let value = words.signed(index(field)) else { throw Bad(reason: "\(layout.name(of: field)) is out of range") }
+            return value
+        }
+        func int32(_ field: FillField) throws(Bad) -> Int32 {
+            guard let value = words.int64(index(field)), value <= Int64(Int32.max) else { throw Bad(reason: "\(layout.name(of: field)) is out of range") }
             return Int32(value)
         }
-        func uint64(_ path: String) throws(Bad) -> UInt64 {
-            guard let value = words.unsigned(word(path)) else { throw Bad(reason: "\(path) is out of range") }
+        func uint64(_ field: FillField) throws(Bad) -> UInt64 {
+            guard let value = words.unsigned(index(field)) else { throw Bad(reason: "\(layout.name(of: field)) is out of range") }
             return value
+        }
+        func bool(_ field: FillField) -> Bool { words.bool(index(field)) }
+        func address(_ field: FillField) throws(Bad) -> EVMAddress {
+            switch layout[field] {
+            case .word(let index): return words.address(index)
+            case .topic(let topic):
+                let bytes = log.topics[topic].bytes
+                guard bytes[..<12].allSatisfy({ $0 == 0 }) else { throw Bad(reason: "topic \(topic) is not an address") }
+                return EVMAddress(bytes: Array(bytes[12...]))!
+            case nil: preconditionFailure("\(field) has no place")
+            }
         }
 
         switch definition.role {
         case .marketExecuted, .limitExecuted:
-            let isLimit = definition.role == .limitExecuted
-            let orderType = isLimit ? UInt8(words.unsigned(word("orderType"))!) : nil
-            if let orderType, orderType > 3 { throw Bad(reason: "orderType \(orderType) is not 0–3") }
-            let isOpen = orderType.map { $0 == 3 } ?? words.bool(word("open"))
-            // On opens `percentProfit` (limit: the trigger price) and the payout mean nothing for PnL.
-            let percentProfit: Int64
-            if isOpen { percentProfit = 0 } else {
-                guard let value = words.signed(word("percentProfit")) else { throw Bad(reason: "percentProfit is out of range") }
-                percentProfit = value
+            var orderType: UInt8?
+            if definition.role == .limitExecuted {
+                let value = words.unsigned(index(.limitOrderType))
+                guard let value, value <= 3 else {
+                    throw Bad(reason: "\(layout.name(of: .limitOrderType)) \(value.map(String.init) ?? "(huge)") is not 0–3")
+                }
+                orderType = UInt8(value)
             }
+            let isOpen = orderType.map { $0 == 3 } ?? bool(.marketOpen)
+            // On opens `percentProfit` (limit: the trigger price) and the payout mean nothing for PnL.
             return .executed(AvantisEvent.Execution(
-                generation: definition.generation, orderID: try uint64("orderId"), limitOrderType: orderType,
-                marketOpen: isOpen, trader: words.address(word("t.trader")), pairIndex: try int32("t.pairIndex"),
-                tradeIndex: try int32("t.index"), initialPosToken: try int64("t.initialPosToken"),
-                isLong: words.bool(word("t.buy")), leverage: try int64("t.leverage"), openTime: try int64("t.timestamp"),
-                price: try int64("price"), positionSizeUSDC: try int64("positionSizeUSDC"), percentProfit: percentProfit,
-                usdcSentToTrader: isOpen ? 0 : try int64("usdcSentToTrader")))
+                generation: definition.generation, orderID: try uint64(.orderID), limitOrderType: orderType,
+                marketOpen: isOpen, trader: try address(.trader), pairIndex: try int32(.pairIndex),
+                tradeIndex: try int32(.tradeIndex), initialPosToken: try int64(.positionCollateral),
+                isLong: bool(.isLong), leverage: try int64(.leverage), openTime: try int64(.openTime),
+                price: try int64(.price), positionSizeUSDC: try int64(.collateral),
+                percentProfit: isOpen ? 0 : try signed(.percentProfit), usdcSentToTrader: isOpen ? 0 : try int64(.payout)))
         case .marketOpenCanceled:
-            guard let trader = EVMAddress(bytes: Array(log.topics[1].bytes[12...])),
-                  log.topics[1].bytes[..<12].allSatisfy({ $0 == 0 })
-            else { throw Bad(reason: "topic 1 is not an address") }
-            return .openCanceled(orderID: try uint64("orderId"), trader: trader, pairIndex: try int32("pairIndex"))
+            return .openCanceled(orderID: try uint64(.orderID), trader: try address(.trader), pairIndex: try int32(.pairIndex))
         case .openingFee:
-            return .openingFee(trader: words.address(word("_trader")), pairIndex: try int32("_pairIndex"),
-                               isLong: words.bool(word("_buy")), fee: try int64("fee"))
+            return .openingFee(trader: try address(.trader), pairIndex: try int32(.pairIndex), isLong: bool(.isLong),
+                               fee: try int64(.openingFee))
         case .closingFee:
-            return .closingFee(isLong: words.bool(word("buy")), collateral: try int64("collateral"),
-                               leverage: try int64("leverage"), rollover: try int64("r"), closingFee: try int64("closingFee"))
+            return .closingFee(isLong: bool(.isLong), collateral: try int64(.collateral), leverage: try int64(.leverage),
+                               rollover: try int64(.rollover), closingFee: try int64(.closingFee),
+                               funding: layout[.funding] == nil ? 0 : try signed(.funding))
         case .informational:
             return .informational(name: definition.name)
         }

@@ -28,7 +28,7 @@ public struct FillAssembler: Sendable {
         var out = AssembledLogs()
         var transaction = Hash32.zero
         var openingFees: [(trader: EVMAddress, pairIndex: Int32, isLong: Bool, fee: Int64)] = []
-        var closingFees: [(isLong: Bool, collateral: Int64, leverage: Int64, rollover: Int64, closing: Int64)] = []
+        var closingFees: [(isLong: Bool, collateral: Int64, leverage: Int64, rollover: Int64, closing: Int64, funding: Int64)] = []
 
         for log in logs where !log.removed {
             if log.transactionHash != transaction {
@@ -48,8 +48,8 @@ public struct FillAssembler: Sendable {
             switch decoded.1 {
             case .openingFee(let trader, let pairIndex, let isLong, let fee):
                 openingFees.append((trader, pairIndex, isLong, fee))
-            case .closingFee(let isLong, let collateral, let leverage, let rollover, let closing):
-                closingFees.append((isLong, collateral, leverage, rollover, closing))
+            case .closingFee(let isLong, let collateral, let leverage, let rollover, let closing, let funding):
+                closingFees.append((isLong, collateral, leverage, rollover, closing, funding))
             case .openCanceled:
                 out.canceledOpens += 1
             case .informational:
@@ -73,6 +73,7 @@ public struct FillAssembler: Sendable {
                     let fees = closingFees.remove(at: match)
                     fill.rolloverFee = fees.rollover
                     fill.closingFee = fees.closing
+                    fill.fundingFee = fees.funding
                 }
                 out.fills.append(fill)
             }
@@ -95,6 +96,6 @@ public struct FillAssembler: Sendable {
             tradeIndex: e.tradeIndex, openTime: e.openTime, kind: kind, orderType: e.limitOrderType == nil ? .market : .limit,
             isLong: e.isLong, price: e.price, leverage: e.leverage, collateral: e.positionSizeUSDC,
             positionCollateral: e.initialPosToken, percentProfit: e.percentProfit, payout: e.usdcSentToTrader,
-            openingFee: 0, closingFee: 0, rolloverFee: 0, orderID: e.orderID)
+            openingFee: 0, closingFee: 0, rolloverFee: 0, fundingFee: 0, orderID: e.orderID)
     }
 }

@@ -41,6 +41,9 @@ public struct Fill: Sendable, Equatable {
     public var openingFee: Int64
     public var closingFee: Int64
     public var rolloverFee: Int64
+    /// Funding settled at this close (v2): positive when the trader paid, negative when received.
+    /// Already taken out of `payout`, like the other close-side fees.
+    public var fundingFee: Int64
 
     // Where it happened and what else the log said.
     public var blockHash: Hash32
@@ -58,7 +61,7 @@ public struct Fill: Sendable, Equatable {
         eventGeneration: EventGeneration, trader: EVMAddress, pairIndex: Int32, tradeIndex: Int32, openTime: Int64,
         kind: FillKind, orderType: OrderType, isLong: Bool, price: Int64, leverage: Int64,
         collateral: Int64, positionCollateral: Int64, percentProfit: Int64, payout: Int64,
-        openingFee: Int64, closingFee: Int64, rolloverFee: Int64, orderID: UInt64
+        openingFee: Int64, closingFee: Int64, rolloverFee: Int64, fundingFee: Int64 = 0, orderID: UInt64
     ) {
         self.blockNumber = blockNumber
         self.blockHash = blockHash
@@ -82,6 +85,7 @@ public struct Fill: Sendable, Equatable {
         self.openingFee = openingFee
         self.closingFee = closingFee
         self.rolloverFee = rolloverFee
+        self.fundingFee = fundingFee
         self.orderID = orderID
     }
 
@@ -101,6 +105,7 @@ public struct Fill: Sendable, Equatable {
         kind.isClose ? payout - collateral : 0
     }
 
-    /// Every fee this fill carried.
-    public var fees: Int64 { openingFee + closingFee + rolloverFee }
+    /// Every fee this fill carried: the opening fee of an open; rollover, closing fee and
+    /// funding of a close.
+    public var fees: Int64 { openingFee + closingFee + rolloverFee + fundingFee }
 }

@@ -25,7 +25,7 @@ public struct ClosedTrade: Sendable, Equatable {
     public let grossPnL: Int64
     /// The share of the opening fee carried by the collateral closed.
     public let openingFee: Int64
-    /// Closing and rollover (borrow) fees of this close.
+    /// Closing, rollover (borrow) and funding fees of this close.
     public let closeFees: Int64
     public let payout: Int64
     /// Clean PnL: payout − collateral closed − opening-fee share.

@@ -110,7 +110,7 @@ public struct PositionBook: Sendable {
         let net = fill.payout - target - openingFee
         let completes = position.isEmpty
         let grossPnL = gross
-        let expectedPayout = Int128(target) + Int128(gross) - Int128(fill.closingFee) - Int128(fill.rolloverFee)
+        let expectedPayout = Int128(target) + Int128(gross) - Int128(fill.closingFee) - Int128(fill.rolloverFee) - Int128(fill.fundingFee)
         let tolerance = Int128(max(10_000, target / 1_000)) // 0.01 USDC or 0.1 % of the collateral
         let trade = ClosedTrade(
             pairIndex: key.pairIndex, tradeIndex: key.tradeIndex, logIndex: fill.logIndex, kind: fill.kind,
@@ -121,7 +121,7 @@ public struct PositionBook: Sendable {
             // One lot (the usual case) needs no weighted average.
             entryPrice: lotsUsed == 1 ? firstLot.price : Int64(weightedEntry / Int128(max(target, 1))),
             exitPrice: fill.price, grossPnL: grossPnL, openingFee: openingFee,
-            closeFees: fill.closingFee + fill.rolloverFee, payout: fill.payout, netPnL: net,
+            closeFees: fill.closingFee + fill.rolloverFee + fill.fundingFee, payout: fill.payout, netPnL: net,
             positionNetPnL: position.realizedNetPnL + net
         )
         if !completes {

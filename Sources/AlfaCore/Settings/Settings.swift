@@ -25,6 +25,8 @@ public struct Settings: Sendable {
         public var pairInfos: EVMAddress
         public var trading: EVMAddress
         public var usdc: EVMAddress
+        /// Extra ABI files (AVANTIS_ABI_DIR); nil: the built-in catalogue alone.
+        public var abiDirectory: String?
     }
 
     public struct Indexer: Sendable {
@@ -151,7 +153,8 @@ public struct Settings: Sendable {
             tradingStorage: try r.address("AVANTIS_TRADING_STORAGE"),
             pairInfos: try r.address("AVANTIS_PAIR_INFOS"),
             trading: try r.address("AVANTIS_TRADING"),
-            usdc: try r.address("AVANTIS_USDC")
+            usdc: try r.address("AVANTIS_USDC"),
+            abiDirectory: r.optionalString("AVANTIS_ABI_DIR")
         )
         indexer = Indexer(
             startBlock: try r.optionalInt("INDEXER_START_BLOCK", in: 0...Int64.max),

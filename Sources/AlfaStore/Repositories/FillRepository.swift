@@ -14,7 +14,7 @@ public struct FillRepository: Sendable {
         "block_number", "block_hash", "block_time", "tx_hash", "log_index", "event_generation",
         "trader", "pair_index", "trade_index", "open_time", "kind", "order_type", "is_long",
         "price", "leverage", "collateral", "position_collateral", "notional", "percent_profit", "payout",
-        "opening_fee", "closing_fee", "rollover_fee", "gross_pnl", "net_pnl", "order_id",
+        "opening_fee", "closing_fee", "rollover_fee", "gross_pnl", "net_pnl", "order_id", "funding_usdc",
     ]
 
     /// Inserts `fills` with one COPY; returns the rows written.
@@ -49,6 +49,7 @@ public struct FillRepository: Sendable {
                 writer.field(fill.grossPnL)
                 writer.field(fill.netPnL)
                 writer.field(String(fill.orderID))
+                writer.field(fill.fundingFee)
                 try writer.endRow()
             }
         }
@@ -151,6 +152,7 @@ public struct FillRepository: Sendable {
             openingFee: try row.decode(20),
             closingFee: try row.decode(21),
             rolloverFee: try row.decode(22),
+            fundingFee: try row.decode(26),
             orderID: orderID
         )
     }
