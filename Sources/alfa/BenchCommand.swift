@@ -65,8 +65,19 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Executions in the page (each brings 3 or 4 logs).")
         var executions = 50_000
 
+        @Option(help: "Comma-separated fill generations the page mixes, in equal parts (v1,v1.5 is the page of builds before v2).")
+        var generations = "v1,v1.5,v2"
+
+        func validate() throws {
+            guard !mix.isEmpty, mix.allSatisfy({ ["v1", "v1.5", "v2"].contains($0) }) else {
+                throw ValidationError("--generations takes v1, v1.5 and v2, comma-separated; got \(generations)")
+            }
+        }
+
+        private var mix: [String] { generations.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) } }
+
         func run() async throws {
-            print(DecodeBenchmark.run(executions: executions))
+            print(DecodeBenchmark.run(executions: executions, generations: mix))
         }
     }
 

@@ -72,7 +72,7 @@ struct IndexerTests {
         canceled.kind = .canceled
         try await chain.execute([[canceled]])
         // A future generation's event, and two broken ones.
-        try await chain.emitRaw(topic0: "0x194c5538fd1fd53a5ec20cd85e48e0a542b1cbfb713ee866339c38465118308a",
+        try await chain.emitRaw(topic0: "0xabababababababababababababababababababababababababababababababab",
                                 data: [UInt8](repeating: 0, count: 640))
         var badBool = [UInt8](repeating: 0, count: 576)
         badBool[12 * 32 + 31] = 2  // MarketExecuted v1.5 `open` = 2

@@ -95,6 +95,8 @@ public enum LeaderboardJSON {
         let collateral_usdc: String
         let gross_pnl_usdc: String
         let fees_usdc: String
+        /// The funding part of the fees (v2): positive paid by the trader, negative received.
+        let funding_usdc: String
         let net_pnl_usdc: String
         let payout_mismatch: Bool
     }
@@ -136,7 +138,8 @@ public enum LeaderboardJSON {
             },
             recent_closes: report.recentCloses.map {
                 Close(time: $0.closedAt, pair_index: $0.pairIndex, kind: $0.kind.rawValue, collateral_usdc: usdc($0.collateral),
-                      gross_pnl_usdc: usdc($0.grossPnL), fees_usdc: usdc($0.fees), net_pnl_usdc: usdc($0.netPnL),
+                      gross_pnl_usdc: usdc($0.grossPnL), fees_usdc: usdc($0.fees), funding_usdc: usdc($0.funding),
+                      net_pnl_usdc: usdc($0.netPnL),
                       payout_mismatch: $0.payoutMismatch)
             },
             unmatched_closes: report.unmatchedCloses))

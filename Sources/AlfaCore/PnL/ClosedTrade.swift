@@ -27,6 +27,8 @@ public struct ClosedTrade: Sendable, Equatable {
     public let openingFee: Int64
     /// Closing, rollover (borrow) and funding fees of this close.
     public let closeFees: Int64
+    /// The funding part of `closeFees` (v2): positive paid, negative received.
+    public let funding: Int64
     public let payout: Int64
     /// Clean PnL: payout − collateral closed − opening-fee share.
     public let netPnL: Int64

@@ -121,7 +121,7 @@ public struct PositionBook: Sendable {
             // One lot (the usual case) needs no weighted average.
             entryPrice: lotsUsed == 1 ? firstLot.price : Int64(weightedEntry / Int128(max(target, 1))),
             exitPrice: fill.price, grossPnL: grossPnL, openingFee: openingFee,
-            closeFees: fill.closingFee + fill.rolloverFee + fill.fundingFee, payout: fill.payout, netPnL: net,
+            closeFees: fill.closingFee + fill.rolloverFee + fill.fundingFee, funding: fill.fundingFee, payout: fill.payout, netPnL: net,
             positionNetPnL: position.realizedNetPnL + net
         )
         if !completes {

@@ -6,7 +6,7 @@ public enum FillExport {
     public static let columns = [
         "block_number", "block_time", "tx_hash", "log_index", "trader", "pair_index", "trade_index", "kind",
         "order_type", "is_long", "price", "collateral_usdc", "leverage", "notional_usdc", "gross_pnl_usdc",
-        "fees_usdc", "net_pnl_usdc", "event_generation",
+        "fees_usdc", "funding_usdc", "net_pnl_usdc", "event_generation",
     ]
 
     /// The row's values, in `columns` order.
@@ -21,6 +21,7 @@ public enum FillExport {
             FixedPoint.format(fill.notional, scale: FixedPoint.usdcScale),
             FixedPoint.format(fill.grossPnL, scale: FixedPoint.usdcScale),
             FixedPoint.format(fill.fees, scale: FixedPoint.usdcScale),
+            FixedPoint.format(fill.fundingFee, scale: FixedPoint.usdcScale),
             FixedPoint.format(fill.netPnL, scale: FixedPoint.usdcScale),
             fill.eventGeneration.description,
         ]

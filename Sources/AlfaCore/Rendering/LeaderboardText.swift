@@ -57,8 +57,9 @@ public enum LeaderboardText {
         }
         lines.append("last closes:")
         for close in recentCloses {
+            let funding = close.funding == 0 ? "" : " (funding " + FixedPoint.display(close.funding, decimals: 2, signed: true) + ")"
             lines.append("  \(utc(close.closedAt)) pair \(close.pairIndex) \(close.kind.rawValue) "
-                + FixedPoint.display(close.netPnL, decimals: 2, signed: true))
+                + FixedPoint.display(close.netPnL, decimals: 2, signed: true) + funding)
         }
         let body = lines.joined(separator: "\n")
         let title = "Trader \(trader) · \(utc(asOf))"
