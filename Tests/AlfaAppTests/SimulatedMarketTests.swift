@@ -46,6 +46,26 @@ struct SimulatedMarketTests {
             try connection.query("SELECT DISTINCT '0x' || encode(trader, 'hex') FROM fills WHERE kind = 'liquidation'")
                 .map { try $0.decode(0, as: String.self) }
         }
+        // The exchange upgraded in place part-way: both generations indexed, none kept raw as
+        // unknown, v2 closes settle funding both ways, and positions cross the upgrade.
+        let upgrade: [Int64] = try await pool.withConnection { connection in
+            let row = try connection.query("""
+                SELECT (SELECT count(*) FROM fills WHERE event_generation = 'v1.5'),
+                       (SELECT count(*) FROM fills WHERE event_generation = 'v2'),
+                       (SELECT count(*) FROM fills WHERE event_generation = 'v2' AND funding_usdc > 0),
+                       (SELECT count(*) FROM fills WHERE event_generation = 'v2' AND funding_usdc < 0),
+                       (SELECT count(*) FROM fills WHERE event_generation <> 'v2' AND funding_usdc <> 0),
+                       (SELECT count(*) FROM raw_logs),
+                       (SELECT count(*) FROM fills c JOIN fills o ON o.trader = c.trader AND o.pair_index = c.pair_index
+                          AND o.trade_index = c.trade_index AND o.open_time = c.open_time
+                        WHERE o.kind = 'open' AND o.event_generation = 'v1.5' AND c.event_generation = 'v2' AND c.kind <> 'open')
+                """)[0]
+            return try (0..<7).map { try row.decode($0, as: Int64.self) }
+        }
+        #expect(upgrade[0] > 0 && upgrade[1] > 0, "v1.5 fills \(upgrade[0]), v2 fills \(upgrade[1])")
+        #expect(upgrade[2] > 0 && upgrade[3] > 0, "funding paid \(upgrade[2]), received \(upgrade[3])")
+        #expect(upgrade[4] == 0 && upgrade[5] == 0, "funding before v2 \(upgrade[4]), raw logs \(upgrade[5])")
+        #expect(upgrade[6] > 0, "positions opened in v1.5 and closed in v2: \(upgrade[6])")
         await pool.close()
         let recklessTraders = style.filter { $0.value == .reckless }.map(\.key)
         #expect(Set(liquidated).intersection(recklessTraders).count > recklessTraders.count / 2,

@@ -8,6 +8,10 @@ import ServiceLifecycle
 /// with (minutes batched into blocks stamped in the past, as fast as the chain takes them),
 /// then the present, one market minute every `60 / SIM_SPEED` seconds. The simulator's state
 /// is saved to a file, so a second run resumes the same market on the same chain.
+///
+/// Like Avantis on 2026-08-12, the exchange upgrades in place part-way: the first two thirds of
+/// the history trade in v1.5, then the callbacks proxy moves to v2 and trading goes on there,
+/// so every local run indexes both generations and a position opened in one closed in the other.
 public struct MarketSimulatorRunner: Service {
     /// Market minutes per block while writing the history.
     static let historyMinutesPerBlock: Int64 = 5
@@ -37,6 +41,9 @@ public struct MarketSimulatorRunner: Service {
         var lastMinuteAt: Int64
     }
 
+    /// The share of the history written before the upgrade to v2.
+    static let upgradeFraction = 2.0 / 3.0
+
     public func run() async throws {
         // The state file is read and written on a thread of its own, never on the cooperative pool.
         let files = BlockingWorker(name: "alfa-sim-state")
@@ -47,12 +54,14 @@ public struct MarketSimulatorRunner: Service {
         let head = try await rpc.header(try await rpc.blockNumber())?.timestamp ?? clock()
         // A long pause is not replayed minute by minute: at most SIM_HISTORY_HOURS are.
         var minute = max(saved.lastMinuteAt, head, clock() - settings.historyHours * 3_600) + 60
-        try await writeHistory(&saved, from: &minute, store: store)
+        let upgradeAt = clock() - Int64(Double(settings.historyHours * 3_600) * (1 - Self.upgradeFraction))
+        try await writeHistory(&saved, from: &minute, upgradeAt: upgradeAt, store: store)
+        try await upgradeToV2(&saved)
         if !historyOnly { try await followThePresent(&saved, store: store) }
     }
 
     /// From `minute` up to now, stamped in the past: the chain's clock is held back meanwhile.
-    func writeHistory(_ saved: inout Saved, from minute: inout Int64, store: StateFile) async throws {
+    func writeHistory(_ saved: inout Saved, from minute: inout Int64, upgradeAt: Int64, store: StateFile) async throws {
         let started = clock()
         guard minute < started else { return }
         logger.notice("writing market history", metadata: [
@@ -60,6 +69,7 @@ public struct MarketSimulatorRunner: Service {
         _ = try await rpc.call("alfa_clock", #"[{"behindSeconds":\#(started - minute + 60)}]"#)
         var fills = 0, lastReport = clock()
         while minute < clock() - 60, !Self.stopping {
+            if minute >= upgradeAt { try await upgradeToV2(&saved) }
             var batch: [SimulatedFill] = []
             var blockTime = minute
             for _ in 0..<Self.historyMinutesPerBlock where minute < clock() - 60 {
@@ -97,6 +107,14 @@ public struct MarketSimulatorRunner: Service {
             }
         }
         try await store.save(saved)
+    }
+
+    /// Moves the callbacks proxy to v2, once; from then on closes settle funding.
+    func upgradeToV2(_ saved: inout Saved) async throws {
+        guard saved.market.chargesFunding != true else { return }
+        _ = try await rpc.call("alfa_upgrade", #"["v2"]"#)
+        saved.market.chargesFunding = true
+        logger.notice("the exchange upgraded in place to v2, as Avantis did on 2026-08-12")
     }
 
     /// One block holding `fills`, stamped `time` (or now).

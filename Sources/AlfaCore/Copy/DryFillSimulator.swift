@@ -29,7 +29,7 @@ public enum DryFillSimulator {
     public static func close(_ order: CopyClose, leader: Fill, slippageBps: Int64) -> SimulatedFill {
         let position = order.position
         let price = slipped(order.price, buying: !position.isLong, bps: slippageBps)
-        let fee = leader.collateral > 0 ? mulDiv(order.collateral, leader.closingFee + leader.rolloverFee, leader.collateral) : 0
+        let fee = leader.collateral > 0 ? mulDiv(order.collateral, leader.closingFee + leader.rolloverFee + leader.fundingFee, leader.collateral) : 0
         let gross = grossPnL(collateral: order.collateral, leverage: position.leverage, entry: position.entryPrice,
                              exit: price, isLong: position.isLong)
         let openingFee = order.isFull ? position.remainingOpeningFee

@@ -16,6 +16,8 @@ public struct MarketSimulator: Codable, Sendable {
     var positions: [SimulatedPosition] = []
     var random: SeededRandom
     var nextOrderID: Int64 = 1
+    /// Whether the exchange runs v2, which settles funding at each close (nil before v2 existed: false).
+    public var chargesFunding: Bool? = false
 
     /// About 5 % sharp, 20 % reckless, the rest noisy, in a shuffled order.
     public init(seed: UInt64, traderCount: Int) {
@@ -127,10 +129,14 @@ public struct MarketSimulator: Codable, Sendable {
         // Rollover: 0.001 % of the notional per hour held.
         let rolloverFee = notional * (minute - position.openedMinute) / (60 * 100_000)
         let gross = Int64(Int128(amount) * Int128(percentProfit) / 1_000_000_000_000)
-        let sent = liquidated ? 0 : max(0, amount + gross - closingFee - rolloverFee)
+        // v2 funding: 0.0005 % of the notional per hour held, paid by longs to shorts.
+        let funding = chargesFunding == true && !liquidated
+            ? (position.buy ? 1 : -1) * notional * (minute - position.openedMinute) / (60 * 200_000) : 0
+        let sent = liquidated ? 0 : max(0, amount + gross - closingFee - rolloverFee - funding)
         var fill = SimulatedFill(kind: 0, orderId: takeOrderID(), trade: position.trade(traders[position.trader].address), open: false, price: price,
                                  positionSizeUSDC: amount, percentProfit: percentProfit, usdcSentToTrader: sent,
-                                 rolloverFee: rolloverFee, closingFee: closingFee)
+                                 rolloverFee: rolloverFee, closingFee: closingFee, fundingFee: funding)
+        if chargesFunding == true { fill.coinExposure = notional * 10_000 / max(price / 1_000_000, 1) }
         switch event {
         case .takeProfit: fill.kind = 1; fill.orderType = 0
         case .stopLoss: fill.kind = 1; fill.orderType = 1

@@ -34,6 +34,10 @@ public struct SimulatedFill: Codable, Sendable, Equatable {
     public var openingFee: Int64 = 0
     public var rolloverFee: Int64 = 0
     public var closingFee: Int64 = 0
+    /// v2 only: funding settled at a close, positive paid by the trader (taken out of the payout).
+    public var fundingFee: Int64 = 0
+    /// v2 only: the position's coin exposure (× 1e10); informational.
+    public var coinExposure: Int64 = 0
 
     public var event: Event {
         if kind == 0 {

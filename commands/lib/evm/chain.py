@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 CONTRACTS = json.loads((HERE / "build" / "contracts.json").read_text())["contracts"]
 
 TRADE = "(address,uint256,uint256,uint256,uint256,uint256,bool,uint256,uint256,uint256,uint256)"
-EXECUTION = f"(uint8,uint256,uint256,{TRADE},bool,uint8,uint256,uint256,int256,uint256,bool,uint256,uint256,uint256,uint256)"
+EXECUTION = f"(uint8,uint256,uint256,{TRADE},bool,uint8,uint256,uint256,int256,uint256,bool,uint256,uint256,uint256,uint256,uint256,int256)"
 EXECUTE_SELECTOR = keccak(text=f"execute({EXECUTION}[])")[:4]
 EMIT_RAW_SELECTOR = keccak(text="emitRaw(bytes32,bytes)")[:4]
 UPGRADE_SELECTOR = keccak(text="upgradeTo(address)")[:4]
@@ -146,12 +146,13 @@ class Chain:
         args = eth_abi.encode(["address", "address"], [storage, pair_infos])
         v1 = self.create("callbacks_v1", args)
         v1_5 = self.create("callbacks_v1_5", args)
+        v2 = self.create("callbacks_v2", args)
         proxy = self.create("callbacks_proxy", eth_abi.encode(["address"], [v1_5]))
         usdc = self.create("mock_usdc", b"")
         trading = self.create("trading", eth_abi.encode(["address"], [storage]))
         self.transact(storage, SETUP_SELECTOR + eth_abi.encode(["address", "address"], [usdc, trading]))
         self.contracts = {"tradingStorage": storage, "pairInfos": pair_infos, "tradingCallbacks": proxy,
-                          "callbacksV1": v1, "callbacksV1_5": v1_5, "trading": trading, "usdc": usdc}
+                          "callbacksV1": v1, "callbacksV1_5": v1_5, "callbacksV2": v2, "trading": trading, "usdc": usdc}
         self.mine()
 
     def create(self, name, constructor_args):
@@ -194,7 +195,7 @@ class Chain:
         return self.mine_with([tx], spec.get("timestamp"))
 
     def alfa_upgrade(self, generation):
-        implementation = {"v1": "callbacksV1", "v1.5": "callbacksV1_5"}[generation]
+        implementation = {"v1": "callbacksV1", "v1.5": "callbacksV1_5", "v2": "callbacksV2"}[generation]
         calldata = UPGRADE_SELECTOR + eth_abi.encode(["address"], [self.contracts[implementation]])
         receipt = self.transact(self.contracts["tradingCallbacks"], calldata)
         return receipt["blockNumber"]
@@ -467,7 +468,7 @@ def execution_tuple(e):
     return (e.get("kind", 0), e.get("orderId", 0), e.get("limitIndex", 0), trade, e.get("open", False),
             e.get("orderType", 0), e.get("price", 0), e.get("positionSizeUSDC", 0), e.get("percentProfit", 0),
             e.get("usdcSentToTrader", 0), e.get("isPnl", False), e.get("openingFee", 0), e.get("rolloverFee", 0),
-            e.get("closingFee", 0), e.get("lossProtection", 0))
+            e.get("closingFee", 0), e.get("lossProtection", 0), e.get("coinExposure", 0), e.get("fundingFee", 0))
 
 
 def range_error(style, limit):

@@ -14,7 +14,9 @@ struct Trade:
     sl: uint256
     timestamp: uint256
 
-# kind: 0 = MarketExecuted, 1 = LimitExecuted, 2 = MarketOpenCanceled.
+# kind: 0 = MarketExecuted, 1 = LimitExecuted, 2 = MarketOpenCanceled, 3 = a close that could
+# not be executed (v2: MarketOpenCanceled from TradingStorage).
+# coinExposure and fundingFee are v2's; earlier generations ignore them.
 # orderType (LimitExecuted): 0 = TP, 1 = SL, 2 = liquidation, 3 = limit open.
 struct Execution:
     kind: uint8
@@ -32,3 +34,5 @@ struct Execution:
     rolloverFee: uint256
     closingFee: uint256
     lossProtection: uint256
+    coinExposure: uint256
+    fundingFee: int256

@@ -12,6 +12,12 @@ event FeesCharged:
     _buy: bool
     fee: uint256
 
+# v2: also emitted here, for example when a market close could not be executed.
+event MarketOpenCanceled:
+    orderId: uint256
+    trader: indexed(address)
+    pairIndex: uint256
+
 event OIUpdated:
     _open: bool
     _long: bool
@@ -36,6 +42,10 @@ def pullCollateral(trader: address, amount: uint256):
 @external
 def chargeOpeningFee(trader: address, pairIndex: uint256, buy: bool, fee: uint256):
     log FeesCharged(_trader=trader, _pairIndex=pairIndex, _buy=buy, fee=fee)
+
+@external
+def cancelOrder(orderId: uint256, trader: address, pairIndex: uint256):
+    log MarketOpenCanceled(orderId=orderId, trader=trader, pairIndex=pairIndex)
 
 @external
 def updateOI(open: bool, long: bool, pairIndex: uint256, leveragedPos: uint256, price: uint256):
