@@ -100,6 +100,30 @@ struct CommandLineTests {
         #expect(missing.errorOutput.contains("MIGRATIONS_DIR=\"\(folder)/nowhere\" is not a readable folder"))
     }
 
+    @Test func anABIFileAlfaCannotUseStopsTheStartWithOneLine() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-abi-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let noPayout = #"[{"type": "event", "name": "MarketExecuted", "inputs": [{"name": "orderId", "type": "uint256"}, "#
+            + #"{"name": "t", "type": "tuple", "components": [{"name": "trader", "type": "address"}]}]}]"#
+        try noPayout.write(toFile: folder + "/TradingCallbacks.json", atomically: true, encoding: .utf8)
+        for command in [["abi", "inspect"], ["serve"]] {
+            let outcome = try await AlfaBinary.run(command, ["AVANTIS_ABI_DIR": folder, "DATABASE_URL": "postgresql://unused@127.0.0.1:1/x"])
+            #expect(outcome.status == 2, "\(command): \(outcome.errorOutput)")
+            // serve logs what is configured first; the reason is its one `alfa:` line, the last.
+            let reasons = outcome.errorOutput.split(separator: "\n").filter { $0.hasPrefix("alfa: ") }
+            #expect(reasons.count == 1 && reasons.last == outcome.errorOutput.split(separator: "\n").last, "\(outcome.errorOutput)")
+            #expect(reasons.first?.hasPrefix("alfa: AVANTIS_ABI_DIR \(folder)/TradingCallbacks.json: event MarketExecuted, field t.pairIndex is missing") == true,
+                    "\(outcome.errorOutput)")
+        }
+        // A usable file is listed with its source beside the built-in generations.
+        try #"{"abi": [{"type": "event", "name": "SpreadCharged", "inputs": [{"name": "trader", "type": "address", "indexed": true}, {"name": "amount", "type": "uint256"}]}]}"#
+            .write(toFile: folder + "/TradingCallbacks.json", atomically: true, encoding: .utf8)
+        let listing = try await AlfaBinary.run(["abi", "inspect"], ["AVANTIS_ABI_DIR": folder])
+        #expect(listing.status == 0, "\(listing.errorOutput)")
+        #expect(listing.output.contains("TradingCallbacks SpreadCharged v2 — informational, from \(folder)/TradingCallbacks.json"))
+        #expect(listing.output.contains("TradingCallbacks MarketExecuted v2 — marketExecuted, from built-in v2"))
+    }
+
     @Test func checkFailsUntilMigrateHasRunThenPasses() async throws {
         let migrations = try Migration.load(from: AlfaBinary.root + "/migrations")
         let url = try AlfaBinary.freshDatabase()
