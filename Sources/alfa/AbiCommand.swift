@@ -5,9 +5,37 @@ import Logging
 struct AbiCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "abi",
-        abstract: "Inspect the Avantis event catalogue.",
-        subcommands: [Inspect.self]
+        abstract: "Inspect the Avantis event catalogue, and decode what it newly knows.",
+        subcommands: [Inspect.self, Redecode.self]
     )
+
+    struct Redecode: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decode the stored raw logs the catalogue now knows (AVANTIS_ABI_DIR) into fills, with no RPC traffic.",
+            discussion: "One transaction per block range; positions are rebuilt and the leaderboard recomputes in chain order at its next refresh. Running it twice changes nothing."
+        )
+
+        @Option(help: "Blocks per database transaction.")
+        var rangeBlocks: Int64 = 10_000
+
+        func validate() throws {
+            guard (1...10_000_000).contains(rangeBlocks) else {
+                throw ValidationError("--range-blocks must be from 1 to 10000000, got \(rangeBlocks)")
+            }
+        }
+
+        func run() async throws {
+            let settings = try await Startup.settings()
+            let database = try await Startup.database(settings)
+            let logger = Logger(label: "alfa.abi")
+            let report = await Startup.closing(database) {
+                try await database.requireCurrentMigrations()
+                return try await Redecoder.run(pool: database.pool, catalogue: try await IndexerSetup.catalogue(settings),
+                                               addresses: IndexerSetup.addresses(settings), rangeBlocks: rangeBlocks, logger: logger)
+            }
+            print(report)
+        }
+    }
 
     struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

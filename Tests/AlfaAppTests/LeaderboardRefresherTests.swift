@@ -24,6 +24,31 @@ struct LeaderboardRefresherTests {
         return engine.snapshot(asOf: asOf, gates: Self.gates)
     }
 
+    @Test func fillsStoredOutOfChainOrderMakeItRecomputeInChainOrder() async throws {
+        let (_, pool) = try await migratedPool()
+        var generator = FillGenerator(seed: 5, traderCount: 30, secondsPerFill: 60, openPositionsTarget: 40)
+        let all = generator.generate(count: 3_000)
+        let asOf = generator.time
+        // Every fifth fill is stored late, as alfa abi redecode stores the fills of old blocks.
+        let late = all.enumerated().filter { $0.offset % 5 == 2 }.map(\.element)
+        let early = all.enumerated().filter { $0.offset % 5 != 2 }.map(\.element)
+        try await insert(early, pool)
+        let refresher = LeaderboardRefresher(pool: pool, gates: Self.gates)
+        #expect(try await !refresher.refresh(asOf: asOf).rebuilt)
+        try await insert(late, pool)
+        let after = try await refresher.refresh(asOf: asOf)
+        #expect(after.rebuilt)
+        let truth = expected(all, asOf: asOf)
+        let stored = try #require(try await LeaderboardQueries.top(1_000, window: .all, pool: pool))
+        #expect(truth.eligible > 0 && stored.info.eligible == truth.eligible)
+        #expect(stored.rows.map(\.metrics.cleanPnL) == truth.rows[.all]!.map(\.metrics.cleanPnL))
+        // Then it follows new fills incrementally again.
+        #expect(try await !refresher.refresh(asOf: asOf).rebuilt)
+        let past = try await LeaderboardRefresher.rank(asOf: asOf, pool: pool, gates: Self.gates)
+        #expect(past.rows[.all]!.map(\.metrics.cleanPnL) == truth.rows[.all]!.map(\.metrics.cleanPnL))
+        await pool.close()
+    }
+
     @Test func refreshesFollowNewFillsAndRebuildWhenFillsVanish() async throws {
         let (_, pool) = try await migratedPool()
         var generator = FillGenerator(seed: 3, traderCount: 40, secondsPerFill: 60, openPositionsTarget: 60)

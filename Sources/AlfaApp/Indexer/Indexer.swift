@@ -196,7 +196,9 @@ public final class Indexer: Sendable {
         } : []
         let range = IndexedRange(
             fromBlock: from, toBlock: to, toBlockHash: headers[to]!!.hash, fills: assembled.fills,
-            rawLogs: assembled.rejected.map(Self.rawRecord), recentBlocks: recent)
+            rawLogs: assembled.rejected.map { Self.rawRecord($0, blockTimes: blockTimes) }
+                + assembled.companions.map { Self.companionRecord($0, blockTimes: blockTimes) },
+            recentBlocks: recent)
         let keepFrom = finalBoundary - 1
         try await pool.transaction { connection in
             try repository.commit(range, keepBlocksFrom: keepFrom, on: connection)
@@ -237,16 +239,31 @@ public final class Indexer: Sendable {
         }
     }
 
-    private static func rawRecord(_ rejected: RejectedLog) -> RawLogRecord {
-        let reason: String
-        switch rejected.rejection {
-        case .unknownTopic: reason = "unknown_topic"
-        case .malformed: reason = "malformed"
-        }
+    static func rawRecord(_ rejected: RejectedLog, blockTimes: [Int64: Int64]) -> RawLogRecord {
         let log = rejected.log
-        return RawLogRecord(blockNumber: log.blockNumber, blockHash: log.blockHash, txHash: log.transactionHash,
-                            logIndex: log.logIndex, address: log.address, topics: log.topics, data: log.data,
-                            reason: reason, detail: rejected.rejection.description)
+        switch rejected.rejection {
+        case .unknownTopic:
+            // An event alfa cannot read may have changed the positions its data names.
+            let touches = PositionScan.references(in: log).map {
+                RawLogRecord.PositionReference(trader: $0.trader, pairIndex: $0.pairIndex, tradeIndex: $0.tradeIndex)
+            }
+            return record(log, blockTimes: blockTimes, reason: "unknown_topic", detail: rejected.rejection.description,
+                          touches: touches)
+        case .malformed:
+            return record(log, blockTimes: blockTimes, reason: "malformed", detail: rejected.rejection.description)
+        }
+    }
+
+    /// A decoded log of a transaction that also holds a rejected one, kept for `alfa abi redecode`.
+    static func companionRecord(_ log: RPCLog, blockTimes: [Int64: Int64]) -> RawLogRecord {
+        record(log, blockTimes: blockTimes, reason: "companion", detail: "decoded; kept beside a raw log of its transaction")
+    }
+
+    private static func record(_ log: RPCLog, blockTimes: [Int64: Int64], reason: String, detail: String,
+                               touches: [RawLogRecord.PositionReference] = []) -> RawLogRecord {
+        RawLogRecord(blockNumber: log.blockNumber, blockHash: log.blockHash, blockTime: blockTimes[log.blockNumber],
+                     txHash: log.transactionHash, logIndex: log.logIndex, address: log.address, topics: log.topics,
+                     data: log.data, reason: reason, detail: detail, touches: touches)
     }
 
     // MARK: Observability

@@ -22,6 +22,9 @@ public actor LeaderboardRefresher {
     private var engine = LeaderboardEngine()
     private var cursor: Int64 = 0
     private var applied: Int64 = 0
+    /// The chain position of the last fill applied: a new fill before it arrived out of order.
+    private var lastApplied: (block: Int64, logIndex: Int32) = (-1, -1)
+    private var outOfOrder = false
     private static let batch = 50_000
 
     public init(pool: PostgresPool, gates: EligibilityGates) {
@@ -35,13 +38,12 @@ public actor LeaderboardRefresher {
         var rebuilt = false
         var newFills = try await loadNewFills()
         let watermark = try await pool.withConnection { [fills] in try fills.watermark(on: $0) }
-        if watermark.count != applied || watermark.maxID != cursor {
-            // Fills vanished or arrived out of id order: start over rather than guess.
+        if watermark.count != applied || watermark.maxID != cursor || outOfOrder {
+            // Fills vanished, or arrived out of id or chain order (alfa abi redecode stores old
+            // blocks' fills late): start over in chain order rather than guess.
             engine = LeaderboardEngine()
-            cursor = 0
-            applied = 0
             rebuilt = true
-            newFills = try await loadNewFills()
+            newFills = try await loadAllInChainOrder()
         }
         let snapshot = engine.snapshot(asOf: asOf, gates: gates)
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
@@ -62,21 +64,45 @@ public actor LeaderboardRefresher {
             engine.apply(page.map(\.fill))
             total += page.count
             applied += Int64(page.count)
+            for (_, fill) in page {
+                let position = (fill.blockNumber, fill.logIndex)
+                if position < lastApplied { outOfOrder = true } else { lastApplied = position }
+            }
             if let last = page.last { cursor = last.id }
             if page.count < Self.batch { return total }
         }
     }
 
+    /// Every fill, in chain order; afterwards the cursor is the newest id.
+    private func loadAllInChainOrder() async throws -> Int {
+        var total = 0
+        var position: (block: Int64, logIndex: Int32) = (-1, -1)
+        var newest: Int64 = 0
+        while true {
+            let after = position
+            let page = try await pool.withConnection { [fills] in
+                try fills.fills(afterChainPosition: after, limit: Self.batch, on: $0)
+            }
+            engine.apply(page.map(\.fill))
+            total += page.count
+            for (id, _) in page { newest = max(newest, id) }
+            if let last = page.last?.fill { position = (last.blockNumber, last.logIndex) }
+            if page.count < Self.batch { break }
+        }
+        (cursor, applied, lastApplied, outOfOrder) = (newest, Int64(total), position, false)
+        return total
+    }
+
     /// A one-off ranking as of a past moment, from the fills up to it; nothing is stored.
     public static func rank(asOf: Int64, pool: PostgresPool, gates: EligibilityGates) async throws -> LeaderboardSnapshot {
         var engine = LeaderboardEngine()
-        var cursor: Int64 = 0
+        var position: (block: Int64, logIndex: Int32) = (-1, -1)
         let fills = FillRepository()
         while true {
-            let after = cursor
-            let page = try await pool.withConnection { try fills.fills(after: after, limit: batch, upTo: asOf, on: $0) }
+            let after = position
+            let page = try await pool.withConnection { try fills.fills(afterChainPosition: after, limit: batch, upTo: asOf, on: $0) }
             engine.apply(page.map(\.fill))
-            if let last = page.last { cursor = last.id }
+            if let last = page.last?.fill { position = (last.blockNumber, last.logIndex) }
             if page.count < batch { break }
         }
         return engine.snapshot(asOf: asOf, gates: gates)

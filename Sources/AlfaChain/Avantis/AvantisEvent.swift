@@ -17,6 +17,8 @@ public enum AvantisEvent: Sendable, Equatable {
         public var limitOrderType: UInt8?
         /// `MarketExecuted`'s `open`.
         public var marketOpen: Bool
+        /// `PositionSizeIncreased`: collateral added to an open position.
+        public var isIncrease = false
         public var trader: EVMAddress
         public var pairIndex: Int32
         public var tradeIndex: Int32
@@ -29,7 +31,8 @@ public enum AvantisEvent: Sendable, Equatable {
         public var percentProfit: Int64
         public var usdcSentToTrader: Int64
 
-        public var isOpen: Bool { limitOrderType.map { $0 == 3 } ?? marketOpen }
+        /// Opens and increases put collateral in (and pay an opening fee).
+        public var isOpen: Bool { isIncrease || (limitOrderType.map { $0 == 3 } ?? marketOpen) }
     }
 }
 

@@ -13,6 +13,8 @@ public enum AvantisEventRole: String, Sendable {
     case marketExecuted
     /// `LimitExecuted`: a limit open, take-profit, stop-loss or liquidation.
     case limitExecuted
+    /// `PositionSizeIncreased` (v2): collateral added to an open position; its `t` is the blended result.
+    case positionIncreased
     /// `MarketOpenCanceled`: an order the keeper could not execute; no fill.
     case marketOpenCanceled
     /// TradingStorage `FeesCharged`: the opening fee of the next open in the transaction.
@@ -27,6 +29,7 @@ public enum AvantisEventRole: String, Sendable {
         switch (contract, name) {
         case (.tradingCallbacks, "MarketExecuted"): self = .marketExecuted
         case (.tradingCallbacks, "LimitExecuted"): self = .limitExecuted
+        case (.tradingCallbacks, "PositionSizeIncreased"): self = .positionIncreased
         case (.tradingCallbacks, "MarketOpenCanceled"), (.tradingStorage, "MarketOpenCanceled"): self = .marketOpenCanceled
         case (.tradingStorage, "FeesCharged"): self = .openingFee
         case (.pairInfos, "FeesCharged"): self = .closingFee

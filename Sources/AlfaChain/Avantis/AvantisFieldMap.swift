@@ -72,6 +72,13 @@ public enum AvantisFieldMap {
             execution + [column(.marketOpen, ["open"], .bool, "kind (open or close)")]
         case .limitExecuted:
             execution + [column(.limitOrderType, ["orderType"], .unsigned, "kind, order_type (0 TP, 1 SL, 2 liquidation, 3 open)")]
+        case .positionIncreased:
+            // The layout is not public: these names are alfa's, for an operator's ABI file.
+            [column(.orderID, ["orderId"], .unsigned, required: false, "order_id")] + trade + [
+                column(.price, ["price", "executionPrice"], .unsigned, "price (of the added collateral)"),
+                column(.collateral, ["positionSizeUSDC", "collateralDelta", "amount", "addedCollateral"], .unsigned,
+                       "collateral (added)"),
+            ]
         case .marketOpenCanceled:
             [column(.orderID, ["orderId"], .unsigned, "(copy engine: the order refused)"),
              column(.trader, ["trader", "_trader"], .address, "(copy engine)"),

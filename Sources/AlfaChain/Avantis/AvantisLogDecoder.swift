@@ -97,6 +97,15 @@ public struct AvantisLogDecoder: Sendable {
                 isLong: bool(.isLong), leverage: try int64(.leverage), openTime: try int64(.openTime),
                 price: try int64(.price), positionSizeUSDC: try int64(.collateral),
                 percentProfit: isOpen ? 0 : try signed(.percentProfit), usdcSentToTrader: isOpen ? 0 : try int64(.payout)))
+        case .positionIncreased:
+            var increase = AvantisEvent.Execution(
+                generation: definition.generation, orderID: layout[.orderID] == nil ? 0 : try uint64(.orderID), limitOrderType: nil,
+                marketOpen: true, trader: try address(.trader), pairIndex: try int32(.pairIndex),
+                tradeIndex: try int32(.tradeIndex), initialPosToken: try int64(.positionCollateral),
+                isLong: bool(.isLong), leverage: try int64(.leverage), openTime: try int64(.openTime),
+                price: try int64(.price), positionSizeUSDC: try int64(.collateral), percentProfit: 0, usdcSentToTrader: 0)
+            increase.isIncrease = true
+            return .executed(increase)
         case .marketOpenCanceled:
             return .openCanceled(orderID: try uint64(.orderID), trader: try address(.trader), pairIndex: try int32(.pairIndex))
         case .openingFee:

@@ -10,6 +10,9 @@ public struct RejectedLog: Sendable, Equatable {
 public struct AssembledLogs: Sendable {
     public var fills: [Fill] = []
     public var rejected: [RejectedLog] = []
+    /// The logs that decoded but share a transaction with a rejected one: kept raw beside it,
+    /// so that a later catalogue can decode the transaction whole (its fees) without the RPC.
+    public var companions: [RPCLog] = []
     public var canceledOpens = 0
     /// Decoded logs per event and generation ("MarketExecuted v1.5"), for `alfa abi inspect --verify`.
     public var eventCounts: [String: Int] = [:]
@@ -78,17 +81,30 @@ public struct FillAssembler: Sendable {
                 out.fills.append(fill)
             }
         }
+        if !out.rejected.isEmpty {
+            let transactions = Set(out.rejected.map(\.log.transactionHash))
+            let rejected = Set(out.rejected.map { LogID(transaction: $0.log.transactionHash, index: $0.log.logIndex) })
+            out.companions = logs.filter {
+                !$0.removed && transactions.contains($0.transactionHash)
+                    && !rejected.contains(LogID(transaction: $0.transactionHash, index: $0.logIndex))
+            }
+        }
         return out
+    }
+
+    private struct LogID: Hashable {
+        let transaction: Hash32
+        let index: Int32
     }
 
     static func fill(_ e: AvantisEvent.Execution, log: RPCLog, blockTime: Int64) -> Fill {
         let kind: FillKind
-        switch e.limitOrderType {
+        switch e.isIncrease ? nil : e.limitOrderType {
         case 0: kind = .takeProfit
         case 1: kind = .stopLoss
         case 2: kind = .liquidation
         case 3: kind = .open
-        default: kind = e.marketOpen ? .open : (e.positionSizeUSDC < e.initialPosToken ? .partialClose : .close)
+        default: kind = e.isIncrease ? .increase : e.marketOpen ? .open : (e.positionSizeUSDC < e.initialPosToken ? .partialClose : .close)
         }
         return Fill(
             blockNumber: log.blockNumber, blockHash: log.blockHash, blockTime: blockTime, txHash: log.transactionHash,

@@ -7,6 +7,7 @@ public enum CopyPlanner {
         if age > settings.maxSignalAgeSeconds {
             return .skip(.signalTooOld(ageSeconds: age, limit: settings.maxSignalAgeSeconds))
         }
+        if signal.kind == .increase { return .skip(.increaseNotCopied) }
         if signal.kind == .open {
             guard openPositions < settings.maxOpenPositions else { return .skip(.maxOpenPositions(settings.maxOpenPositions)) }
             let collateral = settings.sizeRatio.map { mulDiv(signal.positionCollateralOrOpened, $0, 1_000_000) }

@@ -6,8 +6,10 @@ public enum FillKind: String, Sendable, CaseIterable {
     case takeProfit = "take_profit"
     case stopLoss = "stop_loss"
     case liquidation
+    /// Collateral added to an open position (v2 `PositionSizeIncreased`): a new lot of the same lifecycle.
+    case increase
 
-    public var isClose: Bool { self != .open }
+    public var isClose: Bool { self != .open && self != .increase }
 }
 
 /// How the order was placed: at market, or by a limit/TP/SL/liquidation trigger.

@@ -65,7 +65,7 @@ public struct PositionBook: Sendable {
     public mutating func apply(_ fill: Fill) -> Outcome {
         let key = fill.positionKey
         let slot = SlotKey(key)
-        if fill.kind == .open {
+        if !fill.kind.isClose {
             let lot = Lot(collateral: fill.collateral, openingFee: fill.openingFee, price: fill.price,
                           leverage: fill.leverage, openedAt: fill.blockTime)
             // A second open on a live lifecycle is an increase: a lot at its own price.

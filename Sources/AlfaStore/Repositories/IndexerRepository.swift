@@ -25,8 +25,22 @@ public struct StoredBlock: Sendable, Equatable {
 
 /// A log kept raw, with why.
 public struct RawLogRecord: Sendable {
+    /// A position a log may have changed: where its data holds a trader, pair and slot.
+    public struct PositionReference: Sendable, Equatable {
+        public var trader: EVMAddress
+        public var pairIndex: Int32
+        public var tradeIndex: Int32
+
+        public init(trader: EVMAddress, pairIndex: Int32, tradeIndex: Int32) {
+            self.trader = trader
+            self.pairIndex = pairIndex
+            self.tradeIndex = tradeIndex
+        }
+    }
+
     public var blockNumber: Int64
     public var blockHash: Hash32
+    public var blockTime: Int64?
     public var txHash: Hash32
     public var logIndex: Int32
     public var address: EVMAddress
@@ -34,11 +48,14 @@ public struct RawLogRecord: Sendable {
     public var data: [UInt8]
     public var reason: String
     public var detail: String
+    /// Open positions among these are marked uncertain (an event alfa cannot decode touched them).
+    public var touches: [PositionReference]
 
-    public init(blockNumber: Int64, blockHash: Hash32, txHash: Hash32, logIndex: Int32, address: EVMAddress,
-                topics: [Hash32], data: [UInt8], reason: String, detail: String) {
+    public init(blockNumber: Int64, blockHash: Hash32, blockTime: Int64?, txHash: Hash32, logIndex: Int32, address: EVMAddress,
+                topics: [Hash32], data: [UInt8], reason: String, detail: String, touches: [PositionReference] = []) {
         self.blockNumber = blockNumber
         self.blockHash = blockHash
+        self.blockTime = blockTime
         self.txHash = txHash
         self.logIndex = logIndex
         self.address = address
@@ -46,6 +63,7 @@ public struct RawLogRecord: Sendable {
         self.data = data
         self.reason = reason
         self.detail = detail
+        self.touches = touches
     }
 }
 
@@ -125,18 +143,27 @@ public struct IndexerRepository: Sendable {
             throw Conflict.checkpointMoved(expected: range.fromBlock - 1, found: try checkpoint(on: connection)?.lastBlock)
         }
         try fills.insert(range.fills, on: connection)
+        var touched: [(id: Int64, position: RawLogRecord.PositionReference)] = []
         for raw in range.rawLogs {
-            try connection.query(
-                "INSERT INTO raw_logs (block_number, block_hash, tx_hash, log_index, address, topic0, topics, data, reason, detail) "
-                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tx_hash, log_index) DO NOTHING",
-                [raw.blockNumber, raw.blockHash, raw.txHash, raw.logIndex, raw.address, raw.topics.first,
-                 ByteA(raw.topics.flatMap(\.bytes)), ByteA(raw.data), raw.reason, raw.detail])
+            let rows = try connection.query(
+                "INSERT INTO raw_logs (block_number, block_hash, block_time, tx_hash, log_index, address, topic0, topics, data, reason, detail) "
+                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (tx_hash, log_index) DO NOTHING RETURNING id",
+                [raw.blockNumber, raw.blockHash, raw.blockTime.map { Timestamp(unixSeconds: $0) }, raw.txHash, raw.logIndex,
+                 raw.address, raw.topics.first, ByteA(raw.topics.flatMap(\.bytes)), ByteA(raw.data), raw.reason, raw.detail])
+            if let id = try rows.first?.decode(0, as: Int64.self) { touched += raw.touches.map { (id, $0) } }
         }
         if !range.fills.isEmpty {
-            try connection.query(Self.openPositions(where: "f.block_number BETWEEN $1 AND $2"), [range.fromBlock, range.toBlock])
-            try connection.query(Self.closePositions(where: "f.block_number BETWEEN $1 AND $2"), [range.fromBlock, range.toBlock])
+            try Self.applyPositions(where: "f.block_number BETWEEN $1 AND $2", [range.fromBlock, range.toBlock], on: connection)
             // Delivered on commit: the copy engine wakes on it instead of polling.
             try connection.notify(Self.fillsChannel, payload: String(range.toBlock))
+        }
+        // After this range's positions moved: a position it opened and touched counts too.
+        for (id, position) in touched {
+            try connection.query(
+                "INSERT INTO uncertain_positions (trader, pair_index, trade_index, raw_log_id) SELECT $1, $2, $3, $4 "
+                    + "WHERE EXISTS (SELECT 1 FROM trader_positions WHERE trader = $1 AND pair_index = $2 AND trade_index = $3 "
+                    + "AND status = 'open') ON CONFLICT DO NOTHING",
+                [position.trader, position.pairIndex, position.tradeIndex, id])
         }
         for block in range.recentBlocks {
             try connection.query(
@@ -171,8 +198,7 @@ public struct IndexerRepository: Sendable {
         try connection.query("DELETE FROM indexer_blocks WHERE name = $1 AND block_number > $2", [name, ancestor])
         let affected = "EXISTS (SELECT 1 FROM reorg_positions r WHERE (f.trader, f.pair_index, f.trade_index, f.open_time) "
             + "= (r.trader, r.pair_index, r.trade_index, r.open_time))"
-        try connection.query(Self.openPositions(where: affected))
-        try connection.query(Self.closePositions(where: affected))
+        try Self.applyPositions(where: affected, on: connection)
         try connection.query(
             "UPDATE indexer_state SET last_block = $2, last_block_hash = $3, updated_at = now() WHERE name = $1",
             [name, ancestor, hash])
@@ -193,12 +219,33 @@ public struct IndexerRepository: Sendable {
     /// Raw logs kept, by reason and topic0 (unknown topics after a contract upgrade show here).
     public func rawLogSummary(on connection: PostgresConnection) throws -> [(reason: String, topic0: Hash32?, count: Int64)] {
         try connection.query(
-            "SELECT reason, topic0, count(*) FROM raw_logs GROUP BY reason, topic0 ORDER BY count(*) DESC, reason").map { row in
+            "SELECT reason, topic0, count(*) FROM raw_logs WHERE reason <> 'companion' GROUP BY reason, topic0 ORDER BY count(*) DESC, reason").map { row in
             (try row.decode(0), try row.optional(1, as: Hash32.self), try row.decode(2))
         }
     }
 
     // Positions from fills: opens create the lifecycle row, closes shrink or close it.
+    /// Moves `trader_positions` by the fills that meet `condition` (on `fills f`): opens, then
+    /// increases, then closes, the order they can happen in within one range.
+    static func applyPositions(where condition: String, _ parameters: [any PostgresEncodable] = [],
+                               on connection: PostgresConnection) throws {
+        try connection.query(openPositions(where: condition), parameters)
+        try connection.query(increasePositions(where: condition), parameters)
+        try connection.query(closePositions(where: condition), parameters)
+    }
+
+    static func increasePositions(where condition: String) -> String {
+        """
+        UPDATE trader_positions p SET collateral = p.collateral + i.added, opening_fee = p.opening_fee + i.fee,
+            updated_block = GREATEST(p.updated_block, i.last_block)
+        FROM (SELECT f.trader, f.pair_index, f.trade_index, sum(f.collateral) AS added, sum(f.opening_fee) AS fee,
+                     max(f.block_number) AS last_block
+              FROM fills f WHERE f.kind = 'increase' AND \(condition)
+              GROUP BY 1, 2, 3) i
+        WHERE (p.trader, p.pair_index, p.trade_index) = (i.trader, i.pair_index, i.trade_index) AND p.status = 'open'
+        """
+    }
+
     static func openPositions(where condition: String) -> String {
         """
         INSERT INTO trader_positions (trader, pair_index, trade_index, open_time, is_long, entry_price, leverage, collateral,
@@ -220,7 +267,7 @@ public struct IndexerRepository: Sendable {
         FROM (SELECT f.trader, f.pair_index, f.trade_index, f.open_time, sum(f.collateral) AS closed,
                      bool_or(f.kind <> 'partial_close') AS full_close, max(f.block_number) AS last_block,
                      max(f.block_time) AS last_time
-              FROM fills f WHERE f.kind <> 'open' AND \(condition)
+              FROM fills f WHERE f.kind NOT IN ('open', 'increase') AND \(condition)
               GROUP BY 1, 2, 3, 4) c
         WHERE (p.trader, p.pair_index, p.trade_index, p.open_time) = (c.trader, c.pair_index, c.trade_index, c.open_time)
         """

@@ -1,0 +1,83 @@
+import AlfaCore
+
+/// A row of `raw_logs`, as `alfa abi redecode` reads it back.
+public struct StoredRawLog: Sendable {
+    public var id: Int64
+    public var blockNumber: Int64
+    public var blockHash: Hash32
+    public var blockTime: Int64?
+    public var txHash: Hash32
+    public var logIndex: Int32
+    public var address: EVMAddress
+    public var topics: [Hash32]
+    public var data: [UInt8]
+    public var reason: String
+
+    /// A companion decoded when it was indexed: it is read again for its transaction's fees, never re-filled.
+    public var isCompanion: Bool { reason == "companion" }
+}
+
+/// Reads stored raw logs back and, once a catalogue decodes them, turns them into fills in
+/// place: the fills inserted, the raw rows gone, the positions they touch rebuilt from every
+/// fill of their slots. Exactly once: a decoded raw row is deleted in the transaction that
+/// stores its fills, and `fills (tx_hash, log_index)` is unique.
+public struct RawLogRepository: Sendable {
+    private let fills = FillRepository()
+
+    public init() {}
+
+    /// The blocks raw logs (not companions) span, if any are stored.
+    public func blockSpan(on connection: PostgresConnection) throws -> ClosedRange<Int64>? {
+        let row = try connection.query("SELECT min(block_number), max(block_number) FROM raw_logs WHERE reason <> 'companion'")[0]
+        guard let low = try row.optional(0, as: Int64.self), let high = try row.optional(1, as: Int64.self) else { return nil }
+        return low...high
+    }
+
+    /// Every raw log of blocks `range`, companions included, in chain order, locked for this transaction.
+    public func logs(in range: ClosedRange<Int64>, on connection: PostgresConnection) throws -> [StoredRawLog] {
+        try connection.query(
+            "SELECT id, block_number, block_hash, extract(epoch FROM block_time)::bigint, tx_hash, log_index, address, topics, data, reason "
+                + "FROM raw_logs WHERE block_number BETWEEN $1 AND $2 ORDER BY block_number, log_index FOR UPDATE",
+            [range.lowerBound, range.upperBound]).map { row in
+            let topics = try row.decode(7, as: ByteA.self).bytes
+            return StoredRawLog(
+                id: try row.decode(0), blockNumber: try row.decode(1), blockHash: try row.decode(2, as: Hash32.self),
+                blockTime: try row.optional(3, as: Int64.self), txHash: try row.decode(4, as: Hash32.self),
+                logIndex: try row.decode(5), address: try row.decode(6),
+                topics: stride(from: 0, to: topics.count, by: 32).map { Hash32(bytes: Array(topics[$0..<$0 + 32]))! },
+                data: try row.decode(8, as: ByteA.self).bytes, reason: try row.decode(9))
+        }
+    }
+
+    /// Stores `newFills`, deletes the raw rows `deleting`, keeps `keeping` as companions (decoded,
+    /// beside a log still raw), and rebuilds the positions of the slots the fills touch.
+    /// Call inside a transaction.
+    public func replace(deleting: [Int64], keeping: [Int64], with newFills: [Fill], on connection: PostgresConnection) throws {
+        guard !deleting.isEmpty || !keeping.isEmpty else { return }
+        try fills.insert(newFills, on: connection)
+        let ids = { (list: [Int64]) in "{" + list.map(String.init).joined(separator: ",") + "}" }
+        try connection.query("DELETE FROM raw_logs WHERE id = ANY($1::bigint[])", [ids(deleting)])
+        // Decoded now: the positions they named are no longer uncertain on their account.
+        try connection.query("DELETE FROM uncertain_positions WHERE raw_log_id = ANY($1::bigint[])", [ids(keeping)])
+        try connection.query("UPDATE raw_logs SET reason = 'companion', detail = 'decoded by alfa abi redecode; kept beside a raw log of its transaction' "
+                                + "WHERE id = ANY($1::bigint[])", [ids(keeping)])
+        guard !newFills.isEmpty else { return }
+        var slots: [String: (EVMAddress, Int32, Int32)] = [:]
+        for fill in newFills { slots["\(fill.trader)/\(fill.pairIndex)/\(fill.tradeIndex)"] = (fill.trader, fill.pairIndex, fill.tradeIndex) }
+        let list = Array(slots.values)
+        try connection.query(
+            "CREATE TEMP TABLE redecoded_slots ON COMMIT DROP AS SELECT decode(t, 'hex') AS trader, p AS pair_index, s AS trade_index "
+                + "FROM unnest($1::text[], $2::int[], $3::int[]) AS u(t, p, s)",
+            ["{" + list.map { Hex.encode($0.0.bytes) }.joined(separator: ",") + "}",
+             "{" + list.map { String($0.1) }.joined(separator: ",") + "}",
+             "{" + list.map { String($0.2) }.joined(separator: ",") + "}"])
+        try connection.query(
+            "DELETE FROM trader_positions p USING redecoded_slots r WHERE (p.trader, p.pair_index, p.trade_index) "
+                + "= (r.trader, r.pair_index, r.trade_index)")
+        try IndexerRepository.applyPositions(
+            where: "EXISTS (SELECT 1 FROM redecoded_slots r WHERE (f.trader, f.pair_index, f.trade_index) = (r.trader, r.pair_index, r.trade_index))",
+            on: connection)
+        try connection.query("DROP TABLE redecoded_slots")
+        try connection.notify(IndexerRepository.fillsChannel, payload: String(newFills.map(\.blockNumber).max() ?? 0))
+    }
+}

@@ -1,0 +1,91 @@
+import AlfaApp
+import AlfaChain
+import AlfaCore
+import AlfaStore
+import Foundation
+import Logging
+import Testing
+
+/// A deployment that ran through the v2 upgrade with a catalogue that did not know v2, made
+/// whole by `alfa abi redecode` from what it stored, with no RPC traffic.
+@Suite("alfa abi redecode (local EVM)")
+struct RedecodeTests {
+    /// Every column of every fill but its id, in chain order.
+    static func fills(_ url: String) async throws -> [String] {
+        try await rows(url, "SELECT block_number, log_index, encode(tx_hash, 'hex'), encode(trader, 'hex'), pair_index, trade_index, "
+            + "open_time, kind, order_type, is_long, price, leverage, collateral, position_collateral, percent_profit, payout, "
+            + "opening_fee, closing_fee, rollover_fee, funding_usdc, net_pnl, order_id, event_generation FROM fills ORDER BY block_number, log_index")
+    }
+
+    static func rows(_ url: String, _ sql: String) async throws -> [String] {
+        let pool = PostgresPool(configuration: .init(url: url, size: 1))
+        defer { Task { await pool.close() } }
+        return try await pool.withConnection { connection in
+            let result = try connection.query("SELECT row_to_json(r)::text FROM (\(sql)) r")
+            return try result.map { try $0.decode(0, as: String.self) }
+        }
+    }
+
+    @Test func indexingTheUpgradeWithV2UnknownThenRedecodingEqualsAFreshIndex() async throws {
+        let chain = try ChainPeer(pastHours: 12)
+        let stale = try AlfaBinary.freshDatabase(), fresh = try AlfaBinary.freshDatabase()
+        for url in [stale, fresh] { #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0) }
+        let env = IndexCommandTests.environment(chain, database: stale,
+                                                ["SIM_TRADERS": "40", "SIM_SEED": "7", "SIM_HISTORY_HOURS": "12",
+                                                 "LEADER_MIN_TRADES_30D": "1", "LEADER_MIN_VOLUME_30D_USD": "1"])
+        let simulated = try await AlfaBinary.run(["simulate", "--history-only"], env)
+        #expect(simulated.status == 0, "\(simulated.errorOutput)")
+        let head = try await chain.head()
+
+        // The stale deployment: a catalogue of v1 and v1.5 only, as alfa's was before v2.
+        let settings = try Settings(lookup: { env[$0] })
+        let beforeV2 = AvantisEventCatalogue(AvantisEventCatalogue.builtIn.definitions.filter { $0.generation != "v2" })
+        let pool = PostgresPool(configuration: .init(url: stale, size: 2))
+        let logger = Logger(label: "test.redecode")
+        let indexer = Indexer(rpc: try IndexerSetup.rpc(settings, logger: logger), pool: pool, addresses: chain.addresses,
+                              catalogue: beforeV2, options: settings.indexer, logger: logger)
+        try await indexer.run(through: head)
+        let refresher = LeaderboardRefresher(pool: pool, gates: EligibilityGates(settings.leaderboard))
+        _ = try await refresher.refresh()
+        let raw = try await Self.rows(stale, "SELECT reason, count(*) FROM raw_logs GROUP BY reason ORDER BY reason")
+        #expect(raw.count == 2 && raw[0].contains("companion") && raw[1].contains("unknown_topic"), "\(raw)")
+        let uncertain = try await Self.rows(stale, "SELECT count(*) AS n FROM uncertain_positions")
+        #expect(uncertain != [#"{"n":0}"#], "positions touched by unknown v2 closes are flagged")
+
+        // The fresh one indexes the same chain knowing v2.
+        let indexed = try await AlfaBinary.run(["index", "--to-block", "\(head)"], IndexCommandTests.environment(chain, database: fresh))
+        #expect(indexed.status == 0, "\(indexed.errorOutput)")
+        let expected = try await Self.fills(fresh)
+        #expect(expected.contains { $0.contains(#""event_generation":"v2""#) })
+        #expect(try await Self.fills(stale) != expected)
+
+        // No RPC traffic: the node sees no request while redecoding.
+        let requestsBefore = try await chain.rpc("alfa_requests")
+        let report = try await Redecoder.run(pool: pool, catalogue: .builtIn, addresses: chain.addresses, logger: logger)
+        #expect(try await chain.rpc("alfa_requests") == requestsBefore)
+        #expect(report.fills > 0 && report.stillRaw == 0 && report.withoutBlockTime == 0, "\(report)")
+        #expect(try await Self.fills(stale) == expected)
+        let positions = "SELECT encode(trader, 'hex'), pair_index, trade_index, open_time, collateral, status, opening_fee FROM trader_positions ORDER BY 1, 2, 3, 4"
+        #expect(try await Self.rows(stale, positions) == Self.rows(fresh, positions))
+        #expect(try await Self.rows(stale, "SELECT count(*) AS n FROM raw_logs") == [#"{"n":0}"#])
+        #expect(try await Self.rows(stale, "SELECT count(*) AS n FROM uncertain_positions") == [#"{"n":0}"#])
+
+        // Twice changes nothing.
+        let again = try await Redecoder.run(pool: pool, catalogue: .builtIn, addresses: chain.addresses, logger: logger)
+        #expect(again.fills == 0 && again.transactions == 0)
+        #expect(try await Self.fills(stale) == expected)
+
+        // The leaderboard, refreshed incrementally, equals a fresh deployment's (fills stored out of
+        // chain order make it recompute: LeaderboardRefresherTests).
+        let asOf = Int64(Date().timeIntervalSince1970)
+        let refreshed = try await refresher.refresh(asOf: asOf)
+        let freshPool = PostgresPool(configuration: .init(url: fresh, size: 1))
+        let freshBoard = try await LeaderboardRefresher(pool: freshPool, gates: EligibilityGates(settings.leaderboard)).refresh(asOf: asOf)
+        await freshPool.close()
+        #expect(freshBoard.eligible > 0)
+        let board = "SELECT time_window, rank, encode(trader, 'hex'), score, clean_pnl FROM leaderboard_entries WHERE snapshot_id = (SELECT max(id) FROM leaderboard_snapshots) ORDER BY 1, 2"
+        #expect(freshBoard.eligible == refreshed.eligible)
+        #expect(try await Self.rows(stale, board) == Self.rows(fresh, board))
+        await pool.close()
+    }
+}
