@@ -52,6 +52,15 @@ struct RedecodeTests {
         let uncertain = try await Self.rows(stale, "SELECT count(*) AS n FROM uncertain_positions")
         #expect(uncertain != [#"{"n":0}"#], "positions touched by unknown v2 closes are flagged")
 
+        // Their trader's card says so, and the score is halved.
+        let flagged = try #require(try await Self.rows(stale, "SELECT '0x' || encode(trader, 'hex') AS t FROM uncertain_positions LIMIT 1").first)
+        let address = String(flagged.dropFirst(6).dropLast(2))
+        let card = try await AlfaBinary.run(["trader", address, "--json"], env)
+        #expect(card.status == 0, "\(card.errorOutput)")
+        #expect(card.output.contains(#""record_uncertain" : true"#), "\(card.output)")
+        #expect(card.output.contains("positions changed by events alfa cannot decode yet"))
+        #expect(try await AlfaBinary.run(["trader", address], env).output.contains("uncertain record: positions changed by events alfa cannot decode yet"))
+
         // The fresh one indexes the same chain knowing v2.
         let indexed = try await AlfaBinary.run(["index", "--to-block", "\(head)"], IndexCommandTests.environment(chain, database: fresh))
         #expect(indexed.status == 0, "\(indexed.errorOutput)")
@@ -69,6 +78,7 @@ struct RedecodeTests {
         #expect(try await Self.rows(stale, positions) == Self.rows(fresh, positions))
         #expect(try await Self.rows(stale, "SELECT count(*) AS n FROM raw_logs") == [#"{"n":0}"#])
         #expect(try await Self.rows(stale, "SELECT count(*) AS n FROM uncertain_positions") == [#"{"n":0}"#])
+        #expect(try await AlfaBinary.run(["trader", address, "--json"], env).output.contains(#""record_uncertain" : false"#))
 
         // Twice changes nothing.
         let again = try await Redecoder.run(pool: pool, catalogue: .builtIn, addresses: chain.addresses, logger: logger)

@@ -94,6 +94,20 @@ struct LeaderboardTests {
         #expect(score(lucky) < score(steady))
     }
 
+    @Test func anUncertainRecordRanksBelowTheSameRecordReadWhole() {
+        var engine = LeaderboardEngine()
+        engine.apply(Self.trader(8, wins: 40, losses: 10))
+        engine.apply(Self.trader(9, wins: 30, losses: 15))
+        let clear = engine.snapshot(asOf: Self.now, gates: Self.gates)
+        #expect(clear.rows[.thirtyDays]?.map(\.trader.bytes.first) == [8, 9])
+        let best = EVMAddress(bytes: [UInt8](repeating: 8, count: 20))!
+        let doubted = engine.snapshot(asOf: Self.now, gates: Self.gates, uncertain: [best])
+        #expect(doubted.rows[.thirtyDays]?.first { $0.trader == best }?.score
+                == clear.rows[.thirtyDays]!.first!.score * CopyabilityScore.uncertainRecordFactor)
+        // Halved, the better record falls below the weaker one alfa reads whole.
+        #expect(doubted.rows[.thirtyDays]?.map(\.trader.bytes.first) == [9, 8])
+    }
+
     @Test func aDormantTraderIsExcluded() {
         var engine = LeaderboardEngine()
         engine.apply(Self.trader(5, wins: 30, losses: 10, idleHours: 100))

@@ -77,6 +77,17 @@ public enum LeaderboardJSON {
         let open_positions: [Position]
         let recent_closes: [Close]
         let unmatched_closes: Int
+        /// Positions changed by events alfa cannot decode yet; non-empty: the record is uncertain.
+        let uncertain_positions: [Uncertain]
+        let record_uncertain: Bool
+    }
+
+    struct Uncertain: Encodable {
+        let pair_index: Int32
+        let trade_index: Int32
+        let topic0: String?
+        let block_number: Int64
+        let why: String
     }
 
     struct Position: Encodable {
@@ -142,7 +153,12 @@ public enum LeaderboardJSON {
                       net_pnl_usdc: usdc($0.netPnL),
                       payout_mismatch: $0.payoutMismatch)
             },
-            unmatched_closes: report.unmatchedCloses))
+            unmatched_closes: report.unmatchedCloses,
+            uncertain_positions: report.uncertainPositions.map {
+                Uncertain(pair_index: $0.pairIndex, trade_index: $0.tradeIndex, topic0: $0.topic0?.description,
+                          block_number: $0.blockNumber, why: "positions changed by events alfa cannot decode yet")
+            },
+            record_uncertain: !report.uncertainPositions.isEmpty))
     }
 
     private static func encode(_ value: some Encodable) throws -> String {

@@ -24,10 +24,14 @@ public enum LeaderboardQueries {
         public let openPositions: [PositionBook.OpenPosition]
         public let recentCloses: [ClosedTrade]
         public let unmatchedCloses: Int
+        /// Positions changed by events alfa cannot decode yet: the record is uncertain.
+        public let uncertainPositions: [RawLogRepository.UncertainPosition]
 
         public func text(style: LeaderboardText.Style) -> String {
             LeaderboardText.trader(trader, metrics: metrics, ineligibility: ineligibility, rank: rank,
-                                   open: openPositions, recentCloses: recentCloses, asOf: asOf, style: style)
+                                   open: openPositions, recentCloses: recentCloses,
+                                   uncertain: uncertainPositions.map { (pairIndex: $0.pairIndex, tradeIndex: $0.tradeIndex) },
+                                   asOf: asOf, style: style)
         }
     }
 
@@ -48,13 +52,13 @@ public enum LeaderboardQueries {
         + "alfa leaderboard --refresh computes one now"
 
     public static func trader(_ trader: EVMAddress, asOf: Int64, gates: EligibilityGates, pool: PostgresPool) async throws -> TraderReport {
-        let (fills, rank) = try await pool.withConnection { connection in
+        let (fills, rank, uncertain) = try await pool.withConnection { connection in
             let fills = try FillRepository().fills(of: trader, on: connection).filter { $0.blockTime <= asOf }
             let repository = LeaderboardRepository()
             let rank = try repository.latest(on: connection).flatMap {
                 try repository.row(of: trader, window: .thirtyDays, snapshot: $0.id, on: connection)?.rank
             }
-            return (fills, rank)
+            return (fills, rank, try RawLogRepository().uncertainPositions(of: trader, on: connection))
         }
         var history = TraderHistory(trader: trader)
         fills.forEach { history.apply($0) }
@@ -63,11 +67,13 @@ public enum LeaderboardQueries {
             metrics[window] = TraderMetrics(history: history, window: window, asOf: asOf)
         }
         let reasons = gates.reasons(thirtyDays: metrics[.thirtyDays]!, asOf: asOf)
-        let scores = metrics.mapValues { CopyabilityScore(metrics: $0, asOf: asOf, activeHours: gates.activeHours).value }
+        let scores = metrics.mapValues {
+            CopyabilityScore(metrics: $0, asOf: asOf, activeHours: gates.activeHours).ranked(uncertain: !uncertain.isEmpty)
+        }
         return TraderReport(
             trader: trader, asOf: asOf, metrics: metrics, scores: scores, ineligibility: reasons, rank: reasons.isEmpty ? rank : nil,
             openPositions: history.book.positions.values.sorted { $0.key.openTime < $1.key.openTime },
             recentCloses: Array(history.closes.suffix(20).reversed()),
-            unmatchedCloses: history.book.unmatchedCloses)
+            unmatchedCloses: history.book.unmatchedCloses, uncertainPositions: uncertain)
     }
 }

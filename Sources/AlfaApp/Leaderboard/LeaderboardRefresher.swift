@@ -45,7 +45,8 @@ public actor LeaderboardRefresher {
             rebuilt = true
             newFills = try await loadAllInChainOrder()
         }
-        let snapshot = engine.snapshot(asOf: asOf, gates: gates)
+        let uncertain = try await pool.withConnection { try RawLogRepository().uncertainTraders(on: $0) }
+        let snapshot = engine.snapshot(asOf: asOf, gates: gates, uncertain: uncertain)
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         let lastFill = cursor
         let id = try await pool.withConnection { [snapshots] connection in
@@ -105,6 +106,7 @@ public actor LeaderboardRefresher {
             if let last = page.last?.fill { position = (last.blockNumber, last.logIndex) }
             if page.count < batch { break }
         }
-        return engine.snapshot(asOf: asOf, gates: gates)
+        let uncertain = try await pool.withConnection { try RawLogRepository().uncertainTraders(on: $0) }
+        return engine.snapshot(asOf: asOf, gates: gates, uncertain: uncertain)
     }
 }

@@ -104,8 +104,9 @@ public struct LeaderboardEngine: Sendable {
         return cached.metrics
     }
 
-    /// Ranks the eligible traders of every window by copyability score.
-    public mutating func snapshot(asOf: Int64, gates: EligibilityGates) -> LeaderboardSnapshot {
+    /// Ranks the eligible traders of every window by copyability score; `uncertain` traders'
+    /// scores carry `CopyabilityScore.uncertainRecordFactor`.
+    public mutating func snapshot(asOf: Int64, gates: EligibilityGates, uncertain: Set<EVMAddress> = []) -> LeaderboardSnapshot {
         var eligibleMetrics: [[TimeWindow: TraderMetrics]] = []
         for trader in histories.keys {
             guard let metrics = metrics(of: trader, asOf: asOf), let thirty = metrics[.thirtyDays],
@@ -118,7 +119,8 @@ public struct LeaderboardEngine: Sendable {
             // Sort small keys, not the metrics themselves.
             let keys = eligibleMetrics.indices.map { index -> (score: Double, pnl: Int64, trader: EVMAddress, index: Int) in
                 let m = eligibleMetrics[index][window]!
-                return (CopyabilityScore(metrics: m, asOf: asOf, activeHours: gates.activeHours).value, m.cleanPnL, m.trader, index)
+                let score = CopyabilityScore(metrics: m, asOf: asOf, activeHours: gates.activeHours)
+                return (score.ranked(uncertain: uncertain.contains(m.trader)), m.cleanPnL, m.trader, index)
             }.sorted { a, b in
                 if a.score != b.score { return a.score > b.score }
                 if a.pnl != b.pnl { return a.pnl > b.pnl }

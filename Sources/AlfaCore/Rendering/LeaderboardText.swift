@@ -31,6 +31,7 @@ public enum LeaderboardText {
     /// One trader in every window, why they are or are not eligible, open positions and recent closes.
     public static func trader(_ trader: EVMAddress, metrics: [TimeWindow: TraderMetrics], ineligibility: [String],
                               rank: Int?, open: [PositionBook.OpenPosition], recentCloses: [ClosedTrade],
+                              uncertain: [(pairIndex: Int32, tradeIndex: Int32)] = [],
                               asOf: Int64, style: Style) -> String {
         var lines: [String] = []
         lines.append("window      PnL $  trades   win  maxDD   liq  sharpe")
@@ -49,6 +50,11 @@ public enum LeaderboardText {
         lines.append("")
         lines.append(ineligibility.isEmpty ? "eligible\(rank.map { ", rank \($0) (30d)" } ?? "")"
                      : "not eligible: " + ineligibility.joined(separator: "; "))
+        if !uncertain.isEmpty {
+            let slots = uncertain.map { "pair \($0.pairIndex) slot \($0.tradeIndex)" }
+            lines.append("uncertain record: positions changed by events alfa cannot decode yet ("
+                + slots.prefix(5).joined(separator: ", ") + (slots.count > 5 ? ", …" : "") + "); score halved")
+        }
         lines.append("")
         lines.append("open positions: \(open.count)")
         for position in open.prefix(10) {

@@ -24,6 +24,14 @@ public struct CopyabilityScore: Sendable, Equatable {
     public var quality: Double { 0.35 * riskAdjusted + 0.25 * winRate + 0.20 * drawdown + 0.20 * consistency }
     public var value: Double { 100 * quality * sampleSize * leverage * copyability * recency }
 
+    /// The factor on the score of a trader whose positions were changed by events alfa cannot
+    /// decode yet (v2 increases, margin updates…): their closes may not match the FIFO book,
+    /// so the record is uncertain and ranks below an equal record alfa can read whole.
+    public static let uncertainRecordFactor = 0.5
+
+    /// The score as ranked: `value`, times `uncertainRecordFactor` for an uncertain record.
+    public func ranked(uncertain: Bool) -> Double { uncertain ? value * Self.uncertainRecordFactor : value }
+
     /// Trades and active days at which the sample-size ramp reaches 1.
     public static let fullSampleTrades = 30.0
     public static let fullSampleDays = 10.0

@@ -26,6 +26,28 @@ public struct RawLogRepository: Sendable {
 
     public init() {}
 
+    /// A position an event alfa cannot decode yet has changed.
+    public struct UncertainPosition: Sendable, Equatable {
+        public var pairIndex: Int32
+        public var tradeIndex: Int32
+        public var topic0: Hash32?
+        public var blockNumber: Int64
+    }
+
+    /// Traders with at least one uncertain position: the leaderboard discounts their score.
+    public func uncertainTraders(on connection: PostgresConnection) throws -> Set<EVMAddress> {
+        Set(try connection.query("SELECT DISTINCT trader FROM uncertain_positions").map { try $0.decode(0, as: EVMAddress.self) })
+    }
+
+    public func uncertainPositions(of trader: EVMAddress, on connection: PostgresConnection) throws -> [UncertainPosition] {
+        try connection.query(
+            "SELECT u.pair_index, u.trade_index, r.topic0, r.block_number FROM uncertain_positions u JOIN raw_logs r ON r.id = u.raw_log_id "
+                + "WHERE u.trader = $1 ORDER BY r.block_number, r.log_index", [trader]).map { row in
+            UncertainPosition(pairIndex: try row.decode(0), tradeIndex: try row.decode(1), topic0: try row.optional(2, as: Hash32.self),
+                              blockNumber: try row.decode(3))
+        }
+    }
+
     /// The blocks raw logs (not companions) span, if any are stored.
     public func blockSpan(on connection: PostgresConnection) throws -> ClosedRange<Int64>? {
         let row = try connection.query("SELECT min(block_number), max(block_number) FROM raw_logs WHERE reason <> 'companion'")[0]
