@@ -68,9 +68,28 @@ struct RedecodeTests {
         #expect(expected.contains { $0.contains(#""event_generation":"v2""#) })
         #expect(try await Self.fills(stale) != expected)
 
-        // No RPC traffic: the node sees no request while redecoding.
+        // First contact: the solver names the unknown topic0s from the chain's own logs and
+        // writes the ABI files an operator drops in AVANTIS_ABI_DIR.
+        let rpc = try IndexerSetup.rpc(settings, logger: logger)
+        let verification = try await AbiInspector.verify(rpc: rpc, addresses: chain.addresses, catalogue: beforeV2, blocks: head + 1)
+        #expect(!verification.passed, "trades stay undecoded")
+        let v2 = AvantisEventCatalogue.builtIn.definitions.filter { $0.generation == "v2" && $0.role != .marketOpenCanceled }
+        for definition in v2 {
+            let solution = try #require(verification.solutions.first { $0.topic0 == definition.topic0 }, "\(definition.signature)")
+            #expect(solution.answer?.signature == definition.signature && solution.carriesTrades)
+            #expect(solution.answer?.origin.contains("appended") == true, "\(solution.answer?.origin ?? "")")
+        }
+        #expect(verification.report.contains("ready AVANTIS_ABI_DIR file TradingCallbacks.json"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-solved-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (file, json) in verification.abiFiles { try json.write(toFile: folder + "/" + file, atomically: true, encoding: .utf8) }
+        let solved = try AvantisEventCatalogue.loading(directory: folder, over: beforeV2)
+        let again = try await AbiInspector.verify(rpc: rpc, addresses: chain.addresses, catalogue: solved, blocks: head + 1)
+        #expect(again.passed && again.unknownTopics.isEmpty, "\(again.report)")
+
+        // Redecoding with those files: no RPC traffic, the node sees no request meanwhile.
         let requestsBefore = try await chain.rpc("alfa_requests")
-        let report = try await Redecoder.run(pool: pool, catalogue: .builtIn, addresses: chain.addresses, logger: logger)
+        let report = try await Redecoder.run(pool: pool, catalogue: solved, addresses: chain.addresses, logger: logger)
         #expect(try await chain.rpc("alfa_requests") == requestsBefore)
         #expect(report.fills > 0 && report.stillRaw == 0 && report.withoutBlockTime == 0, "\(report)")
         #expect(try await Self.fills(stale) == expected)
@@ -81,8 +100,8 @@ struct RedecodeTests {
         #expect(try await AlfaBinary.run(["trader", address, "--json"], env).output.contains(#""record_uncertain" : false"#))
 
         // Twice changes nothing.
-        let again = try await Redecoder.run(pool: pool, catalogue: .builtIn, addresses: chain.addresses, logger: logger)
-        #expect(again.fills == 0 && again.transactions == 0)
+        let twice = try await Redecoder.run(pool: pool, catalogue: solved, addresses: chain.addresses, logger: logger)
+        #expect(twice.fills == 0 && twice.transactions == 0)
         #expect(try await Self.fills(stale) == expected)
 
         // The leaderboard, refreshed incrementally, equals a fresh deployment's (fills stored out of

@@ -218,3 +218,86 @@ struct AvantisCatalogueTests {
         #expect(ABIType.parse("uint256[3]")!.flattened(prefix: "a").map(\.path) == ["a[0]", "a[1]", "a[2]"])
     }
 }
+
+@Suite("Layout solver: naming unknown topic0s")
+struct LayoutSolverTests {
+    typealias S = SampleLogs
+
+    /// What alfa knew before v2.
+    static let beforeV2 = AvantisEventCatalogue(AvantisEventCatalogue.builtIn.definitions.filter { $0.generation != "v2" })
+    static let solver = LayoutSolver(catalogue: beforeV2)
+
+    static func fields(_ name: String, _ generation: EventGeneration, _ contract: AvantisContract = .tradingCallbacks) -> [ABIField] {
+        AvantisEventCatalogue.builtIn.definitions.first { $0.name == name && $0.generation == generation && $0.contract == contract }!.fields
+    }
+
+    static func topic(_ name: String, _ fields: [ABIField]) -> Hash32 {
+        Hash32(bytes: Keccak256.hash((name + "(" + fields.map(\.type.canonicalName).joined(separator: ",") + ")").utf8))!
+    }
+
+    @Test func v2sAddedFieldsAreFoundAtEveryPositionTheyCouldBeInserted() {
+        let cases: [(String, EventGeneration, AvantisContract, [ABIField])] = [
+            ("MarketExecuted", "v1.5", .tradingCallbacks, [ABIField("coinExposure", .uint256), ABIField("isCoinExposureFixed", .bool)]),
+            ("LimitExecuted", "v1.5", .tradingCallbacks, [ABIField("coinExposure", .uint256)]),
+            ("FeesCharged", "v1+", .pairInfos, [ABIField("fundingFee", .int256)]),
+        ]
+        for (name, generation, contract, added) in cases {
+            let base = Self.fields(name, generation, contract)
+            for position in 0...base.count {
+                var shuffled = base
+                shuffled.insert(contentsOf: added, at: position)
+                let matches = Self.solver.matches(Self.topic(name, shuffled), from: contract)
+                #expect(matches.contains { $0.event.inputs.map(\.type) == shuffled.map(\.type) && $0.event.name == name },
+                        "\(name) with \(added.map(\.name)) at \(position)")
+            }
+        }
+        // Each added field alone, too.
+        var alone = Self.fields("MarketExecuted", "v1.5")
+        alone.insert(ABIField("isCoinExposureFixed", .bool), at: 3)
+        #expect(!Self.solver.matches(Self.topic("MarketExecuted", alone), from: .tradingCallbacks).isEmpty)
+        // Not from another contract.
+        let appended = Self.fields("MarketExecuted", "v1.5") + cases[0].3
+        #expect(Self.solver.matches(Self.topic("MarketExecuted", appended), from: .pairInfos).isEmpty)
+        #expect(Self.solver.matches(Self.topic("MarketExecuted", [ABIField("x", .uint256)]), from: .tradingCallbacks).isEmpty)
+    }
+
+    @Test func anEventKnownByNameOnlyIsNamedWithTheColumnsAnIncreaseNeeds() throws {
+        let increase = [ABIField("orderId", .uint256), ABIField("t", AvantisTrade.type), ABIField("a", .uint256), ABIField("b", .uint256)]
+        let match = try #require(Self.solver.matches(Self.topic("PositionSizeIncreased", increase), from: .tradingCallbacks).first)
+        #expect(match.event.inputs.map(\.name) == ["orderId", "t", "price", "positionSizeUSDC"])
+        #expect(match.origin.contains("known by name only"))
+        // It serves the increase role as it stands.
+        let definition = try AvantisEventDefinition(match.event, contract: .tradingCallbacks, generation: "v2", source: "solver")
+        #expect(definition.role == .positionIncreased)
+    }
+
+    @Test func plausibilityTellsTheRealLayoutFromOneWithTheSameTypes() throws {
+        let v2 = Self.fields("MarketExecuted", "v2")
+        let logs = (0..<5).map { index in
+            S.log(S.callbacks, Self.topic("MarketExecuted", v2),
+                  V2Logs.market(open: false, collateral: 100_000_000, closing: 40_000_000, percent: 15_1515151515,
+                                payout: 40_000_000 + 6_060_606 - 200_000), index: Int32(index))
+        }
+        let candidates = Self.solver.matches(Self.topic("MarketExecuted", v2), from: .tradingCallbacks)
+        let confirmed = candidates.filter { LayoutSolver.plausibility(of: $0, contract: .tradingCallbacks, logs: logs).confirmed }
+        #expect(confirmed.contains { $0.event.inputs.map(\.name) == v2.map(\.name) })
+        // Swapping the price and the closed collateral keeps the types and fails the checks.
+        var swapped = v2
+        let price = swapped.firstIndex { $0.name == "price" }!, size = swapped.firstIndex { $0.name == "positionSizeUSDC" }!
+        swapped[price].name = "positionSizeUSDC"
+        swapped[size].name = "price"
+        let wrong = LayoutSolver.Candidate(contract: .tradingCallbacks, name: "MarketExecuted", fields: swapped, origin: "test")
+        #expect(wrong.topic0 == Self.topic("MarketExecuted", v2))
+        let check = LayoutSolver.plausibility(of: wrong, contract: .tradingCallbacks, logs: logs)
+        #expect(!check.confirmed && check.firstFailure != nil, "\(check)")
+    }
+
+    @Test func theABIFileItWritesReadsBack() throws {
+        let v2 = Self.fields("MarketExecuted", "v2")
+        let text = ABIJSON.encode([ABIEvent(name: "MarketExecuted", inputs: v2, anonymous: false)])
+        let folder = try AvantisCatalogueTests.folder(["TradingCallbacks.json": text])
+        let catalogue = try AvantisEventCatalogue.loading(directory: folder, over: Self.beforeV2)
+        let definition = try #require(catalogue.definition(for: Self.topic("MarketExecuted", v2), from: .tradingCallbacks))
+        #expect(definition.fields == v2 && definition.source.hasSuffix("TradingCallbacks.json"))
+    }
+}

@@ -35,6 +35,33 @@ public enum AbiInspector {
         public var eventCounts: [String: Int] = [:]
         public var unknownTopics: [String: Int] = [:]
         public var malformed: [String: Int] = [:]
+        /// What the solver made of each unknown topic0, most logs first.
+        public var solutions: [Solution] = []
+
+        /// One unknown topic0 of one contract, and the layout that explains its logs, if any.
+        public struct Solution: Sendable {
+            public var contract: AvantisContract
+            public var topic0: Hash32
+            public var logs: Int
+            /// The candidates that match the topic0 and read every sampled log plausibly.
+            public var confirmed: [LayoutSolver.Candidate]
+            /// Matched the topic0 but not the logs: the first reason.
+            public var rejected: [(candidate: LayoutSolver.Candidate, reason: String)]
+            /// Whether these logs carry trades: a fill role, a TradingCallbacks event, or a position in the data.
+            public var carriesTrades: Bool
+
+            /// The layout to adopt: the first confirmed one (they differ only in names of one type).
+            public var answer: LayoutSolver.Candidate? { confirmed.first }
+        }
+
+        /// `AVANTIS_ABI_DIR` files for what the solver confirmed: file name → ABI JSON.
+        public var abiFiles: [(file: String, json: String)] {
+            let answers = solutions.compactMap { solution in solution.answer.map { (solution.contract, $0.event) } }
+            return AvantisContract.allCases.compactMap { contract in
+                let events = answers.filter { $0.0 == contract }.map(\.1)
+                return events.isEmpty ? nil : (contract.rawValue + ".json", ABIJSON.encode(events))
+            }
+        }
 
         public var report: String {
             var lines = ["verified blocks \(fromBlock)–\(toBlock): \(logs) logs from the watched contracts, \(fills) fills"]
@@ -45,10 +72,33 @@ public enum AbiInspector {
             lines += unknownTopics.sorted { $0.value > $1.value }.map { "  \($0.key): \($0.value) log(s) — a new contract generation? add it to the catalogue" }
             lines.append("decode failures: \(malformed.isEmpty ? "none" : "")")
             lines += malformed.sorted { $0.value > $1.value }.map { "  \($0.key): \($0.value)" }
+            if !solutions.isEmpty {
+                lines.append("solver (candidate layouts of the unknown topic0s, tried on their logs):")
+                for solution in solutions {
+                    lines.append("  \(solution.contract.rawValue) \(solution.topic0) (\(solution.logs) log(s)\(solution.carriesTrades ? ", carry trades" : "")):")
+                    if let answer = solution.answer {
+                        lines.append("    \(answer.signature)")
+                        lines.append("    = \(answer.origin); plausible on every sampled log")
+                        if solution.confirmed.count > 1 {
+                            lines.append("    (\(solution.confirmed.count - 1) other name order(s) of the same types also read plausibly: check the names against Avantis' reference)")
+                        }
+                    } else if solution.rejected.isEmpty {
+                        lines.append("    no candidate layout has this topic0: ask Avantis for the event's ABI")
+                    } else {
+                        lines.append("    \(solution.rejected.count) candidate(s) match the topic0 but not the logs, e.g. \(solution.rejected[0].candidate.signature): \(solution.rejected[0].reason)")
+                    }
+                }
+                lines.append("v2 events known by name only, layout not public: " + LayoutSolver.v2NamesOnly.joined(separator: ", "))
+                for (file, json) in abiFiles {
+                    lines.append("ready AVANTIS_ABI_DIR file \(file) (save it in the folder, restart, then alfa abi redecode):")
+                    lines.append(json.trimmingCharacters(in: .newlines))
+                }
+            }
             return lines.joined(separator: "\n")
         }
 
-        public var passed: Bool { unknownTopics.isEmpty && malformed.isEmpty }
+        /// False while logs that carry trades stay undecoded, or decoding failed.
+        public var passed: Bool { malformed.isEmpty && !solutions.contains { $0.carriesTrades } }
     }
 
     /// `verify` against the endpoints and contracts of the settings.
@@ -66,6 +116,8 @@ public enum AbiInspector {
         var result = Verification(fromBlock: max(0, head - blocks + 1), toBlock: head)
         var page = AdaptivePageSize(start: blocks)
         var from = result.fromBlock
+        // A sample of each unknown topic0's logs, for the solver.
+        var samples: [String: (contract: AvantisContract, topic0: Hash32, logs: [RPCLog], count: Int)] = [:]
         while from <= head {
             let to = min(head, from + page.current - 1)
             let logs: [RPCLog]
@@ -83,12 +135,41 @@ public enum AbiInspector {
             result.eventCounts.merge(assembled.eventCounts, uniquingKeysWith: +)
             for rejected in assembled.rejected {
                 switch rejected.rejection {
-                case .unknownTopic(let topic): result.unknownTopics[topic.map { "\($0)" } ?? "(no topic)", default: 0] += 1
+                case .unknownTopic(let topic):
+                    result.unknownTopics[topic.map { "\($0)" } ?? "(no topic)", default: 0] += 1
+                    guard let topic, let contract = assembler.decoder.contract(at: rejected.log.address) else { break }
+                    let key = "\(contract.rawValue) \(topic)"
+                    var sample = samples[key] ?? (contract, topic, [], 0)
+                    if sample.logs.count < 50 { sample.logs.append(rejected.log) }
+                    sample.count += 1
+                    samples[key] = sample
                 case .malformed(let event, let reason): result.malformed["\(event): \(reason)", default: 0] += 1
                 }
             }
             from = to + 1
         }
+        if !samples.isEmpty {
+            let solver = LayoutSolver(catalogue: catalogue)
+            result.solutions = samples.values.sorted { $0.count > $1.count }.map { sample in
+                solve(sample.topic0, contract: sample.contract, logs: sample.logs, count: sample.count, solver: solver)
+            }
+        }
         return result
+    }
+
+    /// Tries every candidate with the topic0 on the sampled logs.
+    static func solve(_ topic0: Hash32, contract: AvantisContract, logs: [RPCLog], count: Int,
+                      solver: LayoutSolver) -> Verification.Solution {
+        var confirmed: [LayoutSolver.Candidate] = []
+        var rejected: [(candidate: LayoutSolver.Candidate, reason: String)] = []
+        for candidate in solver.matches(topic0, from: contract) {
+            let check = LayoutSolver.plausibility(of: candidate, contract: contract, logs: logs)
+            if check.confirmed { confirmed.append(candidate) } else { rejected.append((candidate, check.firstFailure ?? "no log decoded")) }
+        }
+        let role = (confirmed.first ?? rejected.first?.candidate).map { AvantisEventRole(contract: contract, name: $0.event.name) }
+        let fillRoles: [AvantisEventRole] = [.marketExecuted, .limitExecuted, .positionIncreased, .openingFee, .closingFee]
+        let carries = role.map { fillRoles.contains($0) } ?? (contract == .tradingCallbacks || logs.contains { !PositionScan.references(in: $0).isEmpty })
+        return Verification.Solution(contract: contract, topic0: topic0, logs: count, confirmed: confirmed, rejected: rejected,
+                                     carriesTrades: carries)
     }
 }

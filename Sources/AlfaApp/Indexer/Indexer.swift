@@ -186,10 +186,11 @@ public final class Indexer: Sendable {
         }
 
         let assembled = assembler.assemble(logs, blockTimes: blockTimes)
-        for rejected in assembled.rejected {
-            logger.warning("log kept raw", metadata: [
-                "reason": "\(rejected.rejection)", "block": "\(rejected.log.blockNumber)",
-                "tx": "\(rejected.log.transactionHash)", "log-index": "\(rejected.log.logIndex)"])
+        // One line per reason a page: after an upgrade every trade is an unknown log.
+        for (reason, logs) in Dictionary(grouping: assembled.rejected, by: { "\($0.rejection)" }).sorted(by: { $0.key < $1.key }) {
+            logger.warning("logs kept raw", metadata: [
+                "reason": "\(reason)", "count": "\(logs.count)", "first-block": "\(logs[0].log.blockNumber)",
+                "first-tx": "\(logs[0].log.transactionHash)", "first-log-index": "\(logs[0].log.logIndex)"])
         }
         let recent = touchesRecent ? (recentFrom...to).compactMap { headers[$0] ?? nil }.map {
             StoredBlock(number: $0.number, hash: $0.hash, parentHash: $0.parentHash)

@@ -66,3 +66,40 @@ public enum ABIJSON {
         return parsed
     }
 }
+
+extension ABIJSON {
+    /// Events as an ABI JSON array, one event a line: what `alfa abi inspect --verify` writes
+    /// for `AVANTIS_ABI_DIR`, and what `events(_:)` reads back.
+    public static func encode(_ events: [ABIEvent]) -> String {
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        func typeName(_ type: ABIType) -> String {
+            switch type {
+            case .tuple: "tuple"
+            case .fixedArray(.tuple, let count): "tuple[\(count)]"
+            default: type.canonicalName
+            }
+        }
+        func components(_ type: ABIType) -> [ABIField]? {
+            switch type {
+            case .tuple(let fields), .fixedArray(.tuple(let fields), _): fields
+            default: nil
+            }
+        }
+        func render(_ field: ABIField, event: Bool) -> String {
+            var parts = [#""name": \#(quoted(field.name))"#, #""type": \#(quoted(typeName(field.type)))"#]
+            if event { parts.append(#""indexed": \#(field.indexed)"#) }
+            if let nested = components(field.type) {
+                // Tuple components carry no `indexed`.
+                parts.append(#""components": ["# + nested.map { render($0, event: false) }.joined(separator: ", ") + "]")
+            }
+            return "{" + parts.joined(separator: ", ") + "}"
+        }
+        let lines = events.map { event in
+            #"  {"type": "event", "name": \#(quoted(event.name)), "anonymous": \#(event.anonymous), "inputs": ["#
+                + event.inputs.map { render($0, event: true) }.joined(separator: ", ") + "]}"
+        }
+        return "[\n" + lines.joined(separator: ",\n") + "\n]\n"
+    }
+}

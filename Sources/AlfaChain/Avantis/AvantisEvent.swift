@@ -23,6 +23,8 @@ public enum AvantisEvent: Sendable, Equatable {
         public var pairIndex: Int32
         public var tradeIndex: Int32
         public var initialPosToken: Int64
+        /// `t.openPrice`, where the layout has it: the entry, for plausibility checks.
+        public var entryPrice: Int64? = nil
         public var isLong: Bool
         public var leverage: Int64
         public var openTime: Int64

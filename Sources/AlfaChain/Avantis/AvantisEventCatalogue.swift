@@ -69,17 +69,18 @@ public struct AvantisEventCatalogue: Sendable {
         contract.rawValue + "." + event.name + "(" + event.inputs.map(\.type.canonicalName).joined(separator: ",") + ")"
     }
 
-    /// The built-in catalogue with the files of `directory` (AVANTIS_ABI_DIR) added: each file
-    /// `CONTRACT.json`, whose events win over built-in ones of the same topic0. `generation`
-    /// labels them unless a file says its own (`{"generation": "v2.1", "abi": [...]}`).
-    public static func loading(directory: String, generation: EventGeneration = "v2") throws(AvantisABI.FileError) -> AvantisEventCatalogue {
+    /// `base` (the built-in catalogue) with the files of `directory` (AVANTIS_ABI_DIR) added: each
+    /// file `CONTRACT.json`, whose events win over those of `base` with the same topic0.
+    /// `generation` labels them unless a file says its own (`{"generation": "v2.1", "abi": [...]}`).
+    public static func loading(directory: String, over base: AvantisEventCatalogue = .builtIn,
+                               generation: EventGeneration = "v2") throws(AvantisABI.FileError) -> AvantisEventCatalogue {
         let files: [String]
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
         } catch {
             throw AvantisABI.FileError(file: directory, reason: "is not a readable folder")
         }
-        var definitions = builtIn.definitions
+        var definitions = base.definitions
         for file in files {
             let path = directory + "/" + file
             guard let contract = AvantisContract(rawValue: String(file.dropLast(5))) else {

@@ -90,13 +90,15 @@ public struct AvantisLogDecoder: Sendable {
             }
             let isOpen = orderType.map { $0 == 3 } ?? bool(.marketOpen)
             // On opens `percentProfit` (limit: the trigger price) and the payout mean nothing for PnL.
-            return .executed(AvantisEvent.Execution(
+            var execution = AvantisEvent.Execution(
                 generation: definition.generation, orderID: try uint64(.orderID), limitOrderType: orderType,
                 marketOpen: isOpen, trader: try address(.trader), pairIndex: try int32(.pairIndex),
                 tradeIndex: try int32(.tradeIndex), initialPosToken: try int64(.positionCollateral),
                 isLong: bool(.isLong), leverage: try int64(.leverage), openTime: try int64(.openTime),
                 price: try int64(.price), positionSizeUSDC: try int64(.collateral),
-                percentProfit: isOpen ? 0 : try signed(.percentProfit), usdcSentToTrader: isOpen ? 0 : try int64(.payout)))
+                percentProfit: isOpen ? 0 : try signed(.percentProfit), usdcSentToTrader: isOpen ? 0 : try int64(.payout))
+            if case .word(let index)? = layout[.openPrice] { execution.entryPrice = words.int64(index) }
+            return .executed(execution)
         case .positionIncreased:
             var increase = AvantisEvent.Execution(
                 generation: definition.generation, orderID: layout[.orderID] == nil ? 0 : try uint64(.orderID), limitOrderType: nil,
