@@ -118,3 +118,68 @@ struct RedecodeTests {
         await pool.close()
     }
 }
+
+/// Increases arrive through an operator's ABI file: `PositionSizeIncreased`'s layout is not
+/// public, so this one is made up; alfa reads it by its field names.
+@Suite("Position increases through a made-up ABI (local EVM)")
+struct IncreaseTests {
+    static let trader = "0x00000000000000000000000000000000000b0b00"
+    static let madeUp = """
+        [{"type": "event", "name": "PositionSizeIncreased", "inputs": [
+          {"name": "orderId", "type": "uint256"},
+          {"name": "t", "type": "tuple", "components": [{"name": "trader", "type": "address"}, {"name": "pairIndex", "type": "uint256"},
+            {"name": "index", "type": "uint256"}, {"name": "initialPosToken", "type": "uint256"}, {"name": "positionSizeUSDC", "type": "uint256"},
+            {"name": "openPrice", "type": "uint256"}, {"name": "buy", "type": "bool"}, {"name": "leverage", "type": "uint256"},
+            {"name": "tp", "type": "uint256"}, {"name": "sl", "type": "uint256"}, {"name": "timestamp", "type": "uint256"}]},
+          {"name": "collateralDelta", "type": "uint256"},
+          {"name": "executionPrice", "type": "uint256"}]}]
+        """
+
+    @Test func anIncreaseIsANewLotOfTheSameLifecycleAndItsCloseMatches() async throws {
+        let chain = try ChainPeer()
+        let url = try AlfaBinary.freshDatabase()
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
+        let price: Int64 = 650_000_000_000_000
+        try await chain.execute([[.marketOpen(Self.trader, pair: 2, index: 1, collateral: 100_000_000, fee: 1_000_000, price: price)]])
+        // +50 USDC: the blended trade holds 150.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-increase-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Self.madeUp.write(toFile: folder + "/TradingCallbacks.json", atomically: true, encoding: .utf8)
+        let catalogue = try AvantisEventCatalogue.loading(directory: folder)
+        let definition = try #require(catalogue.definitions.first { $0.name == "PositionSizeIncreased" })
+        #expect(definition.role == .positionIncreased)
+        var w = [UInt64]()
+        w += [11]                                                    // orderId
+        w += [0xb0b00, 2, 1, 150_000_000, 0, UInt64(price), 1, 100_000_000_000, 0, 0, 1_800_000_000]  // t, blended
+        w += [50_000_000, UInt64(price)]                             // collateralDelta, executionPrice
+        let data = w.flatMap { value in [UInt8](repeating: 0, count: 24) + withUnsafeBytes(of: value.bigEndian, Array.init) }
+        try await chain.emitRaw(topic0: definition.topic0.description, data: data)
+        // The whole 150 closes 10 % up: 15 USDC gross at 10×… of 1 % move: 150 × 10 × 1 % = 15.
+        let exit = price + price / 100
+        try await chain.execute([[.marketClose(Self.trader, pair: 2, index: 1, position: 150_000_000, closing: 150_000_000,
+                                                entry: price, price: exit, percentProfit: 10_0000000000, payout: 165_000_000)]])
+        let head = try await chain.head()
+
+        // Without the file: the increase is an unknown log, the position is flagged uncertain.
+        let env = IndexCommandTests.environment(chain, database: url)
+        #expect(try await AlfaBinary.run(["index", "--to-block", "\(head)"], env).status == 0)
+        let before = try await RedecodeTests.rows(url, "SELECT count(*) AS n FROM uncertain_positions")
+        #expect(before == [#"{"n":1}"#])
+        let stale = try await AlfaBinary.run(["trader", Self.trader, "--as-of", "2099-01-01", "--json"], env).output
+        #expect(stale.contains(#""record_uncertain" : true"#))
+        #expect(stale.contains(#""payout_mismatch" : true"#), "the close of 150 against a book of 100")
+
+        // With it, alfa abi redecode makes it a fill of kind increase, and the close matches the book.
+        let withFile = env.merging(["AVANTIS_ABI_DIR": folder]) { _, new in new }
+        let redecoded = try await AlfaBinary.run(["abi", "redecode"], withFile)
+        #expect(redecoded.status == 0 && redecoded.output.contains("→ 1 fill(s)"), "\(redecoded.output)\(redecoded.errorOutput)")
+        let kinds = try await RedecodeTests.rows(url, "SELECT kind, collateral FROM fills ORDER BY block_number, log_index")
+        #expect(kinds == [#"{"kind":"open","collateral":100000000}"#, #"{"kind":"increase","collateral":50000000}"#,
+                          #"{"kind":"close","collateral":150000000}"#])
+        let card = try await AlfaBinary.run(["trader", Self.trader, "--as-of", "2099-01-01", "--json"], withFile).output
+        #expect(card.contains(#""record_uncertain" : false"#) && card.contains(#""payout_mismatch" : false"#), "\(card)")
+        #expect(card.contains(#""net_pnl_usdc" : "14""#), "165 − 150 − the 1 USDC opening fee: \(card)")
+        let position = try await RedecodeTests.rows(url, "SELECT collateral, status FROM trader_positions")
+        #expect(position == [#"{"collateral":0,"status":"closed"}"#])
+    }
+}

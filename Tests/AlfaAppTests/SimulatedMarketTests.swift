@@ -66,6 +66,10 @@ struct SimulatedMarketTests {
         #expect(upgrade[2] > 0 && upgrade[3] > 0, "funding paid \(upgrade[2]), received \(upgrade[3])")
         #expect(upgrade[4] == 0 && upgrade[5] == 0, "funding before v2 \(upgrade[4]), raw logs \(upgrade[5])")
         #expect(upgrade[6] > 0, "positions opened in v1.5 and closed in v2: \(upgrade[6])")
+        let v2Kinds: [String] = try await pool.withConnection { connection in
+            try connection.query("SELECT DISTINCT kind FROM fills WHERE event_generation = 'v2' ORDER BY kind").map { try $0.decode(0) }
+        }
+        #expect(v2Kinds == ["close", "liquidation", "open", "partial_close", "stop_loss", "take_profit"], "every fill kind in v2: \(v2Kinds)")
         await pool.close()
         let recklessTraders = style.filter { $0.value == .reckless }.map(\.key)
         #expect(Set(liquidated).intersection(recklessTraders).count > recklessTraders.count / 2,

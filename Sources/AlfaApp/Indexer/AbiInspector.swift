@@ -24,6 +24,8 @@ public enum AbiInspector {
             }
             out.append("")
         }
+        out.append("known by name only (v2, layout not public; their logs are kept raw, and --verify tries layouts for them):")
+        out.append("  " + LayoutSolver.v2NamesOnly.joined(separator: ", "))
         return out.joined(separator: "\n")
     }
 
@@ -69,7 +71,13 @@ public enum AbiInspector {
             lines += eventCounts.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
             if eventCounts.isEmpty { lines.append("  none") }
             lines.append("unknown topic0s: \(unknownTopics.isEmpty ? "none" : "")")
-            lines += unknownTopics.sorted { $0.value > $1.value }.map { "  \($0.key): \($0.value) log(s) — a new contract generation? add it to the catalogue" }
+            lines += unknownTopics.sorted { $0.value > $1.value }.map { topic, count in
+                // Named where the solver found the event: "PositionSizeIncreased, layout unknown: 12 logs".
+                if let name = solutions.first(where: { "\($0.topic0)" == topic })?.answer?.event.name {
+                    return "  \(topic): \(name), layout not in the catalogue: \(count) log(s)"
+                }
+                return "  \(topic): \(count) log(s) — a new contract generation? see the solver below"
+            }
             lines.append("decode failures: \(malformed.isEmpty ? "none" : "")")
             lines += malformed.sorted { $0.value > $1.value }.map { "  \($0.key): \($0.value)" }
             if !solutions.isEmpty {

@@ -143,27 +143,28 @@ public struct IndexerRepository: Sendable {
             throw Conflict.checkpointMoved(expected: range.fromBlock - 1, found: try checkpoint(on: connection)?.lastBlock)
         }
         try fills.insert(range.fills, on: connection)
-        var touched: [(id: Int64, position: RawLogRecord.PositionReference)] = []
+        var touched: [(id: Int64, block: Int64, position: RawLogRecord.PositionReference)] = []
         for raw in range.rawLogs {
             let rows = try connection.query(
                 "INSERT INTO raw_logs (block_number, block_hash, block_time, tx_hash, log_index, address, topic0, topics, data, reason, detail) "
                     + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (tx_hash, log_index) DO NOTHING RETURNING id",
                 [raw.blockNumber, raw.blockHash, raw.blockTime.map { Timestamp(unixSeconds: $0) }, raw.txHash, raw.logIndex,
                  raw.address, raw.topics.first, ByteA(raw.topics.flatMap(\.bytes)), ByteA(raw.data), raw.reason, raw.detail])
-            if let id = try rows.first?.decode(0, as: Int64.self) { touched += raw.touches.map { (id, $0) } }
+            if let id = try rows.first?.decode(0, as: Int64.self) { touched += raw.touches.map { (id, raw.blockNumber, $0) } }
         }
         if !range.fills.isEmpty {
             try Self.applyPositions(where: "f.block_number BETWEEN $1 AND $2", [range.fromBlock, range.toBlock], on: connection)
             // Delivered on commit: the copy engine wakes on it instead of polling.
             try connection.notify(Self.fillsChannel, payload: String(range.toBlock))
         }
-        // After this range's positions moved: a position it opened and touched counts too.
-        for (id, position) in touched {
+        // After this range's positions moved, so that a position it opened, touched and closed
+        // counts too: one that was live at the log's block.
+        for (id, block, position) in touched {
             try connection.query(
                 "INSERT INTO uncertain_positions (trader, pair_index, trade_index, raw_log_id) SELECT $1, $2, $3, $4 "
                     + "WHERE EXISTS (SELECT 1 FROM trader_positions WHERE trader = $1 AND pair_index = $2 AND trade_index = $3 "
-                    + "AND status = 'open') ON CONFLICT DO NOTHING",
-                [position.trader, position.pairIndex, position.tradeIndex, id])
+                    + "AND opened_block <= $5 AND (status = 'open' OR updated_block >= $5)) ON CONFLICT DO NOTHING",
+                [position.trader, position.pairIndex, position.tradeIndex, id, block])
         }
         for block in range.recentBlocks {
             try connection.query(
