@@ -123,7 +123,7 @@ struct RedecodeTests {
 /// public, so this one is made up; alfa reads it by its field names.
 @Suite("Position increases through a made-up ABI (local EVM)")
 struct IncreaseTests {
-    static let trader = "0x00000000000000000000000000000000000b0b00"
+    static let trader = "0xb0b0000000000000000000000000000000000b0b"
     static let madeUp = """
         [{"type": "event", "name": "PositionSizeIncreased", "inputs": [
           {"name": "orderId", "type": "uint256"},
@@ -148,11 +148,11 @@ struct IncreaseTests {
         let catalogue = try AvantisEventCatalogue.loading(directory: folder)
         let definition = try #require(catalogue.definitions.first { $0.name == "PositionSizeIncreased" })
         #expect(definition.role == .positionIncreased)
-        var w = [UInt64]()
-        w += [11]                                                    // orderId
-        w += [0xb0b00, 2, 1, 150_000_000, 0, UInt64(price), 1, 100_000_000_000, 0, 0, 1_800_000_000]  // t, blended
-        w += [50_000_000, UInt64(price)]                             // collateralDelta, executionPrice
-        let data = w.flatMap { value in [UInt8](repeating: 0, count: 24) + withUnsafeBytes(of: value.bigEndian, Array.init) }
+        let word = { (value: UInt64) in [UInt8](repeating: 0, count: 24) + withUnsafeBytes(of: value.bigEndian, Array.init) }
+        let data = word(11)                                                          // orderId
+            + [UInt8](repeating: 0, count: 12) + EVMAddress(hex: Self.trader)!.bytes  // t, blended: trader…
+            + [2, 1, 150_000_000, 0, UInt64(price), 1, 100_000_000_000, 0, 0, 1_800_000_000].flatMap(word)
+            + [50_000_000, UInt64(price)].flatMap(word)                               // collateralDelta, executionPrice
         try await chain.emitRaw(topic0: definition.topic0.description, data: data)
         // The whole 150 closes 10 % up: 15 USDC gross at 10×… of 1 % move: 150 × 10 × 1 % = 15.
         let exit = price + price / 100

@@ -301,3 +301,49 @@ struct LayoutSolverTests {
         #expect(definition.fields == v2 && definition.source.hasSuffix("TradingCallbacks.json"))
     }
 }
+
+@Suite("Positions named in logs alfa cannot decode")
+struct PositionScanTests {
+    typealias S = SampleLogs
+    static let trader = EVMAddress(hex: "0x6224c0ffee00000000000000000000000000d8e6")!
+
+    @Test func aTradeTupleInTheDataNamesItsPosition() {
+        var w = WordWriter()
+        w.uint(77)
+        w.address(Self.trader); w.uint(3); w.uint(2); w.uint(5_000_000); w.uint(0); w.uint(650_000_000_000_000)
+        w.bool(true); w.uint(100_000_000_000); w.uint(0); w.uint(0); w.uint(1_800_000_000)
+        w.uint(12)
+        let found = PositionScan.references(in: S.log(S.callbacks, .zero, w.bytes, index: 0))
+        #expect(found == [.init(trader: Self.trader, pairIndex: 3, tradeIndex: 2)])
+    }
+
+    @Test func anIndexedTraderWithPairAndSlotFirstNamesItsPosition() {
+        var w = WordWriter()
+        w.uint(4); w.uint(1); w.uint(650_000_000_000_000)
+        let topic = Hash32(bytes: [UInt8](repeating: 0, count: 12) + Self.trader.bytes)!
+        let log = RPCLog(address: S.callbacks, topics: [.zero, topic], data: w.bytes, blockNumber: 1, blockHash: .zero,
+                         transactionHash: .zero, logIndex: 0)
+        #expect(PositionScan.references(in: log) == [.init(trader: Self.trader, pairIndex: 4, tradeIndex: 1)])
+    }
+
+    @Test(arguments: [
+        [UInt64](),                                   // no data
+        [1, 2, 3],                                    // no address
+        [0, 1, 2],                                    // the zero address is no trader
+        [UInt64.max, 1, 2],                           // an amount, not an address
+    ])
+    func wordsThatAreNotAPositionNameNone(words: [UInt64]) {
+        var w = WordWriter()
+        words.forEach { w.uint($0) }
+        #expect(PositionScan.references(in: S.log(S.callbacks, .zero, w.bytes, index: 0)).isEmpty)
+    }
+
+    @Test func aPairIndexTooLargeOrACutShortTupleNamesNone() {
+        for tail in [[UInt64(1) << 20, 2], [1]] {
+            var w = WordWriter()
+            w.address(Self.trader)
+            tail.forEach { w.uint($0) }
+            #expect(PositionScan.references(in: S.log(S.callbacks, .zero, w.bytes, index: 0)).isEmpty, "\(tail)")
+        }
+    }
+}

@@ -42,6 +42,6 @@ struct DomainTests {
     }
 
     @Test func fillKindsUseTheExportSpellings() {
-        #expect(FillKind.allCases.map(\.rawValue) == ["open", "close", "partial_close", "take_profit", "stop_loss", "liquidation"])
+        #expect(FillKind.allCases.map(\.rawValue) == ["open", "close", "partial_close", "take_profit", "stop_loss", "liquidation", "increase"])
     }
 }

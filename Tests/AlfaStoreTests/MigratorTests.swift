@@ -135,6 +135,6 @@ struct MigratorTests {
         #expect(tables == ["alert_outbox", "audit_log", "breaker_events", "breaker_state", "copy_cursor", "copy_leader_changes", "copy_leader_set", "copy_leaders",
                            "copy_orders", "execution_history", "execution_state", "fills", "indexer_blocks", "indexer_state",
                            "leaderboard_entries", "leaderboard_snapshots", "raw_log_archives", "raw_logs", "report_runs", "schema_migrations", "telegram_chats",
-                           "telegram_offsets", "trader_positions"])
+                           "telegram_offsets", "trader_positions", "uncertain_positions"])
     }
 }

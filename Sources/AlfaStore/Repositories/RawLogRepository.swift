@@ -13,6 +13,20 @@ public struct StoredRawLog: Sendable {
     public var data: [UInt8]
     public var reason: String
 
+    public init(id: Int64, blockNumber: Int64, blockHash: Hash32, blockTime: Int64?, txHash: Hash32, logIndex: Int32,
+                address: EVMAddress, topics: [Hash32], data: [UInt8], reason: String) {
+        self.id = id
+        self.blockNumber = blockNumber
+        self.blockHash = blockHash
+        self.blockTime = blockTime
+        self.txHash = txHash
+        self.logIndex = logIndex
+        self.address = address
+        self.topics = topics
+        self.data = data
+        self.reason = reason
+    }
+
     /// A companion decoded when it was indexed: it is read again for its transaction's fees, never re-filled.
     public var isCompanion: Bool { reason == "companion" }
 }
