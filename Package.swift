@@ -44,7 +44,7 @@ let package = Package(
 
         .testTarget(name: "AlfaCoreTests", dependencies: ["AlfaCore"]),
         .testTarget(name: "AlfaHTTPTests", dependencies: ["AlfaHTTP", "AlfaCore"], exclude: ["Peers"]),
-        .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore", "AlfaHTTP"]),
+        .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore", "AlfaHTTP"], exclude: ["Fixtures"]),
         .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore", "AlfaCore"]),
         .testTarget(name: "AlfaTelegramTests", dependencies: ["AlfaTelegram"]),
         .testTarget(

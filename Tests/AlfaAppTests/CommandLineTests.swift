@@ -71,7 +71,7 @@ struct CommandLineTests {
     }
 
     @Test func everySubcommandHasHelp() async throws {
-        for command in ["serve", "migrate", "config", "check", "version", "bench"] {
+        for command in ["serve", "migrate", "config", "check", "version", "bench", "intent", "abi"] {
             let outcome = try await AlfaBinary.run([command, "--help"])
             #expect(outcome.status == 0)
             #expect(outcome.output.contains("USAGE: alfa \(command)"))
@@ -98,6 +98,24 @@ struct CommandLineTests {
         let missing = try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url, "MIGRATIONS_DIR": folder + "/nowhere"])
         #expect(missing.status == 2)
         #expect(missing.errorOutput.contains("MIGRATIONS_DIR=\"\(folder)/nowhere\" is not a readable folder"))
+    }
+
+    @Test func intentDigestPrintsTheGoldenVectorsDigestAndEncoding() async throws {
+        let fixtures = AlfaBinary.root + "/Tests/AlfaChainTests/Fixtures/avantis-v2-vectors/"
+        struct Vectors: Decodable { struct Vector: Decodable { let kind: String; let digest: String }; let vectors: [Vector] }
+        let data = try Data(contentsOf: URL(fileURLWithPath: fixtures + "vectors.json"))
+        let all = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let open = (all["vectors"] as! [[String: Any]]).first { $0["kind"] as? String == "OpenTradeReq" }!
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-intent-\(UUID()).json").path
+        try JSONSerialization.data(withJSONObject: open).write(to: URL(fileURLWithPath: file))
+        let outcome = try await AlfaBinary.run(["intent", "digest", "--kind", "OpenTradeReq", "--message", file, "--chain-id", "31337",
+                                                "--verifying-contract", "0x5fbdb2315678afecb367f032d93f642f64180aa3"])
+        #expect(outcome.status == 0, "\(outcome.errorOutput)")
+        #expect(outcome.output.contains("digest      \(open["digest"] as! String)"))
+        let encodings = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixtures + "intent_encoding_reference.json"))) as! [String: String]
+        #expect(outcome.output.contains("userIntent  \(encodings["OpenTradeReq"]!.lowercased())"))
+        let bad = try await AlfaBinary.run(["intent", "digest", "--kind", "OpenTrade", "--message", file])
+        #expect(bad.status != 0 && bad.errorOutput.contains("--kind OpenTrade is not an intent kind"))
     }
 
     @Test func anABIFileAlfaCannotUseStopsTheStartWithOneLine() async throws {
