@@ -31,6 +31,19 @@ public enum RelayerEvent: Sendable, Equatable {
         /// The position's on-chain open time (`t.timestamp`): what a close must bind.
         public var openTimestamp: Int64?
         public var transactionHash: String?
+
+        public init(orderID: String, isOpen: Bool, price: Int64, collateral: Int64, percentProfit: Int64, payout: Int64,
+                    tradeIndex: Int32?, openTimestamp: Int64?, transactionHash: String?) {
+            self.orderID = orderID
+            self.isOpen = isOpen
+            self.price = price
+            self.collateral = collateral
+            self.percentProfit = percentProfit
+            self.payout = payout
+            self.tradeIndex = tradeIndex
+            self.openTimestamp = openTimestamp
+            self.transactionHash = transactionHash
+        }
     }
 
     /// Only this connection's view of the order expired: replay, the order may still execute.
