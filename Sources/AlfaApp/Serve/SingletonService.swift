@@ -1,41 +1,100 @@
 import AlfaStore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Runs `service` on one replica only: the one holding a PostgreSQL advisory lock on a
 /// connection of its own. The others wait; when the holder dies its connection closes,
 /// PostgreSQL releases the lock and a waiting replica takes over within seconds.
+///
+/// The holder proves its lock every tick with a query on that connection (`holdsAdvisoryLock`),
+/// answered within `proofTimeout`; the moment it cannot (a PostgreSQL restart, a terminated
+/// backend, a network that stopped answering) the service is cancelled. The server releases a
+/// session lock only when the session is gone, and a session that is gone cannot answer the
+/// proof, so the old holder stops within `tick + proofTimeout` of losing it; a replica that
+/// takes the lock over (it waited on standby, or held it and lost it) waits that long before it
+/// starts, so the two never run at once. (A holder frozen longer than that, then thawed
+/// mid-send, is what epochs on each write will fence.)
 struct SingletonService: Service {
     let name: String
     let lockKey: Int64
     let url: String
     let service: any Service
     let logger: Logger
+    var tick: Duration = .seconds(1)
+    var proofTimeout: Duration = .seconds(3)
 
     func run() async throws {
-        let connection = DedicatedConnection(url: url, name: "alfa-lock-\(name)")
-        defer { Task { await connection.close() } }
+        var connection = DedicatedConnection(url: url, name: "alfa-lock-\(name)")
+        defer { Task { [connection] in await connection.close() } }
         var announcedStandby = false
+        var takingOver = false
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let holding = (try? await connection.run { [lockKey] in try $0.tryAdvisoryLock(lockKey) }) ?? false
             guard holding else {
                 if !announcedStandby { logger.notice("\(name) on standby: another replica runs it") }
                 announcedStandby = true
+                takingOver = true
                 try? await Task.sleep(for: .seconds(1))
                 continue
             }
+            if takingOver {
+                // The previous holder may still be finding out it lost the lock: let it stand down first.
+                try? await Task.sleep(for: tick + proofTimeout)
+                guard try await Self.proves(lockKey, on: connection, within: proofTimeout) else { continue }
+            }
             logger.notice("this replica runs the \(name)")
             announcedStandby = false
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await service.run() }
-                group.addTask {
+            let lost = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { try await service.run(); return false }
+                group.addTask { [connection, lockKey, tick, proofTimeout] in
                     // Losing the lock's connection loses the lock: stop, and compete for it again.
-                    while await connection.isAlive() { try await Task.sleep(for: .seconds(1)) }
-                    logger.warning("\(name): the lock's connection was lost; standing down")
+                    while try await Self.proves(lockKey, on: connection, within: proofTimeout) { try await Task.sleep(for: tick) }
+                    return true
                 }
-                try await group.next()
+                let lost = try await group.next() ?? false
                 group.cancelAll()
+                return lost
+            }
+            takingOver = true
+            if lost {
+                logger.warning("\(name): the lock could not be proven on its connection; standing down")
+                // A proof may still hang on the old connection's thread: start afresh on a new one.
+                Task { [connection] in await connection.close() }
+                connection = DedicatedConnection(url: url, name: "alfa-lock-\(name)")
             }
         }
+    }
+
+    /// Whether the lock's connection answers, within `timeout`, that it holds the lock. The
+    /// proof runs unstructured: a query stuck in libpq on a dead network is not waited for.
+    static func proves(_ key: Int64, on connection: DedicatedConnection, within timeout: Duration) async throws -> Bool {
+        let answer = FirstAnswer()
+        let proven = await withCheckedContinuation { continuation in
+            answer.await(continuation)
+            Task { answer.give((try? await connection.run { try $0.holdsAdvisoryLock(key) }) ?? false) }
+            Task { try? await Task.sleep(for: timeout); answer.give(false) }
+        }
+        try Task.checkCancellation()
+        return proven
+    }
+}
+
+/// Resumes a continuation with the first answer given; later ones are dropped.
+private final class FirstAnswer: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<Bool, Never>?, answered: Bool)>((nil, false))
+
+    func await(_ continuation: CheckedContinuation<Bool, Never>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func give(_ answer: Bool) {
+        let continuation = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+            guard !state.answered else { return nil }
+            state.answered = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(returning: answer)
     }
 }

@@ -91,6 +91,17 @@ public final class PostgresConnection: @unchecked Sendable {
         try query("SELECT pg_try_advisory_lock($1)", [key])[0].decode(0, as: Bool.self)
     }
 
+    /// Whether this session holds the advisory lock `key`, asked of the server: a round trip on
+    /// this connection, so a connection the server closed (a restart, a terminated backend)
+    /// fails here instead of looking alive.
+    public func holdsAdvisoryLock(_ key: Int64) throws(PostgresError) -> Bool {
+        // A bigint key is stored split: classid the high 32 bits, objid the low 32, objsubid 1.
+        try query("""
+            SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+              AND objsubid = 1 AND classid::bigint = ($1::bigint >> 32) & 4294967295 AND objid::bigint = $1::bigint & 4294967295
+            """, [key])[0].decode(0, as: Bool.self)
+    }
+
     @discardableResult
     public func advisoryUnlock(_ key: Int64) throws(PostgresError) -> Bool {
         try query("SELECT pg_advisory_unlock($1)", [key])[0].decode(0, as: Bool.self)

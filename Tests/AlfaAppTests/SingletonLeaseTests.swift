@@ -1,0 +1,99 @@
+@testable import AlfaApp
+import AlfaStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+
+/// A singleton (the executor, the poller, the indexer) runs on one replica at a time, also when
+/// its lock's connection dies under it: the holder proves its lock every tick and stands down.
+@Suite("Singleton lease (real server)")
+struct SingletonLeaseTests {
+    actor Recorder {
+        private(set) var running: [String] = []
+        private(set) var mostAtOnce = 0
+        private(set) var starts: [String] = []
+
+        func start(_ name: String) {
+            running.append(name)
+            starts.append(name)
+            mostAtOnce = max(mostAtOnce, running.count)
+        }
+
+        func stop(_ name: String) { running.removeAll { $0 == name } }
+    }
+
+    struct Probe: Service {
+        let name: String
+        let recorder: Recorder
+
+        func run() async throws {
+            await recorder.start(name)
+            while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(20)) }
+            await recorder.stop(name)
+        }
+    }
+
+    /// Waits up to a minute for `condition`; a loaded machine is slow, not wrong.
+    static func until(_ what: String, _ condition: () async -> Bool) async throws {
+        for _ in 0..<600 {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("gave up waiting for \(what)")
+    }
+
+    /// Ends the session that holds `key`, as a PostgreSQL restart or an operator's kill would.
+    static func terminateHolder(of key: Int64, url: String) throws -> Int {
+        let admin = try PostgresConnection.connect(url: url)
+        defer { admin.close() }
+        return try admin.query("""
+            SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+              AND classid::bigint = ($1::bigint >> 32) & 4294967295 AND objid::bigint = $1::bigint & 4294967295
+            """, [key])[0].decode(0, as: Int.self)
+    }
+
+    @Test func aTerminatedLockConnectionStandsTheHolderDownBeforeAnotherReplicaStarts() async throws {
+        let url = try AlfaBinary.freshDatabase()
+        let key = Int64.random(in: 1...Int64.max)
+        let recorder = Recorder()
+        let logger = Logger(label: "test.lease")
+        func replica(_ name: String) -> Task<Void, Error> {
+            Task { try await SingletonService(name: "lease test", lockKey: key, url: url, service: Probe(name: name, recorder: recorder),
+                                              logger: logger).run() }
+        }
+        let a = replica("A")
+        try await Self.until("A to run") { await recorder.running == ["A"] }
+        let b = replica("B")
+        try await Task.sleep(for: .seconds(2))
+        #expect(await recorder.running == ["A"], "B stands by")
+
+        // The session holding the lock is terminated: A finds out and stands down; B takes over.
+        #expect(try Self.terminateHolder(of: key, url: url) == 1)
+        try await Self.until("B to take over") { await recorder.running == ["B"] }
+        // And back: A, on standby now, takes over from B the same way.
+        #expect(try Self.terminateHolder(of: key, url: url) == 1)
+        try await Self.until("A to take over again") { await recorder.running == ["A"] }
+        #expect(await recorder.starts == ["A", "B", "A"])
+        #expect(await recorder.mostAtOnce == 1, "never two at once")
+        a.cancel()
+        b.cancel()
+        _ = await (a.result, b.result)
+    }
+
+    @Test func aProofThatDoesNotAnswerInTimeCountsAsLost() async throws {
+        // The lock's connection busy for seconds (as a network that stopped answering keeps it):
+        // the proof gives up at its timeout instead of waiting.
+        let url = try AlfaBinary.freshDatabase()
+        let busy = DedicatedConnection(url: url, name: "test-busy")
+        #expect(try await busy.run { try $0.tryAdvisoryLock(77) })
+        #expect(try await SingletonService.proves(77, on: busy, within: .seconds(30)))
+        let sleeper = Task { try await busy.run { _ = try $0.query("SELECT pg_sleep(3)") } }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        #expect(try await !SingletonService.proves(77, on: busy, within: .milliseconds(300)))
+        #expect(ContinuousClock.now - started < .seconds(2))
+        _ = await sleeper.result
+        await busy.close()
+    }
+}
