@@ -19,6 +19,11 @@ enum WalletLoader {
             }
         case .file(let path):
             let text = try await BlockingWorker.once("alfa-wallet-read") { () throws -> String in
+                // As ssh refuses a private key others can read: a key file is for its owner alone.
+                if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                    throw Failure(description: "WALLET_PRIVATE_KEY_FILE \(path) can be read by other users (mode "
+                        + String(format: "%04o", mode & 0o7777) + "): run chmod 600 \(path)")
+                }
                 guard let data = FileManager.default.contents(atPath: path) else {
                     throw Failure(description: "WALLET_PRIVATE_KEY_FILE \(path) cannot be read: check the path and its permissions")
                 }

@@ -58,7 +58,7 @@ public enum SettingsCatalog {
             .init("COPY_EXECUTION_MODE", default: "DRY", "DRY simulates copy orders, LIVE signs and sends them"),
             .init("EMERGENCY_STOP", default: "false", "true forces the emergency stop at start, whatever was persisted"),
             .init("WALLET_PRIVATE_KEY", secret: true, "hex private key of the copy wallet (LIVE only); prefer WALLET_PRIVATE_KEY_FILE"),
-            .init("WALLET_PRIVATE_KEY_FILE", "file holding the copy wallet's hex private key (LIVE only)"),
+            .init("WALLET_PRIVATE_KEY_FILE", "file holding the copy wallet's hex private key (LIVE only); refused when others can read it (chmod 600)"),
         ]),
         SettingSection(title: "Copy engine", settings: [
             .init("COPY_LEADERS", "comma-separated leader addresses to copy; unset: the top COPY_AUTO_TOP_K of the leaderboard"),
