@@ -7,7 +7,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure alfa's speed against its targets.",
-        subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self, IngestBench.self, TelegramBench.self, CopyBench.self]
+        subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self, IngestBench.self, TelegramBench.self, CopyBench.self,
+                      IntentBench.self]
     )
 
     struct StorageBench: AsyncParsableCommand {
@@ -78,6 +79,25 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             print(DecodeBenchmark.run(executions: executions, generations: mix))
+        }
+    }
+
+    struct IntentBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "intents",
+            abstract: "Avantis v2 intents built, EIP-712 hashed, encoded and signed per second on one core.",
+            discussion: "Needs no database and no node."
+        )
+
+        @Option(help: "Intents to sign.")
+        var count = 20_000
+
+        func validate() throws {
+            guard (1...10_000_000).contains(count) else { throw ValidationError("--count must be from 1 to 10000000, got \(count)") }
+        }
+
+        func run() async throws {
+            print(IntentBenchmark.run(count: count))
         }
     }
 
