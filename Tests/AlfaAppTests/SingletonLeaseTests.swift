@@ -85,17 +85,24 @@ struct SingletonLeaseTests {
     }
 
     @Test func aProofThatDoesNotAnswerInTimeCountsAsLost() async throws {
-        // The lock's connection busy for seconds (as a network that stopped answering keeps it):
-        // the proof gives up at its timeout instead of waiting.
+        // The lock's connection busy (as a network that stopped answering keeps it): the proof
+        // gives up at its timeout, while the query in its way is still running.
         let url = try AlfaBinary.freshDatabase()
         let busy = DedicatedConnection(url: url, name: "test-busy")
         #expect(try await busy.run { try $0.tryAdvisoryLock(77) })
         #expect(try await SingletonService.proves(77, on: busy, within: .seconds(30)))
-        let sleeper = Task { try await busy.run { _ = try $0.query("SELECT pg_sleep(3)") } }
-        try await Task.sleep(for: .milliseconds(200))
-        let started = ContinuousClock.now
+        let finished = Recorder()
+        let sleeper = Task {
+            _ = try? await busy.run { _ = try $0.query("SELECT pg_sleep(60) AS lease_test_sleep") }
+            await finished.start("sleeper")
+        }
+        let admin = try PostgresConnection.connect(url: url)
+        defer { admin.close() }
+        let sleeping = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%lease_test_sleep%' AND pid <> pg_backend_pid() AND state = 'active'"
+        try await Self.until("the sleep to start") { (try? admin.query(sleeping)[0].decode(0, as: Int.self)) == 1 }
         #expect(try await !SingletonService.proves(77, on: busy, within: .milliseconds(300)))
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(await finished.starts.isEmpty, "the proof did not wait for the query in its way")
+        _ = try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%lease_test_sleep%' AND pid <> pg_backend_pid()")
         _ = await sleeper.result
         await busy.close()
     }
