@@ -19,12 +19,21 @@ public final class CurlHTTPClient: HTTPTransport {
     deinit { worker.shutdown() }
 
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        try await perform(request, onChunk: nil)
+    }
+
+    public func stream(_ request: HTTPRequest, onChunk: @escaping @Sendable (_ status: Int, _ chunk: [UInt8]) -> Void)
+        async throws(HTTPError) -> HTTPResponse {
+        try await perform(request, onChunk: onChunk)
+    }
+
+    private func perform(_ request: HTTPRequest, onChunk: (@Sendable (Int, [UInt8]) -> Void)?) async throws(HTTPError) -> HTTPResponse {
         let session = self.session
         let cancellation = CancellationFlag()
         let result: Result<HTTPResponse, HTTPError>
         do {
             result = try await withTaskCancellationHandler {
-                try await worker.run { session.perform(request, cancellation: cancellation) }
+                try await worker.run { session.perform(request, cancellation: cancellation, onChunk: onChunk) }
             } onCancel: {
                 cancellation.cancel()
             }
@@ -47,10 +56,11 @@ private final class CurlSession: @unchecked Sendable {
 
     deinit { curl_easy_cleanup(handle) }
 
-    func perform(_ request: HTTPRequest, cancellation: CancellationFlag) -> Result<HTTPResponse, HTTPError> {
+    func perform(_ request: HTTPRequest, cancellation: CancellationFlag,
+                 onChunk: (@Sendable (Int, [UInt8]) -> Void)?) -> Result<HTTPResponse, HTTPError> {
         if cancellation.isCancelled { return .failure(.cancelled) }
         curl_easy_reset(handle)
-        let sink = ResponseSink()
+        let sink = ResponseSink(onChunk: onChunk)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
 
@@ -62,7 +72,7 @@ private final class CurlSession: @unchecked Sendable {
         alfa_curl_setopt_write_function(handle) { data, size, count, context in
             let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
             let total = size * count
-            data.map { sink.body.append(contentsOf: UnsafeRawBufferPointer(start: $0, count: total)) }
+            data.map { sink.receive(UnsafeRawBufferPointer(start: $0, count: total)) }
             return total
         }
         alfa_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
@@ -136,9 +146,22 @@ private final class CancellationFlag: Sendable {
 private final class ResponseSink {
     var body: [UInt8] = []
     var headers: [String: String] = [:]
+    /// The status of the response being received, from its status line.
+    var status = 0
+    let onChunk: (@Sendable (Int, [UInt8]) -> Void)?
+
+    init(onChunk: (@Sendable (Int, [UInt8]) -> Void)?) { self.onChunk = onChunk }
+
+    func receive(_ bytes: UnsafeRawBufferPointer) {
+        if let onChunk { onChunk(status, Array(bytes)) } else { body.append(contentsOf: bytes) }
+    }
 
     func header(_ line: String) {
-        if line.hasPrefix("HTTP/") { headers.removeAll() } // a new response (after a redirect or 100)
+        if line.hasPrefix("HTTP/") {
+            // A new response (after a redirect or 100): "HTTP/1.1 200 OK".
+            headers.removeAll()
+            status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)

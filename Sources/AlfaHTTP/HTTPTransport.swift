@@ -35,4 +35,21 @@ public struct HTTPResponse: Sendable {
 /// what the caller logs are the caller's.
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse
+
+    /// Like `send`, but hands the body to `onChunk` as it arrives (a Server-Sent-Events stream),
+    /// with the status and headers known; the response's own body is then empty. `onChunk` runs
+    /// on the transport's thread: it must not block.
+    func stream(_ request: HTTPRequest, onChunk: @escaping @Sendable (_ status: Int, _ chunk: [UInt8]) -> Void)
+        async throws(HTTPError) -> HTTPResponse
+}
+
+extension HTTPTransport {
+    /// A transport that cannot stream delivers the whole body as one chunk.
+    public func stream(_ request: HTTPRequest, onChunk: @escaping @Sendable (_ status: Int, _ chunk: [UInt8]) -> Void)
+        async throws(HTTPError) -> HTTPResponse {
+        var response = try await send(request)
+        onChunk(response.status, response.body)
+        response.body = []
+        return response
+    }
 }

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""A loopback fake of Avantis' batched-market relayer, for tests.
+
+POST /market/execute-batched takes {"orderType": N, "erc712": {"userIntent", "userSignature"}}
+as the real service does (docs/mintlify/api-reference/batched-market.mdx of the Avantis SDK):
+it decodes the intent (OpenTradeReq for order types 0 and 6, CloseTradeReq for 1 and 7),
+recovers the EIP-712 signer with eth-account, checks that the signer is the trader or a
+delegate registered to it, checks the deadline (unix ms) and refuses a nonce used before, all
+with HTTP 400 before any stream. Then it streams the lifecycle as Server-Sent Events:
+MarketOrderAccepted (seq 0) -> AttemptFailed* -> MarketOrderInitiated -> MarketOrderExecuted,
+with keep-alive comments, every event persisted for GET /tracking-id/{id}/status?afterSeq=n.
+
+Faults, set by POST /control/faults (JSON): attemptFailed (count), decline (the fill is
+declined: MarketOrderCanceled), error (a terminal Error code), cutAfter (the stream ends after
+that many events; the rest are persisted later, for the replay), streamTimeout (an Error
+STREAM_TIMEOUT with no id instead of the terminal event). POST /control/delegate
+{"trader", "delegate"} registers a delegate; GET /control/requests lists what was accepted.
+The fill is synthetic (the intent's price and collateral); executing on the mock chain is the
+next step. Prints one JSON line {"port": N} on stdout once listening.
+"""
+import argparse
+import json
+import os
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import eth_abi
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+
+TRADE = [("trader", "address"), ("pairIndex", "uint256"), ("index", "uint256"), ("initialPosToken", "uint256"),
+         ("positionSizeUSDC", "uint256"), ("openPrice", "uint256"), ("buy", "bool"), ("leverage", "uint256"),
+         ("tp", "uint256"), ("sl", "uint256"), ("timestamp", "uint256")]
+OPEN = [("_t", "Trade"), ("_type", "uint8"), ("_slippageP", "uint256"), ("_deadline", "uint256"), ("_nonce", "uint256")]
+CLOSE = [("_trader", "address"), ("_pairIndex", "uint256"), ("_index", "uint256"), ("_openTimestamp", "uint256"),
+         ("_amount", "uint256"), ("_wantedPrice", "uint256"), ("_deadline", "uint256"), ("_nonce", "uint256")]
+KINDS = {0: "OpenTradeReq", 6: "OpenTradeReq", 1: "CloseTradeReq", 7: "CloseTradeReq"}
+
+
+def fields(spec):
+    return [{"name": name, "type": kind} for name, kind in spec]
+
+
+def decode(kind, intent):
+    """The typed-data message of `intent` (abi.encode of the struct)."""
+    if kind == "OpenTradeReq":
+        trade_type = "(" + ",".join(t for _, t in TRADE) + ")"
+        t, order_type, slippage, deadline, nonce = eth_abi.decode([trade_type, "uint8", "uint256", "uint256", "uint256"], intent)
+        return {"_t": dict(zip([n for n, _ in TRADE], t)), "_type": order_type, "_slippageP": slippage,
+                "_deadline": deadline, "_nonce": nonce}
+    values = eth_abi.decode([t for _, t in CLOSE], intent)
+    return dict(zip([n for n, _ in CLOSE], values))
+
+
+class State:
+    def __init__(self, chain_id, router):
+        self.lock = threading.Lock()
+        self.domain = {"name": "AvantisTrading", "version": "1", "chainId": chain_id, "verifyingContract": router}
+        self.delegates = {}   # trader (lowercase) -> set of delegates
+        self.nonces = set()
+        self.faults = {}
+        self.tracks = {}      # trackingId -> list of (seq, type, payload)
+        self.requests = []
+        self.order_id = 1000
+
+    def signer(self, kind, message, signature):
+        types = {"EIP712Domain": fields([("name", "string"), ("version", "string"), ("chainId", "uint256"),
+                                         ("verifyingContract", "address")]),
+                 kind: fields(OPEN if kind == "OpenTradeReq" else CLOSE)}
+        if kind == "OpenTradeReq":
+            types["Trade"] = fields(TRADE)
+        typed = {"types": types, "primaryType": kind, "domain": self.domain, "message": message}
+        return Account.recover_message(encode_typed_data(full_message=typed), signature=signature)
+
+
+class Handler(BaseHTTPRequestHandler):
+    state = None
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return json.loads(self.rfile.read(length) or b"{}")
+
+    def reply(self, status, payload):
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        state = self.state
+        if self.path.startswith("/tracking-id/"):
+            parts = self.path.split("/")
+            tracking = parts[2]
+            after = -1
+            if "afterSeq=" in self.path:
+                after = int(self.path.split("afterSeq=")[1].split("&")[0])
+            with state.lock:
+                events = state.tracks.get(tracking)
+            if events is None:
+                return self.reply(404, {"error": "unknown trackingId"})
+            return self.reply(200, {"events": [{"seq": s, "type": t, "payload": p, "at": int(time.time() * 1000)}
+                                               for s, t, p in events if s > after]})
+        if self.path == "/control/requests":
+            with state.lock:
+                return self.reply(200, state.requests)
+        self.reply(404, {"error": "not found"})
+
+    def do_POST(self):
+        state = self.state
+        body = self.body()
+        if self.path == "/control/faults":
+            with state.lock:
+                state.faults = body
+            return self.reply(200, {"ok": True})
+        if self.path == "/control/delegate":
+            with state.lock:
+                state.delegates.setdefault(body["trader"].lower(), set()).add(body["delegate"].lower())
+            return self.reply(200, {"ok": True})
+        if self.path != "/market/execute-batched":
+            return self.reply(404, {"error": "not found"})
+        kind = KINDS.get(body.get("orderType"))
+        if kind is None:
+            return self.reply(400, {"error": "unsupported orderType"})
+        try:
+            intent = bytes.fromhex(body["erc712"]["userIntent"][2:])
+            signature = bytes.fromhex(body["erc712"]["userSignature"][2:])
+            message = decode(kind, intent)
+            signer = state.signer(kind, message, signature).lower()
+        except Exception as error:  # a malformed intent or signature
+            return self.reply(400, {"error": "malformed intent or signature: %s" % type(error).__name__})
+        trader = (message["_t"]["trader"] if kind == "OpenTradeReq" else message["_trader"]).lower()
+        with state.lock:
+            if signer != trader and signer not in state.delegates.get(trader, set()):
+                return self.reply(400, {"error": "signer is neither the trader nor a delegate"})
+            if message["_deadline"] < time.time() * 1000:
+                return self.reply(400, {"error": "deadline passed"})
+            if (trader, message["_nonce"]) in state.nonces:
+                return self.reply(400, {"error": "nonce already used"})
+            state.nonces.add((trader, message["_nonce"]))
+            state.order_id += 1
+            order_id = state.order_id
+            faults = dict(state.faults)
+            state.requests.append({"kind": kind, "signer": signer, "trader": trader, "nonce": str(message["_nonce"])})
+            tracking = str(uuid.uuid4())
+            state.tracks[tracking] = []
+        self.stream(kind, message, tracking, order_id, faults)
+
+    def stream(self, kind, message, tracking, order_id, faults):
+        state = self.state
+        opening = kind == "OpenTradeReq"
+        t = message["_t"] if opening else None
+        events = [("MarketOrderAccepted", {"trackingId": tracking})]
+        for attempt in range(faults.get("attemptFailed", 0)):
+            events.append(("AttemptFailed", {"attempt": attempt + 1, "code": "NO_PRICE", "message": "no fresh price",
+                                             "willRetry": True}))
+        events.append(("MarketOrderInitiated", {"orderId": order_id, "open": opening, "transactionHash": "0x" + "ab" * 32}))
+        if faults.get("decline"):
+            events.append(("MarketOrderCanceled", {"orderId": order_id, "transactionHash": "0x" + "ab" * 32}))
+        elif faults.get("error"):
+            events.append(("Error", {"status": "failed", "code": faults["error"], "message": "injected", "trackingId": tracking}))
+        else:
+            price = t["openPrice"] if opening else message["_wantedPrice"]
+            collateral = t["positionSizeUSDC"] if opening else message["_amount"]
+            events.append(("MarketOrderExecuted", {
+                "orderId": order_id, "open": opening, "price": str(price), "positionSizeUSDC": str(collateral),
+                "percentProfit": "0", "usdcSentToTrader": "0" if opening else str(collateral),
+                "t": {"index": 0 if opening else message["_index"],
+                      "timestamp": int(time.time()) if opening else message["_openTimestamp"]},
+                "transactionHash": "0x" + "cd" * 32}))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        cut = faults.get("cutAfter")
+        for seq, (name, payload) in enumerate(events):
+            with state.lock:
+                state.tracks[tracking].append((seq, name, payload))
+            if cut is not None and seq >= cut:
+                continue  # persisted for the replay, never streamed
+            if faults.get("streamTimeout") and seq == len(events) - 1:
+                self.wfile.write(b'event: Error\ndata: {"status": "failed", "code": "STREAM_TIMEOUT", "message": "view expired"}\n\n')
+                break
+            self.wfile.write((": keep-alive\n" if seq == 1 else "").encode())
+            self.wfile.write(("event: %s\nid: %d\ndata: %s\n\n" % (name, seq, json.dumps(payload))).encode())
+            self.wfile.flush()
+            time.sleep(0.01)
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a client hanging up mid-stream is expected
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chain-id", type=int, default=31337)
+    parser.add_argument("--router", required=True, help="the TradingRouter address of the EIP-712 domain")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--exit-with-parent", action="store_true")
+    args = parser.parse_args()
+    Handler.state = State(args.chain_id, args.router)
+    server = QuietServer(("127.0.0.1", args.port), Handler)
+    print(json.dumps({"port": server.server_address[1]}), flush=True)
+    if args.exit_with_parent:
+        parent = os.getppid()
+
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
