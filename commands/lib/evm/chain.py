@@ -138,6 +138,8 @@ class Chain:
         backend.chain = type(backend.chain)(AtomicDB(MemoryDB(state["kv"])), state["header"])
         self.rpc_node = alysis.RPCNode(self.node)
         self.keeper, self.sent, self.contracts = state["keeper"], state["sent"], state["contracts"]
+        if "callbacksV2" not in self.contracts:
+            raise SystemExit("the saved chain predates the v2 mock contracts: remove it (rm -rf .local) to start a new one")
 
     # --- contracts -------------------------------------------------------------------
     def deploy(self):
