@@ -292,6 +292,28 @@ struct LayoutSolverTests {
         #expect(!check.confirmed && check.firstFailure != nil, "\(check)")
     }
 
+    @Test func theFeesOfTheTransactionAndThePairsRecentFillsAreHeldAgainstTheReading() throws {
+        let v2 = Self.fields("MarketExecuted", "v2")
+        let candidate = try #require(Self.solver.matches(Self.topic("MarketExecuted", v2), from: .tradingCallbacks)
+            .first { $0.event.inputs.map(\.name) == v2.map(\.name) })
+        // 40 USDC closed at +15.15 %: 6.06 gross; the transaction's fees were 0.2 USDC.
+        let close = S.log(S.callbacks, candidate.topic0,
+                          V2Logs.market(open: false, collateral: 100_000_000, closing: 40_000_000, percent: 15_1515151515,
+                                        payout: 40_000_000 + 6_060_606 - 200_000), tx: 9, index: 0)
+        let transaction = close.transactionHash
+        let fits = LayoutSolver.Context(closeFees: [transaction: [200_000]])
+        #expect(LayoutSolver.plausibility(of: candidate, contract: .tradingCallbacks, logs: [close], context: fits).confirmed)
+        let other = LayoutSolver.Context(closeFees: [transaction: [900_000]])
+        let check = LayoutSolver.plausibility(of: candidate, contract: .tradingCallbacks, logs: [close], context: other)
+        #expect(!check.confirmed && check.firstFailure?.contains("the fees of its transaction") == true, "\(check)")
+        // An open far from the pair's recent fills does not read as a price.
+        let open = S.log(S.callbacks, candidate.topic0, V2Logs.market(open: true, collateral: 100_000_000, closing: 100_000_000), index: 1)
+        #expect(LayoutSolver.plausibility(of: candidate, contract: .tradingCallbacks, logs: [open],
+                                          context: .init(recentPrices: [1: 670_000_000_000_000])).confirmed)
+        #expect(!LayoutSolver.plausibility(of: candidate, contract: .tradingCallbacks, logs: [open],
+                                           context: .init(recentPrices: [1: 100_000_000_000_000])).confirmed)
+    }
+
     @Test func theABIFileItWritesReadsBack() throws {
         let v2 = Self.fields("MarketExecuted", "v2")
         let text = ABIJSON.encode([ABIEvent(name: "MarketExecuted", inputs: v2, anonymous: false)])

@@ -124,8 +124,9 @@ public enum AbiInspector {
         var result = Verification(fromBlock: max(0, head - blocks + 1), toBlock: head)
         var page = AdaptivePageSize(start: blocks)
         var from = result.fromBlock
-        // A sample of each unknown topic0's logs, for the solver.
+        // A sample of each unknown topic0's logs, for the solver, and what the known logs say.
         var samples: [String: (contract: AvantisContract, topic0: Hash32, logs: [RPCLog], count: Int)] = [:]
+        var context = LayoutSolver.Context()
         while from <= head {
             let to = min(head, from + page.current - 1)
             let logs: [RPCLog]
@@ -141,6 +142,12 @@ public enum AbiInspector {
             result.logs += logs.count
             result.fills += assembled.fills.count
             result.eventCounts.merge(assembled.eventCounts, uniquingKeysWith: +)
+            for fill in assembled.fills { context.recentPrices[fill.pairIndex] = fill.price }
+            for log in logs {
+                if case .success((_, .closingFee(_, _, _, let rollover, let closing, let funding))) = assembler.decoder.decode(log) {
+                    context.closeFees[log.transactionHash, default: []].append(rollover + closing + funding)
+                }
+            }
             for rejected in assembled.rejected {
                 switch rejected.rejection {
                 case .unknownTopic(let topic):
@@ -159,7 +166,7 @@ public enum AbiInspector {
         if !samples.isEmpty {
             let solver = LayoutSolver(catalogue: catalogue)
             result.solutions = samples.values.sorted { $0.count > $1.count }.map { sample in
-                solve(sample.topic0, contract: sample.contract, logs: sample.logs, count: sample.count, solver: solver)
+                solve(sample.topic0, contract: sample.contract, logs: sample.logs, count: sample.count, solver: solver, context: context)
             }
         }
         return result
@@ -167,11 +174,11 @@ public enum AbiInspector {
 
     /// Tries every candidate with the topic0 on the sampled logs.
     static func solve(_ topic0: Hash32, contract: AvantisContract, logs: [RPCLog], count: Int,
-                      solver: LayoutSolver) -> Verification.Solution {
+                      solver: LayoutSolver, context: LayoutSolver.Context) -> Verification.Solution {
         var confirmed: [LayoutSolver.Candidate] = []
         var rejected: [(candidate: LayoutSolver.Candidate, reason: String)] = []
         for candidate in solver.matches(topic0, from: contract) {
-            let check = LayoutSolver.plausibility(of: candidate, contract: contract, logs: logs)
+            let check = LayoutSolver.plausibility(of: candidate, contract: contract, logs: logs, context: context)
             if check.confirmed { confirmed.append(candidate) } else { rejected.append((candidate, check.firstFailure ?? "no log decoded")) }
         }
         let role = (confirmed.first ?? rejected.first?.candidate).map { AvantisEventRole(contract: contract, name: $0.event.name) }

@@ -86,9 +86,22 @@ public struct LayoutSolver: Sendable {
         byTopic = Dictionary(grouping: candidates, by: \.topic0)
     }
 
+    /// What else the verified blocks said, to hold a candidate's reading against: the pairs'
+    /// recent fill prices, and the close-side fees decoded in each transaction, in log order.
+    public struct Context: Sendable {
+        public var recentPrices: [Int32: Int64] = [:]
+        public var closeFees: [Hash32: [Int64]] = [:]
+
+        public init(recentPrices: [Int32: Int64] = [:], closeFees: [Hash32: [Int64]] = [:]) {
+            self.recentPrices = recentPrices
+            self.closeFees = closeFees
+        }
+    }
+
     /// How a candidate reads on sample logs: each decoded log is held to what a real trade looks
-    /// like (the price within 30 % of the entry, no more collateral closed than open, a payout
-    /// that the PnL and the fees explain). `passed == checked > 0` is a confirmation.
+    /// like (the price within 30 % of the trade's entry or of the pair's recent fills, no more
+    /// collateral closed than open, a payout that the PnL and the fees of its transaction
+    /// explain). `passed == checked > 0` is a confirmation.
     public struct Plausibility: Sendable {
         public var checked = 0
         public var passed = 0
@@ -97,7 +110,8 @@ public struct LayoutSolver: Sendable {
         public var confirmed: Bool { checked > 0 && passed == checked }
     }
 
-    public static func plausibility(of candidate: Candidate, contract: AvantisContract, logs: [RPCLog]) -> Plausibility {
+    public static func plausibility(of candidate: Candidate, contract: AvantisContract, logs: [RPCLog],
+                                    context: Context = Context()) -> Plausibility {
         var result = Plausibility()
         guard let definition = try? AvantisEventDefinition(candidate.event, contract: contract, generation: "solved", source: "solver"),
               let address = logs.first?.address
@@ -112,7 +126,7 @@ public struct LayoutSolver: Sendable {
             case .failure(let rejection):
                 result.firstFailure = result.firstFailure ?? "\(rejection)"
             case .success((_, let event)):
-                if let problem = Self.implausibility(event) {
+                if let problem = Self.implausibility(event, fees: context.closeFees[log.transactionHash], recentPrices: context.recentPrices) {
                     result.firstFailure = result.firstFailure ?? problem
                 } else {
                     result.passed += 1
@@ -122,8 +136,9 @@ public struct LayoutSolver: Sendable {
         return result
     }
 
-    /// What makes a decoded event unlike a real one, if anything.
-    static func implausibility(_ event: AvantisEvent) -> String? {
+    /// What makes a decoded event unlike a real one, if anything. `fees`: the close-side fees
+    /// (rollover + closing + funding) decoded in its transaction, when known.
+    static func implausibility(_ event: AvantisEvent, fees: [Int64]? = nil, recentPrices: [Int32: Int64] = [:]) -> String? {
         let maxLeverage: Int64 = 1_000 * 10_000_000_000
         switch event {
         case .executed(let e):
@@ -133,15 +148,23 @@ public struct LayoutSolver: Sendable {
             guard e.positionSizeUSDC <= e.initialPosToken || e.isOpen else {
                 return "closes \(e.positionSizeUSDC) of \(e.initialPosToken) collateral"
             }
-            if let entry = e.entryPrice, entry > 0, !e.isOpen, abs(Double(e.price - entry)) / Double(entry) > 0.3 {
-                return "price \(e.price) is more than 30 % from the entry \(entry)"
+            // Against the entry on a close, else the pair's recent fills.
+            let reference = (!e.isOpen ? e.entryPrice : nil).flatMap { $0 > 0 ? $0 : nil } ?? recentPrices[e.pairIndex]
+            if let reference, reference > 0, abs(Double(e.price - reference)) / Double(reference) > 0.3 {
+                return "price \(e.price) is more than 30 % from \(e.isOpen ? "the pair's recent fills" : "the entry") \(reference)"
             }
             if !e.isOpen, e.limitOrderType != 2 {
-                // The payout is the collateral plus the PnL less fees: never more than that.
+                // The payout is the collateral plus the PnL less the fees: with the fees of its
+                // transaction known, equal to it within 0.1 %; without, never more than that.
                 let gross = Int128(e.positionSizeUSDC) * Int128(e.percentProfit) / 1_000_000_000_000
-                let ceiling = Int128(e.positionSizeUSDC) + gross + Int128(max(10_000, e.positionSizeUSDC / 1_000))
-                guard Int128(e.usdcSentToTrader) <= ceiling else {
-                    return "payout \(e.usdcSentToTrader) is more than collateral and PnL allow (\(ceiling))"
+                let tolerance = Int128(max(10_000, e.positionSizeUSDC / 1_000))
+                let expected = Int128(e.positionSizeUSDC) + gross
+                if let fees, !fees.isEmpty {
+                    guard fees.contains(where: { abs(expected - Int128($0) - Int128(e.usdcSentToTrader)) <= tolerance }) else {
+                        return "payout \(e.usdcSentToTrader) is not collateral + PnL − the fees of its transaction"
+                    }
+                } else if Int128(e.usdcSentToTrader) > expected + tolerance {
+                    return "payout \(e.usdcSentToTrader) is more than collateral and PnL allow (\(expected))"
                 }
             }
             return nil
