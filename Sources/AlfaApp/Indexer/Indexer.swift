@@ -313,7 +313,8 @@ public final class Indexer: Sendable {
             await alerts.raise(
                 .warning, unknown ? "Unknown Avantis event kept raw" : "Malformed Avantis event kept raw",
                 detail: "\(item.rejection) from \(item.log.address) in block \(item.log.blockNumber), tx \(item.log.transactionHash)",
-                action: "Run alfa abi inspect --verify; after a contract upgrade the event catalogue may need the new event. "
+                action: "Run alfa abi inspect --verify: it names the event and prints an ABI file for AVANTIS_ABI_DIR; "
+                    + "restart, then alfa abi redecode turns the logs kept raw into fills (runbook: after a contract upgrade). "
                     + "Fills from known events keep flowing.")
         }
     }
