@@ -20,11 +20,12 @@ struct RelayerTests {
         let base: String
         let control = CurlHTTPClient(name: "test-relayer-control")
 
-        init() throws {
+        init(chain: ChainPeer? = nil) throws {
             struct Announcement: Decodable { let port: Int }
-            let (process, announcement) = try PeerProcess.launch("relayer/fake_relayer.py",
-                                                                 ["--router", RelayerTests.router.description, "--chain-id", "31337"],
-                                                                 as: Announcement.self)
+            let (process, announcement) = try PeerProcess.launch(
+                "relayer/fake_relayer.py",
+                ["--router", RelayerTests.router.description, "--chain-id", "31337"] + (chain.map { ["--chain", $0.urls[0]] } ?? []),
+                as: Announcement.self)
             self.process = process
             base = "http://127.0.0.1:\(announcement.port)"
         }
@@ -53,10 +54,24 @@ struct RelayerTests {
         return (try AvantisIntent.userIntent(kind: "OpenTradeReq", message: message), signer.sign(digest: digest).intentSignature)
     }
 
+    /// A CloseTradeReq of the trader's position, bound to its on-chain open time.
+    static func close(index: Int32, openTimestamp: Int64, amount: Int64, price: Int64) throws -> (intent: [UInt8], signature: [UInt8]) {
+        let message = TypedValue.object([
+            "_trader": .string(trader.address.description), "_pairIndex": .number("1"), "_index": .number(String(index)),
+            "_openTimestamp": .number(String(openTimestamp)), "_amount": .number(String(amount)), "_wantedPrice": .number(String(price)),
+            "_deadline": .number(String(Int64(Date().timeIntervalSince1970 * 1000) + 30_000)),
+            "_nonce": .string("0x" + Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255) })),
+        ])
+        let separator = AvantisIntent.domainSeparator(chainID: 31337, tradingRouter: router)
+        let digest = try AvantisIntent.hash(kind: "CloseTradeReq", message: message, domainSeparator: separator).digest
+        return (try AvantisIntent.userIntent(kind: "CloseTradeReq", message: message), trader.sign(digest: digest).intentSignature)
+    }
+
     /// Submits and collects what streamed.
-    static func submit(_ client: RelayerClient, _ order: (intent: [UInt8], signature: [UInt8])) async throws -> [(RelayerEvent, Int64?)] {
+    static func submit(_ client: RelayerClient, _ order: (intent: [UInt8], signature: [UInt8]),
+                       orderType: Int = 0) async throws -> [(RelayerEvent, Int64?)] {
         let seen = Mutex<[(RelayerEvent, Int64?)]>([])
-        try await client.submit(orderType: 0, userIntent: order.intent, signature: order.signature) { event, seq in
+        try await client.submit(orderType: orderType, userIntent: order.intent, signature: order.signature) { event, seq in
             seen.withLock { $0.append((event, seq)) }
         }
         return seen.withLock { $0 }
@@ -92,6 +107,32 @@ struct RelayerTests {
         var tampered = try Self.open(signedBy: Self.trader)
         tampered.intent[63] ^= 1
         #expect(await refusal(tampered)?.contains("neither the trader nor a delegate") == true)
+    }
+
+    @Test func onTheLocalChainTheOpenIsOursAndTheCloseMustBindItsOpenTime() async throws {
+        let chain = try ChainPeer()
+        let relayer = try Relayer(chain: chain)
+        let client = RelayerClient(base: relayer.base)
+        let opened = try await Self.submit(client, try Self.open(signedBy: Self.trader))
+        guard case .executed(let open)? = opened.last?.0, let openTime = open.openTimestamp, let slot = open.tradeIndex,
+              let openTx = open.transactionHash else { Issue.record("\(opened)"); return }
+        // A close naming another open time is refused by the protocol, as on v2.
+        let wrong = try await Self.submit(client, try Self.close(index: slot, openTimestamp: openTime - 1, amount: 100_000_000,
+                                                                 price: 660_000_000_000_000), orderType: 1)
+        #expect(wrong.last?.0 == .error(code: "PositionMismatch", message: "injected"))
+        let closed = try await Self.submit(client, try Self.close(index: slot, openTimestamp: openTime, amount: 100_000_000,
+                                                                  price: 660_000_000_000_000), orderType: 1)
+        guard case .executed(let close)? = closed.last?.0, let closeTx = close.transactionHash else { Issue.record("\(closed)"); return }
+        #expect(!close.isOpen && close.payout > close.collateral)
+
+        // The indexer sees both as the trader's fills, in the transactions the stream named.
+        let url = try AlfaBinary.freshDatabase()
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
+        let env = IndexCommandTests.environment(chain, database: url)
+        #expect(try await AlfaBinary.run(["index", "--to-block", "\(try await chain.head())"], env).status == 0)
+        let fills = try await RedecodeTests.rows(url, "SELECT '0x' || encode(tx_hash, 'hex') AS tx, kind, '0x' || encode(trader, 'hex') AS trader FROM fills ORDER BY block_number")
+        let trader = Self.trader.address.description.lowercased()
+        #expect(fills == [#"{"tx":"\#(openTx)","kind":"open","trader":"\#(trader)"}"#, #"{"tx":"\#(closeTx)","kind":"close","trader":"\#(trader)"}"#])
     }
 
     @Test(arguments: [

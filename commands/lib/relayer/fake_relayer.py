@@ -15,14 +15,18 @@ declined: MarketOrderCanceled), error (a terminal Error code), cutAfter (the str
 that many events; the rest are persisted later, for the replay), streamTimeout (an Error
 STREAM_TIMEOUT with no id instead of the terminal event). POST /control/delegate
 {"trader", "delegate"} registers a delegate; GET /control/requests lists what was accepted.
-The fill is synthetic (the intent's price and collateral); executing on the mock chain is the
-next step. Prints one JSON line {"port": N} on stdout once listening.
+With --chain URL (the local EVM of commands/lib/evm/chain.py) the order executes there, in one
+transaction: the fill is a MarketExecuted of the trader's, on a slot the relayer assigns, and a
+close must name the position's on-chain open timestamp (else Error PositionMismatch, as on v2).
+Without it the fill is synthetic (the intent's price and collateral). Prints one JSON line
+{"port": N} on stdout once listening.
 """
 import argparse
 import json
 import os
 import threading
 import time
+import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -55,8 +59,10 @@ def decode(kind, intent):
 
 
 class State:
-    def __init__(self, chain_id, router):
+    def __init__(self, chain_id, router, chain=None):
         self.lock = threading.Lock()
+        self.chain = chain
+        self.positions = {}   # (trader, pair, index) -> the trade as executed on chain
         self.domain = {"name": "AvantisTrading", "version": "1", "chainId": chain_id, "verifyingContract": router}
         self.delegates = {}   # trader (lowercase) -> set of delegates
         self.nonces = set()
@@ -73,6 +79,56 @@ class State:
             types["Trade"] = fields(TRADE)
         typed = {"types": types, "primaryType": kind, "domain": self.domain, "message": message}
         return Account.recover_message(encode_typed_data(full_message=typed), signature=signature)
+
+    def execute(self, kind, message, order_id):
+        """Executes on the chain in one transaction: the MarketExecuted payload, or an error code."""
+        if kind == "OpenTradeReq":
+            t = message["_t"]
+            trader, pair = t["trader"], t["pairIndex"]
+            index = 0
+            while (trader.lower(), pair, index) in self.positions:
+                index += 1
+            trade = {"trader": trader, "pairIndex": pair, "index": index, "initialPosToken": t["positionSizeUSDC"],
+                     "openPrice": t["openPrice"], "buy": t["buy"], "leverage": t["leverage"], "tp": t["tp"], "sl": t["sl"],
+                     "timestamp": int(time.time())}
+            execution = {"kind": 0, "orderId": order_id, "open": True, "price": t["openPrice"],
+                         "positionSizeUSDC": t["positionSizeUSDC"], "trade": trade}
+            price, collateral, payout = t["openPrice"], t["positionSizeUSDC"], 0
+        else:
+            key = (message["_trader"].lower(), message["_pairIndex"], message["_index"])
+            trade = self.positions.get(key)
+            if trade is None or trade["timestamp"] != message["_openTimestamp"]:
+                return None, "PositionMismatch"
+            collateral = min(message["_amount"], trade["initialPosToken"])
+            price = message["_wantedPrice"]
+            move = (price - trade["openPrice"]) * (1 if trade["buy"] else -1)
+            percent = move * trade["leverage"] * 100 // trade["openPrice"]
+            payout = max(0, collateral + collateral * percent // 10**12)
+            execution = {"kind": 0, "orderId": order_id, "open": False, "price": price, "positionSizeUSDC": collateral,
+                         "percentProfit": percent, "usdcSentToTrader": payout, "trade": dict(trade)}
+        block = rpc(self.chain, "alfa_execute", [{"transactions": [[execution]]}])
+        if kind == "OpenTradeReq":
+            self.positions[(trade["trader"].lower(), trade["pairIndex"], trade["index"])] = trade
+        else:
+            left = trade["initialPosToken"] - collateral
+            if left > 0:
+                self.positions[key] = dict(trade, initialPosToken=left)
+            else:
+                del self.positions[key]
+        return {"orderId": order_id, "open": kind == "OpenTradeReq", "price": str(price), "positionSizeUSDC": str(collateral),
+                "percentProfit": str(execution.get("percentProfit", 0)), "usdcSentToTrader": str(payout),
+                "t": {"index": trade["index"], "timestamp": trade["timestamp"]},
+                "transactionHash": block["transactions"][0]}, None
+
+
+def rpc(url, method, params):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        answer = json.loads(response.read())
+    if "error" in answer:
+        raise RuntimeError(answer["error"]["message"])
+    return answer["result"]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -151,9 +207,13 @@ class Handler(BaseHTTPRequestHandler):
             state.requests.append({"kind": kind, "signer": signer, "trader": trader, "nonce": str(message["_nonce"])})
             tracking = str(uuid.uuid4())
             state.tracks[tracking] = []
-        self.stream(kind, message, tracking, order_id, faults)
+        executed, code = None, None
+        if state.chain and not faults.get("decline") and not faults.get("error"):
+            with state.lock:
+                executed, code = state.execute(kind, message, order_id)
+        self.stream(kind, message, tracking, order_id, dict(faults, error=code) if code else faults, executed)
 
-    def stream(self, kind, message, tracking, order_id, faults):
+    def stream(self, kind, message, tracking, order_id, faults, executed=None):
         state = self.state
         opening = kind == "OpenTradeReq"
         t = message["_t"] if opening else None
@@ -161,11 +221,14 @@ class Handler(BaseHTTPRequestHandler):
         for attempt in range(faults.get("attemptFailed", 0)):
             events.append(("AttemptFailed", {"attempt": attempt + 1, "code": "NO_PRICE", "message": "no fresh price",
                                              "willRetry": True}))
-        events.append(("MarketOrderInitiated", {"orderId": order_id, "open": opening, "transactionHash": "0x" + "ab" * 32}))
+        transaction = executed["transactionHash"] if executed else "0x" + "ab" * 32
+        events.append(("MarketOrderInitiated", {"orderId": order_id, "open": opening, "transactionHash": transaction}))
         if faults.get("decline"):
             events.append(("MarketOrderCanceled", {"orderId": order_id, "transactionHash": "0x" + "ab" * 32}))
         elif faults.get("error"):
             events.append(("Error", {"status": "failed", "code": faults["error"], "message": "injected", "trackingId": tracking}))
+        elif executed:
+            events.append(("MarketOrderExecuted", executed))
         else:
             price = t["openPrice"] if opening else message["_wantedPrice"]
             collateral = t["positionSizeUSDC"] if opening else message["_amount"]
@@ -207,10 +270,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chain-id", type=int, default=31337)
     parser.add_argument("--router", required=True, help="the TradingRouter address of the EIP-712 domain")
+    parser.add_argument("--chain", help="JSON-RPC URL of the local EVM to execute on (commands/lib/evm/chain.py)")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--exit-with-parent", action="store_true")
     args = parser.parse_args()
-    Handler.state = State(args.chain_id, args.router)
+    Handler.state = State(args.chain_id, args.router, args.chain)
     server = QuietServer(("127.0.0.1", args.port), Handler)
     print(json.dumps({"port": server.server_address[1]}), flush=True)
     if args.exit_with_parent:
