@@ -245,11 +245,8 @@ public final class Indexer: Sendable {
         switch rejected.rejection {
         case .unknownTopic:
             // An event alfa cannot read may have changed the positions its data names.
-            let touches = PositionScan.references(in: log).map {
-                RawLogRecord.PositionReference(trader: $0.trader, pairIndex: $0.pairIndex, tradeIndex: $0.tradeIndex)
-            }
             return record(log, blockTimes: blockTimes, reason: "unknown_topic", detail: rejected.rejection.description,
-                          touches: touches)
+                          touches: PositionScan.references(in: log))
         case .malformed:
             return record(log, blockTimes: blockTimes, reason: "malformed", detail: rejected.rejection.description)
         }
@@ -261,7 +258,7 @@ public final class Indexer: Sendable {
     }
 
     private static func record(_ log: RPCLog, blockTimes: [Int64: Int64], reason: String, detail: String,
-                               touches: [RawLogRecord.PositionReference] = []) -> RawLogRecord {
+                               touches: [PositionSlot] = []) -> RawLogRecord {
         RawLogRecord(blockNumber: log.blockNumber, blockHash: log.blockHash, blockTime: blockTimes[log.blockNumber],
                      txHash: log.transactionHash, logIndex: log.logIndex, address: log.address, topics: log.topics,
                      data: log.data, reason: reason, detail: detail, touches: touches)

@@ -25,19 +25,6 @@ public struct StoredBlock: Sendable, Equatable {
 
 /// A log kept raw, with why.
 public struct RawLogRecord: Sendable {
-    /// A position a log may have changed: where its data holds a trader, pair and slot.
-    public struct PositionReference: Sendable, Equatable {
-        public var trader: EVMAddress
-        public var pairIndex: Int32
-        public var tradeIndex: Int32
-
-        public init(trader: EVMAddress, pairIndex: Int32, tradeIndex: Int32) {
-            self.trader = trader
-            self.pairIndex = pairIndex
-            self.tradeIndex = tradeIndex
-        }
-    }
-
     public var blockNumber: Int64
     public var blockHash: Hash32
     public var blockTime: Int64?
@@ -49,10 +36,10 @@ public struct RawLogRecord: Sendable {
     public var reason: String
     public var detail: String
     /// Open positions among these are marked uncertain (an event alfa cannot decode touched them).
-    public var touches: [PositionReference]
+    public var touches: [PositionSlot]
 
     public init(blockNumber: Int64, blockHash: Hash32, blockTime: Int64?, txHash: Hash32, logIndex: Int32, address: EVMAddress,
-                topics: [Hash32], data: [UInt8], reason: String, detail: String, touches: [PositionReference] = []) {
+                topics: [Hash32], data: [UInt8], reason: String, detail: String, touches: [PositionSlot] = []) {
         self.blockNumber = blockNumber
         self.blockHash = blockHash
         self.blockTime = blockTime
@@ -143,7 +130,7 @@ public struct IndexerRepository: Sendable {
             throw Conflict.checkpointMoved(expected: range.fromBlock - 1, found: try checkpoint(on: connection)?.lastBlock)
         }
         try fills.insert(range.fills, on: connection)
-        var touched: [(id: Int64, block: Int64, position: RawLogRecord.PositionReference)] = []
+        var touched: [(id: Int64, block: Int64, position: PositionSlot)] = []
         for raw in range.rawLogs {
             let rows = try connection.query(
                 "INSERT INTO raw_logs (block_number, block_hash, block_time, tx_hash, log_index, address, topic0, topics, data, reason, detail) "

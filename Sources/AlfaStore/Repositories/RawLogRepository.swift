@@ -98,15 +98,13 @@ public struct RawLogRepository: Sendable {
         try connection.query("UPDATE raw_logs SET reason = 'companion', detail = 'decoded by alfa abi redecode; kept beside a raw log of its transaction' "
                                 + "WHERE id = ANY($1::bigint[])", [ids(keeping)])
         guard !newFills.isEmpty else { return }
-        var slots: [String: (EVMAddress, Int32, Int32)] = [:]
-        for fill in newFills { slots["\(fill.trader)/\(fill.pairIndex)/\(fill.tradeIndex)"] = (fill.trader, fill.pairIndex, fill.tradeIndex) }
-        let list = Array(slots.values)
+        let list = Array(Set(newFills.map { PositionSlot(trader: $0.trader, pairIndex: $0.pairIndex, tradeIndex: $0.tradeIndex) }))
         try connection.query(
             "CREATE TEMP TABLE redecoded_slots ON COMMIT DROP AS SELECT decode(t, 'hex') AS trader, p AS pair_index, s AS trade_index "
                 + "FROM unnest($1::text[], $2::int[], $3::int[]) AS u(t, p, s)",
-            ["{" + list.map { Hex.encode($0.0.bytes) }.joined(separator: ",") + "}",
-             "{" + list.map { String($0.1) }.joined(separator: ",") + "}",
-             "{" + list.map { String($0.2) }.joined(separator: ",") + "}"])
+            ["{" + list.map { Hex.encode($0.trader.bytes) }.joined(separator: ",") + "}",
+             "{" + list.map { String($0.pairIndex) }.joined(separator: ",") + "}",
+             "{" + list.map { String($0.tradeIndex) }.joined(separator: ",") + "}"])
         try connection.query(
             "DELETE FROM trader_positions p USING redecoded_slots r WHERE (p.trader, p.pair_index, p.trade_index) "
                 + "= (r.trader, r.pair_index, r.trade_index)")
