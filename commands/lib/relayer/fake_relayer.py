@@ -24,6 +24,7 @@ Without it the fill is synthetic (the intent's price and collateral). Prints one
 import argparse
 import json
 import os
+import sys
 import threading
 import time
 import urllib.request
@@ -31,6 +32,9 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import eth_abi
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import loopback  # noqa: E402  (commands/lib)
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
@@ -276,16 +280,7 @@ def main():
     args = parser.parse_args()
     Handler.state = State(args.chain_id, args.router, args.chain)
     server = QuietServer(("127.0.0.1", args.port), Handler)
-    print(json.dumps({"port": server.server_address[1]}), flush=True)
-    if args.exit_with_parent:
-        parent = os.getppid()
-
-        def watch():
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(0)
-        threading.Thread(target=watch, daemon=True).start()
-    server.serve_forever()
+    loopback.serve(server, args.exit_with_parent)
 
 
 if __name__ == "__main__":

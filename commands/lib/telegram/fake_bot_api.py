@@ -24,6 +24,9 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import loopback  # noqa: E402  (commands/lib)
+
 BOT = {"id": 7000000001, "is_bot": True, "first_name": "alfa test", "username": "alfa_test_bot"}
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
                 "tg-spoiler", "span", "blockquote", "tg-emoji"}
@@ -379,16 +382,7 @@ def main():
     args = parser.parse_args()
     Handler.state = State(args.token)
     server = QuietServer(("127.0.0.1", args.port), Handler)
-    print(json.dumps({"port": server.server_address[1]}), flush=True)
-    if args.exit_with_parent:
-        parent = os.getppid()
-
-        def watch():
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(0)
-        threading.Thread(target=watch, daemon=True).start()
-    server.serve_forever()
+    loopback.serve(server, args.exit_with_parent)
 
 
 if __name__ == "__main__":
