@@ -40,7 +40,7 @@ struct RelayerTests {
 
     /// An OpenTradeReq of `trader`, signed by `signer`: the intent, its signature, and its nonce.
     static func open(signedBy signer: WalletKey, nonce: String = "0x" + Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255) }),
-                     deadline: Int64 = Int64(Date().timeIntervalSince1970 * 1000) + 30_000) throws -> (intent: [UInt8], signature: [UInt8]) {
+                     deadline: Int64 = Int64(Date().timeIntervalSince1970 * 1000) + 600_000) throws -> (intent: [UInt8], signature: [UInt8]) {
         let message = TypedValue.object([
             "_t": .object([
                 "trader": .string(trader.address.description), "pairIndex": .number("1"), "index": .number("0"),
@@ -59,7 +59,7 @@ struct RelayerTests {
         let message = TypedValue.object([
             "_trader": .string(trader.address.description), "_pairIndex": .number("1"), "_index": .number(String(index)),
             "_openTimestamp": .number(String(openTimestamp)), "_amount": .number(String(amount)), "_wantedPrice": .number(String(price)),
-            "_deadline": .number(String(Int64(Date().timeIntervalSince1970 * 1000) + 30_000)),
+            "_deadline": .number(String(Int64(Date().timeIntervalSince1970 * 1000) + 600_000)),
             "_nonce": .string("0x" + Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255) })),
         ])
         let separator = AvantisIntent.domainSeparator(chainID: 31337, tradingRouter: router)
@@ -147,7 +147,7 @@ struct RelayerTests {
         let client = RelayerClient(base: relayer.base)
         let nonce = "0x" + String(repeating: "5", count: 64)
         let order = try Self.open(signedBy: Self.trader, nonce: nonce)
-        let signed = CopyOrderMachine.Signed(nonce: nonce, digest: .zero, deadline: Int64(Date().timeIntervalSince1970 * 1000) + 30_000)
+        let signed = CopyOrderMachine.Signed(nonce: nonce, digest: .zero, deadline: Int64(Date().timeIntervalSince1970 * 1000) + 600_000)
         var machine = CopyOrderMachine(state: .intent(nonce: nonce), gateOpen: true, isClose: false)
         #expect(machine.start() == [.sign(nonce: nonce)])
         var actions = machine.handle(.signed(signed))
