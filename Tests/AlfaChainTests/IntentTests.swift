@@ -37,6 +37,14 @@ struct IntentTests {
         }
     }
 
+    @Test func aDelegationCarriesTheTermsExactly() throws {
+        let delegate = try #require(Self.vectors.vectors.first { $0.kind == "DelegateReq" })
+        guard case .object(let fields) = delegate.message, case .string(let terms)? = fields["tnc"] else {
+            Issue.record("no tnc"); return
+        }
+        #expect(terms == AvantisIntent.termsOfService)
+    }
+
     @Test func userIntentIsTheABIEncodingOfTheMessage() throws {
         #expect(Self.encodings.keys.sorted() == ["CloseTradeReq", "DelegateReq", "OpenTradeReq", "TpSlReq"])
         for (kind, expected) in Self.encodings {

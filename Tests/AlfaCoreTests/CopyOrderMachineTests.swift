@@ -106,8 +106,23 @@ struct CopyOrderMachineTests {
     }
 
     @Test func aRefusedPostFailsWithItsReason() {
-        let (state, actions) = Self.run(Self.open(.signed(Self.signed)), [.submitRefused(reason: "nonce already used")])
+        let (state, actions) = Self.run(Self.open(.signed(Self.signed)), [.submitRefused(reason: "bad signature")])
         #expect(state == .failed(code: "REFUSED"))
-        #expect(actions.last == .alert("the relayer refused the order: nonce already used"))
+        #expect(actions.last == .alert("the relayer refused the order: bad signature"))
+    }
+
+    @Test func aRefusedRepeatDecidesNothingTheDeadlineDoes() {
+        // After a restart the same intent goes out again; "nonce already used" means the first
+        // POST was taken and may execute: no failure, the chain or the deadline settles it.
+        var machine = Self.open(.signed(Self.signed))
+        #expect(machine.handle(.restart) == [.submit(Self.signed)])
+        #expect(machine.handle(.submitRefused(reason: "nonce already used")).isEmpty)
+        #expect(machine.state == .signed(Self.signed))
+        #expect(Self.run(machine, [.ourFill(Self.fill)]).0 == .executed(Self.fill))
+        #expect(Self.run(machine, [.tick(now: Self.signed.deadline + 1, filledOnChain: false)]).0 == .expired)
+        // The same after a cut stream.
+        var cut = Self.open(.signed(Self.signed))
+        _ = cut.handle(.streamEnded)
+        #expect(cut.handle(.submitRefused(reason: "nonce already used")).isEmpty)
     }
 }

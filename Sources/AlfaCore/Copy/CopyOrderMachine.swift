@@ -102,6 +102,9 @@ public struct CopyOrderMachine: Sendable, Equatable {
     /// The signed intent's nonce and deadline (unix ms), kept in every state after signing.
     public private(set) var nonce: String?
     public private(set) var deadline: Int64?
+    /// Whether the signed intent went out again (after a restart or a cut stream): a refusal
+    /// then may only mean the first POST was taken ("nonce already used"), so it decides nothing.
+    public private(set) var resubmitted = false
 
     /// `nonce` and `deadline`: as stored with the order, for states that do not carry them.
     public init(state: State, gateOpen: Bool, isClose: Bool, nonce: String? = nil, deadline: Int64? = nil) {
@@ -152,12 +155,14 @@ public struct CopyOrderMachine: Sendable, Equatable {
             return [.sign(nonce: nonce)]
         case (.signed(let signed), .gateOpened):
             gateOpen = true
-            return [.submit(signed)]
+            return resubmit(signed)
         case (_, .gateOpened):
             gateOpen = true
             return []
 
         case (.signed, .submitRefused(let reason)):
+            // A repeat may be refused because the first one was taken: the deadline and the chain decide.
+            guard !resubmitted else { return [] }
             return move(to: .failed(code: "REFUSED")) + [.alert("the relayer refused the order: \(reason)")]
 
         case (.signed, .relayer(.accepted(let trackingID), let seq)):
@@ -173,7 +178,7 @@ public struct CopyOrderMachine: Sendable, Equatable {
 
         case (.signed(let signed), .streamEnded):
             // Cut before the tracking id: the same signed intent again.
-            return gateOpen ? [.submit(signed)] : []
+            return gateOpen ? resubmit(signed) : []
 
         case (.signed, .tick(let now, let filled)), (.accepted, .tick(let now, let filled)), (.initiated, .tick(let now, let filled)):
             guard let deadline, let nonce, now > deadline, !filled else { return [] }
@@ -182,7 +187,7 @@ public struct CopyOrderMachine: Sendable, Equatable {
         case (.intent(let nonce), .restart):
             return gateOpen ? [.sign(nonce: nonce)] : blocked(nonce: nonce)
         case (.signed(let signed), .restart):
-            return gateOpen ? [.submit(signed)] : []
+            return gateOpen ? resubmit(signed) : []
         case (.accepted(let trackingID, let last), .restart), (.initiated(let trackingID, let last, _), .restart):
             return [.replay(trackingID: trackingID, afterSeq: last)]
 
@@ -219,6 +224,12 @@ public struct CopyOrderMachine: Sendable, Equatable {
         case .accepted(_, let seq), .initiated(_, let seq, _): seq
         default: -1
         }
+    }
+
+    /// The same signed intent again, never a new one: its nonce makes a second execution impossible.
+    private mutating func resubmit(_ signed: Signed) -> [Action] {
+        resubmitted = true
+        return [.submit(signed)]
     }
 
     /// An order that may not be submitted: an open is dropped, never sent late; a close waits.

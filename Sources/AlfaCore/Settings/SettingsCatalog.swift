@@ -25,7 +25,7 @@ public enum SettingsCatalog {
             .init("AVANTIS_TRADING", default: "0x44914408af82bC9983bbb330e3578E1105e11d4e",
                   "Trading entry point: openTrade, closeTradeMarket"),
             .init("AVANTIS_USDC", default: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "USDC token (6 decimals)"),
-            .init("AVANTIS_ABI_DIR", "folder of ABI JSON files named after their contract (TradingCallbacks.json, TradingStorage.json, PairInfos.json): their events are added to the built-in ones and win over them; alfa abi inspect --verify writes one"),
+            .init("AVANTIS_ABI_DIR", "folder of ABI JSON files named after their contract (TradingCallbacks.json, TradingStorage.json, PairInfos.json): their events are added to the built-in ones and win over them; alfa abi inspect --verify prints them for a new generation"),
         ]),
         SettingSection(title: "Indexer", settings: [
             .init("INDEXER_START_BLOCK", "first block to backfill from; unset: head minus INDEXER_BACKFILL_RANGE"),

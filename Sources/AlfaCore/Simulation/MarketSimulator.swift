@@ -136,7 +136,8 @@ public struct MarketSimulator: Codable, Sendable {
         var fill = SimulatedFill(kind: 0, orderId: takeOrderID(), trade: position.trade(traders[position.trader].address), open: false, price: price,
                                  positionSizeUSDC: amount, percentProfit: percentProfit, usdcSentToTrader: sent,
                                  rolloverFee: rolloverFee, closingFee: closingFee, fundingFee: funding)
-        if chargesFunding == true { fill.coinExposure = notional * 10_000 / max(price / 1_000_000, 1) }
+        // The size in coins, × 1e10: notional (USDC × 1e6) / price (× 1e10) × 1e10.
+        if chargesFunding == true { fill.coinExposure = Int64(clamping: Int128(notional) * 100_000_000_000_000 / Int128(max(price, 1))) }
         switch event {
         case .takeProfit: fill.kind = 1; fill.orderType = 0
         case .stopLoss: fill.kind = 1; fill.orderType = 1
