@@ -151,14 +151,14 @@ struct BenchCommand: AsyncParsableCommand {
     struct CopyBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "copy",
-            abstract: "Signatures/s, leader fill → our LIVE transaction accepted (p50/p99), stop propagation, breaker evaluation over a long history.",
-            discussion: "Needs the local EVM in RPC_URLS with AVANTIS_TRADING and AVANTIS_USDC (commands/bench starts it) and DATABASE_URL for a scratch schema."
+            abstract: "Intents signed/s, leader fill → our intent accepted by the relayer and → our fill indexed (p50/p99), stop propagation, breaker evaluation over a long history.",
+            discussion: "Needs the local EVM in RPC_URLS with AVANTIS_TRADING, the fake relayer on it in AVANTIS_RELAYER_URL (commands/bench starts both) and DATABASE_URL for a scratch schema."
         )
 
         @Option(help: "Leader signals to time, one at a time.")
         var signals = 200
 
-        @Option(help: "Transactions to sign for the throughput figure.")
+        @Option(help: "Intents to sign for the throughput figure.")
         var signatures = 20_000
 
         func run() async throws {

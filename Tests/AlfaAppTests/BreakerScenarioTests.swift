@@ -11,7 +11,7 @@ import Testing
 @Suite("Circuit breakers, each on its scenario")
 struct BreakerScenarioTests {
     static let p = CopyHarness.price
-    static let live = ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey]
+    static let live = CopyHarness.live
 
     static func time() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
@@ -36,7 +36,8 @@ struct BreakerScenarioTests {
 
     @Test func losingCopyTradesTripTheWinRateBreaker() async throws {
         let harness = try await CopyHarness(chain: nil, database: nil, ["BREAKER_WIN_RATE_TRADES": "3", "BREAKER_MAX_DRAWDOWN_PCT": "90",
-                                                                       "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+                                                                       "WALLET_DELEGATE_KEY": CopyHarness.delegateKey,
+                                                                       "WALLET_ADDRESS": CopyHarness.wallet])
         defer { Task { await harness.stop() } }
         let start = Self.time()
         for round in 0..<3 {
@@ -70,51 +71,52 @@ struct BreakerScenarioTests {
     }
 
     @Test func gasEatingTheProfitTripsTheGasShareBreaker() async throws {
-        // Ether priced so that two transactions' gas outweighs a 10 % winning trade. The drawdown
-        // counts that gas too, so its threshold is set out of the way.
-        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging([
-            "COPY_ETH_PRICE_USDC": "1000000", "BREAKER_MAX_DRAWDOWN_PCT": "100",
-        ]) { _, new in new })
+        // v2 intents are gasless for the signer: only the v1.5 orders kept in the history carry
+        // gas. Two of them, whose gas outweighs a winning trade, are what the breaker reads.
+        let harness = try await CopyHarness(chain: nil, database: nil, ["BREAKER_MAX_DRAWDOWN_PCT": "100"])
         defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
-        let openTime = Self.time()
-        try await harness.leaderOpens(openTime: openTime)
-        try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
-        _ = try await harness.chain.rpc("alfa_keeper", #"[{"prices":{"1":\#(Self.p + Self.p / 100)}}]"#)
-        try await harness.leaderCloses(price: Self.p + Self.p / 100, openTime: openTime)
-        let orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
-        #expect(orders[1].grossPnL > 0 && orders.allSatisfy { $0.gasUSDC > 0 })
+        try await harness.pool.withConnection { connection in
+            func insert(_ action: String, position: Int64?, pnl: Int64) throws -> Int64 {
+                try connection.query("""
+                    INSERT INTO copy_orders (leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade,
+                        leader_price, leader_time, action, mode, status, pair_index, is_long, collateral, leverage, position_order_id,
+                        fill_price, fill_collateral, fee, net_pnl, gross_pnl, gas_usdc, completed_at)
+                    VALUES (0, sha256(convert_to($1, 'UTF8')), 0, decode(repeat('00', 19) || 'a1', 'hex'), $1, 'v1.5', $2, now(), $1,
+                        'LIVE', 'filled', 1, true, 100000000, 100000000000, $3, $2, 100000000, 0, $4, $4, 600000, now())
+                    RETURNING id
+                    """, [action, Self.p, position, pnl])[0].decode(0)
+            }
+            let open = try insert("open", position: nil, pnl: 0)
+            _ = try insert("close", position: open, pnl: 1_000_000)
+        }
         try await Self.expectTripped(.gasShare, harness, figures: "of gross profit")
     }
 
     @Test func failedExecutionsInARowTripTheConsecutiveFailuresBreaker() async throws {
-        // A gas ceiling below the chain's base fee: every LIVE order fails before it is sent.
-        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging([
-            "COPY_MAX_GAS_GWEI": "0.000000001", "BREAKER_MAX_CONSECUTIVE_FAILURES": "2",
-        ]) { _, new in new })
+        // The relayer fails every order: each a failed execution.
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["BREAKER_MAX_CONSECUTIVE_FAILURES": "2"]) { _, new in new })
         defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
+        try await harness.relayer.faults(#"{"error": "ATTEMPTS_EXHAUSTED"}"#)
         let start = Self.time()
         try await harness.leaderOpens(pair: 1, openTime: start)
         try await harness.leaderOpens(pair: 2, openTime: start + 1)
         let orders = try await harness.waitForOrders { $0.count == 2 && $0.allSatisfy { $0.status == .failed } }
-        #expect(orders.allSatisfy { ($0.reason ?? "").contains("above COPY_MAX_GAS_GWEI") })
+        #expect(orders.allSatisfy { ($0.reason ?? "").contains("ATTEMPTS_EXHAUSTED") }, "\(orders)")
         try await Self.expectTripped(.consecutiveFailures, harness, figures: "2 failed executions in a row (limit 2)")
-        #expect(try await harness.sentByWallet().isEmpty)
+        #expect(try await harness.ownFills().isEmpty)
     }
 
     @Test func mostExecutionsFailingTripTheFailureRateBreaker() async throws {
-        // One open filled, then the keeper refuses four: 80 % of five failed, but only four in a row.
+        // One open filled, then the protocol declines four: 80 % of five failed, but only four in a row.
         let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_MAX_OPEN_POSITIONS": "10"]) { _, new in new })
         defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
         let start = Self.time()
         try await harness.leaderOpens(pair: 1, openTime: start)
         try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
-        _ = try await harness.chain.rpc("alfa_keeper", #"[{"mode":"cancel"}]"#)
+        try await harness.relayer.faults(#"{"decline": true}"#)
         for pair in 2...5 {
             try await harness.leaderOpens(pair: Int64(pair), openTime: start + Int64(pair))
-            try await harness.waitForOrders { $0.count == pair && $0.last?.status == .canceled }
+            try await harness.waitForOrders { $0.count == pair && $0.last?.status == .declined }
         }
         try await Self.expectTripped(.failureRate, harness, figures: "80.0 % of 5 executions failed in the last 15 min")
     }
@@ -123,10 +125,9 @@ struct BreakerScenarioTests {
         // Ten fills within 3 bps of the leader's price, then one 60 bps away.
         let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_MAX_OPEN_POSITIONS": "20"]) { _, new in new })
         defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
         let offsets: [Int64] = [0, 2, 1, 3, 2, 1, 0, 2, 3, 1, 60]
-        let prices = offsets.enumerated().map { #""\#($0.offset)":\#(Self.p + Self.p * $0.element / 10_000)"# }
-        _ = try await harness.chain.rpc("alfa_keeper", #"[{"prices":{\#(prices.joined(separator: ","))}}]"#)
+        let prices = offsets.enumerated().map { #""\#($0.offset)":\#($0.element)"# }
+        try await harness.relayer.faults(#"{"priceBps":{\#(prices.joined(separator: ","))}}"#)
         let start = Self.time()
         for pair in offsets.indices {
             try await harness.leaderOpens(pair: Int64(pair), openTime: start + Int64(pair))

@@ -39,43 +39,82 @@ struct CopyReplicaTests {
         Issue.record("the copy engine never started")
     }
 
-    @Test func killNineBetweenStoringAndSendingNeverSendsTwice() async throws {
+    /// kill -9 with the order stored in each state the relayer can hold it in: after the POST
+    /// but before the tracking id (signed), and after it (accepted). The restarted alfa submits
+    /// the same intent again or replays it; the chain has our fill exactly once.
+    @Test(arguments: [
+        ("signed", #"{"acceptDelaySeconds": 4}"#),
+        ("accepted", #"{"executeDelaySeconds": 4}"#),
+    ])
+    func killNineAfterEachStoredStateExecutesExactlyOnce(state: String, faults: String) async throws {
         let chain = try ChainPeer()
+        let relayer = try await CopyHarness.relayer(on: chain)
         let database = try AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
-        let env = CopyHarness.environment(chain, database: database, ["COPY_EXECUTION_MODE": "LIVE",
-                                                                      "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+        let env = CopyHarness.environment(chain, relayer: relayer, database: database, CopyHarness.live)
         let pool = PostgresPool(configuration: .init(url: database, size: 1))
         defer { Task { await pool.close() } }
-        _ = try await chain.rpc("alfa_fund", #"[{"address":"\#(CopyHarness.wallet)","eth":"1000000000000000000","usdc":1000000000000}]"#)
-        // Every send reaches the node 3 s late: time to kill alfa while its order is stored as signed.
-        try await chain.faults(#"{"sendDelaySeconds":3}"#)
+        try await relayer.faults(faults)
         let first = try Self.serve(env)
         try await Self.waitForEngine(pool)
         try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 1, collateral: 1_000_000_000, price: CopyHarness.price,
                                               openTime: Int64(Date().timeIntervalSince1970))]])
-        let signed = try await Self.waitFor(pool) { $0.first?.status == .signed }
-        #expect(signed.first?.status == .signed)
+        let stored = try await Self.waitFor(pool) { $0.first?.status.rawValue == state }
+        #expect(stored.first?.status.rawValue == state, "\(stored)")
         await Self.stop(first, SIGKILL)
-        try await chain.faults(#"{"sendDelaySeconds":0}"#)
+        try await relayer.faults("{}")
 
         let second = try Self.serve(env)
-        let orders = try await Self.waitFor(pool) { $0.first?.status == .filled }
-        try await Task.sleep(for: .seconds(4))  // the killed process's delayed send lands by now
+        let orders = try await Self.waitFor(pool, seconds: 60) { $0.first?.live.ownFillID != nil }
+        try await Task.sleep(for: .seconds(5))  // the killed process's POST has run its course by now
+        let log = await Self.stop(second, SIGTERM)
+        #expect(orders.count == 1 && orders[0].status == .filled, "\(orders)\n\(log.suffix(2000))")
+        let own = try await pool.withConnection { try FillRepository().fills(of: EVMAddress(hex: CopyHarness.wallet)!, on: $0) }
+        #expect(own.count == 1, "our fills on chain: \(own.count)")
+        #expect(try await relayer.accepted().map(\.nonce) == [orders[0].live.nonce!])
+    }
+
+    /// kill -9 while a close waits as a bare intent (the stop held it): after the restart, LIVE
+    /// again, it is signed and executed once.
+    @Test func killNineWithAWaitingIntentSendsItOnceAfterTheRestart() async throws {
+        let chain = try ChainPeer()
+        let relayer = try await CopyHarness.relayer(on: chain)
+        let database = try AlfaBinary.freshDatabase()
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
+        let env = CopyHarness.environment(chain, relayer: relayer, database: database, CopyHarness.live)
+        let pool = PostgresPool(configuration: .init(url: database, size: 1))
+        defer { Task { await pool.close() } }
+        let first = try Self.serve(env)
+        try await Self.waitForEngine(pool)
+        let openTime = Int64(Date().timeIntervalSince1970)
+        try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 1, collateral: 1_000_000_000, price: CopyHarness.price,
+                                              openTime: openTime)]])
+        _ = try await Self.waitFor(pool) { $0.first?.live.ownFillID != nil }
+        try await pool.withConnection { connection in
+            try connection.query("UPDATE execution_state SET emergency_stop = true")
+            try connection.query("SELECT pg_notify('alfa_execution', 'test')")
+        }
+        try await Task.sleep(for: .seconds(2))
+        try await chain.execute([[.marketClose(CopyHarness.leader, pair: 1, position: 1_000_000_000, closing: 1_000_000_000,
+                                               entry: CopyHarness.price, price: CopyHarness.price, percentProfit: 0,
+                                               payout: 1_000_000_000, closingFee: 0, openTime: openTime)]])
+        let held = try await Self.waitFor(pool) { $0.count == 2 }
+        #expect(held.count == 2 && held[1].status == .intent, "\(held)")
+        await Self.stop(first, SIGKILL)
+        try await pool.withConnection { try $0.query("UPDATE execution_state SET emergency_stop = false, mode = 'LIVE'") }
+
+        let second = try Self.serve(env)
+        let orders = try await Self.waitFor(pool, seconds: 60) { $0.count == 2 && $0[1].live.ownFillID != nil }
         await Self.stop(second, SIGTERM)
-        #expect(orders.count == 1 && orders[0].status == .filled, "\(orders)")
-        let sent = try JSONDecoder().decode([CopyHarness.SentTransaction].self,
-                                            from: Data(try await chain.rpc("alfa_sent", #"[{"from":"\#(CopyHarness.wallet)"}]"#)))
-        let opens = sent.filter { $0.input.dropFirst(2).hasPrefix(CopyTradingTests.openTradeSelector) }
-        #expect(opens.count == 1 && opens[0].nonce == orders[0].nonce)
-        #expect(Set(sent.map(\.nonce)).count == sent.count)
+        #expect(orders[1].status == .filled, "\(orders)")
+        #expect(try await relayer.accepted().map(\.kind) == ["OpenTradeReq", "CloseTradeReq"])
     }
 
     @Test func twoReplicasRunOneExecutorAndTheOtherTakesOverWhenItDies() async throws {
         let chain = try ChainPeer()
         let database = try AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
-        let env = CopyHarness.environment(chain, database: database)
+        let env = CopyHarness.environment(chain, relayer: try await CopyHarness.relayer(on: chain), database: database)
         let pool = PostgresPool(configuration: .init(url: database, size: 1))
         defer { Task { await pool.close() } }
         let first = try Self.serve(env)

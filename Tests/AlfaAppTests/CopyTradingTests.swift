@@ -5,13 +5,11 @@ import AlfaStore
 import Foundation
 import Testing
 
-/// The copy engine against the local EVM (with its keeper) and a real PostgreSQL.
-@Suite("Copy trading: DRY and LIVE, stop, restarts")
+/// The copy engine against the local EVM, the fake relayer executing on it, and a real PostgreSQL.
+@Suite("Copy trading: DRY and LIVE (v2 intents through the relayer), stop, restarts")
 struct CopyTradingTests {
     static let p = CopyHarness.price
-    static let openTradeSelector = "19cde9a1"
-    static let closeTradeSelector = Hex.encode(AvantisCalls.closeTradeMarketSelector)
-    static let approveSelector = Hex.encode(AvantisCalls.approveSelector)
+    static let live = CopyHarness.live
 
     static func time() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
@@ -67,64 +65,61 @@ struct CopyTradingTests {
         #expect(rows?.count == 4 && rows?[3]["reason"] as? String == "no mirrored position to close")
     }
 
-    @Test func liveSignsAndSendsOrdersTheNodeAcceptsAndMatchesTheKeepersFills() async throws {
-        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+    @Test func liveSignsIntentsTheRelayerExecutesAndTheCloseBindsTheOpenTime() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live)
         defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
         let openTime = Self.time()
         try await harness.leaderOpens(openTime: openTime)
-        var orders = try await harness.waitForOrders { $0.first?.status == .filled }
+        var orders = try await harness.waitForOrders { $0.first?.live.ownFillID != nil }
         let open = try #require(orders.first)
-        #expect(open.mode == .live && open.status == .filled && open.nonce == 1 && open.tradeIndex == 0 && open.keeperOrderID == 1,
-                "\(open)")
-        #expect(open.fillPrice == Self.p && open.gasUSDC > 0)
+        #expect(open.mode == .live && open.status == .filled && open.tradeIndex == 0 && open.keeperOrderID == 1001, "\(open)")
+        #expect(open.fillPrice == Self.p && open.fillCollateral == 100_000_000 && open.gasUSDC == 0)
+        #expect(open.live.wallet?.description == CopyHarness.wallet && open.live.nonce?.count == 66 && open.live.trackingID != nil)
+        let own = try await harness.ownFills()
+        #expect(own.count == 1 && own[0].openTime == open.live.openTimestamp && own[0].orderID == 1001)
 
-        // The keeper fills the close 10 % higher: a profit at 10×.
-        _ = try await harness.chain.rpc("alfa_keeper", #"[{"prices":{"1":\#(Self.p + Self.p / 10)}}]"#)
+        // The leader closes 10 % higher: our close names our slot and its on-chain open time.
         try await harness.leaderCloses(price: Self.p + Self.p / 10, openTime: openTime)
-        orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
-        #expect(orders[1].action == .close && orders[1].keeperOrderID == 2 && orders[1].netPnL > 90_000_000)
+        orders = try await harness.waitForOrders { $0.count == 2 && $0[1].live.ownFillID != nil }
+        #expect(orders[1].action == .close && orders[1].status == .filled && orders[1].netPnL > 90_000_000, "\(orders)")
+        #expect(try await harness.ownFills().map(\.kind) == [.open, .close])
 
-        let sent = try await harness.sentByWallet()
-        #expect(sent.map(\.nonce) == [0, 1, 2])
-        #expect(sent.allSatisfy { $0.status == 1 && $0.chainId == 8453 })
-        #expect(sent[0].input.dropFirst(2).hasPrefix(Self.approveSelector))
-        #expect(sent[1].input.dropFirst(2).hasPrefix(Self.openTradeSelector))
-        #expect(sent[1].to?.lowercased() == harness.chain.contracts["trading"]!.lowercased())
-        let expectedOpen = AvantisCalls.openTrade(trader: EVMAddress(hex: CopyHarness.wallet)!, pairIndex: 1, collateral: 100_000_000,
-                                                  price: Self.p, isLong: true, leverage: 100_000_000_000, slippageBps: 50)
-        #expect(sent[1].input == "0x" + Hex.encode(expectedOpen))
-        let expectedClose = AvantisCalls.closeTradeMarket(pairIndex: 1, tradeIndex: 0, collateral: open.fillCollateral!)
-        #expect(sent[2].input == "0x" + Hex.encode(expectedClose))
+        let accepted = try await harness.relayer.accepted()
+        #expect(accepted.map(\.kind) == ["OpenTradeReq", "CloseTradeReq"])
+        #expect(accepted.allSatisfy { $0.signer == CopyHarness.delegate.lowercased() && $0.trader == CopyHarness.wallet })
+        #expect(accepted.map(\.nonce) == orders.map { $0.live.nonce! })
+        #expect(try await harness.chain.requestCount("eth_sendRawTransaction", endpoint: 0) == 0)
     }
 
-    @Test func anOrderTheKeeperLeavesUnansweredIsReportedOnceAndStillSettles() async throws {
-        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey,
-                                                                       "COPY_ORDER_TIMEOUT_SECONDS": "5"])
+    @Test func anOrderTheRelayerHoldsIsReportedOnceAndExpiresAtItsDeadline() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging([
+            "COPY_ORDER_TIMEOUT_SECONDS": "5", "COPY_INTENT_DEADLINE_SECONDS": "6"]) { _, new in new })
         defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
-        _ = try await harness.chain.rpc("alfa_keeper", #"[{"mode":"manual"}]"#)
+        try await harness.relayer.faults(#"{"hold": true}"#)
         try await harness.leaderOpens(openTime: Self.time())
-        let waiting = try await harness.waitForOrders { $0.first?.keeperOrderID != nil }
-        #expect(waiting.first?.status == .submitted)
+        let waiting = try await harness.waitForOrders { $0.first?.status == .accepted }
+        #expect(waiting.first?.status == .accepted)
         let title = "Copy order 1 (open pair 1 long) unanswered for"
         try await harness.waitForAlert(title)
-        // Three more timed checks: still one alert.
-        try await Task.sleep(for: .seconds(3))
-        let alerts = harness.alerts.filter { $0.contains(title) }
-        #expect(alerts.count == 1, "\(harness.alerts)")
-        #expect(alerts.first?.contains("the keeper has not executed order 1") == true)
-        // The keeper answers at last: the order settles as usual.
-        _ = try await harness.chain.rpc("alfa_keep")
-        let orders = try await harness.waitForOrders { $0.first?.status == .filled }
-        #expect(orders.first?.status == .filled)
+        #expect(harness.alerts.filter { $0.contains(title) }.count == 1, "\(harness.alerts)")
+        #expect(harness.alerts.first { $0.contains(title) }?.contains("The relayer accepted it") == true)
+        // Blocks go on being made past the deadline with no fill of ours: expired for certain.
+        let deadline = Date().addingTimeInterval(40)
+        var orders = try await harness.orders()
+        while orders.first?.status != .expired, Date() < deadline {
+            _ = try await harness.chain.rpc("evm_mine")
+            try await Task.sleep(for: .milliseconds(500))
+            orders = try await harness.orders()
+        }
+        #expect(orders.first?.status == .expired && orders.first?.reason == "the intent's deadline passed with no fill of ours on chain",
+                "\(orders)")
+        #expect(harness.alerts.filter { $0.contains(title) }.count == 1)
+        #expect(try await harness.ownFills().isEmpty)
     }
 
     @Test func underTheStopOpensAreDroppedAndClosesWaitForTradingToResume() async throws {
-        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey,
-                                                                       "COPY_ORDER_TIMEOUT_SECONDS": "5"])
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_ORDER_TIMEOUT_SECONDS": "5"]) { _, new in new })
         defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
         let openTime = Self.time()
         try await harness.leaderOpens(openTime: openTime)
         try await harness.waitForOrders { $0.first?.status == .filled }
@@ -136,57 +131,105 @@ struct CopyTradingTests {
         let title = "Copy order 2 (close pair 1 long) unanswered for"
         try await harness.waitForAlert(title)
         #expect(harness.alerts.contains { $0.contains(title) && $0.contains("our position stays open on chain") }, "\(harness.alerts)")
-        #expect(try await harness.sentByWallet().count == 2)  // approve and the open: nothing while stopped
+        #expect(try await harness.relayer.accepted().count == 1)  // the open: nothing while stopped
         #expect(try await harness.orders()[1].status == .intent)
-        // Waiting is not settling: the engine does not ask for a breaker evaluation on every loop.
-        #expect(try await harness.execution.engine.step() == 0)
 
-        // Cleared (DRY): still held, the key not needed. LIVE again: the close goes out.
+        // Cleared (DRY): still held. LIVE again: the close goes out.
         _ = await harness.control.emergencyStart(by: 1001)
         try await Task.sleep(for: .milliseconds(600))
         #expect(try await harness.orders()[1].status == .intent)
         #expect(await harness.control.setMode(.live, by: 1001).plainText.contains("now LIVE"))
         orders = try await harness.waitForOrders { $0[1].status == .filled }
         #expect(orders[1].status == .filled && orders[1].mode == .live)
-        #expect(try await harness.sentByWallet().count == 3)
+        #expect(try await harness.relayer.accepted().count == 2)
     }
 
-    @Test func aStaleSignedOpenLeftByACrashIsReleasedNotSent() async throws {
-        // As a crash between storing and sending leaves it, but two hours ago: signed, never sent.
+    /// A crash after the POST, before the tracking id: the same signed intent goes out again,
+    /// and its nonce makes a second execution impossible. Here the first POST was taken.
+    @Test func aSignedIntentLeftByACrashIsSubmittedAgainAsItIsAndExecutesOnce() async throws {
         let chain = try ChainPeer()
+        let relayer = try await CopyHarness.relayer(on: chain)
         let url = try AlfaBinary.freshDatabase()
-        let environment = CopyHarness.environment(chain, database: url)
+        let environment = CopyHarness.environment(chain, relayer: relayer, database: url, Self.live)
         let settings = try Settings(lookup: { environment[$0] })
-        let wallet = try WalletKey(hex: CopyHarness.walletKey)
-        let old = Self.time() - 7_200
-        let fill = Fill(blockNumber: 1, blockHash: .zero, blockTime: old, txHash: Hash32(hex: "0x" + String(repeating: "11", count: 32))!,
-                        logIndex: 0, eventGeneration: "v1.5", trader: EVMAddress(hex: CopyHarness.leader)!, pairIndex: 1, tradeIndex: 0,
-                        openTime: old, kind: .open, orderType: .market, isLong: true, price: Self.p, leverage: 100_000_000_000,
+        let now = Self.time()
+        let fill = Fill(blockNumber: 1, blockHash: .zero, blockTime: now, txHash: Hash32(hex: "0x" + String(repeating: "11", count: 32))!,
+                        logIndex: 0, eventGeneration: "v2", trader: EVMAddress(hex: CopyHarness.leader)!, pairIndex: 1, tradeIndex: 0,
+                        openTime: now, kind: .open, orderType: .market, isLong: true, price: Self.p, leverage: 100_000_000_000,
                         collateral: 1_000_000_000, positionCollateral: 1_000_000_000, percentProfit: 0, payout: 0, openingFee: 0,
                         closingFee: 0, rolloverFee: 0, orderID: 1)
         let open = CopyOpen(pairIndex: 1, isLong: true, collateral: 100_000_000, leverage: 100_000_000_000, price: Self.p, slippageBps: 50)
-        let signed = wallet.sign(EIP1559Transaction(
-            chainID: settings.chain.chainID, nonce: 0, maxPriorityFeePerGas: 1_000_000, maxFeePerGas: 20_000_000_000, gasLimit: 500_000,
-            to: settings.chain.trading, data: AvantisCalls.openTrade(trader: wallet.address, pairIndex: 1, collateral: 100_000_000,
-                                                                     price: Self.p, isLong: true, leverage: 100_000_000_000, slippageBps: 50)))
+        let nonce = AvantisIntent.randomNonce()
+        let deadline = now * 1_000 + 600_000
+        let intent = AvantisIntent.marketOpen(trader: EVMAddress(hex: CopyHarness.wallet)!, pairIndex: 1, collateral: 100_000_000,
+                                              price: Self.p, isLong: true, leverage: 100_000_000_000, slippageBps: 50,
+                                              deadline: deadline, nonce: nonce)
+        let signed = try AvantisIntent.sign(intent, with: try WalletKey(hex: CopyHarness.delegateKey),
+                                            domainSeparator: AvantisIntent.domainSeparator(chainID: 8453, tradingRouter: settings.chain.trading))
         let pool = try await AlfaBinary.migratedPool(url: url)
         try await pool.withConnection { connection in
-            let id = try #require(try CopyOrderRepository().record(signal: fill, fillID: 1, decision: .open(open), mode: .live, on: connection))
-            try CopyOrderRepository().markSigned(id, nonce: 0, txHash: signed.hash, raw: signed.raw, on: connection)
+            let id = try #require(try CopyOrderRepository().record(signal: fill, fillID: 1, decision: .open(open), mode: .live,
+                                                                    intentNonce: nonce, on: connection))
+            try connection.query("INSERT INTO singleton_leases (name, epoch) VALUES ('copy executor', 1)")
+            let stored = try CopyOrderRepository().transition(
+                id, from: .intent(nonce: nonce), to: .signed(.init(nonce: nonce, digest: signed.digest, deadline: deadline)),
+                signed: .init(wallet: EVMAddress(hex: CopyHarness.wallet)!, kind: intent.kind, orderType: 0, userIntent: signed.userIntent,
+                              signature: signed.signature), epoch: 1, on: connection)
+            #expect(stored)
         }
         await pool.close()
+        // The POST that reached the relayer before the crash.
+        _ = try await RelayerTests.submit(RelayerClient(base: relayer.base), (signed.userIntent, signed.signature))
 
-        let harness = try await CopyHarness(chain: chain, database: url, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+        let harness = try await CopyHarness(chain: chain, relayer: relayer, database: url, Self.live)
         defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
-        var orders = try await harness.waitForOrders { $0.first?.status == .failed }
-        #expect(orders.first?.status == .failed && orders.first?.nonce == nil, "\(orders)")
-        #expect(orders.first?.reason?.contains("older than COPY_MAX_SIGNAL_AGE_SECONDS: not re-sent") == true)
-        #expect(try await harness.sentByWallet().isEmpty)
-        // Its nonce is free again: the next open takes the chain's own sequence, without a gap.
-        try await harness.leaderOpens(openTime: Self.time())
-        orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
-        #expect(try await harness.sentByWallet().map(\.nonce) == [0, 1])  // approve, open
+        let orders = try await harness.waitForOrders { $0.first?.live.ownFillID != nil }
+        #expect(orders.first?.status == .filled && orders.first?.live.nonce == nonce, "\(orders)")
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await relayer.accepted().count == 1)  // the repeat was refused: "nonce already used"
+        #expect(try await harness.ownFills().count == 1)
+    }
+
+    @Test func aCutStreamIsReplayedAndADeclinedOrAFailedOneIsToldAndCounted() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_MAX_OPEN_POSITIONS": "10"]) { _, new in new })
+        defer { Task { await harness.stop() } }
+        let start = Self.time()
+        try await harness.relayer.faults(#"{"cutAfter": 1}"#)
+        try await harness.leaderOpens(pair: 1, openTime: start)
+        var orders = try await harness.waitForOrders { $0.first?.status == .filled }
+        #expect(orders.first?.status == .filled && orders.first?.keeperOrderID == 1001, "\(orders)")
+
+        try await harness.relayer.faults(#"{"decline": true}"#)
+        try await harness.leaderOpens(pair: 2, openTime: start + 1)
+        orders = try await harness.waitForOrders { $0.count == 2 && !$0[1].status.isInFlight }
+        #expect(orders[1].status == .declined && orders[1].reason == "declined by the protocol (slippage or price moved)", "\(orders)")
+        try await harness.waitForAlert("Copy order 2 (open pair 2 long): a copy order was declined")
+
+        try await harness.relayer.faults(#"{"error": "ATTEMPTS_EXHAUSTED"}"#)
+        try await harness.leaderOpens(pair: 3, openTime: start + 2)
+        orders = try await harness.waitForOrders { $0.count == 3 && !$0[2].status.isInFlight }
+        #expect(orders[2].status == .failed && orders[2].reason == "the relayer failed it: ATTEMPTS_EXHAUSTED (injected)", "\(orders)")
+        try await harness.waitForAlert("Copy order 3 (open pair 3 long): a copy order failed at the relayer")
+        // Both count as failed executions for the breakers; neither position is ours.
+        let inputs = try await harness.pool.withConnection { try BreakerRepository().inputs(capital: 1_000_000_000, on: $0) }
+        #expect(inputs.executions.map(\.succeeded) == [true, false, false])
+        #expect(await harness.control.statusLines().openPositions == 1)
+    }
+
+    @Test func aRevokedDelegateFailsItsOrdersWithOneAlertNeverInALoop() async throws {
+        let chain = try ChainPeer()
+        let relayer = try RelayerPeer(chain: chain, chainID: 8453, router: chain.contracts["trading"]!)  // nobody registered
+        let harness = try await CopyHarness(chain: chain, relayer: relayer, database: nil,
+                                            Self.live.merging(["COPY_MAX_OPEN_POSITIONS": "10"]) { _, new in new })
+        defer { Task { await harness.stop() } }
+        let start = Self.time()
+        try await harness.leaderOpens(pair: 1, openTime: start)
+        try await harness.leaderOpens(pair: 2, openTime: start + 1)
+        let orders = try await harness.waitForOrders { $0.count == 2 && $0.allSatisfy { $0.status == .failed } }
+        #expect(orders.allSatisfy { ($0.reason ?? "").contains("neither the trader nor a delegate") }, "\(orders)")
+        try await Task.sleep(for: .seconds(1))
+        #expect(harness.alerts.filter { $0.contains("The relayer refuses the delegate key") }.count == 1, "\(harness.alerts)")
+        #expect(try await relayer.accepted().isEmpty)
     }
 
     @Test func aDryCloseCaughtByTheStopFillsWhenTheStopIsCleared() async throws {
@@ -209,11 +252,9 @@ struct CopyTradingTests {
         #expect(orders[1].netPnL > 0)
     }
 
-    @Test func anEmergencyStopMidBurstLetsNothingBeSentAfterIt() async throws {
-        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey,
-                                                       "COPY_MAX_OPEN_POSITIONS": "50"])
+    @Test func anEmergencyStopMidBurstLetsNothingBeSubmittedAfterItsReply() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_MAX_OPEN_POSITIONS": "50"]) { _, new in new })
         defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
         let start = Self.time()
         let burst = Task {
             for pair in 0..<16 {
@@ -224,19 +265,18 @@ struct CopyTradingTests {
         _ = try await harness.waitForOrders { $0.filter { $0.status == .filled }.count >= 3 }
         let reply = await harness.control.emergencyStop(by: 1001, reason: "test burst")
         let stoppedAt = Date().timeIntervalSince1970
-        let sentAtStop = try await harness.sentByWallet().count
         #expect(reply.plainText.contains("Emergency stop engaged"))
         try await burst.value
-        let orders = try await harness.waitForOrders { $0.count == 16 && !$0.contains { $0.status == .intent } }
+        let orders = try await harness.waitForOrders { $0.count == 16 && !$0.contains { $0.status.isInFlight } }
         try await Task.sleep(for: .seconds(1))
 
-        let sent = try await harness.sentByWallet()
-        #expect(sent.count == sentAtStop)
-        #expect(sent.allSatisfy { $0.at <= stoppedAt }, "a transaction reached the node after the stop")
+        let accepted = try await harness.relayer.accepted()
+        #expect(accepted.allSatisfy { $0.at <= stoppedAt }, "an intent reached the relayer after the stop's reply")
         #expect(orders.count == 16)
         let afterStop = orders.filter { $0.status == .skipped || $0.status == .failed }
         #expect(!afterStop.isEmpty && afterStop.allSatisfy { ($0.reason ?? "").contains("emergency stop") || ($0.reason ?? "").contains("not allowed") },
                 "\(afterStop.map { $0.reason ?? "-" })")
+        #expect(orders.filter { $0.status == .filled }.count == accepted.count)
         #expect(harness.alerts.contains { $0.contains("Emergency stop engaged by admin 1001") })
         #expect(await harness.control.execution().emergencyStop)
     }
@@ -244,7 +284,7 @@ struct CopyTradingTests {
     @Test func everyStateSurvivesARestartAndEmergencyStopTrueForcesTheStop() async throws {
         let chain = try ChainPeer()
         let database = try AlfaBinary.freshDatabase()
-        let wallet = ["WALLET_PRIVATE_KEY": CopyHarness.walletKey]
+        let wallet = ["WALLET_ADDRESS": CopyHarness.wallet, "WALLET_DELEGATE_KEY": CopyHarness.delegateKey]
         func restarted(_ extra: [String: String] = wallet) async throws -> ExecutionState {
             let harness = try await CopyHarness(chain: chain, database: database, extra)
             let state = await harness.control.execution()
@@ -304,17 +344,6 @@ struct CopyTradingTests {
         #expect(await second.control.execution().emergencyStop)
         #expect(delay < .seconds(4), "the other replica took \(delay): not by NOTIFY")
         #expect(second.execution.manager.gate.allows(.dry) == false)
-    }
-
-    @Test func anOpenTheKeeperCancelsIsMarkedCanceled() async throws {
-        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_EXECUTION_MODE": "LIVE", "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
-        defer { Task { await harness.stop() } }
-        try await harness.fundWallet()
-        _ = try await harness.chain.rpc("alfa_keeper", #"[{"mode":"cancel"}]"#)
-        try await harness.leaderOpens(openTime: Self.time())
-        let orders = try await harness.waitForOrders { $0.first?.status == .canceled }
-        #expect(orders.first?.status == .canceled && orders.first?.reason?.contains("MarketOpenCanceled") == true, "\(orders)")
-        #expect(await harness.control.statusLines().openPositions == 0)
     }
 
     @Test func liveNeedsAWalletAndABadKeyOrWrongChainIsRefusedAtStartWithoutPrintingTheKey() async throws {

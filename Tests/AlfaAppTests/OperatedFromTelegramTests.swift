@@ -34,21 +34,17 @@ struct OperatedFromTelegramTests {
         return nil
     }
 
-    static func sent(_ chain: ChainPeer) async throws -> [CopyHarness.SentTransaction] {
-        try JSONDecoder().decode([CopyHarness.SentTransaction].self,
-                                 from: Data(try await chain.rpc("alfa_sent", #"[{"from":"\#(CopyHarness.wallet)"}]"#)))
-    }
-
     @Test func anAdminTradesLiveStopsAndRecoversFromABreakerInTheChat() async throws {
         let chain = try ChainPeer()
         let fake = try FakeTelegram()
         let database = try AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
-        let env = CopyHarness.environment(chain, database: database, [
+        let relayer = try await CopyHarness.relayer(on: chain)
+        let env = CopyHarness.environment(chain, relayer: relayer, database: database, [
             "TELEGRAM_BOT_TOKEN": FakeTelegram.token, "TELEGRAM_API_BASE": fake.base, "TELEGRAM_ADMIN_IDS": "\(Self.admin)",
-            "TELEGRAM_POLL_TIMEOUT": "1", "WALLET_PRIVATE_KEY": CopyHarness.walletKey, "COPY_MAX_OPEN_POSITIONS": "1",
+            "TELEGRAM_POLL_TIMEOUT": "1", "WALLET_ADDRESS": CopyHarness.wallet, "WALLET_DELEGATE_KEY": CopyHarness.delegateKey,
+            "COPY_MAX_OPEN_POSITIONS": "1",
         ])
-        _ = try await chain.rpc("alfa_fund", #"[{"address":"\#(CopyHarness.wallet)","eth":"1000000000000000000","usdc":1000000000000}]"#)
         let serve = try AlfaBinary.start(["serve"], env)
         defer { serve.signal(SIGKILL) }
         let pool = PostgresPool(configuration: .init(url: database, size: 1))
@@ -78,12 +74,12 @@ struct OperatedFromTelegramTests {
         try await fake.press(confirm.callback_data, by: Self.admin, messageID: question.message_id)
         try await Self.waitFor(fake, "Copy mode is now LIVE", after: before)
 
-        // LIVE: the leader's next open is signed, sent, accepted by the node and filled by its keeper.
+        // LIVE: the leader's next open is signed by the delegate, executed through the relayer, and our fill indexed.
         try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 2, collateral: 1_000_000_000, price: Self.p, openTime: start + 1)]])
-        let live = try await CopyReplicaTests.waitFor(pool) { $0.count == 3 && $0[2].status == .filled }
-        #expect(live.count == 3 && live[2].mode == .live && live[2].keeperOrderID != nil, "\(live)")
+        let live = try await CopyReplicaTests.waitFor(pool) { $0.count == 3 && $0[2].live.ownFillID != nil }
+        #expect(live.count == 3 && live[2].mode == .live && live[2].status == .filled && live[2].keeperOrderID != nil, "\(live)")
 
-        // The stop takes effect before its reply: nothing reaches the node after it, the next open is skipped.
+        // The stop takes effect before its reply: nothing reaches the relayer after it, the next open is skipped.
         let stopped = try #require(try await Self.ask(fake, "/emergency stop leaving for lunch", expecting: "Emergency stop engaged: no copy order"))
         try await chain.execute([[.marketClose(CopyHarness.leader, pair: 2, position: 1_000_000_000, closing: 1_000_000_000, entry: Self.p,
                                                price: Self.p, percentProfit: 0, payout: 998_000_000, closingFee: 2_000_000,
@@ -94,8 +90,9 @@ struct OperatedFromTelegramTests {
         #expect(after.count == 5 && after[3].action == .close && after[3].status == .intent, "\(after)")
         #expect(after[4].status == .skipped && after[4].reason == "emergency stop engaged", "\(after)")
         try await Task.sleep(for: .seconds(1))
-        var sent = try await Self.sent(chain)
-        #expect(sent.count == 2 && sent.allSatisfy { $0.at <= stopped.t }, "sent after the stop's reply: \(sent.map(\.at)) vs \(stopped.t)")
+        var accepted = try await relayer.accepted()
+        #expect(accepted.count == 1 && accepted.allSatisfy { $0.at <= stopped.t },
+                "submitted after the stop's reply: \(accepted.map(\.at)) vs \(stopped.t)")
         try await Self.ask(fake, "/status", expecting: "mode: LIVE · emergency stop: ON")
 
         // Trading again: the stop cleared and LIVE confirmed, the close that waited goes out and fills.
@@ -105,10 +102,13 @@ struct OperatedFromTelegramTests {
         try await fake.press(try #require(again.reply_markup?.inline_keyboard.first?.first).callback_data, by: Self.admin,
                              messageID: again.message_id)
         try await Self.waitFor(fake, "Copy mode is now LIVE", after: count)
-        let closed = try await CopyReplicaTests.waitFor(pool) { $0.count == 5 && $0[3].status == .filled }
+        let closed = try await CopyReplicaTests.waitFor(pool) { $0.count == 5 && $0[3].live.ownFillID != nil }
         #expect(closed[3].status == .filled && closed[3].mode == .live, "\(closed)")
-        sent = try await Self.sent(chain)
-        #expect(sent.count == 3 && sent[2].input.dropFirst(2).hasPrefix(CopyTradingTests.closeTradeSelector))
+        accepted = try await relayer.accepted()
+        #expect(accepted.map(\.kind) == ["OpenTradeReq", "CloseTradeReq"])
+        // The close is bound to our position's on-chain open time: the chain has it closed.
+        let own = try await pool.withConnection { try FillRepository().fills(of: EVMAddress(hex: CopyHarness.wallet)!, on: $0) }
+        #expect(own.map(\.kind) == [.open, .close] && own[1].openTime == own[0].openTime)
 
         // Every admin action is in the audit log with who did it.
         let audited = try await pool.withConnection { try $0.query("SELECT command FROM audit_log WHERE user_id = $1 ORDER BY id", [Self.admin]) }
@@ -119,7 +119,7 @@ struct OperatedFromTelegramTests {
         serve.signal(SIGTERM)
         let outcome = try await BlockingWorker(name: "alfa-serve").run { serve.wait() }
         #expect(outcome.status == 0)
-        #expect(!(outcome.output + outcome.errorOutput).contains(CopyHarness.walletKey.dropFirst(2)))
+        #expect(!(outcome.output + outcome.errorOutput).contains(CopyHarness.delegateKey.dropFirst(2)))
         #expect(!(outcome.output + outcome.errorOutput).contains(FakeTelegram.token))
     }
 }

@@ -15,28 +15,7 @@ struct RelayerTests {
     static let trader = try! WalletKey(hex: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")
     static let delegate = try! WalletKey(hex: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a")
 
-    final class Relayer: @unchecked Sendable {
-        let process: Process
-        let base: String
-        let control = CurlHTTPClient(name: "test-relayer-control")
-
-        init(chain: ChainPeer? = nil) throws {
-            struct Announcement: Decodable { let port: Int }
-            let (process, announcement) = try PeerProcess.launch(
-                "relayer/fake_relayer.py",
-                ["--router", RelayerTests.router.description, "--chain-id", "31337"] + (chain.map { ["--chain", $0.urls[0]] } ?? []),
-                as: Announcement.self)
-            self.process = process
-            base = "http://127.0.0.1:\(announcement.port)"
-        }
-
-        deinit { process.terminate() }
-
-        func post(_ path: String, _ json: String) async throws {
-            _ = try await control.send(HTTPRequest(method: "POST", url: base + path, headers: ["Content-Type": "application/json"],
-                                                   body: Array(json.utf8)))
-        }
-    }
+    typealias Relayer = RelayerPeer
 
     /// An OpenTradeReq of `trader`, signed by `signer`: the intent, its signature, and its nonce.
     static func open(signedBy signer: WalletKey, nonce: String = "0x" + Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255) }),
@@ -78,7 +57,7 @@ struct RelayerTests {
     }
 
     @Test func aSignedOpenStreamsItsLifecycleToTheFill() async throws {
-        let relayer = try Relayer()
+        let relayer = try Relayer(router: Self.router.description)
         try await relayer.post("/control/faults", #"{"attemptFailed": 2}"#)
         let events = try await Self.submit(RelayerClient(base: relayer.base), try Self.open(signedBy: Self.trader))
         #expect(events.map(\.1) == [0, 1, 2, 3, 4])
@@ -90,7 +69,7 @@ struct RelayerTests {
     }
 
     @Test func theRelayerRefusesAStrangersSignatureAReusedNonceAndAPastDeadline() async throws {
-        let relayer = try Relayer()
+        let relayer = try Relayer(router: Self.router.description)
         let client = RelayerClient(base: relayer.base)
         func refusal(_ order: (intent: [UInt8], signature: [UInt8])) async -> String? {
             do { _ = try await Self.submit(client, order); return nil } catch { return "\(error)" }
@@ -111,7 +90,7 @@ struct RelayerTests {
 
     @Test func onTheLocalChainTheOpenIsOursAndTheCloseMustBindItsOpenTime() async throws {
         let chain = try ChainPeer()
-        let relayer = try Relayer(chain: chain)
+        let relayer = try Relayer(chain: chain, router: Self.router.description)
         let client = RelayerClient(base: relayer.base)
         let opened = try await Self.submit(client, try Self.open(signedBy: Self.trader))
         guard case .executed(let open)? = opened.last?.0, let openTime = open.openTimestamp, let slot = open.tradeIndex,
@@ -136,13 +115,13 @@ struct RelayerTests {
     }
 
     @Test(arguments: [
-        (#"{"cutAfter": 1}"#, "executed"),
-        (#"{"streamTimeout": true}"#, "executed"),
+        (#"{"cutAfter": 1}"#, "filled"),
+        (#"{"streamTimeout": true}"#, "filled"),
         (#"{"decline": true}"#, "declined"),
         (#"{"error": "ATTEMPTS_EXHAUSTED"}"#, "failed"),
     ])
     func theStateMachineSettlesEveryEndingThroughTheStreamOrItsReplay(faults: String, final: String) async throws {
-        let relayer = try Relayer()
+        let relayer = try Relayer(router: Self.router.description)
         try await relayer.post("/control/faults", faults)
         let client = RelayerClient(base: relayer.base)
         let nonce = "0x" + String(repeating: "5", count: 64)

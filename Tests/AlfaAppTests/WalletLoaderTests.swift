@@ -15,21 +15,41 @@ struct WalletLoaderTests {
         return path
     }
 
+    static func execution(_ signer: Settings.Signer, wallet: String? = nil) -> Settings.Execution {
+        Settings.Execution(mode: .live, emergencyStop: false, walletAddress: wallet.flatMap { EVMAddress(hex: $0) }, signer: signer,
+                           delegateExpiresAt: nil)
+    }
+
     @Test func aKeyFileOnlyItsOwnerCanReadIsLoaded() async throws {
-        let key = try await WalletLoader.load(.file(try Self.file(mode: 0o600)))
-        #expect(key.address == (try WalletKey(hex: Self.key)).address)
-        _ = try await WalletLoader.load(.file(try Self.file(mode: 0o400)))
+        let wallet = try await WalletLoader.load(Self.execution(.wallet(.file(try Self.file(mode: 0o600)))))
+        #expect(wallet.address == (try WalletKey(hex: Self.key)).address && !wallet.isDelegate)
+        _ = try await WalletLoader.load(Self.execution(.wallet(.file(try Self.file(mode: 0o400)))))
+    }
+
+    @Test func aDelegateSignsForTheWalletNamedAndAWalletKeyMustBeThatWallet() async throws {
+        let other = "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23"
+        let delegated = try await WalletLoader.load(Self.execution(.delegate(.file(try Self.file(mode: 0o600))), wallet: other))
+        #expect(delegated.isDelegate && delegated.address.description == other)
+        #expect(delegated.signer.address == (try WalletKey(hex: Self.key)).address)
+        #expect(delegated.description.contains("signed by its delegate"))
+        do {
+            _ = try await WalletLoader.load(Self.execution(.wallet(.inline(Secret(Self.key))), wallet: other))
+            Issue.record("a wallet key for another wallet was accepted")
+        } catch {
+            #expect("\(error)".hasPrefix("WALLET_ADDRESS \(other) is not the address of WALLET_PRIVATE_KEY"))
+            #expect(!"\(error)".contains(Self.key.dropFirst(2)))
+        }
     }
 
     @Test(arguments: [0o644, 0o640, 0o604, 0o660])
     func aKeyFileOthersCanReadIsRefusedWithTheFix(mode: Int) async throws {
         let path = try Self.file(mode: mode)
         do {
-            _ = try await WalletLoader.load(.file(path))
+            _ = try await WalletLoader.load(Self.execution(.delegate(.file(path)), wallet: "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23"))
             Issue.record("mode \(String(mode, radix: 8)) was accepted")
         } catch {
             let text = "\(error)"
-            #expect(text == "WALLET_PRIVATE_KEY_FILE \(path) can be read by other users (mode 0\(String(mode, radix: 8))): run chmod 600 \(path)")
+            #expect(text == "WALLET_DELEGATE_KEY_FILE \(path) can be read by other users (mode 0\(String(mode, radix: 8))): run chmod 600 \(path)")
             #expect(!text.contains(Self.key.dropFirst(2)))
         }
     }

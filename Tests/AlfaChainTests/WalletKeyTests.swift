@@ -21,4 +21,16 @@ struct WalletKeyTests {
         let key = try? WalletKey(hex: "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
         #expect(!"\(key!)".contains("ac0974"))
     }
+
+    @Test func signaturesAreLowSAndRecoverTheSigner() throws {
+        let key = try WalletKey(hex: "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
+        let half: [UInt8] = Hex.decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0")!
+        for index in 0..<200 {
+            let digest = Hash32(bytes: Keccak256.hash([UInt8(index & 0xff), UInt8(index >> 8)]))!
+            let signature = key.sign(digest: digest)
+            #expect(signature.s.lexicographicallyPrecedes(half) || signature.s == half)
+            #expect(signature.recoveryID == 0 || signature.recoveryID == 1)
+            #expect(WalletKey.recoverSigner(digest: digest, signature: signature) == key.address)
+        }
+    }
 }

@@ -43,8 +43,8 @@ struct CopyOrderMachineTests {
         ([M.Event.relayer(.declined(orderID: "42", transactionHash: nil), seq: 3)], "declined", true),
         ([.relayer(.error(code: "ATTEMPTS_EXHAUSTED", message: "gave up"), seq: 3)], "failed", true),
         ([.relayer(.other(type: "Heartbeat"), seq: 2)], "accepted", false),
-        ([.relayer(.executed(fill), seq: 3)], "executed", false),
-        ([.ourFill(fill)], "executed", false),
+        ([.relayer(.executed(fill), seq: 3)], "filled", false),
+        ([.ourFill(fill)], "filled", false),
     ] as [([M.Event], String, Bool)])
     func outcomesOfAnAcceptedOrder(events: [M.Event], final: String, alerts: Bool) {
         let (state, actions) = Self.run(Self.open(.accepted(trackingID: "trk", lastSeq: 0)), events)

@@ -115,19 +115,19 @@ struct OverdueOrderTests {
     }
 
     @Test func theTitleSaysWhichOrderAndForHowLong() {
-        let overdue = OverdueOrder(Self.order(.submitted), now: 1_125)
+        let overdue = OverdueOrder(Self.order(.accepted), now: 1_125)
         #expect(overdue.title == "Copy order 7 (open pair 2 short) unanswered for 125 s")
     }
 
     @Test func eachStageSaysWhereTheOrderIsStuck() {
         let signed = OverdueOrder(Self.order(.signed), now: 1_200)
-        #expect(signed.detail.hasPrefix("transaction \(Self.hash) (nonce 12) is signed but the node has not taken it"))
-        #expect(signed.action.contains("/status"))
-        let unmined = OverdueOrder(Self.order(.submitted), now: 1_200)
-        #expect(unmined.detail.contains("was sent and has no receipt yet") && unmined.action.contains("Base explorer"))
-        let unexecuted = OverdueOrder(Self.order(.submitted, keeper: 44), now: 1_200)
-        #expect(unexecuted.detail.contains("the keeper has not executed order 44"))
-        #expect(OverdueOrder(Self.order(.signed, hash: nil), now: 1_200).detail.hasPrefix("its transaction (nonce 12)"))
+        #expect(signed.detail.hasPrefix("Its intent is signed but the relayer has not taken it"))
+        #expect(signed.action.contains("AVANTIS_RELAYER_URL"))
+        let accepted = OverdueOrder(Self.order(.accepted), now: 1_200)
+        #expect(accepted.detail == "The relayer accepted it and has reported no outcome; no fill of ours is indexed yet.")
+        let initiated = OverdueOrder(Self.order(.initiated, keeper: 44), now: 1_200)
+        #expect(initiated.detail.hasPrefix("The relayer accepted it as order 44 and has reported no outcome"))
+        #expect(initiated.action.contains("Avantis app"))
         var close = Self.order(.intent, hash: nil)
         close.action = .close
         let held = OverdueOrder(close, now: 1_200)

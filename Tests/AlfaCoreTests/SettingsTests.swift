@@ -20,7 +20,9 @@ struct SettingsTests {
         let settings = try settings([:])
         #expect(settings.execution.mode == .dry)
         #expect(settings.execution.emergencyStop == false)
-        #expect(settings.execution.walletKey == .none)
+        #expect(settings.execution.signer == .none && settings.execution.walletAddress == nil)
+        #expect(settings.chain.relayerURL == "https://prod-api.avantisfi.com/batched-market")
+        #expect(settings.copy.intentDeadlineSeconds == 30)
         #expect(settings.chain.chainID == 8453)
         #expect(settings.database.url == nil)
         #expect(settings.database.poolSize == 4)
@@ -80,7 +82,7 @@ struct SettingsTests {
     @Test func valuesAreParsedIntoTheirUnits() throws {
         let settings = try settings([
             "COPY_EXECUTION_MODE": "LIVE", "EMERGENCY_STOP": "yes", "COPY_COLLATERAL_USDC": "250.5",
-            "COPY_MAX_LEVERAGE": "12.5", "COPY_MAX_GAS_GWEI": "0.05", "COPY_SIZE_RATIO": "0.25",
+            "COPY_MAX_LEVERAGE": "12.5", "COPY_INTENT_DEADLINE_SECONDS": "45", "COPY_SIZE_RATIO": "0.25",
             "COPY_LEADERS": " 0x0C16ff40065Cc3Ab4bc55B60E447504AFB9C7970 , 0x8a311d7048c35985aa31c131b9a13e03a5f7422d ",
             "TELEGRAM_ADMIN_IDS": "11,22", "TELEGRAM_ALERT_CHAT_IDS": "-1001234567890",
             "RPC_URLS": "https://a.example/KEY,http://127.0.0.1:8545", "INDEXER_START_BLOCK": "123",
@@ -91,7 +93,7 @@ struct SettingsTests {
         #expect(settings.execution.emergencyStop)
         #expect(settings.copy.collateral == 250_500_000)
         #expect(settings.copy.maxLeverage == 125_000_000_000)
-        #expect(settings.copy.maxGasWei == 50_000_000)
+        #expect(settings.copy.intentDeadlineSeconds == 45)
         #expect(settings.copy.sizeRatio == 250_000)
         #expect(settings.copy.leaders.map(\.description) == ["0x0c16ff40065cc3ab4bc55b60e447504afb9c7970",
                                                               "0x8a311d7048c35985aa31c131b9a13e03a5f7422d"])
@@ -101,7 +103,25 @@ struct SettingsTests {
         #expect(settings.indexer.startBlock == 123)
         #expect(settings.indexer.pollSeconds == 0.5)
         #expect(settings.database.url?.value == "postgresql://u:p@h/db")
-        #expect(settings.execution.walletKey == .file("/run/secrets/wallet"))
+        #expect(settings.execution.signer == .wallet(.file("/run/secrets/wallet")))
+    }
+
+    @Test func aDelegateSignsForTheWalletItNames() throws {
+        let delegate = try settings(["WALLET_ADDRESS": "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
+                                     "WALLET_DELEGATE_KEY_FILE": "/run/secrets/delegate", "WALLET_DELEGATE_EXPIRES_AT": "2027-01-31"])
+        #expect(delegate.execution.signer == .delegate(.file("/run/secrets/delegate")))
+        #expect(delegate.execution.walletAddress?.description == "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23")
+        #expect(delegate.execution.delegateExpiresAt == 1_801_353_600)
+        #expect(delegate.execution.isLiveConfigured)
+        #expect(failure(["WALLET_DELEGATE_KEY": "0x01"])
+            == #"WALLET_ADDRESS="" is unset: a delegate key (WALLET_DELEGATE_KEY[_FILE]) signs for the trading wallet named there"#)
+        #expect(failure(["WALLET_ADDRESS": "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23", "WALLET_DELEGATE_KEY_FILE": "/d",
+                         "WALLET_PRIVATE_KEY_FILE": "/k"])
+            == #"WALLET_PRIVATE_KEY="***" is set together with a delegate key: set only one (the delegate, recommended, signs for WALLET_ADDRESS)"#)
+        #expect(failure(["WALLET_DELEGATE_EXPIRES_AT": "soon"])
+            == #"WALLET_DELEGATE_EXPIRES_AT="soon" is not a UTC moment (2026-11-21, 2026-11-21T08:00 or unix seconds)"#)
+        #expect(failure(["WALLET_ADDRESS": "0x12"]) == #"WALLET_ADDRESS="0x12" is not an address (0x followed by 40 hex digits)"#)
+        #expect(failure(["AVANTIS_RELAYER_URL": "ftp://x"])?.hasPrefix(#"AVANTIS_RELAYER_URL="ftp://x""#) == true)
     }
 
     @Test func anEmptyValueMeansTheDefault() throws {

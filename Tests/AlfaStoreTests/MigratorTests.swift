@@ -134,7 +134,26 @@ struct MigratorTests {
             .map { try $0.decode(0, as: String.self) }
         #expect(tables == ["alert_outbox", "audit_log", "breaker_events", "breaker_state", "copy_cursor", "copy_leader_changes", "copy_leader_set", "copy_leaders",
                            "copy_orders", "execution_history", "execution_state", "fills", "indexer_blocks", "indexer_state",
-                           "leaderboard_entries", "leaderboard_snapshots", "raw_log_archives", "raw_logs", "report_runs", "schema_migrations", "telegram_chats",
+                           "leaderboard_entries", "leaderboard_snapshots", "raw_log_archives", "raw_logs", "report_runs", "schema_migrations", "singleton_leases", "telegram_chats",
                            "telegram_offsets", "trader_positions", "uncertain_positions"])
+    }
+
+    /// At the upgrade to v2: a keeper's cancellation is a declined order, and a v1.5 LIVE order
+    /// still in flight (its calldata reverts since 2026-08-12) ends as expired, saying why.
+    @Test func theV2MigrationCarriesV15OrdersOver() throws {
+        let (connection, _) = try TestDatabase.connect()
+        _ = try Migrator(migrations: Array(Migration.embedded.prefix { $0.version < 10 })).apply(on: connection)
+        for (index, (mode, status)) in [("LIVE", "submitted"), ("LIVE", "canceled"), ("DRY", "intent"), ("LIVE", "filled")].enumerated() {
+            try connection.query("""
+                INSERT INTO copy_orders (leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade, leader_price,
+                    leader_time, action, mode, status, pair_index, is_long)
+                VALUES ($1, sha256(int8send($1)), 0, decode(repeat('00', 20), 'hex'), 'open', 'x', 1, now(), 'open', $2, $3, 1, true)
+                """, [Int64(index), mode, status])
+        }
+        _ = try Migrator(migrations: Migration.embedded).apply(on: connection)
+        let rows = try connection.query("SELECT status, coalesce(reason, '') FROM copy_orders ORDER BY id")
+            .map { "\(try $0.decode(0, as: String.self)) \(try $0.decode(1, as: String.self))" }
+        #expect(rows == ["expired left in flight by the v1.5 executor at the upgrade to Avantis v2: check the wallet on chain",
+                         "declined ", "intent ", "filled "])
     }
 }

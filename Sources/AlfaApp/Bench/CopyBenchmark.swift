@@ -1,45 +1,56 @@
 import AlfaChain
 import AlfaCore
+import AlfaHTTP
 import AlfaStore
 import Foundation
 import Logging
 
-/// `alfa bench copy`: signing throughput, and signal-to-submission latency in LIVE against the
-/// node in RPC_URLS — from a leader fill committed the way the indexer commits it (with its
-/// NOTIFY) to our `openTrade` accepted by the node.
+/// `alfa bench copy`: LIVE on v2 against the local node and the fake relayer. From a leader
+/// fill committed the way the indexer commits it (with its NOTIFY) to our intent accepted by
+/// the relayer, and to our own `MarketExecuted` indexed; then stop propagation and breakers.
 public enum CopyBenchmark {
-    /// eth-account's documented test key: a throwaway wallet on the local chain.
-    static let benchKey = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+    /// Throwaway keys of the local chain: the trading wallet and its delegate.
+    static let walletKey = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+    static let delegateKey = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"
 
     public static func run(settings base: Settings, databaseURL: String, migrations: [Migration], signals: Int,
                            signatures: Int) async throws -> String {
-        var lines = ["copy engine (LIVE against the local node)"]
-        lines.append(signingThroughput(count: signatures))
+        var lines = ["copy engine (LIVE on v2: the local node and the fake relayer)"]
+        lines.append("  " + IntentBenchmark.run(count: signatures))
 
         let leader = EVMAddress(hex: "0x00000000000000000000000000000000000000be")!
+        let wallet = try WalletKey(hex: walletKey).address
+        let delegate = try WalletKey(hex: delegateKey).address
         var settings = base
         settings.copy.leaders = [leader]
-        settings.copy.maxOpenPositions = 1_000
+        settings.copy.maxOpenPositions = 100_000
         settings.copy.maxSignalAgeSeconds = 3_600
-        settings.copy.maxGasWei = 100_000_000_000
         settings.execution.mode = .live
         settings.execution.emergencyStop = false
-        settings.execution.walletKey = .inline(Secret(benchKey))
-        let wallet = try WalletKey(hex: benchKey)
-
+        settings.execution.walletAddress = wallet
+        settings.execution.signer = .delegate(.inline(Secret(delegateKey)))
+        settings.indexer.confirmations = 0
+        settings.indexer.pollSeconds = 0.05
+        let control = CurlHTTPClient(name: "alfa-bench-relayer")
+        let registration = try await control.send(HTTPRequest(
+            method: "POST", url: settings.chain.relayerURL + "/control/delegate", headers: ["Content-Type": "application/json"],
+            body: Array(#"{"trader":"\#(wallet)","delegate":"\#(delegate)"}"#.utf8)))
+        guard registration.status == 200 else {
+            throw ConfigurationLoader.Failure(description: "AVANTIS_RELAYER_URL is not the fake relayer (commands/bench starts it)")
+        }
         let rpc = JSONRPCClient(urls: settings.chain.rpcURLs, expectedChainID: settings.chain.chainID, timeoutSeconds: 30)
-        _ = try await rpc.call("alfa_fund", #"[{"address":"\#(wallet.address)","eth":"1000000000000000000","usdc":1000000000000000}]"#)
-        // The keeper answers later, as on Base: the figure is our path, not the keeper's.
-        _ = try await rpc.call("alfa_keeper", #"[{"mode":"manual"}]"#)
+        settings.indexer.startBlock = try await rpc.blockNumber()
 
         var propagation: [Double] = []
         var evaluation = ""
-        let latencies = try await ScratchSchema.withPool(databaseURL, migrations: migrations, prefix: "alfa_copy", poolSize: 3) { pool in
+        let (accepted, indexed) = try await ScratchSchema.withPool(databaseURL, migrations: migrations, prefix: "alfa_copy", poolSize: 3) { pool in
             let url = PostgresURL.withSearchPath(databaseURL, schema: "alfa_copy_\(getpid())")
             let execution = try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: url)
+            let indexer = try IndexerSetup.indexer(settings, catalogue: .builtIn, pool: pool, logger: Logger(label: "alfa.bench.indexer"))
             let services = execution.services
             let task = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await indexer.run() }
                     for service in services { group.addTask { try await service.run() } }
                     try await group.waitForAll()
                 }
@@ -49,8 +60,9 @@ public enum CopyBenchmark {
             while try await pool.withConnection({ try $0.query("SELECT 1 FROM copy_cursor").count }) == 0 {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            var latencies: [Double] = []
-            let warmUp = 5  // the first order also approves USDC
+            var accepted: [Double] = []
+            var indexed: [Double] = []
+            let warmUp = 3
             for index in 0..<(signals + warmUp) {
                 let fill = leaderOpen(leader, index: index)
                 try await pool.transaction { connection in
@@ -58,29 +70,43 @@ public enum CopyBenchmark {
                     try connection.notify(IndexerRepository.fillsChannel, payload: "bench")
                 }
                 let committed = Date().timeIntervalSince1970
-                var submitted: Double?
-                while submitted == nil {
-                    submitted = try await pool.withConnection { connection in
-                        try connection.query(
-                            "SELECT extract(epoch FROM submitted_at)::float8 FROM copy_orders WHERE leader_tx_hash = $1 AND submitted_at IS NOT NULL",
-                            [fill.txHash]).first?.decode(0, as: Double.self)
+                var times: (accepted: Double?, indexed: Double?) = (nil, nil)
+                let deadline = committed + 30
+                while times.indexed == nil {
+                    guard Date().timeIntervalSince1970 < deadline else {
+                        throw ConfigurationLoader.Failure(description: "signal \(index) was not copied and indexed within 30 s")
                     }
-                    if submitted == nil { try await Task.sleep(for: .microseconds(200)) }
+                    if times.accepted == nil {
+                        times.accepted = try await pool.withConnection { connection in
+                            try connection.query("SELECT 1 FROM copy_orders WHERE leader_tx_hash = $1 AND tracking_id IS NOT NULL",
+                                                 [fill.txHash]).isEmpty ? nil : Date().timeIntervalSince1970
+                        }
+                    }
+                    times.indexed = try await pool.withConnection { connection in
+                        try connection.query("SELECT 1 FROM copy_orders WHERE leader_tx_hash = $1 AND own_fill_id IS NOT NULL",
+                                             [fill.txHash]).isEmpty ? nil : Date().timeIntervalSince1970
+                    }
+                    if times.indexed == nil { try await Task.sleep(for: .microseconds(200)) }
                 }
-                if index >= warmUp { latencies.append((submitted! - committed) * 1_000) }
+                if index >= warmUp {
+                    accepted.append(((times.accepted ?? times.indexed!) - committed) * 1_000)
+                    indexed.append((times.indexed! - committed) * 1_000)
+                }
             }
             let failed = try await pool.withConnection {
-                try $0.query("SELECT count(*) FROM copy_orders WHERE status = 'failed'")[0].decode(0, as: Int64.self)
+                try $0.query("SELECT count(*) FROM copy_orders WHERE status <> 'filled' AND action <> 'skip'")[0].decode(0, as: Int64.self)
             }
-            guard failed == 0 else { throw ConfigurationLoader.Failure(description: "\(failed) copy order(s) failed during the benchmark") }
+            guard failed == 0 else { throw ConfigurationLoader.Failure(description: "\(failed) copy order(s) did not fill during the benchmark") }
             propagation = try await stopPropagation(from: execution, settings: settings, pool: pool, url: url, rounds: 20)
             evaluation = try await breakerEvaluation(execution.monitor, pool: pool, trades: 50_000)
-            return latencies
+            return (accepted, indexed)
         }
-        _ = try await rpc.call("alfa_keeper", #"[{"mode":"auto"}]"#)
-        let sorted = latencies.sorted()
-        lines.append(String(format: "  signal → transaction accepted by the node, %d signals one at a time: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                            sorted.count, BenchFigures.percentile(sorted, 0.5), BenchFigures.percentile(sorted, 0.99), sorted.last ?? 0))
+        for (figures, what) in [(accepted, "leader fill committed → our intent accepted by the relayer"),
+                                (indexed, "leader fill committed → our MarketExecuted indexed")] {
+            let sorted = figures.sorted()
+            lines.append(String(format: "  %@, %d signals one at a time: p50 %.1f ms, p99 %.1f ms, max %.1f ms", what,
+                                sorted.count, BenchFigures.percentile(sorted, 0.5), BenchFigures.percentile(sorted, 0.99), sorted.last ?? 0))
+        }
         let stops = propagation.sorted()
         lines.append(String(format: "  emergency stop/start typed on one replica → obeyed by another, %d changes: p50 %.1f ms, max %.1f ms",
                             stops.count, BenchFigures.percentile(stops, 0.5), stops.last ?? 0))
@@ -140,22 +166,6 @@ public enum CopyBenchmark {
             figures.append(BenchFigures.milliseconds(ContinuousClock.now - started))
         }
         return figures
-    }
-
-    static func signingThroughput(count: Int) -> String {
-        let key = try! WalletKey(hex: benchKey)
-        let data = AvantisCalls.openTrade(trader: key.address, pairIndex: 1, collateral: 100_000_000, price: 650_000_000_000_000,
-                                          isLong: true, leverage: 100_000_000_000, slippageBps: 50)
-        var bytes = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        for nonce in 0..<count {
-            let transaction = EIP1559Transaction(chainID: 8453, nonce: Int64(nonce), maxPriorityFeePerGas: 1_000_000,
-                                                 maxFeePerGas: 2_000_000_000, gasLimit: 400_000, to: key.address, data: data)
-            bytes &+= key.sign(transaction).raw.count
-        }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return String(format: "  signing: %d openTrade transactions (RLP + keccak + secp256k1) in %.2f s: %.0f signatures/s on one core (%d bytes)",
-                      count, seconds, Double(count) / seconds, bytes)
     }
 
     static func leaderOpen(_ leader: EVMAddress, index: Int) -> Fill {

@@ -4,16 +4,24 @@ import AlfaTelegram
 /// The bot's state in PostgreSQL (migration 0004).
 struct PostgresBotStore: BotStore {
     let pool: PostgresPool
+    /// Under `alfa serve`, the poller singleton's lease: the offset moves only under its epoch.
+    let lease: Lease?
     private let repository = TelegramRepository()
 
-    init(pool: PostgresPool) { self.pool = pool }
+    init(pool: PostgresPool, lease: Lease? = nil) {
+        self.pool = pool
+        self.lease = lease
+    }
 
     func offset(bot: Int64) async throws -> Int64? {
         try await pool.withConnection { [repository] in try repository.offset(bot: bot, on: $0) }
     }
 
     func saveOffset(_ offset: Int64, bot: Int64) async throws {
-        try await pool.withConnection { [repository] in try repository.saveOffset(offset, bot: bot, on: $0) }
+        try await pool.transaction { [repository, lease] connection in
+            try lease?.check(on: connection)
+            try repository.saveOffset(offset, bot: bot, on: connection)
+        }
     }
 
     func chatRoutes() async throws -> ChatRoutes {

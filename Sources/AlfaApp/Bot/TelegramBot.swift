@@ -28,14 +28,14 @@ public final class TelegramBot: Sendable {
     /// connections, so a reply never waits behind a 50 s poll). `onUpdate` sees each update id
     /// as it arrives (the benchmark's clock starts there).
     public init(settings: Settings, token: Secret, pool: PostgresPool, control: (any ExecutionControl)? = nil,
-                limits: FloodPacer.Limits = .telegram,
+                limits: FloodPacer.Limits = .telegram, lease: Lease? = nil,
                 pollingTransport: any HTTPTransport = CurlHTTPClient(name: "tg-poll"),
                 sendingTransport: any HTTPTransport = CurlHTTPClient(name: "tg-send"),
                 logger: Logger = Logger(label: "alfa.telegram"), onUpdate: @escaping @Sendable (Int64) -> Void = { _ in }) {
         let base = settings.telegram.apiBase
         pollingClient = BotAPIClient(transport: pollingTransport, base: base, token: token)
         sendingClient = BotAPIClient(transport: sendingTransport, base: base, token: token)
-        store = PostgresBotStore(pool: pool)
+        store = PostgresBotStore(pool: pool, lease: lease)
         queue = OutboundQueue(client: sendingClient, store: store, limits: limits) { event in
             TelegramBot.log(event, logger)
         }

@@ -39,10 +39,25 @@ extension Settings {
                 : "\(telegram.adminIDs.count) admin id(s)"),
             ("execution", true,
              "mode \(execution.mode.rawValue)\(execution.emergencyStop ? ", EMERGENCY STOP forced by EMERGENCY_STOP" : "")"),
-            ("wallet", execution.walletKey != .none,
-             execution.walletKey == .none ? "no wallet key: LIVE mode cannot be enabled" : "wallet key configured (not loaded in DRY)"),
+            ("wallet", execution.isLiveConfigured, execution.signerSummary),
             ("leaders", !copy.leaders.isEmpty || copy.autoTopK > 0,
              copy.leaders.isEmpty ? "following the leaderboard's top \(copy.autoTopK)" : "\(copy.leaders.count) leader(s) from COPY_LEADERS"),
         ]
+    }
+}
+
+extension Settings.Execution {
+    /// Which LIVE signing mode is configured, for `alfa check` and the README's advice.
+    var signerSummary: String {
+        let wallet = walletAddress.map { "wallet \($0)" } ?? "the wallet"
+        switch signer {
+        case .none:
+            return "no signer: LIVE mode cannot be enabled (set WALLET_ADDRESS and WALLET_DELEGATE_KEY_FILE)"
+        case .delegate:
+            let expiry = delegateExpiresAt.map { ", delegation ends \(CivilDate.isoTime(unixSeconds: $0))" } ?? ""
+            return "delegate key signs for \(wallet) (recommended: it cannot withdraw or approve)\(expiry); not loaded in DRY"
+        case .wallet:
+            return "the wallet's own private key signs (it can also withdraw: a delegate key is recommended); not loaded in DRY"
+        }
     }
 }

@@ -23,14 +23,20 @@ public struct CopyControl: ExecutionControl {
             }
         }
         return await change(.setMode(mode), by: admin, reason: "chat", confirmed: true) { state in
-            state.mode == .live ? "Copy mode is now LIVE: leader trades are signed and sent from the wallet."
+            state.mode == .live ? "Copy mode is now LIVE: leader trades are signed as intents and submitted to the Avantis relayer."
                 : "Copy mode is now DRY: copies are simulated."
         }
     }
 
     public func emergencyStop(by admin: Int64, reason: String?) async -> ChatReply {
-        let reply = await change(.engageStop, by: admin, reason: reason ?? "chat") { _ in
+        var reply = await change(.engageStop, by: admin, reason: reason ?? "chat") { _ in
             "🛑 Emergency stop engaged: no copy order will be submitted. /emergency start clears it (mode stays DRY)."
+        }
+        // Submitted before the stop: the relayer executes them anyway, and says so here.
+        let accepted = await engine.acceptedOrders()
+        if accepted > 0 {
+            reply.html += ("\n\(accepted) order(s) the relayer had already accepted may still execute: "
+                + "they cannot be recalled; /copy pnl shows how they end.")
         }
         await alerts.current.raise(.critical, "Emergency stop engaged by admin \(admin)", detail: reason ?? "no reason given",
                                    action: "/emergency start clears it; LIVE must then be confirmed again.")
@@ -48,7 +54,7 @@ public struct CopyControl: ExecutionControl {
         do {
             let leaders = try await engine.leaders()
             let performance = try await engine.performance()
-            let wallet = await engine.walletAddress.map { "\n<b>Wallet</b>: <code>\($0)</code>" } ?? ""
+            let wallet = await engine.walletDescription.map { "\n<b>Wallet</b>: <code>\($0)</code>" } ?? ""
             return ChatReply(html: """
                 <b>Copy engine</b>: \(state.emergencyStop ? "🛑 STOPPED" : state.mode.rawValue) · \(leaders.count) leader(s) · \
                 \(performance.openPositions) open position(s) · \(performance.active) order(s) in flight\(wallet)

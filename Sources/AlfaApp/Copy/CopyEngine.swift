@@ -13,50 +13,63 @@ public actor CopyEngine {
     private let gate: ExecutionGate
     private let clock: @Sendable () -> Int64
     private let logger: Logger
-    private let makeRPC: (@Sendable () throws -> JSONRPCClient)?
     private let repository = CopyOrderRepository()
     private let dry: DryExecutor
-    private var live: LiveExecutor?
+    /// Built without a key: it reconciles LIVE orders in any mode; the key is read when it signs.
+    private let live: LiveExecutor
+    private let signer: LiveWalletSource
     private var leaderCache: (leaders: [EVMAddress], at: Int64)?
     /// The leader set last recorded for the reports (nil until the executor's first step).
     private var recordedLeaders: Set<EVMAddress>?
-    private var lastCancelCheckBlock: Int64?
-    private var lastCancelCheck: Int64 = 0
+    private var lastDelegationWarning: Int64?
+    /// Orders seen in flight whose ending has not been counted yet (for the breakers' evaluation).
+    private var settling: Set<Int64> = []
 
-    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, makeRPC: (@Sendable () throws -> JSONRPCClient)?,
-         clock: @escaping @Sendable () -> Int64, logger: Logger) {
+    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, lease: Lease, alerts: AlertSink,
+         makeRPC: (@Sendable () throws -> JSONRPCClient)?, relayer: RelayerClient? = nil,
+         clock: @escaping @Sendable () -> Int64, milliseconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) },
+         logger: Logger) {
         self.settings = settings
         self.pool = pool
         self.gate = gate
-        self.makeRPC = makeRPC
         self.clock = clock
         self.logger = logger
         self.dry = DryExecutor(pool: pool, gate: gate)
+        let signer = LiveWalletSource(settings: settings, makeRPC: makeRPC, logger: logger)
+        self.signer = signer
+        live = LiveExecutor(settings: settings, pool: pool, gate: gate, lease: lease,
+                            relayer: relayer ?? RelayerClient(base: settings.chain.relayerURL), alerts: alerts,
+                            clock: milliseconds, loadWallet: { try await signer.load() }, logger: logger)
     }
 
     // MARK: LIVE preparation
 
-    /// Loads the wallet and checks the chain: at start-up when LIVE is the stored mode, and
-    /// before an admin's switch to LIVE is applied. Errors name the setting, never the key.
+    /// Loads the signer: at start-up when LIVE is the stored mode, and before an admin's switch
+    /// to LIVE is applied. Errors name the setting, never the key.
     @discardableResult
-    public func prepareLive() async throws -> EVMAddress {
-        if let live { return live.wallet.address }
-        guard let makeRPC else {
-            throw WalletLoader.Failure(description: "LIVE needs RPC_URLS: no chain to send to")
-        }
-        let wallet = try await WalletLoader.load(settings.execution.walletKey)
-        let rpc = try makeRPC()
-        try await rpc.verifyChainIDs()
-        let chainID = try await rpc.chainID()
-        guard chainID == settings.chain.chainID else {
-            throw RPCError.wrongChain(host: "node", expected: settings.chain.chainID, actual: chainID)
-        }
-        live = LiveExecutor(wallet: wallet, rpc: rpc, settings: settings, pool: pool, gate: gate, clock: clock, logger: logger)
-        logger.notice("LIVE wallet ready", metadata: ["address": "\(wallet.address)"])
-        return wallet.address
+    func prepareLive() async throws -> LiveWallet { try await signer.load() }
+
+    public var walletAddress: EVMAddress? { get async { await signer.wallet?.address } }
+
+    /// What signs LIVE orders, for /copy status: nil until the key is loaded.
+    public var walletDescription: String? { get async { await signer.wallet?.description } }
+
+    /// A warning once a day while the delegation (WALLET_DELEGATE_EXPIRES_AT) ends within 7 days.
+    public func delegationWarning() -> OverdueOrder? {
+        guard case .delegate = settings.execution.signer, let expires = settings.execution.delegateExpiresAt else { return nil }
+        let now = clock()
+        guard expires - now < 7 * 86_400, now - (lastDelegationWarning ?? .min / 2) >= 86_400 else { return nil }
+        lastDelegationWarning = now
+        let left = expires - now
+        return OverdueOrder(
+            title: left > 0 ? "The delegate key's registration ends in \(left / 86_400) day(s) \(left % 86_400 / 3_600) h"
+                            : "The delegate key's registration has ended",
+            detail: "WALLET_DELEGATE_EXPIRES_AT is \(CivilDate.isoTime(unixSeconds: expires)): LIVE orders signed by the delegate are refused after it.",
+            action: "Register the delegate again (Avantis API key generator) and update WALLET_DELEGATE_EXPIRES_AT.")
     }
 
-    public var walletAddress: EVMAddress? { live?.wallet.address }
+    /// LIVE orders the relayer holds now: executing whatever the mode.
+    public func acceptedOrders() async -> Int { await live.acceptedCount() }
 
     // MARK: leaders
 
@@ -112,7 +125,6 @@ public actor CopyEngine {
             try await pool.withConnection { try repository.recordLeaderSet(Array(leaders), otherwise: otherwise, on: $0) }
             recordedLeaders = leaders
         }
-        let wallet = live?.wallet.address
         let repository = self.repository
         let settings = self.settings.copy
         let gate = self.gate
@@ -123,7 +135,6 @@ public actor CopyEngine {
                 try FillRepository().fills(after: try repository.cursor(on: connection), limit: 500, on: connection)
             }
             guard let last = page.last else { return total }
-            let own = page.filter { $0.fill.trader == wallet }
             let signals = page.filter { leaders.contains($0.fill.trader) }
             let skippedForStop = try await pool.transaction { connection -> Int in
                 var mirrors = try repository.mirroredPositions(on: connection)
@@ -139,8 +150,10 @@ public actor CopyEngine {
                         decision = .skip(.emergencyStop)
                         skipped += 1
                     }
+                    // A LIVE order's nonce is stored with it before anything is signed.
+                    let nonce = mode == .live ? AvantisIntent.randomNonce() : nil
                     guard let orderID = try repository.record(signal: signal, fillID: id, decision: decision, mode: mode,
-                                                              on: connection) else { continue }
+                                                              intentNonce: nonce, on: connection) else { continue }
                     switch decision {
                     case .open(let open):
                         mirrors[key] = MirroredPosition(openOrderID: orderID, pairIndex: open.pairIndex, isLong: open.isLong,
@@ -156,63 +169,32 @@ public actor CopyEngine {
                 try repository.advanceCursor(to: last.id, on: connection)
                 return skipped
             }
-            if let live {
-                for (_, fill) in own { try await live.observe(ownFill: fill) }
-            }
             if skippedForStop > 0 { logger.notice("\(skippedForStop) leader open(s) skipped: emergency stop engaged") }
-            total += signals.count + own.count
+            total += signals.count
         }
     }
 
-    /// Advances what can move now: intents, signed transactions, and sends without a receipt yet.
-    /// Orders waiting for the keeper move when their fill is indexed (`observe`), not here.
-    /// Returns how many orders left the active states meanwhile.
+    /// Advances what can move now: DRY intents are simulated; LIVE orders go through their state
+    /// machines, and are reconciled with our fills. Returns how many orders left the in-flight
+    /// states meanwhile (a LIVE outcome that arrives on its stream counts at the next step).
     private func advanceActive() async throws -> Int {
         let repository = self.repository
-        let before = try await pool.withConnection { try repository.orders(status: [.intent, .signed, .submitted], on: $0) }
-        let active = before.filter { $0.status != .submitted || $0.keeperOrderID == nil }
-        for order in active {
-            switch order.mode {
-            case .dry:
-                try await dry.advance(order)
-            case .live:
-                // Blocked (stop or DRY): decided here, so a waiting close never loads the key.
-                if order.status == .intent, !gate.allows(.live) {
-                    if !order.waitsWhenBlocked {
-                        try await pool.withConnection {
-                            try repository.markFailed(order.id, reason: "LIVE not allowed at submission (emergency stop or DRY)", on: $0)
-                        }
-                    }
-                    continue
-                }
-                if live == nil {
-                    do { try await prepareLive() } catch {
-                        if order.status == .intent {
-                            try await pool.withConnection {
-                                try repository.markFailed(order.id, reason: "LIVE wallet unavailable: \(error)", on: $0)
-                            }
-                        }
-                        continue
-                    }
-                }
-                try await live!.advance(order)
-            }
+        let (before, live) = try await pool.withConnection { connection in
+            (try repository.orders(status: CopyOrder.Status.inFlight, on: connection), try repository.unreconciled(on: connection))
         }
-        try await checkCancellations()
-        guard !before.isEmpty else { return 0 }
-        return try await pool.withConnection { try repository.countSettled(before.map(\.id), on: $0) }
+        for order in before where order.mode == .dry { try await dry.advance(order) }
+        if !live.isEmpty { try await self.live.advance(live) }
+        settling.formUnion(before.map(\.id))
+        guard !settling.isEmpty else { return 0 }
+        let ids = Array(settling)
+        let settled = try await pool.withConnection { connection in
+            try repository.orders(ids: ids, on: connection).filter { !$0.status.isInFlight }.map(\.id)
+        }
+        settling.subtract(settled)
+        return settled.count
     }
 
-    /// The keeper's refusals (`MarketOpenCanceled`) for the wallet's opens, every two seconds.
-    private func checkCancellations() async throws {
-        guard let live, clock() - lastCancelCheck >= 2 else { return }
-        lastCancelCheck = clock()
-        let head = try await live.headBlock()
-        try await live.checkCancellations(fromBlock: lastCancelCheckBlock ?? max(0, head - 50))
-        lastCancelCheckBlock = max(0, head - 5)
-    }
-
-    /// LIVE orders the chain or the keeper left unanswered beyond COPY_ORDER_TIMEOUT_SECONDS,
+    /// LIVE orders the relayer or the chain left unanswered beyond COPY_ORDER_TIMEOUT_SECONDS,
     /// each returned once (the claim is stored), for the admins' alerts.
     public func claimOverdueOrders() async throws -> [OverdueOrder] {
         let now = clock()

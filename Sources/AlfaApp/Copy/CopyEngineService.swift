@@ -26,6 +26,9 @@ struct CopyEngineService: Service {
                     for order in try await engine.claimOverdueOrders() {
                         await alerts.current.raise(.warning, order.title, detail: order.detail, action: order.action)
                     }
+                    if let warning = await engine.delegationWarning() {
+                        await alerts.current.raise(.warning, warning.title, detail: warning.detail, action: warning.action)
+                    }
                     lastTimedChecks = ContinuousClock.now
                 }
                 _ = try await connection.run { try $0.waitForNotifications(timeout: 0.2) }

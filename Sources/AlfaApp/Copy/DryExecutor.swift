@@ -2,8 +2,9 @@ import AlfaCore
 import AlfaStore
 
 /// DRY: records a simulated fill at the leader's price moved by the configured slippage,
-/// with the leader's fee rates. Nothing leaves the process.
-struct DryExecutor: CopyExecutor {
+/// with the leader's fee rates. Nothing leaves the process: it has no signer and no relayer
+/// client (a separate implementation from LIVE, not a flag).
+struct DryExecutor {
     let pool: PostgresPool
     let gate: ExecutionGate
 
@@ -49,8 +50,6 @@ struct DryExecutor: CopyExecutor {
             }
         }
     }
-
-    func observe(ownFill: Fill) async throws {}
 
     /// Without the leader's fill (removed by a reorg since), no fee rates to copy.
     static func feeless(_ order: CopyOrder) -> Fill {

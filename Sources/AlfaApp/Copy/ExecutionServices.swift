@@ -31,8 +31,9 @@ public struct ExecutionServices: Sendable {
             JSONRPCClient(urls: chain.rpcURLs, expectedChainID: chain.chainID, timeoutSeconds: Double(chain.rpcTimeoutSeconds))
         }
         let engineLogger = Logger(label: "alfa.copy")
-        let engine = CopyEngine(settings: settings, pool: pool, gate: manager.gate, makeRPC: makeRPC, clock: clock,
-                                logger: engineLogger)
+        let lease = Lease(name: "copy executor")
+        let engine = CopyEngine(settings: settings, pool: pool, gate: manager.gate, lease: lease, alerts: alerts, makeRPC: makeRPC,
+                                clock: clock, logger: engineLogger)
         if verifyLive, await manager.state.mode == .live {
             do { try await engine.prepareLive() } catch {
                 throw ConfigurationLoader.Failure(description: "the copy mode is LIVE but \(error)")
@@ -45,7 +46,7 @@ public struct ExecutionServices: Sendable {
             SingletonService(name: "copy executor", lockKey: CopyOrderRepository.executorLockKey, url: databaseURL,
                              service: CopyEngineService(engine: engine, monitor: monitor, alerts: alerts, url: databaseURL,
                                                         breakerCheckSeconds: settings.breakers.checkSeconds, logger: engineLogger),
-                             logger: engineLogger),
+                             logger: engineLogger, lease: lease),
             DailyReportService(control: control, pool: pool, alerts: alerts,
                                schedule: ReportSchedule(hourUTC: settings.maintenance.dailyReportHourUTC), clock: clock,
                                logger: Logger(label: "alfa.reports")),

@@ -1,264 +1,398 @@
 import AlfaChain
 import AlfaCore
 import AlfaStore
+import Foundation
 import Logging
+import Synchronization
 
-/// LIVE: builds, signs and sends `openTrade` / `closeTradeMarket` from the copy wallet.
-/// The signed bytes are stored before they are sent, so after a crash an order is re-sent as
-/// the very same transaction (same nonce, same hash) or found on chain — never signed twice.
-actor LiveExecutor: CopyExecutor {
-    struct Refused: Error, CustomStringConvertible {
-        let description: String
-    }
+/// LIVE on Avantis v2: each copy order is a `CopyOrderMachine` whose actions this actor
+/// performs. It signs the order's intent (with the delegate or the wallet key), submits it to
+/// the batched-market relayer, reads the streamed lifecycle (or its replay), and reconciles
+/// every order with our own fills as the indexer stores them, which are the chain's word.
+///
+/// Every transition is one compare-and-swap on the stored state, in a transaction that holds
+/// the executor lease's epoch: a replica that lost the lease cannot write. Nothing lives only
+/// in memory: after a crash or a restart (in DRY too) the stored state and the fills decide.
+actor LiveExecutor {
+    typealias Machine = CopyOrderMachine
 
-    let wallet: WalletKey
-    private let rpc: JSONRPCClient
-    private let chain: Settings.Chain
-    private let copy: Settings.Copy
+    private let settings: Settings
     private let pool: PostgresPool
     private let gate: ExecutionGate
+    private let lease: Lease
+    private let relayer: RelayerClient
+    private let alerts: AlertSink
     private let logger: Logger
+    /// Unix milliseconds.
     private let clock: @Sendable () -> Int64
+    private let loadWallet: @Sendable () async throws -> LiveWallet
+    private let domainSeparator: Hash32
     private let repository = CopyOrderRepository()
-    private var nextNonce: Int64?
-    private var approvedUpTo: Int64 = 0
-    /// Tip per gas: Base clears at a fraction of a gwei; capped by the ceiling anyway.
-    private let tipWei: UInt64 = 1_000_000
 
-    init(wallet: WalletKey, rpc: JSONRPCClient, settings: Settings, pool: PostgresPool, gate: ExecutionGate,
-         clock: @escaping @Sendable () -> Int64, logger: Logger) {
-        self.clock = clock
-        self.wallet = wallet
-        self.rpc = rpc
-        self.chain = settings.chain
-        self.copy = settings.copy
+    private var machines: [Int64: Machine] = [:]
+    /// The order each machine belongs to, as last read.
+    private var orders: [Int64: CopyOrder] = [:]
+    /// Orders with a POST or a replay running: their events come from it, not from the loop.
+    private var streaming: Set<Int64> = []
+    private var lastReplay: [Int64: Int64] = [:]
+    /// Why an order is about to end without a fill: its row's reason.
+    private var reasons: [Int64: String] = [:]
+    /// What was just signed, stored with the `signed` state.
+    private var signing: [Int64: CopyOrderRepository.SignedIntent] = [:]
+    private var delegationAlerted = false
+
+    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, lease: Lease, relayer: RelayerClient, alerts: AlertSink,
+         clock: @escaping @Sendable () -> Int64, loadWallet: @escaping @Sendable () async throws -> LiveWallet, logger: Logger) {
+        self.settings = settings
         self.pool = pool
         self.gate = gate
+        self.lease = lease
+        self.relayer = relayer
+        self.alerts = alerts
+        self.clock = clock
+        self.loadWallet = loadWallet
         self.logger = logger
+        domainSeparator = AvantisIntent.domainSeparator(chainID: UInt64(settings.chain.chainID), tradingRouter: settings.chain.trading)
     }
 
-    func advance(_ order: CopyOrder) async throws {
-        switch order.status {
-        case .intent: try await submit(order)
-        case .signed: try await resend(order)
-        case .submitted: try await track(order)
-        default: return
+    /// Moves every LIVE order as far as it can go now: the chain's word first (our fills), then
+    /// the gate, the relayer's replay and the deadline. `orders`: `CopyOrderRepository.unreconciled`.
+    func advance(_ orders: [CopyOrder]) async throws {
+        // Read before the fills: a fill at or before this chain time is committed already.
+        let chainTime = try await confirmedChainTime()
+        let now = clock()
+        for order in orders where !streaming.contains(order.id) {
+            self.orders[order.id] = order
+            if try await reconcile(order) { continue }
+            guard let state = Machine.State(stored: order) else { continue }
+            let gateOpen = gate.allows(.live)
+            var actions: [Machine.Action]
+            if var machine = machines[order.id], machine.state == state {
+                actions = machine.gateOpen == gateOpen ? [] : machine.handle(gateOpen ? .gateOpened : .gateClosed)
+                if actions.isEmpty, state.lastSeq >= 0, now - (lastReplay[order.id] ?? 0) >= 1_000 {
+                    // The relayer holds it and no stream is open: ask how it went.
+                    actions = machine.handle(.streamEnded)
+                }
+                if actions.isEmpty, let chainTime { actions = machine.handle(.tick(now: chainTime, filledOnChain: false)) }
+                machines[order.id] = machine
+            } else {
+                // First sight in this process (new, restarted, or moved by another writer): the stored state decides.
+                var machine = Machine(state: state, gateOpen: gateOpen, isClose: order.action == .close,
+                                      nonce: order.live.nonce, deadline: order.live.deadline)
+                actions = machine.handle(.restart)
+                machines[order.id] = machine
+            }
+            if actions.contains(where: { if case .persist(.failed) = $0 { true } else { false } }), !gateOpen {
+                reasons[order.id] = "LIVE not allowed at submission (emergency stop or DRY)"
+            }
+            try await perform(actions, for: order, from: state)
+        }
+        let live = Set(orders.map(\.id))
+        for id in machines.keys where !live.contains(id) && !streaming.contains(id) { forget(id) }
+    }
+
+    /// Orders the relayer holds now (accepted or initiated): after a stop they execute anyway.
+    func acceptedCount() -> Int {
+        machines.values.filter { if case .accepted = $0.state { true } else if case .initiated = $0.state { true } else { false } }.count
+    }
+
+    // MARK: the chain's word
+
+    /// Matches our fill for the order, if the indexer has it: the outcome (or, for an order
+    /// the relayer already reported executed, its final figures).
+    private func reconcile(_ order: CopyOrder) async throws -> Bool {
+        guard order.live.wallet != nil else { return false }
+        let repository = self.repository
+        let match = try await pool.withConnection { connection -> (position: CopyOrder?, own: (id: Int64, fill: Fill)?) in
+            let position = try order.positionOrderID.flatMap { try repository.order($0, on: connection) }
+            return (position, try repository.ownFill(for: order, closing: position, on: connection))
+        }
+        guard let own = match.own else { return false }
+        let fill = RelayerEvent.Fill(ours: own.fill)
+        if order.status == .filled {
+            let lease = self.lease
+            try await pool.transaction { connection in
+                try lease.check(on: connection)
+                try Self.book(order, fill, own: own, on: connection)
+            }
+            logger.info("copy order \(order.id): our fill indexed", metadata: ["fill": "\(own.id)"])
+            return true
+        }
+        guard let state = Machine.State(stored: order) else { return false }
+        var machine = machines[order.id]
+            ?? Machine(state: state, gateOpen: gate.allows(.live), isClose: order.action == .close, nonce: order.live.nonce,
+                       deadline: order.live.deadline)
+        let actions = machine.handle(.ourFill(fill))
+        machines[order.id] = machine
+        try await perform(actions, for: order, from: state, own: own)
+        return true
+    }
+
+    private func confirmedChainTime() async throws -> Int64? {
+        let confirmations = settings.indexer.confirmations
+        return try await pool.withConnection {
+            try IndexerRepository().confirmedChainTime(confirmations: confirmations, on: $0)
+        }.map { $0 * 1_000 }
+    }
+
+    // MARK: actions
+
+    private func perform(_ actions: [Machine.Action], for order: CopyOrder, from stored: Machine.State,
+                         own: (id: Int64, fill: Fill)? = nil) async throws {
+        var stored = stored
+        var queue = actions[...]
+        while let action = queue.popFirst() {
+            switch action {
+            case .persist(let next):
+                guard try await persist(order, from: stored, to: next, own: own) else {
+                    // Another writer moved it: read it again next time.
+                    forget(order.id)
+                    return
+                }
+                stored = next
+                if next.isFinal { logOutcome(order, next) }
+            case .sign(let nonce):
+                guard let signed = try await sign(order, nonce: nonce) else { return }
+                queue.append(contentsOf: feed(order.id, .signed(signed)))
+            case .submit(let signed):
+                guard gate.beginSubmission(.live) else {
+                    queue.append(contentsOf: feed(order.id, .gateClosed))
+                    continue
+                }
+                submit(order, signed)
+            case .replay(let trackingID, let afterSeq):
+                replay(order.id, trackingID: trackingID, afterSeq: afterSeq)
+            case .alert(let text):
+                await alert(order, text)
+            case .releaseNonce:
+                // A bitmap nonce: nothing to give back; it stays stored with the order, never reused.
+                break
+            }
         }
     }
 
-    // MARK: submit
+    private func feed(_ id: Int64, _ event: Machine.Event) -> [Machine.Action] {
+        guard var machine = machines[id] else { return [] }
+        let actions = machine.handle(event)
+        machines[id] = machine
+        return actions
+    }
 
-    /// The engine holds or drops blocked intents before calling this; a stop that arrives while
-    /// the order is prepared is caught at `beginSubmission`, with the same rule.
-    private func submit(_ order: CopyOrder) async throws {
-        let data: [UInt8]
+    private func forget(_ id: Int64) {
+        machines[id] = nil
+        orders[id] = nil
+        reasons[id] = nil
+        signing[id] = nil
+        lastReplay[id] = nil
+    }
+
+    /// One compare-and-swap, in a transaction holding the lease; an executed order books its fill in it.
+    private func persist(_ order: CopyOrder, from: Machine.State, to next: Machine.State,
+                         own: (id: Int64, fill: Fill)?) async throws -> Bool {
+        let reason: String? = switch next {
+        case .failed(let code): reasons[order.id] ?? "failed: \(code)"
+        case .declined(let why): reasons[order.id] ?? "declined by the protocol: \(why)"
+        case .expired: "the intent's deadline passed with no fill of ours on chain"
+        default: nil
+        }
+        let signed = signing[order.id]
+        let (lease, repository) = (self.lease, self.repository)
+        return try await pool.transaction { connection in
+            try lease.check(on: connection)
+            guard try repository.transition(order.id, from: from, to: next, reason: reason, signed: signed,
+                                            epoch: try lease.epoch(), on: connection) else { return false }
+            if case .executed(let fill) = next { try Self.book(order, fill, own: own, on: connection) }
+            return true
+        }
+    }
+
+    /// Books a fill of ours on the order: the relayer's figures (fees unknown yet), or the
+    /// indexed fill's (`own`), which are final.
+    private static func book(_ order: CopyOrder, _ fill: RelayerEvent.Fill, own: (id: Int64, fill: Fill)?,
+                             on connection: PostgresConnection) throws {
+        let repository = CopyOrderRepository()
+        var position: LiveFillFigures.Position?
+        if order.action == .close, let id = order.positionOrderID, let opened = try repository.order(id, on: connection) {
+            position = .init(remainingOpeningFee: opened.fee, remainingCollateral: opened.fillCollateral ?? 0)
+        }
+        let fees = own.map { order.action == .open ? $0.fill.openingFee : $0.fill.closingFee + $0.fill.rolloverFee + $0.fill.fundingFee } ?? 0
+        let figures = LiveFillFigures(fill, fees: fees, closing: order.action == .close ? position ?? .init(remainingOpeningFee: 0, remainingCollateral: 0) : nil)
+        try repository.markFilled(order.id, price: figures.price, collateral: figures.collateral, fee: figures.fee,
+                                  grossPnL: figures.grossPnL, netPnL: figures.netPnL, openingFeeShare: figures.openingFeeShare,
+                                  tradeIndex: figures.tradeIndex, openTimestamp: figures.openTimestamp, ownFillID: own?.id,
+                                  on: connection)
+    }
+
+    /// Builds and signs the order's intent. Nil when it cannot be signed now: a close whose
+    /// open has no fill yet waits; one that never will, or a key that cannot be loaded, fails.
+    private func sign(_ order: CopyOrder, nonce: String) async throws -> Machine.Signed? {
+        let wallet: LiveWallet
+        do { wallet = try await loadWallet() } catch {
+            try await fail(order, "LIVE wallet unavailable: \(error)")
+            return nil
+        }
+        let deadline = clock() + settings.copy.intentDeadlineSeconds * 1_000
+        let intent: AvantisIntent.Order
         switch order.action {
         case .open:
-            do { try await ensureAllowance(order.collateral) } catch {
-                return try await fail(order.id, "USDC approval failed: \(error)")
-            }
-            data = AvantisCalls.openTrade(trader: wallet.address, pairIndex: order.pairIndex, collateral: order.collateral,
-                                          price: order.leaderPrice, isLong: order.isLong, leverage: order.leverage,
-                                          slippageBps: order.slippageLimitBps)
+            intent = AvantisIntent.marketOpen(trader: wallet.address, pairIndex: order.pairIndex, collateral: order.collateral,
+                                              price: order.leaderPrice, isLong: order.isLong, leverage: order.leverage,
+                                              slippageBps: order.slippageLimitBps, deadline: deadline, nonce: nonce)
         case .close:
-            guard let slot = try await openSlot(of: order) else {
-                return try await fail(order.id, "the position it closes has no fill on chain")
+            let repository = self.repository
+            let opened = try await pool.withConnection { connection in
+                try order.positionOrderID.flatMap { try repository.order($0, on: connection) }
             }
-            data = AvantisCalls.closeTradeMarket(pairIndex: order.pairIndex, tradeIndex: slot, collateral: order.collateral)
+            guard let opened else {
+                try await fail(order, "the position it closes is unknown")
+                return nil
+            }
+            if opened.status.isInFlight {
+                forget(order.id)  // its open is on its way: signed once that is filled
+                return nil
+            }
+            guard opened.status == .filled, let index = opened.tradeIndex, let openTimestamp = opened.live.openTimestamp else {
+                try await fail(order, "the position it closes was never filled")
+                return nil
+            }
+            intent = AvantisIntent.marketClose(trader: wallet.address, pairIndex: order.pairIndex, index: index,
+                                               openTimestamp: openTimestamp, amount: order.collateral, wantedPrice: order.leaderPrice,
+                                               deadline: deadline, nonce: nonce)
         case .skip:
-            return
+            return nil
         }
-        let signed: (transaction: SignedTransaction, nonce: Int64)
+        let signed = try AvantisIntent.sign(intent, with: wallet.signer, domainSeparator: domainSeparator)
+        signing[order.id] = .init(wallet: wallet.address, kind: intent.kind, orderType: intent.orderType,
+                                  userIntent: signed.userIntent, signature: signed.signature)
+        return Machine.Signed(nonce: nonce, digest: signed.digest, deadline: deadline)
+    }
+
+    /// An intent that cannot be signed ends here (nothing was signed: its nonce is unused).
+    private func fail(_ order: CopyOrder, _ reason: String) async throws {
+        guard let state = Machine.State(stored: order) else { return }
+        reasons[order.id] = reason
+        _ = try await persist(order, from: state, to: .failed(code: "NOT_SIGNED"), own: nil)
+        logger.warning("copy order \(order.id) failed: \(reason)")
+        forget(order.id)
+    }
+
+    // MARK: the relayer
+
+    /// POSTs the signed intent on a task of its own; its events come back through `receive`.
+    /// The gate is held until the relayer answers: once a stop's reply is out, nothing is submitted.
+    /// Call with the gate claimed (`beginSubmission`): the stream releases it.
+    private func submit(_ order: CopyOrder, _ signed: Machine.Signed) {
+        let resubmission = machines[order.id]?.resubmitted ?? false
+        streaming.insert(order.id)
+        let intent = signing[order.id]
+        Task { await self.stream(order.id, intent, resubmission: resubmission) }
+    }
+
+    private nonisolated func stream(_ id: Int64, _ cached: CopyOrderRepository.SignedIntent?, resubmission: Bool) async {
+        let released = Mutex(false)
+        let gate = self.gate
+        @Sendable func release() { if released.withLock({ let was = $0; $0 = true; return !was }) { gate.endSubmission() } }
+        let (events, continuation) = AsyncStream.makeStream(of: (RelayerEvent, Int64?).self)
+        let consumer = Task {
+            for await (event, seq) in events { await self.receive(id, .relayer(event, seq: seq)) }
+        }
+        var ending = Machine.Event.streamEnded
         do {
-            signed = try await sign(to: chain.trading, data: data)
+            let repository = CopyOrderRepository()
+            var intent = cached
+            if intent == nil { intent = try await pool.withConnection { try repository.signedIntent(id, on: $0) } }
+            guard let intent else {
+                release()
+                continuation.finish()
+                return await endStream(id, nil)
+            }
+            // Again after a cut or a failed POST: not in a tight loop.
+            if resubmission { try await Task.sleep(for: .seconds(1)) }
+            try await relayer.submit(orderType: intent.orderType, userIntent: intent.userIntent, signature: intent.signature) { event, seq in
+                release()
+                continuation.yield((event, seq))
+            }
+        } catch let failure as RelayerClient.Failure {
+            if case .refused(_, let reason) = failure { ending = .submitRefused(reason: reason) }
+            logger.warning("copy order \(id): \(failure)")
         } catch {
-            return try await fail(order.id, "\(error)")
+            logger.warning("copy order \(id): \(error)")
         }
-        let nonce = signed.nonce
-        let repository = self.repository
-        try await pool.withConnection { try repository.markSigned(order.id, nonce: nonce, txHash: signed.transaction.hash,
-                                                                 raw: signed.transaction.raw, on: $0) }
-        // The last look: a stop that arrived while this order was being prepared wins.
-        guard gate.beginSubmission(.live) else {
-            nextNonce = nonce
-            try await pool.withConnection {
-                if order.waitsWhenBlocked {
-                    try repository.unsign(order.id, on: $0)
-                } else {
-                    try repository.releaseSigned(order.id, reason: "emergency stop engaged before sending", on: $0)
+        release()
+        continuation.finish()
+        await consumer.value
+        await endStream(id, ending)
+    }
+
+    private func endStream(_ id: Int64, _ ending: Machine.Event?) async {
+        streaming.remove(id)
+        guard let ending, let machine = machines[id], !machine.state.isFinal else { return }
+        await receive(id, ending)
+    }
+
+    private func replay(_ id: Int64, trackingID: String, afterSeq: Int64) {
+        guard !streaming.contains(id) else { return }
+        streaming.insert(id)
+        lastReplay[id] = clock()
+        let relayer = self.relayer
+        Task {
+            do {
+                for (seq, event) in try await relayer.replay(trackingID: trackingID, afterSeq: afterSeq) {
+                    await self.receive(id, .relayer(event, seq: seq))
                 }
+            } catch {
+                self.logger.warning("copy order \(id): replay of \(trackingID) failed: \(error)")
             }
+            await self.endStream(id, nil)
+        }
+    }
+
+    /// One event of an order's stream or replay.
+    private func receive(_ id: Int64, _ event: Machine.Event) async {
+        guard let machine = machines[id], let order = orders[id] else { return }
+        switch event {
+        case .submitRefused(let reason):
+            reasons[id] = "refused by the relayer: \(reason)"
+        case .relayer(.error(let code, let message), _):
+            reasons[id] = "the relayer failed it: \(code)" + (message.isEmpty ? "" : " (\(message))")
+        case .relayer(.declined, _):
+            reasons[id] = "declined by the protocol (slippage or price moved)"
+        default:
+            break
+        }
+        let before = machine.state
+        let actions = feed(id, event)
+        do { try await perform(actions, for: order, from: before) } catch {
+            logger.warning("copy order \(id): \(error)")
+            forget(id)
+        }
+    }
+
+    // MARK: telling
+
+    private func alert(_ order: CopyOrder, _ text: String) async {
+        let side = order.isLong ? "long" : "short"
+        let title = "Copy order \(order.id) (\(order.action.rawValue) pair \(order.pairIndex) \(side))"
+        let reason = reasons[order.id] ?? text
+        if reason.localizedCaseInsensitiveContains("delegate") {
+            // A revoked or expired delegation fails every order alike: one clear alert, not one per order.
+            guard !delegationAlerted else { return }
+            delegationAlerted = true
+            await alerts.current.raise(.critical, "The relayer refuses the delegate key", detail: "\(title): \(reason)",
+                                       action: "Register the delegate to WALLET_ADDRESS again (Avantis API key generator), or point "
+                                           + "WALLET_DELEGATE_KEY_FILE at one that is; LIVE orders fail until then.")
             return
         }
-        defer { gate.endSubmission() }
-        try await send(order.id, signed.transaction)
+        await alerts.current.raise(.warning, title + ": " + text, detail: reason,
+                                   action: "The breakers count it; /copy pnl lists the order.")
     }
 
-    private func send(_ id: Int64, _ transaction: SignedTransaction) async throws {
-        do {
-            _ = try await rpc.sendRawTransaction(transaction.raw)
-        } catch {
-            // "already known" / "nonce too low" after a resend: the receipt decides below.
-            if try await rpc.receipt(transaction.hash) == nil {
-                nextNonce = nil
-                let repository = self.repository
-                if case .rpc = error {
-                    // Refused by the node: never on chain, so its nonce is free again.
-                    try await pool.withConnection { try repository.releaseSigned(id, reason: "refused by the node: \(error)", on: $0) }
-                }
-                logger.warning("copy order \(id): send failed: \(error)")
-                return
-            }
+    private func logOutcome(_ order: CopyOrder, _ state: Machine.State) {
+        switch state {
+        case .executed(let fill):
+            logger.notice("copy order \(order.id) executed", metadata: ["order-id": "\(fill.orderID)", "price": "\(fill.price)"])
+        default:
+            logger.warning("copy order \(order.id) ended \(state.name)", metadata: ["reason": "\(reasons[order.id] ?? "")"])
         }
-        try await settle(id, hash: transaction.hash)
-    }
-
-    /// After a crash between storing and sending: the stored bytes again, or what the chain already has.
-    private func resend(_ order: CopyOrder) async throws {
-        guard let hash = order.txHash else { return }
-        if try await rpc.receipt(hash) != nil { return try await settle(order.id, hash: hash) }
-        let repository = self.repository
-        guard let raw = try await pool.withConnection({ try repository.rawTransaction(order.id, on: $0) }) else { return }
-        // An open not on chain by now is a stale signal: never sent late (its nonce is free again).
-        if order.action == .open, clock() - order.leaderTime > copy.maxSignalAgeSeconds {
-            nextNonce = nil
-            try await pool.withConnection {
-                try repository.releaseSigned(order.id, reason: "not on chain and older than COPY_MAX_SIGNAL_AGE_SECONDS: not re-sent", on: $0)
-            }
-            return
-        }
-        // Stays signed while LIVE is not allowed: re-sent when it is again, or failed by an admin.
-        guard gate.beginSubmission(.live) else { return }
-        defer { gate.endSubmission() }
-        logger.notice("copy order \(order.id): re-sending its stored transaction \(hash)")
-        try await send(order.id, SignedTransaction(raw: raw))
-    }
-
-    /// Reads the receipt: the keeper's order id and the gas, or the revert.
-    private func settle(_ id: Int64, hash: Hash32) async throws {
-        guard let receipt = try await rpc.receipt(hash) else {
-            let repository = self.repository
-            try await pool.withConnection { try repository.markSubmitted(id, keeperOrderID: nil, gasWei: 0, gasUSDC: 0, on: $0) }
-            return
-        }
-        let repository = self.repository
-        guard receipt.succeeded else { return try await fail(id, "transaction \(hash) reverted") }
-        let keeperID = receipt.logs.first { $0.address == chain.trading && $0.topics.first == AvantisCalls.marketOrderInitiatedTopic }
-            .flatMap { AvantisCalls.orderID(fromOrderInitiatedData: $0.data) }
-        let gasWei = Int128(receipt.gasUsed) * Int128(receipt.effectiveGasPrice)
-        let gasUSDC = Int64(clamping: gasWei * Int128(copy.ethPriceUSDC) / 1_000_000_000_000_000_000)
-        try await pool.withConnection {
-            try repository.markSubmitted(id, keeperOrderID: keeperID.map(Int64.init), gasWei: gasWei, gasUSDC: gasUSDC, on: $0)
-        }
-    }
-
-    private func track(_ order: CopyOrder) async throws {
-        if order.keeperOrderID == nil, let hash = order.txHash { try await settle(order.id, hash: hash) }
-    }
-
-    // MARK: the keeper's answers
-
-    func observe(ownFill: Fill) async throws {
-        let repository = self.repository
-        try await pool.transaction { connection in
-            guard let order = try repository.awaitingKeeper(on: connection)[Int64(ownFill.orderID)] else { return }
-            if order.action == .open {
-                try repository.markFilled(order.id, price: ownFill.price, collateral: ownFill.collateral, fee: ownFill.openingFee,
-                                          grossPnL: 0, netPnL: 0, openingFeeShare: 0, tradeIndex: ownFill.tradeIndex, on: connection)
-            } else {
-                let opened = try order.positionOrderID.flatMap { try repository.order($0, on: connection) }
-                let share = CopyAccounting.openingFeeShare(remainingFee: opened?.fee ?? 0, closing: ownFill.collateral,
-                                                           remainingCollateral: opened?.fillCollateral ?? 0)
-                try repository.markFilled(order.id, price: ownFill.price, collateral: ownFill.collateral,
-                                          fee: ownFill.closingFee + ownFill.rolloverFee, grossPnL: ownFill.grossPnL,
-                                          netPnL: CopyAccounting.netPnL(payout: ownFill.payout, closed: ownFill.collateral,
-                                                                        openingFeeShare: share),
-                                          openingFeeShare: share, on: connection)
-            }
-        }
-    }
-
-    /// `MarketOpenCanceled(orderId, trader indexed, pairIndex)` for the wallet: the keeper refused an open.
-    func checkCancellations(fromBlock: Int64) async throws {
-        let logs = try await rpc.logs(from: fromBlock, address: chain.tradingCallbacks, topic0: AvantisCalls.marketOpenCanceledTopic,
-                                      topic1: [UInt8](repeating: 0, count: 12) + wallet.address.bytes)
-        guard !logs.isEmpty else { return }
-        let repository = self.repository
-        try await pool.transaction { connection in
-            let waiting = try repository.awaitingKeeper(on: connection)
-            for log in logs {
-                guard log.data.count >= 32, let id = ABIWords(log.data).unsigned(0), let order = waiting[Int64(id)] else { continue }
-                try repository.markFailed(order.id, status: .canceled, reason: "the keeper canceled the open (MarketOpenCanceled)",
-                                          on: connection)
-            }
-        }
-    }
-
-    func headBlock() async throws -> Int64 { try await rpc.blockNumber() }
-
-    // MARK: building blocks
-
-    private func openSlot(of order: CopyOrder) async throws -> Int32? {
-        guard let position = order.positionOrderID else { return nil }
-        let repository = self.repository
-        let opened = try await pool.withConnection { try repository.order(position, on: $0) }
-        return opened?.status == .filled ? opened?.tradeIndex : nil
-    }
-
-    private func ensureAllowance(_ amount: Int64) async throws {
-        if approvedUpTo >= amount { return }
-        let answer = try await rpc.ethCall(to: chain.usdc, data: AvantisCalls.allowance(owner: wallet.address, spender: chain.tradingStorage))
-        let allowance = answer.count == 32 && answer[0..<24].contains(where: { $0 != 0 }) ? Int64.max
-            : Int64(clamping: answer.suffix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-        if allowance >= amount {
-            approvedUpTo = allowance
-            return
-        }
-        let approval = try await sign(to: chain.usdc, data: AvantisCalls.approveUnlimited(spender: chain.tradingStorage))
-        guard gate.beginSubmission(.live) else {
-            nextNonce = nil
-            throw Refused(description: "LIVE not allowed any more")
-        }
-        defer { gate.endSubmission() }
-        _ = try await rpc.sendRawTransaction(approval.transaction.raw)
-        logger.notice("USDC approved to TradingStorage for the copy wallet", metadata: ["tx": "\(approval.transaction.hash)"])
-        approvedUpTo = .max
-    }
-
-    /// Signs a call with the next nonce and fees under the ceiling.
-    private func sign(to: EVMAddress, data: [UInt8]) async throws -> (transaction: SignedTransaction, nonce: Int64) {
-        let baseFee = try await rpc.baseFee()
-        let ceiling = UInt64(copy.maxGasWei)
-        guard baseFee < ceiling else {
-            throw Refused(description: "base fee \(baseFee) wei is above COPY_MAX_GAS_GWEI (\(ceiling) wei): not sent")
-        }
-        let tip = min(tipWei, ceiling - baseFee)
-        let maxFee = min(ceiling, baseFee * 2 + tip)
-        let estimate: UInt64
-        do { estimate = try await rpc.estimateGas(from: wallet.address, to: to, data: data) } catch {
-            throw Refused(description: "the node expects this call to revert: \(error)")
-        }
-        let nonce = try await reserveNonce()
-        let transaction = EIP1559Transaction(chainID: chain.chainID, nonce: nonce, maxPriorityFeePerGas: tip, maxFeePerGas: maxFee,
-                                             gasLimit: estimate + estimate / 4, to: to, data: data)
-        return (wallet.sign(transaction), nonce)
-    }
-
-    /// The next nonce: the chain's pending count or past every stored order, whichever is higher.
-    private func reserveNonce() async throws -> Int64 {
-        if nextNonce == nil {
-            let onChain = try await rpc.transactionCount(wallet.address)
-            let repository = self.repository
-            let stored = try await pool.withConnection { try repository.nextStoredNonce(on: $0) } ?? 0
-            nextNonce = max(onChain, stored)
-        }
-        defer { nextNonce! += 1 }
-        return nextNonce!
-    }
-
-    private func fail(_ id: Int64, _ reason: String) async throws {
-        logger.warning("copy order \(id) failed: \(reason)")
-        let repository = self.repository
-        try await pool.withConnection { try repository.markFailed(id, reason: reason, on: $0) }
     }
 }

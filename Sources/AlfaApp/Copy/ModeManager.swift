@@ -32,7 +32,7 @@ public actor ModeManager {
         }
         logger.notice("execution state", metadata: [
             "mode": "\(state.mode.rawValue)", "emergency_stop": "\(state.emergencyStop)", "changed_by": "\(state.changedBy)"])
-        return ModeManager(gate: ExecutionGate(state), pool: pool, walletConfigured: execution.walletKey != .none,
+        return ModeManager(gate: ExecutionGate(state), pool: pool, walletConfigured: execution.isLiveConfigured,
                            openBreakers: openBreakers, clock: clock, logger: logger)
     }
 

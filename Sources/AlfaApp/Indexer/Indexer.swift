@@ -40,6 +40,8 @@ public final class Indexer: Sendable {
     let options: Settings.Indexer
     let logger: Logger
     let alerts: AlertCenter
+    /// Under `alfa serve`, the indexer singleton's lease: a checkpoint moves only under its epoch.
+    let lease: Lease?
     private let state: Mutex<State>
 
     struct State {
@@ -55,8 +57,10 @@ public final class Indexer: Sendable {
 
     public init(rpc: JSONRPCClient, pool: PostgresPool, addresses: [AvantisContract: EVMAddress],
                 catalogue: AvantisEventCatalogue = .builtIn, options: Settings.Indexer,
-                repository: IndexerRepository = IndexerRepository(), logger: Logger, alerts: AlertCenter? = nil) {
+                repository: IndexerRepository = IndexerRepository(), logger: Logger, alerts: AlertCenter? = nil,
+                lease: Lease? = nil) {
         self.rpc = rpc
+        self.lease = lease
         self.pool = pool
         self.repository = repository
         assembler = FillAssembler(decoder: AvantisLogDecoder(catalogue: catalogue, addresses: addresses))
@@ -193,15 +197,17 @@ public final class Indexer: Sendable {
                 "first-tx": "\(logs[0].log.transactionHash)", "first-log-index": "\(logs[0].log.logIndex)"])
         }
         let recent = touchesRecent ? (recentFrom...to).compactMap { headers[$0] ?? nil }.map {
-            StoredBlock(number: $0.number, hash: $0.hash, parentHash: $0.parentHash)
+            StoredBlock(number: $0.number, hash: $0.hash, parentHash: $0.parentHash, time: $0.timestamp)
         } : []
         let range = IndexedRange(
-            fromBlock: from, toBlock: to, toBlockHash: headers[to]!!.hash, fills: assembled.fills,
+            fromBlock: from, toBlock: to, toBlockHash: headers[to]!!.hash, toBlockTime: headers[to]!!.timestamp, fills: assembled.fills,
             rawLogs: assembled.rejected.map { Self.rawRecord($0, blockTimes: blockTimes) }
                 + assembled.companions.map { Self.companionRecord($0, blockTimes: blockTimes) },
             recentBlocks: recent)
         let keepFrom = finalBoundary - 1
+        let lease = self.lease
         try await pool.transaction { connection in
+            try lease?.check(on: connection)
             try repository.commit(range, keepBlocksFrom: keepFrom, on: connection)
         }
         reportProgress(to: to, head: head, fills: assembled.fills.count)
@@ -228,8 +234,10 @@ public final class Indexer: Sendable {
             }
             if canonical.hash == stored {
                 let ancestor = number
+                let lease = self.lease
                 let removed = try await pool.transaction { connection in
-                    try repository.rollBack(to: ancestor, hash: stored, on: connection)
+                    try lease?.check(on: connection)
+                    return try repository.rollBack(to: ancestor, hash: stored, on: connection)
                 }
                 logger.warning("chain reorganisation: rolled back", metadata: [
                     "common-ancestor": "\(ancestor)", "orphaned-blocks": "\(checkpoint.lastBlock - ancestor)",

@@ -44,8 +44,8 @@ public enum IndexerSetup {
     }
 
     public static func indexer(_ settings: Settings, catalogue: AvantisEventCatalogue, pool: PostgresPool, logger: Logger,
-                               alerts: AlertCenter? = nil) throws -> Indexer {
+                               alerts: AlertCenter? = nil, lease: Lease? = nil) throws -> Indexer {
         Indexer(rpc: try rpc(settings, logger: logger), pool: pool, addresses: addresses(settings), catalogue: catalogue,
-                options: settings.indexer, logger: logger, alerts: alerts)
+                options: settings.indexer, logger: logger, alerts: alerts, lease: lease)
     }
 }

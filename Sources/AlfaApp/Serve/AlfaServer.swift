@@ -29,13 +29,15 @@ public enum AlfaServer {
             services += execution.services
             var alerts = AlertCenter.logOnly(Logger(label: "alfa.alerts"))
             if let token = settings.telegram.botToken {
-                let bot = TelegramBot(settings: settings, token: token, pool: database.pool, control: execution.control)
+                let pollerLease = Lease(name: "telegram bot")
+                let bot = TelegramBot(settings: settings, token: token, pool: database.pool, control: execution.control,
+                                      lease: pollerLease)
                 alerts = bot.alerts
                 execution.alerts.route(to: bot.alerts)
                 // One poller per token: the others stand by, and their alerts wait in the outbox for it.
                 services.append(SingletonService(name: "telegram bot", lockKey: TelegramRepository.pollerLockKey,
                                                  url: settings.database.url!.value, service: TelegramBotService(bot: bot),
-                                                 logger: Logger(label: "alfa.telegram")))
+                                                 logger: Logger(label: "alfa.telegram"), lease: pollerLease))
             }
             let output = console ? ConsoleOutput() : nil
             if let output {
@@ -45,12 +47,14 @@ public enum AlfaServer {
             }
             if !settings.chain.rpcURLs.isEmpty {
                 let indexerLogger = Logger(label: "alfa.indexer")
+                let indexerLease = Lease(name: "indexer")
                 let indexer = IndexerService(
                     indexer: try IndexerSetup.indexer(settings, catalogue: catalogue, pool: database.pool,
-                                                      logger: indexerLogger, alerts: alerts),
+                                                      logger: indexerLogger, alerts: alerts, lease: indexerLease),
                     stallSeconds: settings.indexer.stallSeconds)
                 services.append(SingletonService(name: "indexer", lockKey: IndexerRepository.lockKey,
-                                                 url: settings.database.url!.value, service: indexer, logger: indexerLogger))
+                                                 url: settings.database.url!.value, service: indexer, logger: indexerLogger,
+                                                 lease: indexerLease))
             }
             let group = ServiceGroup(
                 services: services + [RunningAnnouncement(logger: logger)],

@@ -13,14 +13,17 @@ import Synchronization
 /// session lock only when the session is gone, and a session that is gone cannot answer the
 /// proof, so the old holder stops within `tick + proofTimeout` of losing it; a replica that
 /// takes the lock over (it waited on standby, or held it and lost it) waits that long before it
-/// starts, so the two never run at once. (A holder frozen longer than that, then thawed
-/// mid-send, is what epochs on each write will fence.)
+/// starts, so the two never run at once. A holder frozen longer than that, then thawed
+/// mid-write, is fenced by its `lease`: each takeover takes the next epoch, and the writes that
+/// only the holder may make are refused by the database under a stale one.
 struct SingletonService: Service {
     let name: String
     let lockKey: Int64
     let url: String
     let service: any Service
     let logger: Logger
+    /// Set while this replica holds the lock (its epoch), nil otherwise.
+    var lease: Lease? = nil
     var tick: Duration = .seconds(1)
     var proofTimeout: Duration = .seconds(3)
 
@@ -43,6 +46,10 @@ struct SingletonService: Service {
                 try? await Task.sleep(for: tick + proofTimeout)
                 guard try await Self.proves(lockKey, on: connection, within: proofTimeout) else { continue }
             }
+            if let lease {
+                guard let epoch = try? await connection.run({ try LeaseRepository().take(lease.name, on: $0) }) else { continue }
+                lease.hold(epoch)
+            }
             logger.notice("this replica runs the \(name)")
             announcedStandby = false
             let lost = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -56,6 +63,7 @@ struct SingletonService: Service {
                 group.cancelAll()
                 return lost
             }
+            lease?.hold(nil)
             takingOver = true
             if lost {
                 logger.warning("\(name): the lock could not be proven on its connection; standing down")

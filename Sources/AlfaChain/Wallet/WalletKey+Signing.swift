@@ -17,10 +17,6 @@ extension WalletKey {
         return RecoverableSignature(r: Array(compact[0..<32]), s: Array(compact[32..<64]), recoveryID: recoveryID)
     }
 
-    public func sign(_ transaction: EIP1559Transaction) -> SignedTransaction {
-        SignedTransaction(raw: transaction.serialized(with: sign(digest: transaction.signingHash)))
-    }
-
     /// The address that signed `digest`, recovered from the signature (tests and self-checks).
     public static func recoverSigner(digest: Hash32, signature: RecoverableSignature) -> EVMAddress? {
         var parsed = secp256k1_ecdsa_recoverable_signature()

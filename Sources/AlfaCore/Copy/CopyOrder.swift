@@ -3,9 +3,19 @@
 public struct CopyOrder: Sendable, Equatable {
     public enum Action: String, Sendable { case open, close, skip }
 
-    /// intent → (LIVE: signed →) submitted → filled; or skipped / failed / canceled.
+    /// DRY: intent → filled. LIVE (Avantis v2, `CopyOrderMachine`): intent → signed → accepted →
+    /// initiated → filled; or declined / failed / expired. Any order may be skipped at the start.
     public enum Status: String, Sendable, CaseIterable {
-        case intent, signed, submitted, filled, skipped, failed, canceled
+        case intent, signed, accepted, initiated, filled, skipped, failed, declined, expired
+
+        /// Still moving: the executor advances these (the one list every query uses).
+        public static let inFlight: [Status] = [.intent, .signed, .accepted, .initiated]
+        /// An open in one of these is (or may become) a position of ours.
+        public static let holdingPosition: [Status] = inFlight + [.filled]
+        /// Settled without a fill: what the failure breakers count.
+        public static let unfilled: [Status] = [.failed, .declined, .expired]
+
+        public var isInFlight: Bool { Self.inFlight.contains(self) }
     }
 
     public var id: Int64
@@ -27,8 +37,10 @@ public struct CopyOrder: Sendable, Equatable {
     /// The open this close belongs to.
     public var positionOrderID: Int64?
     public var tradeIndex: Int32?
+    /// v1.5 only: the wallet's transaction nonce (history).
     public var nonce: Int64?
     public var txHash: Hash32?
+    /// The exchange's order id (v2: the relayer's `orderId`, also in our `MarketExecuted`).
     public var keeperOrderID: Int64?
     public var fillPrice: Int64?
     public var fillCollateral: Int64?
@@ -38,6 +50,27 @@ public struct CopyOrder: Sendable, Equatable {
     public var gasUSDC: Int64
     public var createdAt: Int64
     public var completedAt: Int64?
+    /// LIVE (v2): the signed intent's terms and the relayer's progress, as stored.
+    public var live = LiveIntent()
+
+    /// What a LIVE order carries between the exchange and alfa.
+    public struct LiveIntent: Sendable, Equatable {
+        /// The trading wallet the intent is for (the trader of our fills).
+        public var wallet: EVMAddress?
+        /// 256-bit, 0x-hex; stored with the order before signing, never reused.
+        public var nonce: String?
+        public var digest: Hash32?
+        /// Unix milliseconds.
+        public var deadline: Int64?
+        public var trackingID: String?
+        public var lastSeq: Int64?
+        /// Our position's on-chain open time (an open's fill): what its closes bind.
+        public var openTimestamp: Int64?
+        /// The id of our fill in `fills` once the indexer has it (accounting is final then).
+        public var ownFillID: Int64?
+
+        public init() {}
+    }
 
     public init(id: Int64, leaderFillID: Int64, leader: EVMAddress, leaderKind: FillKind, leaderPrice: Int64, leaderTime: Int64,
                 action: Action, mode: ExecutionMode, status: Status, reason: String?, pairIndex: Int32, isLong: Bool,

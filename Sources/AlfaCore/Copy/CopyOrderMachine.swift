@@ -32,17 +32,49 @@ public struct CopyOrderMachine: Sendable, Equatable {
             }
         }
 
-        /// The name stored in `copy_orders.status`.
-        public var name: String {
+        /// What is stored in `copy_orders.status` (an executed order is `filled`, as a DRY one).
+        public var status: CopyOrder.Status {
             switch self {
-            case .intent: "intent"
-            case .signed: "signed"
-            case .accepted: "accepted"
-            case .initiated: "initiated"
-            case .executed: "executed"
-            case .declined: "declined"
-            case .failed: "failed"
-            case .expired: "expired"
+            case .intent: .intent
+            case .signed: .signed
+            case .accepted: .accepted
+            case .initiated: .initiated
+            case .executed: .filled
+            case .declined: .declined
+            case .failed: .failed
+            case .expired: .expired
+            }
+        }
+
+        public var name: String { status.rawValue }
+
+        /// How far the relayer's stream was read (−1 before acceptance): a compare-and-swap
+        /// expects it with the status, so that a stale progress write never lands.
+        public var lastSeq: Int64 {
+            switch self {
+            case .accepted(_, let seq), .initiated(_, let seq, _): seq
+            default: -1
+            }
+        }
+
+        /// A stored LIVE order still in flight, as the machine knows it; nil for any other.
+        public init?(stored order: CopyOrder) {
+            let live = order.live
+            switch order.status {
+            case .intent:
+                guard let nonce = live.nonce else { return nil }
+                self = .intent(nonce: nonce)
+            case .signed:
+                guard let nonce = live.nonce, let digest = live.digest, let deadline = live.deadline else { return nil }
+                self = .signed(Signed(nonce: nonce, digest: digest, deadline: deadline))
+            case .accepted:
+                guard let tracking = live.trackingID else { return nil }
+                self = .accepted(trackingID: tracking, lastSeq: live.lastSeq ?? 0)
+            case .initiated:
+                guard let tracking = live.trackingID else { return nil }
+                self = .initiated(trackingID: tracking, lastSeq: live.lastSeq ?? 0, orderID: order.keeperOrderID.map(String.init) ?? "")
+            default:
+                return nil
             }
         }
     }
@@ -219,12 +251,7 @@ public struct CopyOrderMachine: Sendable, Equatable {
         }
     }
 
-    private var lastSeq: Int64 {
-        switch state {
-        case .accepted(_, let seq), .initiated(_, let seq, _): seq
-        default: -1
-        }
-    }
+    private var lastSeq: Int64 { state.lastSeq }
 
     /// The same signed intent again, never a new one: its nonce makes a second execution impossible.
     private mutating func resubmit(_ signed: Signed) -> [Action] {

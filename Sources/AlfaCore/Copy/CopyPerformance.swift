@@ -24,8 +24,8 @@ public struct CopyPerformance: Sendable, Equatable {
             switch order.status {
             case .skipped: skipped += 1; continue
             case .filled: filled += 1
-            case .failed, .canceled: failed += 1
-            case .intent, .signed, .submitted: active += 1
+            case .failed, .declined, .expired: failed += 1
+            case .intent, .signed, .accepted, .initiated: active += 1
             }
             orders += 1
             fees += order.fee

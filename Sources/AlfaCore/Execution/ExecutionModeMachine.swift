@@ -32,7 +32,7 @@ public enum ExecutionModeMachine {
             switch self {
             case .stopEngaged: "the emergency stop is engaged: /emergency start first"
             case .notConfirmed: "LIVE must be confirmed in chat"
-            case .noWallet: "no wallet is configured (WALLET_PRIVATE_KEY or WALLET_PRIVATE_KEY_FILE)"
+            case .noWallet: "no wallet is configured (WALLET_ADDRESS with WALLET_DELEGATE_KEY_FILE, or WALLET_PRIVATE_KEY_FILE)"
             case .breakersOpen(let names):
                 "circuit breaker(s) open: \(names.map(\.rawValue).joined(separator: ", ")) (/breakers, /breaker reset NAME)"
             }

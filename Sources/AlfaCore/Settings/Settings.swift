@@ -25,6 +25,8 @@ public struct Settings: Sendable {
         public var pairInfos: EVMAddress
         public var trading: EVMAddress
         public var usdc: EVMAddress
+        /// Avantis' batched-market relayer (LIVE): where signed intents are submitted.
+        public var relayerURL: String
         /// Extra ABI files (AVANTIS_ABI_DIR); nil: the built-in catalogue alone.
         public var abiDirectory: String?
     }
@@ -61,17 +63,51 @@ public struct Settings: Sendable {
         public var pollTimeoutSeconds: Int64
     }
 
-    /// Where the LIVE wallet's key would come from. Only the LIVE executor reads it.
+    /// Where a LIVE key would come from. Only the LIVE executor reads it, and only in LIVE.
     public enum WalletKeySource: Sendable, Equatable {
         case none
         case inline(Secret)
         case file(String)
     }
 
+    /// Who signs LIVE intents: a delegate registered to the trading wallet (recommended: it can
+    /// trade but never withdraw or approve), or the wallet's own key.
+    public enum Signer: Sendable, Equatable {
+        case none
+        case delegate(WalletKeySource)
+        case wallet(WalletKeySource)
+
+        /// The setting that holds the key, for messages.
+        public var settingName: String {
+            switch self {
+            case .none: "WALLET_DELEGATE_KEY_FILE"
+            case .delegate(.inline): "WALLET_DELEGATE_KEY"
+            case .delegate: "WALLET_DELEGATE_KEY_FILE"
+            case .wallet(.inline): "WALLET_PRIVATE_KEY"
+            case .wallet: "WALLET_PRIVATE_KEY_FILE"
+            }
+        }
+    }
+
     public struct Execution: Sendable {
         public var mode: ExecutionMode
         public var emergencyStop: Bool
-        public var walletKey: WalletKeySource
+        /// The trading wallet (WALLET_ADDRESS); with the wallet's own key it may be left unset.
+        public var walletAddress: EVMAddress?
+        public var signer: Signer
+        /// When the delegation ends (unix seconds): the admins are warned 7 days ahead.
+        public var delegateExpiresAt: Int64?
+
+        public init(mode: ExecutionMode, emergencyStop: Bool, walletAddress: EVMAddress?, signer: Signer, delegateExpiresAt: Int64?) {
+            self.mode = mode
+            self.emergencyStop = emergencyStop
+            self.walletAddress = walletAddress
+            self.signer = signer
+            self.delegateExpiresAt = delegateExpiresAt
+        }
+
+        /// Whether LIVE can be enabled at all.
+        public var isLiveConfigured: Bool { signer != .none }
     }
 
     public struct Copy: Sendable {
@@ -86,12 +122,10 @@ public struct Settings: Sendable {
         public var maxOpenPositions: Int64
         public var slippageBps: Int64
         public var maxSignalAgeSeconds: Int64
-        /// Gwei × 1e9, i.e. wei.
-        public var maxGasWei: Int64
-        /// USDC × 1e6 per ether: what gas costs are converted with for the gas breaker and PnL.
-        public var ethPriceUSDC: Int64
         /// A LIVE order waiting longer than this for the chain or the keeper is reported to the admins.
         public var orderTimeoutSeconds: Int64
+        /// How long a signed intent stays valid: past it, with no fill of ours on chain, it is expired for certain.
+        public var intentDeadlineSeconds: Int64
     }
 
     public struct Breakers: Sendable {
@@ -132,6 +166,16 @@ public struct Settings: Sendable {
         try self.init(reading: &reader)
     }
 
+    /// A key given inline (a secret) or as a file: one of the two at most.
+    private static func keySource(_ r: inout SettingsReader, inline: String, file: String) throws(SettingsError) -> WalletKeySource {
+        let secret = r.secret(inline)
+        let path = r.optionalString(file)
+        if secret != nil, let path {
+            throw SettingsError(name: file, value: path, isSecret: false, expected: "is set together with \(inline): set only one of them")
+        }
+        return secret.map(WalletKeySource.inline) ?? path.map(WalletKeySource.file) ?? .none
+    }
+
     public init(reading r: inout SettingsReader) throws(SettingsError) {
         let databaseURL = r.secret("DATABASE_URL")
         if let databaseURL, !SettingsReader.hasScheme(databaseURL.value, ["postgres", "postgresql"]) {
@@ -154,6 +198,7 @@ public struct Settings: Sendable {
             pairInfos: try r.address("AVANTIS_PAIR_INFOS"),
             trading: try r.address("AVANTIS_TRADING"),
             usdc: try r.address("AVANTIS_USDC"),
+            relayerURL: try r.url("AVANTIS_RELAYER_URL", schemes: ["http", "https"]),
             abiDirectory: r.optionalString("AVANTIS_ABI_DIR")
         )
         indexer = Indexer(
@@ -184,16 +229,23 @@ public struct Settings: Sendable {
             alertChatIDs: try r.ids("TELEGRAM_ALERT_CHAT_IDS"),
             pollTimeoutSeconds: try r.int("TELEGRAM_POLL_TIMEOUT", in: 1...50)
         )
-        let inlineKey = r.secret("WALLET_PRIVATE_KEY")
-        let keyFile = r.optionalString("WALLET_PRIVATE_KEY_FILE")
-        if inlineKey != nil, keyFile != nil {
-            throw SettingsError(name: "WALLET_PRIVATE_KEY_FILE", value: keyFile!, isSecret: false,
-                                expected: "is set together with WALLET_PRIVATE_KEY: set only one of them")
+        let walletKey = try Self.keySource(&r, inline: "WALLET_PRIVATE_KEY", file: "WALLET_PRIVATE_KEY_FILE")
+        let delegateKey = try Self.keySource(&r, inline: "WALLET_DELEGATE_KEY", file: "WALLET_DELEGATE_KEY_FILE")
+        let walletAddress = try r.optionalAddress("WALLET_ADDRESS")
+        if delegateKey != .none, walletKey != .none {
+            throw SettingsError(name: "WALLET_PRIVATE_KEY", value: "", isSecret: true,
+                                expected: "is set together with a delegate key: set only one (the delegate, recommended, signs for WALLET_ADDRESS)")
+        }
+        if delegateKey != .none, walletAddress == nil {
+            throw SettingsError(name: "WALLET_ADDRESS", value: "", isSecret: false,
+                                expected: "is unset: a delegate key (WALLET_DELEGATE_KEY[_FILE]) signs for the trading wallet named there")
         }
         execution = Execution(
             mode: try r.choice("COPY_EXECUTION_MODE", as: ExecutionMode.self),
             emergencyStop: try r.bool("EMERGENCY_STOP"),
-            walletKey: inlineKey.map(WalletKeySource.inline) ?? keyFile.map(WalletKeySource.file) ?? .none
+            walletAddress: walletAddress,
+            signer: delegateKey != .none ? .delegate(delegateKey) : walletKey != .none ? .wallet(walletKey) : .none,
+            delegateExpiresAt: try r.optionalMoment("WALLET_DELEGATE_EXPIRES_AT")
         )
         copy = Copy(
             leaders: try r.addresses("COPY_LEADERS"),
@@ -205,9 +257,8 @@ public struct Settings: Sendable {
             maxOpenPositions: try r.int("COPY_MAX_OPEN_POSITIONS", in: 1...1_000),
             slippageBps: try r.int("COPY_SLIPPAGE_BPS", in: 0...5_000),
             maxSignalAgeSeconds: try r.int("COPY_MAX_SIGNAL_AGE_SECONDS", in: 1...86_400),
-            maxGasWei: try r.decimal("COPY_MAX_GAS_GWEI", scale: 9, in: 1...10_000_000_000_000),
-            ethPriceUSDC: try r.decimal("COPY_ETH_PRICE_USDC", scale: FixedPoint.usdcScale, in: 1...1_000_000_000_000),
-            orderTimeoutSeconds: try r.int("COPY_ORDER_TIMEOUT_SECONDS", in: 5...86_400)
+            orderTimeoutSeconds: try r.int("COPY_ORDER_TIMEOUT_SECONDS", in: 5...86_400),
+            intentDeadlineSeconds: try r.int("COPY_INTENT_DEADLINE_SECONDS", in: 5...3_600)
         )
         breakers = Breakers(
             minWinRate: try r.double("BREAKER_MIN_WIN_RATE", in: 0...1),

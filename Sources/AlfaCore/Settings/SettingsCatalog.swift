@@ -23,8 +23,10 @@ public enum SettingsCatalog {
             .init("AVANTIS_PAIR_INFOS", default: "0x81F22d0Cc22977c91bEfE648C9fddf1f2bd977e5",
                   "PairInfos contract: rollover and closing-fee FeesCharged"),
             .init("AVANTIS_TRADING", default: "0x44914408af82bC9983bbb330e3578E1105e11d4e",
-                  "Trading entry point: openTrade, closeTradeMarket"),
+                  "TradingRouter: the verifying contract of v2's EIP-712 intents"),
             .init("AVANTIS_USDC", default: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "USDC token (6 decimals)"),
+            .init("AVANTIS_RELAYER_URL", default: "https://prod-api.avantisfi.com/batched-market",
+                  "Avantis' batched-market relayer (LIVE): POST /market/execute-batched takes the signed intents"),
             .init("AVANTIS_ABI_DIR", "folder of ABI JSON files named after their contract (TradingCallbacks.json, TradingStorage.json, PairInfos.json): their events are added to the built-in ones and win over them; alfa abi inspect --verify prints them for a new generation"),
         ]),
         SettingSection(title: "Indexer", settings: [
@@ -57,8 +59,12 @@ public enum SettingsCatalog {
         SettingSection(title: "Execution mode", settings: [
             .init("COPY_EXECUTION_MODE", default: "DRY", "DRY simulates copy orders, LIVE signs and sends them"),
             .init("EMERGENCY_STOP", default: "false", "true forces the emergency stop at start, whatever was persisted"),
-            .init("WALLET_PRIVATE_KEY", secret: true, "hex private key of the copy wallet (LIVE only); prefer WALLET_PRIVATE_KEY_FILE"),
-            .init("WALLET_PRIVATE_KEY_FILE", "file holding the copy wallet's hex private key (LIVE only); refused when others can read it (chmod 600)"),
+            .init("WALLET_ADDRESS", "the trading wallet LIVE copies into (its USDC, its positions); needed with a delegate key"),
+            .init("WALLET_DELEGATE_KEY", secret: true, "hex key of a delegate registered to WALLET_ADDRESS (recommended: it can trade, never withdraw or approve); prefer WALLET_DELEGATE_KEY_FILE"),
+            .init("WALLET_DELEGATE_KEY_FILE", "file holding the delegate's hex key (LIVE only); refused when others can read it (chmod 600)"),
+            .init("WALLET_DELEGATE_EXPIRES_AT", "when the delegation ends (UTC, 2026-12-31 or unix seconds): admins are warned 7 days ahead"),
+            .init("WALLET_PRIVATE_KEY", secret: true, "hex private key of the trading wallet itself, instead of a delegate (LIVE only); prefer WALLET_PRIVATE_KEY_FILE"),
+            .init("WALLET_PRIVATE_KEY_FILE", "file holding the trading wallet's hex private key (LIVE only); refused when others can read it (chmod 600)"),
         ]),
         SettingSection(title: "Copy engine", settings: [
             .init("COPY_LEADERS", "comma-separated leader addresses to copy; unset: the top COPY_AUTO_TOP_K of the leaderboard"),
@@ -69,9 +75,8 @@ public enum SettingsCatalog {
             .init("COPY_MAX_OPEN_POSITIONS", default: "5", "most copied positions open at once"),
             .init("COPY_SLIPPAGE_BPS", default: "50", "allowed slippage in basis points (50 = 0.5 %)"),
             .init("COPY_MAX_SIGNAL_AGE_SECONDS", default: "60", "leader fills older than this are skipped, not copied"),
-            .init("COPY_MAX_GAS_GWEI", default: "1", "ceiling on the max fee per gas, in gwei"),
-            .init("COPY_ETH_PRICE_USDC", default: "3000", "ether price used to count gas in USDC (gas breaker, copy PnL)"),
-            .init("COPY_ORDER_TIMEOUT_SECONDS", default: "120", "admins are alerted (once) about a LIVE order still unanswered by the chain or the keeper after this"),
+            .init("COPY_ORDER_TIMEOUT_SECONDS", default: "120", "admins are alerted (once) about a LIVE order still unanswered by the relayer or the chain after this"),
+            .init("COPY_INTENT_DEADLINE_SECONDS", default: "30", "how long a signed LIVE intent stays valid; past it, with no fill on chain, the order is expired for certain"),
         ]),
         SettingSection(title: "Circuit breakers", settings: [
             .init("BREAKER_MIN_WIN_RATE", default: "0.40", "trip when the win rate of the last BREAKER_WIN_RATE_TRADES copy trades is below this"),
@@ -113,7 +118,8 @@ public enum SettingsCatalog {
             "",
             "`commands/run` starts local peers for what is unset: PostgreSQL for `DATABASE_URL`, the local chain",
             "(and its simulator) for `RPC_URLS`, the console chat for `TELEGRAM_BOT_TOKEN`. For the local chain it",
-            "sets `CHAIN_ID`, the `AVANTIS_*` addresses, `INDEXER_START_BLOCK`, a throwaway `WALLET_PRIVATE_KEY` and",
+            "sets `CHAIN_ID`, the `AVANTIS_*` addresses, `INDEXER_START_BLOCK`, a local fake relayer (`AVANTIS_RELAYER_URL`),",
+            "a throwaway `WALLET_ADDRESS` with a delegate registered to it (`WALLET_DELEGATE_KEY_FILE`) and",
             "`LEADER_REFRESH_SECONDS=20` itself.",
         ]
         for section in sections {

@@ -105,6 +105,24 @@ public struct SettingsReader {
         return address
     }
 
+    mutating func optionalAddress(_ name: String) throws(SettingsError) -> EVMAddress? {
+        let (value, definition) = raw(name)
+        guard let value, !value.isEmpty else { return nil }
+        guard let address = EVMAddress(hex: value) else {
+            throw failure(definition, value, "is not an address (0x followed by 40 hex digits)")
+        }
+        return address
+    }
+
+    mutating func optionalMoment(_ name: String) throws(SettingsError) -> Int64? {
+        let (value, definition) = raw(name)
+        guard let value, !value.isEmpty else { return nil }
+        guard let moment = CivilDate.parseMoment(value) else {
+            throw failure(definition, value, "is not a UTC moment (2026-11-21, 2026-11-21T08:00 or unix seconds)")
+        }
+        return moment
+    }
+
     mutating func addresses(_ name: String) throws(SettingsError) -> [EVMAddress] {
         let (value, definition) = raw(name)
         return try Self.list(value).map { item throws(SettingsError) in

@@ -81,7 +81,8 @@ public struct CopyOrderRepository: Sendable {
     // MARK: orders
 
     /// Records the decision for one leader fill; nil when that fill already has an order.
-    public func record(signal: Fill, fillID: Int64, decision: CopyDecision, mode: ExecutionMode,
+    /// `intentNonce`: a LIVE order's nonce, stored before anything is signed with it.
+    public func record(signal: Fill, fillID: Int64, decision: CopyDecision, mode: ExecutionMode, intentNonce: String? = nil,
                        on connection: PostgresConnection) throws -> Int64? {
         var action = "skip", status = CopyOrder.Status.skipped, reason: String?
         var pair = signal.pairIndex, isLong = signal.isLong
@@ -102,18 +103,19 @@ public struct CopyOrderRepository: Sendable {
         return try connection.query(
             "INSERT INTO copy_orders (leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade, "
                 + "leader_price, leader_time, action, mode, status, reason, pair_index, is_long, collateral, leverage, slippage_bps, "
-                + "position_order_id, completed_at) "
+                + "position_order_id, completed_at, intent_nonce) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-                + "CASE WHEN $11 = 'skipped' THEN clock_timestamp() END) "
+                + "CASE WHEN $11 = 'skipped' THEN clock_timestamp() END, CASE WHEN $11 = 'intent' THEN $19 END) "
                 + "ON CONFLICT (leader_tx_hash, leader_log_index) DO NOTHING RETURNING id",
             [fillID, signal.txHash, signal.logIndex, signal.trader, signal.kind.rawValue, Self.tradeKey(signal),
              signal.price, Timestamp(unixSeconds: signal.blockTime), action, mode.rawValue, status.rawValue, reason,
-             pair, isLong, collateral, leverage, slippage, position]).first?.decode(0)
+             pair, isLong, collateral, leverage, slippage, position, intentNonce]).first?.decode(0)
     }
 
     /// Our positions still open (or being opened), keyed by the leader position they mirror.
     /// Remaining collateral counts closes in flight, so a second close never over-closes.
     public func mirroredPositions(on connection: PostgresConnection) throws -> [String: MirroredPosition] {
+        // The status list is spelled out (not a parameter) so that the planner uses copy_orders_open_positions.
         let rows = try connection.query("""
             SELECT o.id, o.leader_trade, o.pair_index, o.is_long,
                    coalesce(o.fill_price, o.leader_price), o.leverage,
@@ -121,8 +123,8 @@ public struct CopyOrderRepository: Sendable {
                    o.fee - coalesce(sum(c.opening_fee_share), 0), o.mode
             FROM copy_orders o
             LEFT JOIN copy_orders c ON c.position_order_id = o.id AND c.action = 'close'
-                 AND c.status IN ('intent', 'signed', 'submitted', 'filled')
-            WHERE o.action = 'open' AND o.position_closed_at IS NULL AND o.status IN ('intent', 'signed', 'submitted', 'filled')
+                 AND c.status IN (\(Self.holdingPosition))
+            WHERE o.action = 'open' AND o.position_closed_at IS NULL AND o.status IN (\(Self.holdingPosition))
             GROUP BY o.id
             HAVING coalesce(o.fill_collateral, o.collateral) - coalesce(sum(c.collateral), 0) > 0
             """)
@@ -143,20 +145,24 @@ public struct CopyOrderRepository: Sendable {
     }
 
     /// The key of a leader's position lifecycle (trader, pair, slot, open time), stored with each order.
+    /// `'intent', 'signed', …`: constants from the code, never values from outside.
+    static let holdingPosition = CopyOrder.Status.holdingPosition.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
     public static func tradeKey(_ fill: Fill) -> String { "\(fill.trader):\(fill.pairIndex):\(fill.tradeIndex):\(fill.openTime)" }
 
     public func orders(status: [CopyOrder.Status], limit: Int = 1_000, on connection: PostgresConnection) throws -> [CopyOrder] {
         try connection.query(
             "SELECT \(Self.columns) FROM copy_orders WHERE status = ANY($1::text[]) ORDER BY id LIMIT $2",
-            ["{" + status.map(\.rawValue).joined(separator: ",") + "}", limit]).map(Self.decode)
+            [Self.list(status), limit]).map(Self.decode)
     }
 
-    /// How many of these orders have left the in-flight states (intent, signed, submitted).
-    public func countSettled(_ ids: [Int64], on connection: PostgresConnection) throws -> Int {
-        Int(try connection.query("SELECT count(*) FROM copy_orders WHERE id = ANY($1::bigint[]) "
-                                 + "AND status NOT IN ('intent', 'signed', 'submitted')",
-                                 ["{" + ids.map(String.init).joined(separator: ",") + "}"])[0].decode(0, as: Int64.self))
+    public func orders(ids: [Int64], on connection: PostgresConnection) throws -> [CopyOrder] {
+        try connection.query("SELECT \(Self.columns) FROM copy_orders WHERE id = ANY($1::bigint[]) ORDER BY id",
+                             ["{" + ids.map(String.init).joined(separator: ",") + "}"]).map(Self.decode)
     }
+
+    /// A status list as a text[] parameter.
+    public static func list(_ statuses: [CopyOrder.Status]) -> String { "{" + statuses.map(\.rawValue).joined(separator: ",") + "}" }
 
     public func order(_ id: Int64, on connection: PostgresConnection) throws -> CopyOrder? {
         try connection.query("SELECT \(Self.columns) FROM copy_orders WHERE id = $1", [id]).first.map(Self.decode)
@@ -172,13 +178,16 @@ public struct CopyOrderRepository: Sendable {
     }
 
     /// A filled order: our price and collateral, fees and (for closes) realized PnL.
+    /// `ownFillID`: LIVE, our fill in `fills` (the indexed figures, final); nil for DRY or the relayer's word.
     public func markFilled(_ id: Int64, price: Int64, collateral: Int64, fee: Int64, grossPnL: Int64, netPnL: Int64,
-                           openingFeeShare: Int64, tradeIndex: Int32? = nil, on connection: PostgresConnection) throws {
+                           openingFeeShare: Int64, tradeIndex: Int32? = nil, openTimestamp: Int64? = nil, ownFillID: Int64? = nil,
+                           on connection: PostgresConnection) throws {
         try connection.query(
             "UPDATE copy_orders SET status = 'filled', fill_price = $2, fill_collateral = $3, fee = $4, gross_pnl = $5, net_pnl = $6, "
-                + "opening_fee_share = $7, trade_index = coalesce($8, trade_index), completed_at = clock_timestamp(), "
+                + "opening_fee_share = $7, trade_index = coalesce($8, trade_index), open_timestamp = coalesce($9, open_timestamp), "
+                + "own_fill_id = coalesce($10, own_fill_id), completed_at = coalesce(completed_at, clock_timestamp()), "
                 + "submitted_at = coalesce(submitted_at, clock_timestamp()) WHERE id = $1",
-            [id, price, collateral, fee, grossPnL, netPnL, openingFeeShare, tradeIndex])
+            [id, price, collateral, fee, grossPnL, netPnL, openingFeeShare, tradeIndex, openTimestamp, ownFillID])
         // A close that completes its position retires it from `mirroredPositions` for good.
         try connection.query("""
             UPDATE copy_orders o SET position_closed_at = clock_timestamp()
@@ -194,70 +203,128 @@ public struct CopyOrderRepository: Sendable {
             [id, status.rawValue, reason])
     }
 
-    /// The signed transaction, stored before it is sent: after a crash it is re-sent as is
-    /// (same nonce, same hash), never signed again.
-    public func markSigned(_ id: Int64, nonce: Int64, txHash: Hash32, raw: [UInt8], on connection: PostgresConnection) throws {
-        try connection.query(
-            "UPDATE copy_orders SET status = 'signed', nonce = $2, tx_hash = $3, raw_tx = $4 WHERE id = $1 AND status = 'intent'",
-            [id, nonce, txHash, ByteA(raw)])
-    }
-
-    /// A signed transaction that was never sent (a stop came first, or the node refused it):
-    /// the order fails and its nonce is free again.
-    public func releaseSigned(_ id: Int64, reason: String, on connection: PostgresConnection) throws {
-        try connection.query(
-            "UPDATE copy_orders SET status = 'failed', reason = $2, nonce = NULL, tx_hash = NULL, raw_tx = NULL, "
-                + "completed_at = clock_timestamp() WHERE id = $1 AND status = 'signed'", [id, reason])
-    }
-
-    /// Back to an intent, its nonce free again: a close signed when the stop arrived, to be
-    /// signed afresh when LIVE is allowed again.
-    public func unsign(_ id: Int64, on connection: PostgresConnection) throws {
-        try connection.query("UPDATE copy_orders SET status = 'intent', nonce = NULL, tx_hash = NULL, raw_tx = NULL "
-                             + "WHERE id = $1 AND status = 'signed'", [id])
-    }
-
-    public func markSubmitted(_ id: Int64, keeperOrderID: Int64?, gasWei: Int128, gasUSDC: Int64, on connection: PostgresConnection) throws {
-        try connection.query(
-            "UPDATE copy_orders SET status = 'submitted', keeper_order_id = $2, gas_wei = $3, gas_usdc = $4, "
-                + "submitted_at = clock_timestamp() WHERE id = $1",
-            [id, keeperOrderID, gasWei, gasUSDC])
-    }
-
-    public func rawTransaction(_ id: Int64, on connection: PostgresConnection) throws -> [UInt8]? {
-        try connection.query("SELECT raw_tx FROM copy_orders WHERE id = $1", [id]).first?.optional(0, as: ByteA.self)?.bytes
-    }
-
-    /// The next nonce the wallet has not used in any stored order.
-    public func nextStoredNonce(on connection: PostgresConnection) throws -> Int64? {
-        try connection.query("SELECT max(nonce) + 1 FROM copy_orders").first?.optional(0)
-    }
-
-    /// Submitted orders waiting for the keeper, by keeper order id.
     /// LIVE orders still waiting for the chain or the keeper, created before `before`, that the
     /// admins were not told about yet; marked told in the same statement, so across replicas and
     /// restarts each is reported once.
     public func claimOverdue(createdBefore before: Int64, on connection: PostgresConnection) throws -> [CopyOrder] {
         try connection.query("""
             UPDATE copy_orders SET overdue_alerted_at = now()
-            WHERE status IN ('intent', 'signed', 'submitted') AND mode = 'LIVE' AND overdue_alerted_at IS NULL AND created_at < $1
+            WHERE status = ANY($2::text[]) AND mode = 'LIVE' AND overdue_alerted_at IS NULL AND created_at < $1
             RETURNING \(Self.columns)
-            """, [Timestamp(unixSeconds: before)]).map(Self.decode).sorted { $0.id < $1.id }
+            """, [Timestamp(unixSeconds: before), Self.list(CopyOrder.Status.inFlight)]).map(Self.decode).sorted { $0.id < $1.id }
     }
 
-    public func awaitingKeeper(on connection: PostgresConnection) throws -> [Int64: CopyOrder] {
-        var orders: [Int64: CopyOrder] = [:]
-        for order in try self.orders(status: [.submitted], on: connection) {
-            if let keeper = order.keeperOrderID { orders[keeper] = order }
+    // MARK: LIVE (v2)
+
+    /// What is stored with the `signed` state: enough to submit the very same intent again.
+    public struct SignedIntent: Sendable {
+        public var wallet: EVMAddress
+        public var kind: String
+        public var orderType: Int
+        public var userIntent: [UInt8]
+        public var signature: [UInt8]
+
+        public init(wallet: EVMAddress, kind: String, orderType: Int, userIntent: [UInt8], signature: [UInt8]) {
+            self.wallet = wallet
+            self.kind = kind
+            self.orderType = orderType
+            self.userIntent = userIntent
+            self.signature = signature
         }
-        return orders
+    }
+
+    /// Moves a LIVE order from the state it was read in to `next`, with one compare-and-swap on
+    /// the status and the relayer seq it expects; false when another writer moved it first.
+    /// `reason`: what a final state without a fill tells the admins. Call inside a transaction
+    /// whose lease was checked (`LeaseRepository.check`); `epoch` is stored with the row.
+    public func transition(_ id: Int64, from: CopyOrderMachine.State, to next: CopyOrderMachine.State, reason: String? = nil,
+                           signed: SignedIntent? = nil, epoch: Int64, on connection: PostgresConnection) throws -> Bool {
+        var sets = ["status = $4", "lease_epoch = $5"]
+        var values: [(any PostgresEncodable)?] = [id, from.name, from.lastSeq, next.name, epoch]
+        func set(_ column: String, _ value: (any PostgresEncodable)?) {
+            values.append(value)
+            sets.append("\(column) = $\(values.count)")
+        }
+        switch next {
+        case .intent:
+            break
+        case .signed(let intent):
+            set("intent_digest", intent.digest)
+            set("deadline_ms", intent.deadline)
+            if let signed {
+                set("wallet", signed.wallet)
+                set("intent_kind", signed.kind)
+                set("order_type", signed.orderType)
+                set("user_intent", ByteA(signed.userIntent))
+                set("intent_signature", ByteA(signed.signature))
+            }
+        case .accepted(let tracking, let seq):
+            set("tracking_id", tracking)
+            set("last_seq", seq)
+            sets.append("submitted_at = coalesce(submitted_at, clock_timestamp())")
+        case .initiated(let tracking, let seq, let orderID):
+            set("tracking_id", tracking)
+            set("last_seq", seq)
+            set("keeper_order_id", Int64(orderID))
+            sets.append("submitted_at = coalesce(submitted_at, clock_timestamp())")
+        case .executed(let fill):
+            set("keeper_order_id", Int64(fill.orderID))
+            set("tx_hash", fill.transactionHash.flatMap { Hash32(hex: $0) })
+            sets.append("completed_at = clock_timestamp()")
+        case .declined, .failed, .expired:
+            set("reason", reason)
+            sets.append("completed_at = clock_timestamp()")
+        }
+        return try connection.query(
+            "UPDATE copy_orders SET \(sets.joined(separator: ", ")) WHERE id = $1 AND status = $2 AND coalesce(last_seq, -1) = $3",
+            values).affectedRows == 1
+    }
+
+    /// The signed intent stored with an order, to submit it again as it is.
+    public func signedIntent(_ id: Int64, on connection: PostgresConnection) throws -> SignedIntent? {
+        guard let row = try connection.query(
+            "SELECT wallet, intent_kind, order_type, user_intent, intent_signature FROM copy_orders WHERE id = $1 AND user_intent IS NOT NULL",
+            [id]).first else { return nil }
+        return SignedIntent(wallet: try row.decode(0), kind: try row.decode(1), orderType: Int(try row.decode(2, as: Int32.self)),
+                            userIntent: try row.decode(3, as: ByteA.self).bytes, signature: try row.decode(4, as: ByteA.self).bytes)
+    }
+
+    /// LIVE orders the reconciler looks at: in flight, or executed by the relayer's word with
+    /// no fill of ours indexed yet.
+    public func unreconciled(limit: Int = 1_000, on connection: PostgresConnection) throws -> [CopyOrder] {
+        try connection.query(
+            "SELECT \(Self.columns) FROM copy_orders WHERE mode = 'LIVE' AND (status = ANY($1::text[]) "
+                + "OR (status = 'filled' AND own_fill_id IS NULL AND intent_digest IS NOT NULL)) ORDER BY id LIMIT $2",
+            [Self.list(CopyOrder.Status.inFlight), limit]).map(Self.decode)
+    }
+
+    /// Our wallet's fill for a LIVE order, not matched to another order yet: by the exchange's
+    /// order id when known, else an open by pair and side after the order was made, a close by
+    /// the position it closes (pair, slot and on-chain open time).
+    public func ownFill(for order: CopyOrder, closing position: CopyOrder?,
+                        on connection: PostgresConnection) throws -> (id: Int64, fill: Fill)? {
+        guard let wallet = order.live.wallet else { return nil }
+        let rows = try connection.query("""
+            SELECT \(FillRepository.columns.map { "f." + $0 }.joined(separator: ", ")), f.id FROM fills f
+            WHERE f.trader = $1 AND f.pair_index = $2
+              AND NOT EXISTS (SELECT 1 FROM copy_orders c WHERE c.own_fill_id = f.id)
+              AND (f.order_id = $3::numeric
+                   OR ($4 AND f.kind = 'open' AND f.is_long = $5 AND f.block_time >= $6)
+                   OR (NOT $4 AND f.kind IN ('close', 'partial_close') AND f.trade_index = $7 AND f.open_time = $8
+                       AND f.block_time >= $6))
+            ORDER BY f.order_id = $3::numeric DESC, f.id LIMIT 1
+            """, [wallet, order.pairIndex, order.keeperOrderID.map(String.init) ?? "-1", order.action == .open, order.isLong,
+                  Timestamp(unixSeconds: order.createdAt - 60), position?.tradeIndex ?? -1, position?.live.openTimestamp ?? -1])
+        guard let row = rows.first else { return nil }
+        return (try row.decode(FillRepository.columns.count), try FillRepository.decode(row))
     }
 
     static let columns = """
         id, leader_fill_id, leader, leader_kind, leader_price, extract(epoch FROM leader_time)::bigint, action, mode, status, reason, \
         pair_index, is_long, collateral, leverage, position_order_id, trade_index, nonce, tx_hash, keeper_order_id, fill_price, \
         fill_collateral, fee, net_pnl, gross_pnl, gas_usdc, extract(epoch FROM created_at)::bigint, \
-        extract(epoch FROM completed_at)::bigint, slippage_bps
+        extract(epoch FROM completed_at)::bigint, slippage_bps, \
+        wallet, intent_nonce, intent_digest, deadline_ms, tracking_id, last_seq, open_timestamp, own_fill_id
         """
 
     static func decode(_ row: PostgresRow) throws -> CopyOrder {
@@ -269,10 +336,19 @@ public struct CopyOrderRepository: Sendable {
             leaderPrice: try row.decode(4), leaderTime: try row.decode(5), action: action, mode: mode, status: status,
             reason: try row.optional(9), pairIndex: try row.decode(10), isLong: try row.decode(11), collateral: try row.decode(12),
             leverage: try row.decode(13), positionOrderID: try row.optional(14), tradeIndex: try row.optional(15),
-            nonce: try row.optional(16), txHash: try row.optional(17, as: Hash32.self), keeperOrderID: try row.optional(18),
+            nonce: try row.optional(16), txHash: try row.optional(17, as: Hash32.self),
+            keeperOrderID: try row.optional(18),
             fillPrice: try row.optional(19), fillCollateral: try row.optional(20), fee: try row.decode(21), netPnL: try row.decode(22),
             grossPnL: try row.decode(23), gasUSDC: try row.decode(24), createdAt: try row.decode(25), completedAt: try row.optional(26))
         order.slippageLimitBps = try row.decode(27)
+        order.live.wallet = try row.optional(28, as: EVMAddress.self)
+        order.live.nonce = try row.optional(29)
+        order.live.digest = try row.optional(30, as: Hash32.self)
+        order.live.deadline = try row.optional(31)
+        order.live.trackingID = try row.optional(32)
+        order.live.lastSeq = try row.optional(33)
+        order.live.openTimestamp = try row.optional(34)
+        order.live.ownFillID = try row.optional(35)
         return order
     }
 }

@@ -60,10 +60,11 @@ public struct BreakerRepository: Sendable {
             SELECT id, extract(epoch FROM coalesce(completed_at, created_at))::bigint, status = 'filled', action = 'close',
                    position_order_id, net_pnl, gross_pnl, gas_usdc, fill_price, leader_price, (action = 'open') = is_long
             FROM copy_orders
-            WHERE action <> 'skip' AND status IN ('filled', 'failed', 'canceled')
+            WHERE action <> 'skip' AND status = ANY($3::text[])
               AND ($1::timestamptz IS NULL OR created_at >= $1) AND ($2::timestamptz IS NULL OR created_at < $2)
             ORDER BY id
-            """, [from.map(Timestamp.init(unixSeconds:)), until.map(Timestamp.init(unixSeconds:))])
+            """, [from.map(Timestamp.init(unixSeconds:)), until.map(Timestamp.init(unixSeconds:)),
+                  CopyOrderRepository.list([.filled] + CopyOrder.Status.unfilled)])
         let settled = try rows.map { row in
             BreakerInputs.SettledOrder(
                 id: try row.decode(0), time: try row.decode(1), filled: try row.decode(2), isClose: try row.decode(3),

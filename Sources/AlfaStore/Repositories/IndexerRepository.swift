@@ -15,11 +15,14 @@ public struct StoredBlock: Sendable, Equatable {
     public var number: Int64
     public var hash: Hash32
     public var parentHash: Hash32
+    /// Unix seconds (nil where it was not read).
+    public var time: Int64?
 
-    public init(number: Int64, hash: Hash32, parentHash: Hash32) {
+    public init(number: Int64, hash: Hash32, parentHash: Hash32, time: Int64? = nil) {
         self.number = number
         self.hash = hash
         self.parentHash = parentHash
+        self.time = time
     }
 }
 
@@ -59,16 +62,19 @@ public struct IndexedRange: Sendable {
     public var fromBlock: Int64
     public var toBlock: Int64
     public var toBlockHash: Hash32
+    /// Unix seconds.
+    public var toBlockTime: Int64?
     public var fills: [Fill]
     public var rawLogs: [RawLogRecord]
     /// Headers of the range's blocks that are not final yet.
     public var recentBlocks: [StoredBlock]
 
-    public init(fromBlock: Int64, toBlock: Int64, toBlockHash: Hash32, fills: [Fill], rawLogs: [RawLogRecord],
-                recentBlocks: [StoredBlock]) {
+    public init(fromBlock: Int64, toBlock: Int64, toBlockHash: Hash32, toBlockTime: Int64? = nil, fills: [Fill],
+                rawLogs: [RawLogRecord], recentBlocks: [StoredBlock]) {
         self.fromBlock = fromBlock
         self.toBlock = toBlock
         self.toBlockHash = toBlockHash
+        self.toBlockTime = toBlockTime
         self.fills = fills
         self.rawLogs = rawLogs
         self.recentBlocks = recentBlocks
@@ -124,8 +130,9 @@ public struct IndexerRepository: Sendable {
     /// from `fromBlock − 1` to `toBlock`. Call inside a transaction.
     public func commit(_ range: IndexedRange, keepBlocksFrom oldestRecent: Int64, on connection: PostgresConnection) throws {
         let moved = try connection.query(
-            "UPDATE indexer_state SET last_block = $2, last_block_hash = $3, updated_at = now() WHERE name = $1 AND last_block = $4",
-            [name, range.toBlock, range.toBlockHash, range.fromBlock - 1]).affectedRows
+            "UPDATE indexer_state SET last_block = $2, last_block_hash = $3, last_block_time = $5, updated_at = now() "
+                + "WHERE name = $1 AND last_block = $4",
+            [name, range.toBlock, range.toBlockHash, range.fromBlock - 1, range.toBlockTime]).affectedRows
         guard moved == 1 else {
             throw Conflict.checkpointMoved(expected: range.fromBlock - 1, found: try checkpoint(on: connection)?.lastBlock)
         }
@@ -155,11 +162,22 @@ public struct IndexerRepository: Sendable {
         }
         for block in range.recentBlocks {
             try connection.query(
-                "INSERT INTO indexer_blocks (name, block_number, block_hash, parent_hash) VALUES ($1, $2, $3, $4) "
-                    + "ON CONFLICT (name, block_number) DO UPDATE SET block_hash = excluded.block_hash, parent_hash = excluded.parent_hash",
-                [name, block.number, block.hash, block.parentHash])
+                "INSERT INTO indexer_blocks (name, block_number, block_hash, parent_hash, block_time) VALUES ($1, $2, $3, $4, $5) "
+                    + "ON CONFLICT (name, block_number) DO UPDATE SET block_hash = excluded.block_hash, "
+                    + "parent_hash = excluded.parent_hash, block_time = excluded.block_time",
+                [name, block.number, block.hash, block.parentHash, block.time])
         }
         try connection.query("DELETE FROM indexer_blocks WHERE name = $1 AND block_number < $2", [name, oldestRecent])
+    }
+
+    /// The time (unix seconds) of the newest indexed block `confirmations` deep: nothing the
+    /// indexer has not seen can still appear at or before it. Nil while it is not known.
+    public func confirmedChainTime(confirmations: Int64, on connection: PostgresConnection) throws -> Int64? {
+        try connection.query("""
+            SELECT CASE WHEN $2 = 0 THEN s.last_block_time
+                        ELSE (SELECT b.block_time FROM indexer_blocks b WHERE b.name = s.name AND b.block_number = s.last_block - $2) END
+            FROM indexer_state s WHERE s.name = $1
+            """, [name, confirmations]).first?.optional(0)
     }
 
     /// The stored hash of a recent block, if it is still kept.

@@ -1,20 +1,30 @@
 @testable import AlfaApp
+import AlfaChain
 import AlfaCore
 import AlfaStore
 import Foundation
 import Logging
 import Synchronization
 
-/// The copy engine for real, in this process: the local EVM (with its keeper), a fresh
-/// database, the indexer tailing the chain, and the execution services as `alfa serve` runs them.
+/// The copy engine for real, in this process: the local EVM, the fake relayer executing on
+/// it, a fresh database, the indexer tailing the chain, and the execution services as
+/// `alfa serve` runs them.
 final class CopyHarness: Sendable {
     static let leader = "0x00000000000000000000000000000000000000a1"
     static let price: Int64 = 650_000_000_000_000  // 65,000 × 1e10
     /// eth-account's documented test key; its address is the copy wallet.
     static let walletKey = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
     static let wallet = "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23"
+    /// A throwaway delegate, registered to the wallet at the relayer.
+    static let delegateKey = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"
+
+    /// LIVE with the recommended setup: the wallet, and its delegate signing.
+    static let live = ["COPY_EXECUTION_MODE": "LIVE", "WALLET_ADDRESS": wallet, "WALLET_DELEGATE_KEY": delegateKey]
+
+    static var delegate: String { (try! WalletKey(hex: delegateKey)).address.description }
 
     let chain: ChainPeer
+    let relayer: RelayerPeer
     let url: String
     let pool: PostgresPool
     let settings: Settings
@@ -22,24 +32,28 @@ final class CopyHarness: Sendable {
     private let task: Task<Void, any Error>
     private let alertLog = AlertLog()
 
-    static func environment(_ chain: ChainPeer, database: String, _ extra: [String: String] = [:]) -> [String: String] {
+    static func environment(_ chain: ChainPeer, relayer: RelayerPeer, database: String, _ extra: [String: String] = [:]) -> [String: String] {
         var values = IndexCommandTests.environment(chain, database: database, [
             "COPY_LEADERS": leader, "INDEXER_CONFIRMATIONS": "0", "INDEXER_SLEEP_HTTP": "0.05",
-            "COPY_MAX_SIGNAL_AGE_SECONDS": "3600", "COPY_MAX_GAS_GWEI": "20", "BREAKER_CHECK_SECONDS": "1",
+            "COPY_MAX_SIGNAL_AGE_SECONDS": "3600", "BREAKER_CHECK_SECONDS": "1",
             "AVANTIS_TRADING": chain.contracts["trading"]!, "AVANTIS_USDC": chain.contracts["usdc"]!,
+            "AVANTIS_RELAYER_URL": relayer.base,
         ])
         values.merge(extra) { _, new in new }
         return values
     }
 
     /// `indexing: false` for a second replica on the same database (`alfa serve` elects one indexer).
-    init(chain: ChainPeer? = nil, database: String? = nil, _ extra: [String: String] = [:], indexing: Bool = true) async throws {
+    init(chain: ChainPeer? = nil, relayer: RelayerPeer? = nil, database: String? = nil, _ extra: [String: String] = [:],
+         indexing: Bool = true) async throws {
         let chain = try chain ?? ChainPeer()
+        let relayer = if let relayer { relayer } else { try await Self.relayer(on: chain) }
         let url = try database ?? AlfaBinary.freshDatabase()
         self.chain = chain
+        self.relayer = relayer
         self.url = url
         pool = try await AlfaBinary.migratedPool(url: url)
-        let environment = Self.environment(chain, database: url, extra)
+        let environment = Self.environment(chain, relayer: relayer, database: url, extra)
         settings = try Settings(lookup: { environment[$0] })
         execution = try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: url)
         let log = alertLog
@@ -53,6 +67,13 @@ final class CopyHarness: Sendable {
                 try await group.waitForAll()
             }
         }
+    }
+
+    /// The fake relayer on `chain`, for the wallet's domain, with the delegate registered.
+    static func relayer(on chain: ChainPeer) async throws -> RelayerPeer {
+        let relayer = try RelayerPeer(chain: chain, chainID: 8453, router: chain.contracts["trading"]!)
+        try await relayer.register(delegate: delegate, for: wallet)
+        return relayer
     }
 
     var alerts: [String] { alertLog.lines }
@@ -70,10 +91,6 @@ final class CopyHarness: Sendable {
         task.cancel()
         _ = try? await task.value
         await pool.close()
-    }
-
-    func fundWallet() async throws {
-        _ = try await chain.rpc("alfa_fund", #"[{"address":"\#(Self.wallet)","eth":"1000000000000000000","usdc":1000000000000}]"#)
     }
 
     // MARK: the leader's trades
@@ -112,18 +129,9 @@ final class CopyHarness: Sendable {
         return orders
     }
 
-    /// What the node accepted from the copy wallet: (nonce, input hex, chain id, status, time).
-    struct SentTransaction: Decodable {
-        let nonce: Int64
-        let input: String
-        let chainId: Int64?
-        let status: Int
-        let at: Double
-        let to: String?
-    }
-
-    func sentByWallet() async throws -> [SentTransaction] {
-        try JSONDecoder().decode([SentTransaction].self, from: Data(try await chain.rpc("alfa_sent", #"[{"from":"\#(Self.wallet)"}]"#)))
+    /// Our own fills, as the indexer stored them: what the chain executed for the wallet.
+    func ownFills() async throws -> [Fill] {
+        try await pool.withConnection { try FillRepository().fills(of: EVMAddress(hex: Self.wallet)!, on: $0) }
     }
 }
 

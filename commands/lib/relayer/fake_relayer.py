@@ -13,8 +13,12 @@ with keep-alive comments, every event persisted for GET /tracking-id/{id}/status
 Faults, set by POST /control/faults (JSON): attemptFailed (count), decline (the fill is
 declined: MarketOrderCanceled), error (a terminal Error code), cutAfter (the stream ends after
 that many events; the rest are persisted later, for the replay), streamTimeout (an Error
-STREAM_TIMEOUT with no id instead of the terminal event). POST /control/delegate
-{"trader", "delegate"} registers a delegate; GET /control/requests lists what was accepted.
+STREAM_TIMEOUT with no id instead of the terminal event), priceBps ({"pair": bps}: opens on
+that pair fill that far from the intent's price), acceptDelaySeconds (the request is
+taken, its nonce used, then nothing for that long before MarketOrderAccepted), executeDelaySeconds
+(between acceptance and execution), hold (accepted, never executed). POST /control/delegate
+{"trader", "delegate"} registers a delegate; GET /control/requests lists what was accepted
+(kind, signer, trader, nonce, at: unix seconds).
 With --chain URL (the local EVM of commands/lib/evm/chain.py) the order executes there, in one
 transaction: the fill is a MarketExecuted of the trader's, on a slot the relayer assigns, and a
 close must name the position's on-chain open timestamp (else Error PositionMismatch, as on v2).
@@ -63,9 +67,10 @@ def decode(kind, intent):
 
 
 class State:
-    def __init__(self, chain_id, router, chain=None):
+    def __init__(self, chain_id, router, chain=None, path=None):
         self.lock = threading.Lock()
         self.chain = chain
+        self.path = path
         self.positions = {}   # (trader, pair, index) -> the trade as executed on chain
         self.domain = {"name": "AvantisTrading", "version": "1", "chainId": chain_id, "verifyingContract": router}
         self.delegates = {}   # trader (lowercase) -> set of delegates
@@ -74,6 +79,23 @@ class State:
         self.tracks = {}      # trackingId -> list of (seq, type, payload)
         self.requests = []
         self.order_id = 1000
+        if path and os.path.exists(path):
+            with open(path) as file:
+                saved = json.load(file)
+            self.positions = {(p["trader"].lower(), p["pairIndex"], p["index"]): p for p in saved["positions"]}
+            self.delegates = {trader: set(delegates) for trader, delegates in saved["delegates"].items()}
+            self.nonces = {(trader, nonce) for trader, nonce in saved["nonces"]}
+            self.order_id = saved["orderId"]
+
+    def save(self):
+        """What a restarted relayer must remember (commands/run resumes the same chain)."""
+        if not self.path:
+            return
+        saved = {"positions": list(self.positions.values()), "delegates": {t: sorted(d) for t, d in self.delegates.items()},
+                 "nonces": [[t, n] for t, n in self.nonces], "orderId": self.order_id}
+        with open(self.path + ".tmp", "w") as file:
+            json.dump(saved, file)
+        os.replace(self.path + ".tmp", self.path)
 
     def signer(self, kind, message, signature):
         types = {"EIP712Domain": fields([("name", "string"), ("version", "string"), ("chainId", "uint256"),
@@ -95,9 +117,12 @@ class State:
             trade = {"trader": trader, "pairIndex": pair, "index": index, "initialPosToken": t["positionSizeUSDC"],
                      "openPrice": t["openPrice"], "buy": t["buy"], "leverage": t["leverage"], "tp": t["tp"], "sl": t["sl"],
                      "timestamp": int(time.time())}
-            execution = {"kind": 0, "orderId": order_id, "open": True, "price": t["openPrice"],
+            # The market's price: the intent's, moved by the fault's bps for this pair, if any.
+            price = t["openPrice"] * (10000 + int(self.faults.get("priceBps", {}).get(str(pair), 0))) // 10000
+            trade["openPrice"] = price
+            execution = {"kind": 0, "orderId": order_id, "open": True, "price": price,
                          "positionSizeUSDC": t["positionSizeUSDC"], "trade": trade}
-            price, collateral, payout = t["openPrice"], t["positionSizeUSDC"], 0
+            collateral, payout = t["positionSizeUSDC"], 0
         else:
             key = (message["_trader"].lower(), message["_pairIndex"], message["_index"])
             trade = self.positions.get(key)
@@ -119,6 +144,7 @@ class State:
                 self.positions[key] = dict(trade, initialPosToken=left)
             else:
                 del self.positions[key]
+        self.save()
         return {"orderId": order_id, "open": kind == "OpenTradeReq", "price": str(price), "positionSizeUSDC": str(collateral),
                 "percentProfit": str(execution.get("percentProfit", 0)), "usdcSentToTrader": str(payout),
                 "t": {"index": trade["index"], "timestamp": trade["timestamp"]},
@@ -183,6 +209,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/control/delegate":
             with state.lock:
                 state.delegates.setdefault(body["trader"].lower(), set()).add(body["delegate"].lower())
+                state.save()
             return self.reply(200, {"ok": True})
         if self.path != "/market/execute-batched":
             return self.reply(404, {"error": "not found"})
@@ -205,23 +232,64 @@ class Handler(BaseHTTPRequestHandler):
             if (trader, message["_nonce"]) in state.nonces:
                 return self.reply(400, {"error": "nonce already used"})
             state.nonces.add((trader, message["_nonce"]))
+            state.save()
             state.order_id += 1
             order_id = state.order_id
             faults = dict(state.faults)
-            state.requests.append({"kind": kind, "signer": signer, "trader": trader, "nonce": str(message["_nonce"])})
+            state.requests.append({"kind": kind, "signer": signer, "trader": trader, "nonce": "0x%064x" % message["_nonce"],
+                                   "at": time.time()})
             tracking = str(uuid.uuid4())
             state.tracks[tracking] = []
+        self.stream(kind, message, tracking, order_id, faults)
+
+    def stream(self, kind, message, tracking, order_id, faults):
+        state = self.state
+        opening = kind == "OpenTradeReq"
+        t = message["_t"] if opening else None
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        cut = faults.get("cutAfter")
+        sent = [0]
+
+        def emit(name, payload):
+            seq = sent[0]
+            sent[0] += 1
+            with state.lock:
+                state.tracks[tracking].append((seq, name, payload))
+            if cut is not None and seq >= cut:
+                return  # persisted for the replay, never streamed
+            if faults.get("streamTimeout") and name in ("MarketOrderExecuted", "MarketOrderCanceled", "Error"):
+                sent.append("timed out")
+                self.wfile.write(b'event: Error\ndata: {"status": "failed", "code": "STREAM_TIMEOUT", "message": "view expired"}\n\n')
+                self.wfile.flush()
+                return
+            if "timed out" in sent or "gone" in sent:
+                return
+            try:
+                self.wfile.write((": keep-alive\n" if seq == 1 else "").encode())
+                self.wfile.write(("event: %s\nid: %d\ndata: %s\n\n" % (name, seq, json.dumps(payload))).encode())
+                self.wfile.flush()
+            except OSError:
+                sent.append("gone")  # the client hung up: the rest is for the replay
+
+        # As the real service: accepted at once (seq 0), executed on chain afterwards, whether
+        # the client is still listening or not.
+        time.sleep(faults.get("acceptDelaySeconds", 0))
+        emit("MarketOrderAccepted", {"trackingId": tracking})
+        if faults.get("hold"):
+            return  # accepted, never executed: the order's deadline decides
+        time.sleep(faults.get("executeDelaySeconds", 0))
         executed, code = None, None
         if state.chain and not faults.get("decline") and not faults.get("error"):
             with state.lock:
                 executed, code = state.execute(kind, message, order_id)
-        self.stream(kind, message, tracking, order_id, dict(faults, error=code) if code else faults, executed)
-
-    def stream(self, kind, message, tracking, order_id, faults, executed=None):
-        state = self.state
-        opening = kind == "OpenTradeReq"
-        t = message["_t"] if opening else None
-        events = [("MarketOrderAccepted", {"trackingId": tracking})]
+        if code:
+            faults = dict(faults, error=code)
+        events = []
         for attempt in range(faults.get("attemptFailed", 0)):
             events.append(("AttemptFailed", {"attempt": attempt + 1, "code": "NO_PRICE", "message": "no fresh price",
                                              "willRetry": True}))
@@ -242,25 +310,9 @@ class Handler(BaseHTTPRequestHandler):
                 "t": {"index": 0 if opening else message["_index"],
                       "timestamp": int(time.time()) if opening else message["_openTimestamp"]},
                 "transactionHash": "0x" + "cd" * 32}))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.close_connection = True
-        cut = faults.get("cutAfter")
-        for seq, (name, payload) in enumerate(events):
-            with state.lock:
-                state.tracks[tracking].append((seq, name, payload))
-            if cut is not None and seq >= cut:
-                continue  # persisted for the replay, never streamed
-            if faults.get("streamTimeout") and seq == len(events) - 1:
-                self.wfile.write(b'event: Error\ndata: {"status": "failed", "code": "STREAM_TIMEOUT", "message": "view expired"}\n\n')
-                break
-            self.wfile.write((": keep-alive\n" if seq == 1 else "").encode())
-            self.wfile.write(("event: %s\nid: %d\ndata: %s\n\n" % (name, seq, json.dumps(payload))).encode())
-            self.wfile.flush()
-            time.sleep(0.01)
+        for name, payload in events:
+            emit(name, payload)
+            time.sleep(0.002)
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -276,9 +328,10 @@ def main():
     parser.add_argument("--router", required=True, help="the TradingRouter address of the EIP-712 domain")
     parser.add_argument("--chain", help="JSON-RPC URL of the local EVM to execute on (commands/lib/evm/chain.py)")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--state", help="JSON file the relayer keeps its positions, delegates and nonces in, across restarts")
     parser.add_argument("--exit-with-parent", action="store_true")
     args = parser.parse_args()
-    Handler.state = State(args.chain_id, args.router, args.chain)
+    Handler.state = State(args.chain_id, args.router, args.chain, args.state)
     server = QuietServer(("127.0.0.1", args.port), Handler)
     loopback.serve(server, args.exit_with_parent)
 
