@@ -27,6 +27,11 @@ ALTER TABLE copy_orders
     ADD COLUMN own_fill_id      BIGINT,    -- our fill in `fills`, once the indexer has it
     ADD COLUMN lease_epoch      BIGINT;    -- the executor lease's epoch of the last LIVE write
 
+-- LIVE intents not signed yet (a close waiting for the stop to clear) get their nonce now:
+-- 256 random bits, as the engine draws them for new orders.
+UPDATE copy_orders SET intent_nonce = '0x' || md5(random()::text || id::text) || md5(id::text || random()::text)
+WHERE mode = 'LIVE' AND status = 'intent';
+
 CREATE UNIQUE INDEX copy_orders_intent_nonce ON copy_orders (intent_nonce) WHERE intent_nonce IS NOT NULL;
 CREATE UNIQUE INDEX copy_orders_own_fill ON copy_orders (own_fill_id) WHERE own_fill_id IS NOT NULL;
 -- Our fills, found by the reconciler.

@@ -29,6 +29,16 @@ struct CopyReplicaTests {
         return current
     }
 
+    /// A chain, the fake relayer on it, a migrated database and the LIVE environment of `alfa serve`.
+    static func liveStack() async throws -> (ChainPeer, RelayerPeer, [String: String], PostgresPool) {
+        let chain = try ChainPeer()
+        let relayer = try await CopyHarness.relayer(on: chain)
+        let database = try AlfaBinary.freshDatabase()
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
+        let env = CopyHarness.environment(chain, relayer: relayer, database: database, CopyHarness.live)
+        return (chain, relayer, env, PostgresPool(configuration: .init(url: database, size: 1)))
+    }
+
     /// The engine has started once its cursor row exists.
     static func waitForEngine(_ pool: PostgresPool) async throws {
         let deadline = Date().addingTimeInterval(40)
@@ -47,12 +57,7 @@ struct CopyReplicaTests {
         ("accepted", #"{"executeDelaySeconds": 4}"#),
     ])
     func killNineAfterEachStoredStateExecutesExactlyOnce(state: String, faults: String) async throws {
-        let chain = try ChainPeer()
-        let relayer = try await CopyHarness.relayer(on: chain)
-        let database = try AlfaBinary.freshDatabase()
-        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
-        let env = CopyHarness.environment(chain, relayer: relayer, database: database, CopyHarness.live)
-        let pool = PostgresPool(configuration: .init(url: database, size: 1))
+        let (chain, relayer, env, pool) = try await Self.liveStack()
         defer { Task { await pool.close() } }
         try await relayer.faults(faults)
         let first = try Self.serve(env)
@@ -77,12 +82,7 @@ struct CopyReplicaTests {
     /// kill -9 while a close waits as a bare intent (the stop held it): after the restart, LIVE
     /// again, it is signed and executed once.
     @Test func killNineWithAWaitingIntentSendsItOnceAfterTheRestart() async throws {
-        let chain = try ChainPeer()
-        let relayer = try await CopyHarness.relayer(on: chain)
-        let database = try AlfaBinary.freshDatabase()
-        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
-        let env = CopyHarness.environment(chain, relayer: relayer, database: database, CopyHarness.live)
-        let pool = PostgresPool(configuration: .init(url: database, size: 1))
+        let (chain, relayer, env, pool) = try await Self.liveStack()
         defer { Task { await pool.close() } }
         let first = try Self.serve(env)
         try await Self.waitForEngine(pool)

@@ -138,12 +138,14 @@ struct MigratorTests {
                            "telegram_offsets", "trader_positions", "uncertain_positions"])
     }
 
-    /// At the upgrade to v2: a keeper's cancellation is a declined order, and a v1.5 LIVE order
-    /// still in flight (its calldata reverts since 2026-08-12) ends as expired, saying why.
+    /// At the upgrade to v2: a keeper's cancellation is a declined order, a v1.5 LIVE order
+    /// still in flight (its calldata reverts since 2026-08-12) ends as expired, saying why, and a
+    /// LIVE intent not signed yet gets a 256-bit nonce.
     @Test func theV2MigrationCarriesV15OrdersOver() throws {
         let (connection, _) = try TestDatabase.connect()
         _ = try Migrator(migrations: Array(Migration.embedded.prefix { $0.version < 10 })).apply(on: connection)
-        for (index, (mode, status)) in [("LIVE", "submitted"), ("LIVE", "canceled"), ("DRY", "intent"), ("LIVE", "filled")].enumerated() {
+        for (index, (mode, status)) in [("LIVE", "submitted"), ("LIVE", "canceled"), ("DRY", "intent"), ("LIVE", "filled"),
+                                         ("LIVE", "intent")].enumerated() {
             try connection.query("""
                 INSERT INTO copy_orders (leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade, leader_price,
                     leader_time, action, mode, status, pair_index, is_long)
@@ -151,9 +153,9 @@ struct MigratorTests {
                 """, [Int64(index), mode, status])
         }
         _ = try Migrator(migrations: Migration.embedded).apply(on: connection)
-        let rows = try connection.query("SELECT status, coalesce(reason, '') FROM copy_orders ORDER BY id")
-            .map { "\(try $0.decode(0, as: String.self)) \(try $0.decode(1, as: String.self))" }
-        #expect(rows == ["expired left in flight by the v1.5 executor at the upgrade to Avantis v2: check the wallet on chain",
-                         "declined ", "intent ", "filled "])
+        let rows = try connection.query("SELECT status, coalesce(reason, ''), coalesce(length(intent_nonce), 0) FROM copy_orders ORDER BY id")
+            .map { "\(try $0.decode(0, as: String.self)) \(try $0.decode(1, as: String.self)) \(try $0.decode(2, as: Int32.self))" }
+        #expect(rows == ["expired left in flight by the v1.5 executor at the upgrade to Avantis v2: check the wallet on chain 0",
+                         "declined  0", "intent  0", "filled  0", "intent  66"])
     }
 }
