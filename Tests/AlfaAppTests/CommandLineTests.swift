@@ -167,6 +167,17 @@ struct CommandLineTests {
         let after = try await AlfaBinary.run(["check"], ["DATABASE_URL": url])
         #expect(after.status == 0)
         #expect(after.output.contains("ok   migrations current: \(migrations.count) applied"))
+        #expect(after.output.contains("ok   LIVE signer: no signer: LIVE mode cannot be enabled"))
+
+        // Which signing mode LIVE would use, the delegate recommended; the key is not read.
+        let delegated = try await AlfaBinary.run(["check"], ["DATABASE_URL": url, "WALLET_ADDRESS": CopyHarness.wallet,
+                                                             "WALLET_DELEGATE_KEY_FILE": "/nonexistent/delegate.key"])
+        #expect(delegated.status == 0 && delegated.output.contains(
+            "ok   LIVE signer: delegate key signs for wallet \(CopyHarness.wallet) (recommended: it cannot withdraw or approve)"),
+                "\(delegated.output)")
+        let own = try await AlfaBinary.run(["check"], ["DATABASE_URL": url, "WALLET_PRIVATE_KEY": CopyHarness.walletKey])
+        #expect(own.output.contains("the wallet's own private key signs (it can also withdraw: a delegate key is recommended)"))
+        #expect(!(own.output + own.errorOutput).contains(CopyHarness.walletKey.dropFirst(2)))
 
         // With a bot token, Telegram is asked whether it accepts it; the token never shows.
         let telegram = try FakeTelegram()

@@ -14,7 +14,10 @@ public enum SanityChecks {
     }
 
     public static func run(settings: Settings) async -> [Result] {
-        var results = [Result(name: "configuration", passed: true, detail: "every setting is valid")]
+        var results = [Result(name: "configuration", passed: true, detail: "every setting is valid"),
+                       // Which LIVE signing mode is in use (the delegate is the recommended one); no key is read here.
+                       Result(name: "LIVE signer", passed: true,
+                              detail: settings.execution.signerSummary + "; intents go to \(settings.chain.relayerURL)")]
         let database: Database
         do {
             database = try await Database(settings: settings, reconnectWindowSeconds: 0) // a check reports, it does not wait
