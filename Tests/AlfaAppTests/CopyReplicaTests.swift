@@ -110,12 +110,10 @@ struct CopyReplicaTests {
         #expect(try await relayer.accepted().map(\.kind) == ["OpenTradeReq", "CloseTradeReq"])
     }
 
-    @Test func twoReplicasRunOneExecutorAndTheOtherTakesOverWhenItDies() async throws {
-        let chain = try ChainPeer()
-        let database = try AlfaBinary.freshDatabase()
-        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
-        let env = CopyHarness.environment(chain, relayer: try await CopyHarness.relayer(on: chain), database: database)
-        let pool = PostgresPool(configuration: .init(url: database, size: 1))
+    /// Two LIVE replicas, the executor's holder killed with SIGKILL: the other takes over, and
+    /// every order is submitted once (one nonce each at the relayer) and filled once on chain.
+    @Test func twoLiveReplicasRunOneExecutorAndTheOtherTakesOverWhenItDies() async throws {
+        let (chain, relayer, env, pool) = try await Self.liveStack()
         defer { Task { await pool.close() } }
         let first = try Self.serve(env)
         try await Self.waitForEngine(pool)
@@ -126,7 +124,7 @@ struct CopyReplicaTests {
             try await chain.execute([[.marketOpen(CopyHarness.leader, pair: Int64(pair), collateral: 1_000_000_000,
                                                   price: CopyHarness.price, openTime: start + Int64(pair))]])
         }
-        var orders = try await Self.waitFor(pool) { $0.count == 3 && $0.allSatisfy { $0.status == .filled } }
+        var orders = try await Self.waitFor(pool) { $0.count == 3 && $0.allSatisfy { $0.live.ownFillID != nil } }
         #expect(orders.count == 3 && orders.allSatisfy { $0.status == .filled })
         let locks = try await pool.withConnection {
             // The executor's key, 0x616c6661_636f7079 ("alfacopy"), as PostgreSQL splits it.
@@ -142,10 +140,62 @@ struct CopyReplicaTests {
             try await chain.execute([[.marketOpen(CopyHarness.leader, pair: Int64(pair), collateral: 1_000_000_000,
                                                   price: CopyHarness.price, openTime: start + Int64(pair))]])
         }
-        orders = try await Self.waitFor(pool) { $0.count == 5 && $0.allSatisfy { $0.status == .filled } }
+        orders = try await Self.waitFor(pool, seconds: 60) { $0.count == 5 && $0.allSatisfy { $0.live.ownFillID != nil } }
         let log = await Self.stop(second, SIGTERM)
         #expect(log.contains("this replica runs the copy executor"))
         #expect(orders.count == 5 && orders.allSatisfy { $0.status == .filled }, "\(orders.map(\.status))\n\(log.suffix(3000))")
-        #expect(Set(orders.map(\.leaderFillID)).count == 5)
+        try await Self.expectEachSubmittedOnce(orders, relayer: relayer, pool: pool)
+    }
+
+    /// A PostgreSQL restart under two LIVE replicas: both lose their sessions and locks, both
+    /// live through it (the indexer retries a lost database), one executor runs again after it,
+    /// and no order is submitted twice.
+    @Test func aPostgreSQLRestartUnderTwoLiveReplicasSubmitsEachOrderOnce() async throws {
+        let cluster = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-restart-pg-\(UUID())").path
+        let database = try await Self.cluster("start", cluster).trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { _ = try? Self.runCluster("remove", cluster) }
+        let chain = try ChainPeer()
+        let relayer = try await CopyHarness.relayer(on: chain)
+        #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
+        let env = CopyHarness.environment(chain, relayer: relayer, database: database, CopyHarness.live)
+        var pool = PostgresPool(configuration: .init(url: database, size: 1))
+        let first = try Self.serve(env)
+        let second = try Self.serve(env)
+        try await Self.waitForEngine(pool)
+        let start = Int64(Date().timeIntervalSince1970)
+        try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 0, collateral: 1_000_000_000, price: CopyHarness.price,
+                                              openTime: start)]])
+        _ = try await Self.waitFor(pool) { $0.count == 1 && $0[0].live.ownFillID != nil }
+
+        _ = try await Self.cluster("restart", cluster)
+        await pool.close()  // the test's own session is gone too
+        pool = PostgresPool(configuration: .init(url: database, size: 1))
+        defer { Task { [pool] in await pool.close() } }
+        for pair in 1..<3 {
+            try await chain.execute([[.marketOpen(CopyHarness.leader, pair: Int64(pair), collateral: 1_000_000_000,
+                                                  price: CopyHarness.price, openTime: start + Int64(pair))]])
+        }
+        let orders = try await Self.waitFor(pool, seconds: 90) { $0.count == 3 && $0.allSatisfy { $0.live.ownFillID != nil } }
+        let logs = [await Self.stop(first, SIGTERM), await Self.stop(second, SIGTERM)]
+        #expect(orders.count == 3 && orders.allSatisfy { $0.status == .filled }, "\(orders)\n\(logs.map { $0.suffix(2000) })")
+        try await Self.expectEachSubmittedOnce(orders, relayer: relayer, pool: pool)
+    }
+
+    /// One nonce per order at the relayer, none twice, and one fill of ours on chain per order.
+    static func expectEachSubmittedOnce(_ orders: [CopyOrder], relayer: RelayerPeer, pool: PostgresPool,
+                                        sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let accepted = try await relayer.accepted().map(\.nonce)
+        #expect(accepted.sorted() == orders.compactMap(\.live.nonce).sorted(), sourceLocation: sourceLocation)
+        let own = try await pool.withConnection { try FillRepository().fills(of: EVMAddress(hex: CopyHarness.wallet)!, on: $0) }
+        #expect(own.count == orders.count, sourceLocation: sourceLocation)
+    }
+
+    /// `commands/lib/pg-cluster COMMAND DIR`: a cluster of this test's own, to restart.
+    static func cluster(_ command: String, _ dir: String) async throws -> String {
+        try await BlockingWorker.once("pg-cluster") { try Self.runCluster(command, dir) }
+    }
+
+    private static func runCluster(_ command: String, _ dir: String) throws -> String {
+        try ChildProcess.run(AlfaBinary.root + "/commands/lib/pg-cluster", [command, dir])
     }
 }

@@ -216,6 +216,16 @@ struct CopyTradingTests {
         #expect(await harness.control.statusLines().openPositions == 1)
     }
 
+    @Test func aDelegationEndingWithinSevenDaysWarnsTheAdminsOnce() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging([
+            "WALLET_DELEGATE_EXPIRES_AT": String(Self.time() + 3 * 86_400 - 60)]) { _, new in new })
+        defer { Task { await harness.stop() } }
+        let warnings = try await harness.waitForAlert("The delegate key's registration ends in 2 day(s) 23 h")
+        #expect(warnings.count == 1 && warnings[0].contains("Register the delegate again"), "\(harness.alerts)")
+        try await Task.sleep(for: .seconds(2.5))  // the timed checks ran again: still one warning today
+        #expect(harness.alerts.filter { $0.contains("registration ends") }.count == 1)
+    }
+
     @Test func aRevokedDelegateFailsItsOrdersWithOneAlertNeverInALoop() async throws {
         let chain = try ChainPeer()
         let relayer = try RelayerPeer(chain: chain, chainID: 8453, router: chain.contracts["trading"]!)  // nobody registered

@@ -77,18 +77,21 @@ public final class Indexer: Sendable {
 
     /// Indexes until cancelled, or through `stopBlock` when given.
     public func run(through stopBlock: Int64? = nil, fromBlock: Int64? = nil) async throws {
-        try await prepare(fromBlock: fromBlock)
+        var prepared = false
         while !Task.isCancelled {
             let step: Step
             do {
+                if !prepared {
+                    try await prepare(fromBlock: fromBlock)
+                    prepared = true
+                }
                 step = try await self.step(through: stopBlock)
-            } catch let error as RPCError {
-                if case .wrongChain = error { throw error }
+            } catch let error where Self.isTransient(error) {
                 // Stopping aborts the request in flight; that is not a fault to record for /status.
                 if Task.isCancelled { throw CancellationError() }
                 logger.warning("indexer step failed, retrying", metadata: ["error": "\(error)"])
                 await record(error: "\(error)")
-                try await Task.sleep(for: .seconds(options.pollSeconds))
+                try await Task.sleep(for: .seconds(max(options.pollSeconds, 0.5)))
                 continue
             }
             switch step {
@@ -101,6 +104,17 @@ public final class Indexer: Sendable {
             case .indexed, .rolledBack:
                 continue
             }
+        }
+    }
+
+    /// What the indexer outlives by retrying: a node or the database away for a while (a
+    /// PostgreSQL restart), or its lease taken over (it is stood down meanwhile). A wrong chain
+    /// or a reorganisation deeper than the kept blocks needs an operator.
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case RPCError.wrongChain: false
+        case is RPCError, is PostgresError, is LeaseRepository.Stale: true
+        default: false
         }
     }
 
