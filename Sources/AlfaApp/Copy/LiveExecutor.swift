@@ -212,11 +212,14 @@ actor LiveExecutor {
                              on connection: PostgresConnection) throws {
         let repository = CopyOrderRepository()
         var position: LiveFillFigures.Position?
-        if order.action == .close, let id = order.positionOrderID, let opened = try repository.order(id, on: connection) {
-            position = .init(remainingOpeningFee: opened.fee, remainingCollateral: opened.fillCollateral ?? 0)
+        if order.action == .close {
+            // The open's fee is shared in proportion to the collateral each close takes, as in DRY.
+            let opened = try order.positionOrderID.flatMap { try repository.order($0, on: connection) }
+            position = .init(remainingOpeningFee: opened?.fee ?? 0, remainingCollateral: opened?.fillCollateral ?? 0)
         }
-        let fees = own.map { order.action == .open ? $0.fill.openingFee : $0.fill.closingFee + $0.fill.rolloverFee + $0.fill.fundingFee } ?? 0
-        let figures = LiveFillFigures(fill, fees: fees, closing: order.action == .close ? position ?? .init(remainingOpeningFee: 0, remainingCollateral: 0) : nil)
+        // Until the indexer has our fill, its fees are unknown: the relayer reports none.
+        let fees = own.map { order.action == .open ? $0.fill.openingFee : $0.fill.closingFee + $0.fill.rolloverFee + $0.fill.fundingFee }
+        let figures = LiveFillFigures(fill, fees: fees ?? 0, closing: position)
         try repository.markFilled(order.id, price: figures.price, collateral: figures.collateral, fee: figures.fee,
                                   grossPnL: figures.grossPnL, netPnL: figures.netPnL, openingFeeShare: figures.openingFeeShare,
                                   tradeIndex: figures.tradeIndex, openTimestamp: figures.openTimestamp, ownFillID: own?.id,

@@ -26,14 +26,13 @@ public struct LiveFillFigures: Sendable, Equatable {
     public init(_ fill: RelayerEvent.Fill, fees: Int64, closing position: Position?) {
         price = fill.price
         collateral = fill.collateral
+        fee = fees
         tradeIndex = fill.tradeIndex
         openTimestamp = fill.openTimestamp
         guard let position, !fill.isOpen else {
-            fee = fees
             (grossPnL, netPnL, openingFeeShare) = (0, 0, 0)
             return
         }
-        fee = fees
         openingFeeShare = CopyAccounting.openingFeeShare(remainingFee: position.remainingOpeningFee, closing: fill.collateral,
                                                          remainingCollateral: position.remainingCollateral)
         grossPnL = Int64(clamping: Int128(fill.collateral) * Int128(fill.percentProfit) / 1_000_000_000_000)
