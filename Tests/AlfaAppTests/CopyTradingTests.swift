@@ -25,6 +25,11 @@ struct CopyTradingTests {
         #expect(open.fillPrice == Self.p + Self.p * 50 / 10_000)   // the leader's price, 0.5 % against us
         #expect(open.fee == 600_000)                                  // the leader's 0.06 % on our 1,000 USDC notional
         #expect(open.fillCollateral == 99_400_000)
+        // /copy pnl values it at its mark: no PRICE_FEED_URL here, so the pair's last fill (the leader's, at 65,000):
+        // 994 USDC notional × −325 / 65,325 = −4.945.
+        let valued = await harness.control.copyPnL().plainText
+        #expect(valued.contains("Open positions: 1 · unrealized -4.95 USDC before closing fees"), "\(valued)")
+        #expect(valued.contains("BTC/USD long 99.40 USDC ×10.0 DRY · entry 65,325.00 · mark 65,000.00 (last fill,"), "\(valued)")
 
         // A quarter closed by the leader closes a quarter of ours; then the rest.
         try await harness.leaderCloses(closing: 250_000_000, price: Self.p + Self.p / 10, openTime: openTime)

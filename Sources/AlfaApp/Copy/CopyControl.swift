@@ -8,6 +8,8 @@ public struct CopyControl: ExecutionControl {
     let monitor: BreakerMonitor
     let alerts: AlertSink
     let pool: PostgresPool
+    let prices: PriceFeed
+    let maxMarkAge: Int64
     let clock: @Sendable () -> Int64
 
     public func execution() async -> ExecutionState { await manager.state }
@@ -91,8 +93,17 @@ public struct CopyControl: ExecutionControl {
         } catch { return ChatReplies.failed("the leader list") }
     }
 
+    /// Realized PnL and fills, then the open positions valued at their marks.
     public func copyPnL() async -> ChatReply {
-        do { return ChatReply(html: try await engine.performance().html) } catch { return ChatReplies.failed("the copy PnL") }
+        do {
+            let performance = try await engine.performance()
+            let positions = try await engine.openPositions()
+            let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
+            let open = OpenPositionsReport(positions, marks: marks, now: clock(), maxAge: maxMarkAge)
+            return ChatReply(html: performance.html + "\n" + open.html(realized: performance.realizedPnL))
+        } catch {
+            return ChatReplies.failed("the copy PnL")
+        }
     }
 
     /// The period that ends now, this second included (periods are half-open: [from, to)).

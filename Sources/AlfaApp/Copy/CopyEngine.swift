@@ -214,6 +214,12 @@ public actor CopyEngine {
         }
     }
 
+    /// Our open positions (DRY and LIVE), as the engine mirrors them.
+    public func openPositions() async throws -> [MirroredPosition] {
+        let repository = self.repository
+        return try await pool.withConnection { Array(try repository.mirroredPositions(on: $0).values) }
+    }
+
     public func openPositionCount() async throws -> Int {
         let repository = self.repository
         return try await pool.withConnection { try repository.mirroredPositions(on: $0).count }

@@ -40,7 +40,9 @@ public struct ExecutionServices: Sendable {
             }
         }
         await monitor.attach(manager)
-        let control = CopyControl(manager: manager, engine: engine, monitor: monitor, alerts: alerts, pool: pool, clock: clock)
+        let prices = PriceFeed(settings: settings.prices, pool: pool, clock: clock, logger: Logger(label: "alfa.prices"))
+        let control = CopyControl(manager: manager, engine: engine, monitor: monitor, alerts: alerts, pool: pool, prices: prices,
+                                  maxMarkAge: settings.prices.maxAgeSeconds, clock: clock)
         let services: [any Service] = [
             ModeListener(manager: manager, url: databaseURL, logger: Logger(label: "alfa.mode")),
             SingletonService(name: "copy executor", lockKey: CopyOrderRepository.executorLockKey, url: databaseURL,

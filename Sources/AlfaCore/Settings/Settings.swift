@@ -31,6 +31,19 @@ public struct Settings: Sendable {
         public var abiDirectory: String?
     }
 
+    public struct Prices: Sendable {
+        /// Pyth Hermes; nil: marks come from the pairs' last fills alone.
+        public var feedURL: Secret?
+        public var pollSeconds: Int64
+        public var maxAgeSeconds: Int64
+
+        public init(feedURL: Secret?, pollSeconds: Int64, maxAgeSeconds: Int64) {
+            self.feedURL = feedURL
+            self.pollSeconds = pollSeconds
+            self.maxAgeSeconds = maxAgeSeconds
+        }
+    }
+
     public struct Indexer: Sendable {
         public var startBlock: Int64?
         public var backfillRange: Int64
@@ -152,6 +165,7 @@ public struct Settings: Sendable {
     public var logging: Logging
     public var chain: Chain
     public var indexer: Indexer
+    public var prices: Prices
     public var leaderboard: Leaderboard
     public var telegram: Telegram
     public var execution: Execution
@@ -200,6 +214,11 @@ public struct Settings: Sendable {
             usdc: try r.address("AVANTIS_USDC"),
             relayerURL: try r.url("AVANTIS_RELAYER_URL", schemes: ["http", "https"]),
             abiDirectory: r.optionalString("AVANTIS_ABI_DIR")
+        )
+        prices = Prices(
+            feedURL: try r.optionalURL("PRICE_FEED_URL", schemes: ["http", "https"]).map(Secret.init),
+            pollSeconds: try r.int("PRICE_POLL_SECONDS", in: 1...3_600),
+            maxAgeSeconds: try r.int("PRICE_MAX_AGE_SECONDS", in: 1...86_400)
         )
         indexer = Indexer(
             startBlock: try r.optionalInt("INDEXER_START_BLOCK", in: 0...Int64.max),

@@ -29,6 +29,12 @@ public enum SettingsCatalog {
                   "Avantis' batched-market relayer (LIVE): POST /market/execute-batched takes the signed intents"),
             .init("AVANTIS_ABI_DIR", "folder of ABI JSON files named after their contract (TradingCallbacks.json, TradingStorage.json, PairInfos.json): their events are added to the built-in ones and win over them; alfa abi inspect --verify prints them for a new generation"),
         ]),
+        SettingSection(title: "Prices", settings: [
+            .init("PRICE_FEED_URL", secret: true,
+                  "Pyth Hermes base URL for the marks of open positions (GET /v2/updates/price/latest), e.g. https://hermes.pyth.network with its API key; unset: the pairs' last fills"),
+            .init("PRICE_POLL_SECONDS", default: "5", "seconds a fetched mark is reused before Hermes is asked again"),
+            .init("PRICE_MAX_AGE_SECONDS", default: "60", "a mark older than this is shown as stale; the pair's last fill is used when newer"),
+        ]),
         SettingSection(title: "Indexer", settings: [
             .init("INDEXER_START_BLOCK", "first block to backfill from; unset: head minus INDEXER_BACKFILL_RANGE"),
             .init("INDEXER_BACKFILL_RANGE", default: "43200", "blocks to backfill when INDEXER_START_BLOCK is unset (43200 = 1 day on Base)"),

@@ -154,6 +154,11 @@ public struct SettingsReader {
         }
     }
 
+    mutating func optionalURL(_ name: String, schemes: [String]) throws(SettingsError) -> String? {
+        guard let value = raw(name).value, !value.isEmpty else { return nil }
+        return try url(name, schemes: schemes)
+    }
+
     mutating func url(_ name: String, schemes: [String]) throws(SettingsError) -> String {
         let (value, definition) = raw(name)
         guard let value, Self.hasScheme(value, schemes) else {

@@ -1,0 +1,126 @@
+@testable import AlfaApp
+import AlfaCore
+import AlfaHTTP
+import AlfaStore
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// Marks against the fake Pyth Hermes (commands/lib/hermes/fake_hermes.py) and a real
+/// PostgreSQL holding the pairs' last fills: fresh, stale, down, nonsense, and the cache.
+@Suite("Price feed: Pyth Hermes and the last fill")
+struct PriceFeedTests {
+    final class Hermes: @unchecked Sendable {
+        let process: Process
+        let base: String
+        let control = CurlHTTPClient(name: "test-hermes-control")
+
+        init() throws {
+            struct Announcement: Decodable { let port: Int }
+            let (process, announcement) = try PeerProcess.launch("hermes/fake_hermes.py", [], as: Announcement.self)
+            self.process = process
+            base = "http://127.0.0.1:\(announcement.port)"
+        }
+
+        deinit { process.terminate() }
+
+        func post(_ path: String, _ json: String) async throws {
+            _ = try await control.send(HTTPRequest(method: "POST", url: base + path, headers: ["Content-Type": "application/json"],
+                                                   body: Array(json.utf8)))
+        }
+
+        func requests() async throws -> Int {
+            let body = try await control.send(HTTPRequest(url: base + "/control/requests")).body
+            return (try JSONSerialization.jsonObject(with: Data(body)) as? [String: Int])?["requests"] ?? -1
+        }
+    }
+
+    static let eth = PairCatalogue.builtIn.pairs[0]!.pythFeedID
+    static let btc = PairCatalogue.builtIn.pairs[1]!.pythFeedID
+
+    /// A feed on a clock the test moves, over a database whose pair 0 last filled at 65,000 at t = 900.
+    /// The time the feed sees, moved by the test.
+    final class Clock: Sendable {
+        private let time: Mutex<Int64>
+        init(_ start: Int64) { time = Mutex(start) }
+        var now: Int64 { time.withLock { $0 } }
+        func set(_ value: Int64) { time.withLock { $0 = value } }
+    }
+
+    static func feed(_ hermes: Hermes?, clock: Clock) async throws -> PriceFeed {
+        let pool = try await AlfaBinary.migratedPool()
+        try await pool.withConnection { connection in
+            var fill = CopyTradingFixtures.open(pair: 0, price: 650_000_000_000_000, time: 900)
+            _ = try FillRepository().insert([fill], on: connection)
+            fill.logIndex = 1
+            fill.pairIndex = 1
+            fill.blockTime = 950
+            _ = try FillRepository().insert([fill], on: connection)
+        }
+        let settings = Settings.Prices(feedURL: hermes.map { Secret($0.base) }, pollSeconds: 5, maxAgeSeconds: 60)
+        return PriceFeed(settings: settings, pool: pool, clock: { clock.now }, logger: Logger(label: "test.prices"))
+    }
+
+    @Test func aFreshPythPriceIsTheMarkAndIsReusedForThePollInterval() async throws {
+        let hermes = try Hermes()
+        try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 995}}"#)
+        let clock = Clock(1_000)
+        let feed = try await Self.feed(hermes, clock: clock)
+        let marks = await feed.marks(for: [0, 1])
+        #expect(marks[0] == Mark(price: 660_000_000_000_000, source: .pyth, publishedAt: 995))
+        // BTC has no Pyth price here: its last fill.
+        #expect(marks[1] == Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 950))
+        _ = await feed.marks(for: [0])
+        #expect(try await hermes.requests() == 1)
+        clock.set(1_006)
+        _ = await feed.marks(for: [0])
+        #expect(try await hermes.requests() == 2)
+        #expect(await feed.outage == nil)
+    }
+
+    @Test func aStalePythPriceGivesWayToANewerFill() async throws {
+        let hermes = try Hermes()
+        try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 800}}"#)
+        let clock = Clock(1_000)
+        let feed = try await Self.feed(hermes, clock: clock)
+        #expect(await feed.marks(for: [0])[0]?.source == .lastFill)  // Pyth 200 s old, the fill 100 s
+        // Older than both: Pyth stays, shown as stale.
+        try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 920}}"#)
+        clock.set(1_100)
+        let mark = await feed.marks(for: [0])[0]
+        #expect(mark?.source == .pyth && mark?.isStale(now: 1_100, maxAge: 60) == true)
+    }
+
+    @Test(arguments: [#"{"status": 503}"#, #"{"nonsense": true}"#])
+    func hermesDownOrTalkingNonsenseFallsBackToTheLastFill(fault: String) async throws {
+        let hermes = try Hermes()
+        try await hermes.post("/control/faults", fault)
+        let feed = try await Self.feed(hermes, clock: Clock(1_000))
+        #expect(await feed.marks(for: [0])[0] == Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 900))
+        #expect(await feed.outage != nil)
+        // Back: the next poll clears the outage.
+        try await hermes.post("/control/faults", "{}")
+        try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 999}}"#)
+        let recovered = try await Self.feed(hermes, clock: Clock(1_000))
+        #expect(await recovered.marks(for: [0])[0]?.source == .pyth)
+        let outage = await recovered.outage
+        #expect(outage == nil)
+    }
+
+    @Test func withoutAFeedURLTheLastFillsAreTheMarks() async throws {
+        let feed = try await Self.feed(Hermes?.none, clock: Clock(1_000))
+        #expect(await feed.marks(for: [0, 5]) == [0: Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 900)])
+    }
+}
+
+/// Fills for tests that need one in the database.
+enum CopyTradingFixtures {
+    static func open(pair: Int32, price: Int64, time: Int64) -> Fill {
+        Fill(blockNumber: 1, blockHash: .zero, blockTime: time, txHash: Hash32(hex: "0x" + String(repeating: "3\(pair % 10)", count: 32))!,
+             logIndex: 0, eventGeneration: "v2", trader: EVMAddress(hex: "0x00000000000000000000000000000000000000c1")!,
+             pairIndex: pair, tradeIndex: 0, openTime: time, kind: .open, orderType: .market, isLong: true, price: price,
+             leverage: 100_000_000_000, collateral: 1_000_000_000, positionCollateral: 1_000_000_000, percentProfit: 0, payout: 0,
+             openingFee: 0, closingFee: 0, rolloverFee: 0, orderID: 1)
+    }
+}
