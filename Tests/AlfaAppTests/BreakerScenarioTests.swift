@@ -154,7 +154,7 @@ struct BreakerScenarioTests {
                                      collateral: 50_000_000, price: price, openTime: start + Int64(i)))
         }
         _ = try await harness.chain.execute([Array(fills.prefix(21)), Array(fills.dropFirst(21))])  // 32 per transaction at most
-        try await Self.expectTripped(.volatility, harness, figures: "pair 3: volatility")
+        try await Self.expectTripped(.volatility, harness, figures: "BNB/USD: volatility")
         #expect(harness.alerts.contains { $0.contains("its normal level (limit 3.00×)") })
     }
 }

@@ -64,7 +64,7 @@ struct CopyTradingTests {
         let lines = csv.output.split(separator: "\n")
         #expect(csv.status == 0 && lines.count == 5, "\(csv.errorOutput)")
         #expect(lines[0].hasPrefix("id,created_at,leader_fill_id,leader,leader_kind,leader_price,action,mode,status,reason"))
-        #expect(lines[1].contains(",open,DRY,filled,,1,true,100,10,"))
+        #expect(lines[1].contains(",open,DRY,filled,,1,BTC/USD,true,100,10,"))
         let json = try await AlfaBinary.run(["export", "orders", "--format", "json"], ["DATABASE_URL": harness.url])
         let rows = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]]
         #expect(rows?.count == 4 && rows?[3]["reason"] as? String == "no mirrored position to close")
@@ -104,7 +104,7 @@ struct CopyTradingTests {
         try await harness.leaderOpens(openTime: Self.time())
         let waiting = try await harness.waitForOrders { $0.first?.status == .accepted }
         #expect(waiting.first?.status == .accepted)
-        let title = "Copy order 1 (open pair 1 long) unanswered for"
+        let title = "Copy order 1 (open BTC/USD long) unanswered for"
         try await harness.waitForAlert(title)
         #expect(harness.alerts.filter { $0.contains(title) }.count == 1, "\(harness.alerts)")
         #expect(harness.alerts.first { $0.contains(title) }?.contains("The relayer accepted it") == true)
@@ -133,7 +133,7 @@ struct CopyTradingTests {
         var orders = try await harness.waitForOrders { $0.count == 2 }
         #expect(orders[1].action == .close && orders[1].status == .intent)
         // The admins hear that a real position stays open while its close waits.
-        let title = "Copy order 2 (close pair 1 long) unanswered for"
+        let title = "Copy order 2 (close BTC/USD long) unanswered for"
         try await harness.waitForAlert(title)
         #expect(harness.alerts.contains { $0.contains(title) && $0.contains("our position stays open on chain") }, "\(harness.alerts)")
         #expect(try await harness.relayer.accepted().count == 1)  // the open: nothing while stopped
@@ -208,13 +208,13 @@ struct CopyTradingTests {
         try await harness.leaderOpens(pair: 2, openTime: start + 1)
         orders = try await harness.waitForOrders { $0.count == 2 && !$0[1].status.isInFlight }
         #expect(orders[1].status == .declined && orders[1].reason == "declined by the protocol (slippage or price moved)", "\(orders)")
-        try await harness.waitForAlert("Copy order 2 (open pair 2 long): a copy order was declined")
+        try await harness.waitForAlert("Copy order 2 (open SOL/USD long): a copy order was declined")
 
         try await harness.relayer.faults(#"{"error": "ATTEMPTS_EXHAUSTED"}"#)
         try await harness.leaderOpens(pair: 3, openTime: start + 2)
         orders = try await harness.waitForOrders { $0.count == 3 && !$0[2].status.isInFlight }
         #expect(orders[2].status == .failed && orders[2].reason == "the relayer failed it: ATTEMPTS_EXHAUSTED (injected)", "\(orders)")
-        try await harness.waitForAlert("Copy order 3 (open pair 3 long): a copy order failed at the relayer")
+        try await harness.waitForAlert("Copy order 3 (open BNB/USD long): a copy order failed at the relayer")
         // Both count as failed executions for the breakers; neither position is ours.
         let inputs = try await harness.pool.withConnection { try BreakerRepository().inputs(capital: 1_000_000_000, on: $0) }
         #expect(inputs.executions.map(\.succeeded) == [true, false, false])

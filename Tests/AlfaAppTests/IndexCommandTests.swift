@@ -75,12 +75,13 @@ struct IndexCommandTests {
         let csv = try await AlfaBinary.run(["export", "fills", "--format", "csv", "--trader", IndexerTests.alice], env)
         let lines = csv.output.split(separator: "\n")
         #expect(lines.count == 4)
-        #expect(lines[0].hasPrefix("block_number,block_time,tx_hash,log_index,trader,pair_index,trade_index,kind"))
+        #expect(lines[0].hasPrefix("block_number,block_time,tx_hash,log_index,trader,pair_index,pair,trade_index,kind"))
         // The partial close: 33 USDC closed at 10x, 10 % gross, 0.4 USDC fees (no funding: v1.5), +3 USDC net.
         let partial = lines[2].split(separator: ",").map(String.init)
-        #expect(partial[4] == IndexerTests.alice && partial[7] == "partial_close" && partial[9] == "true")
-        #expect(partial[10] == "65650" && partial[11] == "33" && partial[12] == "10" && partial[13] == "330", "\(partial)")
-        #expect(partial[14] == "3.3" && partial[15] == "0.4" && partial[16] == "0" && partial[17] == "3")
+        #expect(partial[4] == IndexerTests.alice && partial[8] == "partial_close" && partial[10] == "true")
+        #expect(partial[6] == PairCatalogue.builtIn.name(of: Int32(partial[5])!) && !partial[6].hasPrefix("pair "))
+        #expect(partial[11] == "65650" && partial[12] == "33" && partial[13] == "10" && partial[14] == "330", "\(partial)")
+        #expect(partial[15] == "3.3" && partial[16] == "0.4" && partial[17] == "0" && partial[18] == "3")
 
         let json = try await AlfaBinary.run(["export", "fills", "--format", "json"], env)
         let rows = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]]

@@ -83,7 +83,7 @@ struct BreakerTests {
         let calm = reading(.volatility, BreakerInputs(prices: [1: series(calm: 80, wild: 21, wildScale: 0.001)], capital: 1))
         #expect(calm.value != nil && !calm.tripped)
         let wild = reading(.volatility, BreakerInputs(prices: [1: series(calm: 80, wild: 21, wildScale: 0.01)], capital: 1))
-        #expect(wild.tripped && wild.detail.hasPrefix("pair 1"))
+        #expect(wild.tripped && wild.detail.hasPrefix("BTC/USD: volatility"))
         #expect(reading(.volatility, BreakerInputs(prices: [1: series(calm: 10, wild: 0, wildScale: 0)], capital: 1)).value == nil)
     }
 

@@ -116,7 +116,7 @@ struct OverdueOrderTests {
 
     @Test func theTitleSaysWhichOrderAndForHowLong() {
         let overdue = OverdueOrder(Self.order(.accepted), now: 1_125)
-        #expect(overdue.title == "Copy order 7 (open pair 2 short) unanswered for 125 s")
+        #expect(overdue.title == "Copy order 7 (open SOL/USD short) unanswered for 125 s")
     }
 
     @Test func eachStageSaysWhereTheOrderIsStuck() {

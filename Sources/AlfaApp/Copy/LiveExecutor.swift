@@ -375,7 +375,7 @@ actor LiveExecutor {
 
     private func alert(_ order: CopyOrder, _ text: String) async {
         let side = order.isLong ? "long" : "short"
-        let title = "Copy order \(order.id) (\(order.action.rawValue) pair \(order.pairIndex) \(side))"
+        let title = "Copy order \(order.id) (\(order.action.rawValue) \(PairCatalogue.builtIn.name(of: order.pairIndex)) \(side))"
         let reason = reasons[order.id] ?? text
         if reason.localizedCaseInsensitiveContains("delegate") {
             // A revoked or expired delegation fails every order alike: one clear alert, not one per order.

@@ -111,7 +111,7 @@ public enum BreakerEvaluator {
         }
         return BreakerReading(name: .volatility, value: worst.ratio, threshold: settings.maxVolatilityMultiple,
                               tripped: worst.ratio > settings.maxVolatilityMultiple,
-                              detail: "pair \(worst.pair): volatility \(number(worst.ratio))× its normal level (limit \(number(settings.maxVolatilityMultiple))×)")
+                              detail: "\(PairCatalogue.builtIn.name(of: worst.pair)): volatility \(number(worst.ratio))× its normal level (limit \(number(settings.maxVolatilityMultiple))×)")
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.1f %%", value) }

@@ -13,7 +13,7 @@ public struct OverdueOrder: Sendable, Equatable {
 
     public init(_ order: CopyOrder, now: Int64) {
         let side = order.isLong ? "long" : "short"
-        title = "Copy order \(order.id) (\(order.action.rawValue) pair \(order.pairIndex) \(side)) unanswered for "
+        title = "Copy order \(order.id) (\(order.action.rawValue) \(PairCatalogue.builtIn.name(of: order.pairIndex)) \(side)) unanswered for "
             + "\(max(0, now - order.createdAt)) s"
         switch order.status {
         case .intent where order.action == .close:

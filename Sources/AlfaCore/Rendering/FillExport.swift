@@ -4,7 +4,7 @@ public enum FillExport {
     public enum Format: String, Sendable, CaseIterable { case csv, json }
 
     public static let columns = [
-        "block_number", "block_time", "tx_hash", "log_index", "trader", "pair_index", "trade_index", "kind",
+        "block_number", "block_time", "tx_hash", "log_index", "trader", "pair_index", "pair", "trade_index", "kind",
         "order_type", "is_long", "price", "collateral_usdc", "leverage", "notional_usdc", "gross_pnl_usdc",
         "fees_usdc", "funding_usdc", "net_pnl_usdc", "event_generation",
     ]
@@ -13,7 +13,8 @@ public enum FillExport {
     public static func values(_ fill: Fill) -> [String] {
         [
             String(fill.blockNumber), CivilDate.isoTime(unixSeconds: fill.blockTime), fill.txHash.description, String(fill.logIndex),
-            fill.trader.description, String(fill.pairIndex), String(fill.tradeIndex), fill.kind.rawValue,
+            fill.trader.description, String(fill.pairIndex), PairCatalogue.builtIn.name(of: fill.pairIndex), String(fill.tradeIndex),
+            fill.kind.rawValue,
             fill.orderType.rawValue, fill.isLong ? "true" : "false",
             FixedPoint.format(fill.price, scale: FixedPoint.priceScale),
             FixedPoint.format(fill.collateral, scale: FixedPoint.usdcScale),

@@ -51,20 +51,20 @@ public enum LeaderboardText {
         lines.append(ineligibility.isEmpty ? "eligible\(rank.map { ", rank \($0) (30d)" } ?? "")"
                      : "not eligible: " + ineligibility.joined(separator: "; "))
         if !uncertain.isEmpty {
-            let slots = uncertain.map { "pair \($0.pairIndex) slot \($0.tradeIndex)" }
+            let slots = uncertain.map { "\(PairCatalogue.builtIn.name(of: $0.pairIndex)) slot \($0.tradeIndex)" }
             lines.append("uncertain record: positions changed by events alfa cannot decode yet ("
                 + slots.prefix(5).joined(separator: ", ") + (slots.count > 5 ? ", …" : "") + "); score halved")
         }
         lines.append("")
         lines.append("open positions: \(open.count)")
         for position in open.prefix(10) {
-            lines.append("  pair \(position.key.pairIndex) \(position.isLong ? "long " : "short") "
+            lines.append("  \(PairCatalogue.builtIn.name(of: position.key.pairIndex)) \(position.isLong ? "long " : "short") "
                 + "\(FixedPoint.display(position.collateral, decimals: 0)) USDC since \(utc(position.key.openTime))")
         }
         lines.append("last closes:")
         for close in recentCloses {
             let funding = close.funding == 0 ? "" : " (funding " + FixedPoint.display(close.funding, decimals: 2, signed: true) + ")"
-            lines.append("  \(utc(close.closedAt)) pair \(close.pairIndex) \(close.kind.rawValue) "
+            lines.append("  \(utc(close.closedAt)) \(PairCatalogue.builtIn.name(of: close.pairIndex)) \(close.kind.rawValue) "
                 + FixedPoint.display(close.netPnL, decimals: 2, signed: true) + funding)
         }
         let body = lines.joined(separator: "\n")

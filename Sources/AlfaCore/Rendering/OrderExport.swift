@@ -3,7 +3,7 @@
 public enum OrderExport {
     public static let columns = [
         "id", "created_at", "leader_fill_id", "leader", "leader_kind", "leader_price", "action", "mode", "status", "reason",
-        "pair_index", "is_long", "collateral_usdc", "leverage", "position_order_id", "nonce", "tx_hash", "fill_price",
+        "pair_index", "pair", "is_long", "collateral_usdc", "leverage", "position_order_id", "nonce", "tracking_id", "tx_hash", "fill_price",
         "fill_collateral_usdc", "fee_usdc", "gross_pnl_usdc", "net_pnl_usdc", "gas_usdc",
     ]
 
@@ -13,8 +13,10 @@ public enum OrderExport {
         return [
             String(order.id), CivilDate.isoTime(unixSeconds: order.createdAt), String(order.leaderFillID), order.leader.description,
             order.leaderKind.rawValue, price(order.leaderPrice), order.action.rawValue, order.mode.rawValue, order.status.rawValue,
-            order.reason, String(order.pairIndex), order.isLong ? "true" : "false", usdc(order.collateral), price(order.leverage),
-            order.positionOrderID.map(String.init), order.nonce.map(String.init), order.txHash?.description, price(order.fillPrice),
+            order.reason, String(order.pairIndex), PairCatalogue.builtIn.name(of: order.pairIndex), order.isLong ? "true" : "false",
+            usdc(order.collateral), price(order.leverage), order.positionOrderID.map(String.init),
+            // v2: the intent's 256-bit nonce; v1.5 orders kept their transaction nonce.
+            order.live.nonce ?? order.nonce.map(String.init), order.live.trackingID, order.txHash?.description, price(order.fillPrice),
             usdc(order.fillCollateral), usdc(order.fee), usdc(order.grossPnL), usdc(order.netPnL), usdc(order.gasUSDC),
         ]
     }
