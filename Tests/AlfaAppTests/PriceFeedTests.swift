@@ -11,28 +11,11 @@ import Testing
 /// PostgreSQL holding the pairs' last fills: fresh, stale, down, nonsense, and the cache.
 @Suite("Price feed: Pyth Hermes and the last fill")
 struct PriceFeedTests {
-    final class Hermes: @unchecked Sendable {
-        let process: Process
-        let base: String
-        let control = CurlHTTPClient(name: "test-hermes-control")
-
-        init() throws {
-            struct Announcement: Decodable { let port: Int }
-            let (process, announcement) = try PeerProcess.launch("hermes/fake_hermes.py", [], as: Announcement.self)
-            self.process = process
-            base = "http://127.0.0.1:\(announcement.port)"
-        }
-
-        deinit { process.terminate() }
-
-        func post(_ path: String, _ json: String) async throws {
-            _ = try await control.send(HTTPRequest(method: "POST", url: base + path, headers: ["Content-Type": "application/json"],
-                                                   body: Array(json.utf8)))
-        }
+    final class Hermes: LoopbackPeer, @unchecked Sendable {
+        init() throws { try super.init("hermes/fake_hermes.py") }
 
         func requests() async throws -> Int {
-            let body = try await control.send(HTTPRequest(url: base + "/control/requests")).body
-            return (try JSONSerialization.jsonObject(with: Data(body)) as? [String: Int])?["requests"] ?? -1
+            (try JSONSerialization.jsonObject(with: Data(try await get("/control/requests"))) as? [String: Int])?["requests"] ?? -1
         }
     }
 

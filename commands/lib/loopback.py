@@ -1,4 +1,4 @@
-"""What the loopback peers of commands/lib share: announce the port, die with the parent."""
+"""What the loopback peers of commands/lib share: announce the port, die with the parent, answer JSON."""
 import json
 import os
 import threading
@@ -18,3 +18,13 @@ def serve(server, exit_with_parent):
             os._exit(0)
         threading.Thread(target=watch, daemon=True).start()
     server.serve_forever()
+
+
+def reply_json(handler, status, payload):
+    """Answers `payload` (JSON-encoded unless already bytes) with `status` and its length."""
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)

@@ -41,12 +41,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def reply(self, status, payload):
-        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        loopback.reply_json(self, status, payload)
 
     def do_GET(self):
         url = urlparse(self.path)
