@@ -96,6 +96,31 @@ struct CopyTradingTests {
         #expect(try await harness.chain.requestCount("eth_sendRawTransaction", endpoint: 0) == 0)
     }
 
+    /// The exchange liquidates our position by itself: recorded as a filled close with its loss,
+    /// the position retired, the admins told, and the leader's later close skipped, never sent.
+    @Test func aPositionTheExchangeLiquidatesIsRecordedRetiredAndTold() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live)
+        defer { Task { await harness.stop() } }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        let open = try #require(try await harness.waitForOrders { $0.first?.live.ownFillID != nil }.first)
+        let (slot, openedAt) = (try #require(open.tradeIndex), try #require(open.live.openTimestamp))
+        try await harness.chain.execute([[.limit(CopyHarness.wallet, orderType: 2, pair: 1, index: Int64(slot), collateral: 100_000_000,
+                                                 entry: Self.p, price: Self.p - Self.p / 12, percentProfit: -850_000_000_000, payout: 0,
+                                                 openTime: openedAt)]])
+        var orders = try await harness.waitForOrders { $0.count == 2 }
+        #expect(orders.count == 2 && orders[1].action == .close && orders[1].status == .filled, "\(orders)")
+        #expect(orders[1].positionOrderID == open.id && orders[1].reason == "liquidation executed by the exchange")
+        #expect(orders[1].netPnL == -100_000_000 && orders[1].live.ownFillID != nil)
+        try await harness.waitForAlert("Our BTC/USD long was closed on chain: liquidation")
+        #expect(await harness.control.statusLines().openPositions == 0)
+
+        try await harness.leaderCloses(price: Self.p, openTime: openTime)
+        orders = try await harness.waitForOrders { $0.count == 3 }
+        #expect(orders[2].status == .skipped && orders[2].reason == "no mirrored position to close", "\(orders)")
+        #expect(try await harness.relayer.accepted().count == 1)
+    }
+
     @Test func anOrderTheRelayerHoldsIsReportedOnceAndExpiresAtItsDeadline() async throws {
         let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging([
             "COPY_ORDER_TIMEOUT_SECONDS": "5", "COPY_INTENT_DEADLINE_SECONDS": "6"]) { _, new in new })

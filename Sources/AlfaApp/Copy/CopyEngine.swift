@@ -184,14 +184,15 @@ public actor CopyEngine {
         }
         for order in before where order.mode == .dry { try await dry.advance(order) }
         if !live.isEmpty { try await self.live.advance(live) }
+        let closedByExchange = try await self.live.recordExchangeCloses()
         settling.formUnion(before.map(\.id))
-        guard !settling.isEmpty else { return 0 }
+        guard !settling.isEmpty else { return closedByExchange }
         let ids = Array(settling)
         let settled = try await pool.withConnection { connection in
             try repository.orders(ids: ids, on: connection).filter { !$0.status.isInFlight }.map(\.id)
         }
         settling.subtract(settled)
-        return settled.count
+        return settled.count + closedByExchange
     }
 
     /// LIVE orders the relayer or the chain left unanswered beyond COPY_ORDER_TIMEOUT_SECONDS,

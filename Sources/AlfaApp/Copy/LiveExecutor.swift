@@ -91,6 +91,42 @@ actor LiveExecutor {
         for id in machines.keys where !live.contains(id) && !streaming.contains(id) { forget(id) }
     }
 
+    /// Positions of ours the exchange closed by itself (a take-profit, stop-loss or
+    /// liquidation): recorded as filled closes with their PnL, retired, and told to the admins,
+    /// so that a leader's later close is not sent for a position that is gone. Returns how many.
+    @discardableResult
+    func recordExchangeCloses() async throws -> Int {
+        let (lease, repository) = (self.lease, self.repository)
+        let recorded = try await pool.transaction { connection -> [(order: CopyOrder, fill: Fill, net: Int64)] in
+            let closes = try repository.exchangeCloses(on: connection)
+            guard !closes.isEmpty else { return [] }
+            try lease.check(on: connection)
+            var recorded: [(order: CopyOrder, fill: Fill, net: Int64)] = []
+            for close in closes {
+                let reason = "\(close.fill.kind.rawValue.replacingOccurrences(of: "_", with: "-")) executed by the exchange"
+                guard let id = try repository.recordExchangeClose(close.fill, fillID: close.fillID, of: close.open, reason: reason,
+                                                                  on: connection),
+                      let order = try repository.order(id, on: connection)
+                else { continue }
+                try Self.book(order, RelayerEvent.Fill(ours: close.fill), own: (close.fillID, close.fill), on: connection)
+                try repository.retirePosition(close.open.id, on: connection)
+                recorded.append((order, close.fill, try repository.order(id, on: connection)?.netPnL ?? 0))
+            }
+            return recorded
+        }
+        for (order, fill, net) in recorded {
+            let side = order.isLong ? "long" : "short"
+            logger.notice("copy position closed by the exchange", metadata: ["order": "\(order.id)", "kind": "\(fill.kind.rawValue)"])
+            await alerts.current.raise(
+                fill.kind == .liquidation ? .critical : .warning,
+                "Our \(PairCatalogue.builtIn.name(of: order.pairIndex)) \(side) was closed on chain: \(fill.kind.rawValue.replacingOccurrences(of: "_", with: " "))",
+                detail: "Copy order \(order.positionOrderID.map(String.init) ?? "?")'s position, at \(FixedPoint.display(fill.price, scale: FixedPoint.priceScale)): "
+                    + "net \(FixedPoint.display(net, signed: true)) USDC.",
+                action: "Nothing to do: the leader's later close of it is skipped. /copy pnl shows the account.")
+        }
+        return recorded.count
+    }
+
     /// Orders the relayer holds now (accepted or initiated): after a stop they execute anyway.
     func acceptedCount() -> Int {
         machines.values.filter { if case .accepted = $0.state { true } else if case .initiated = $0.state { true } else { false } }.count

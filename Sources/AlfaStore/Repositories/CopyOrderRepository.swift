@@ -319,6 +319,47 @@ public struct CopyOrderRepository: Sendable {
         return (try row.decode(FillRepository.columns.count), try FillRepository.decode(row))
     }
 
+    /// Our wallet's fills that closed a LIVE position of ours with no order of ours: a
+    /// take-profit, stop-loss or liquidation the exchange executed by itself, not recorded yet;
+    /// with the open they close.
+    public func exchangeCloses(limit: Int = 100, on connection: PostgresConnection) throws -> [(fillID: Int64, fill: Fill, open: CopyOrder)] {
+        let rows = try connection.query("""
+            SELECT \(FillRepository.columns.map { "f." + $0 }.joined(separator: ", ")), f.id, o.id FROM copy_orders o
+            JOIN fills f ON f.trader = o.wallet AND f.pair_index = o.pair_index AND f.trade_index = o.trade_index
+                 AND f.open_time = o.open_timestamp AND f.kind IN ('take_profit', 'stop_loss', 'liquidation')
+            WHERE o.action = 'open' AND o.mode = 'LIVE' AND o.status = 'filled' AND o.position_closed_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM copy_orders c WHERE c.own_fill_id = f.id)
+            ORDER BY f.id LIMIT $1
+            """, [limit])
+        let count = FillRepository.columns.count
+        return try rows.map { row in
+            guard let open = try order(try row.decode(count + 1), on: connection) else {
+                throw PostgresError(kind: .decodingFailed, message: "a copy order vanished while it was read")
+            }
+            return (try row.decode(count), try FillRepository.decode(row), open)
+        }
+    }
+
+    /// Records an exchange-made close of `open` (see `exchangeCloses`) as a filled close order,
+    /// keyed by our fill, so it is recorded once; nil when it already was.
+    public func recordExchangeClose(_ fill: Fill, fillID: Int64, of open: CopyOrder, reason: String,
+                                    on connection: PostgresConnection) throws -> Int64? {
+        try connection.query(
+            "INSERT INTO copy_orders (leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade, leader_price, "
+                + "leader_time, action, mode, status, reason, pair_index, is_long, collateral, leverage, position_order_id, wallet) "
+                + "SELECT $1, $2, $3, $4, $5, leader_trade, $6, $7, 'close', 'LIVE', 'intent', $8, pair_index, is_long, $9, leverage, id, wallet "
+                + "FROM copy_orders WHERE id = $10 "
+                + "ON CONFLICT (leader_tx_hash, leader_log_index) DO NOTHING RETURNING id",
+            [fillID, fill.txHash, fill.logIndex, fill.trader, fill.kind.rawValue, fill.price, Timestamp(unixSeconds: fill.blockTime),
+             reason, fill.collateral, open.id]).first?.decode(0)
+    }
+
+    /// A position the exchange closed whole (take-profit, stop-loss, liquidation): no longer ours.
+    public func retirePosition(_ openID: Int64, on connection: PostgresConnection) throws {
+        try connection.query("UPDATE copy_orders SET position_closed_at = coalesce(position_closed_at, clock_timestamp()) WHERE id = $1",
+                             [openID])
+    }
+
     static let columns = """
         id, leader_fill_id, leader, leader_kind, leader_price, extract(epoch FROM leader_time)::bigint, action, mode, status, reason, \
         pair_index, is_long, collateral, leverage, position_order_id, trade_index, nonce, tx_hash, keeper_order_id, fill_price, \
