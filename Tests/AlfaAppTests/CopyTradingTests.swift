@@ -96,6 +96,37 @@ struct CopyTradingTests {
         #expect(try await harness.chain.requestCount("eth_sendRawTransaction", endpoint: 0) == 0)
     }
 
+    /// Our own stop-loss in DRY: a fresh mark past it (here the pair's last fill, another
+    /// trader's) closes the position at that mark; the leader's later close is skipped.
+    @Test func aDryStopLossClosesAtTheMarkBeforeTheLeaderDoes() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_STOP_LOSS_PCT": "20", "COPY_TAKE_PROFIT_PCT": "50"])
+        defer { Task { await harness.stop() } }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        var orders = try await harness.waitForOrders { $0.first?.status == .filled }
+        // 20 % of the collateral at 10× is 2 % of the price: 63,700; 50 % is 5 %: 68,250.
+        #expect(orders.first?.exits == CopyExits(stopLoss: Self.p - Self.p / 50, takeProfit: Self.p + Self.p / 20))
+        try await harness.chain.execute([[.marketOpen("0x00000000000000000000000000000000000000b7", pair: 1, collateral: 50_000_000,
+                                                      price: Self.p - Self.p * 3 / 100, openTime: openTime + 1)]])
+        orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
+        #expect(orders[1].action == .close && orders[1].positionOrderID == orders[0].id && orders[1].reason == "stop-loss at the mark 63,050.00 (last fill)",
+                "\(orders)")
+        #expect(orders[1].fillPrice == 630_500_000_000_000 - 630_500_000_000_000 * 50 / 10_000 && orders[1].netPnL < 0)
+        #expect(await harness.control.statusLines().openPositions == 0)
+        try await harness.leaderCloses(price: Self.p, openTime: openTime)
+        orders = try await harness.waitForOrders { $0.count == 3 }
+        #expect(orders[2].status == .skipped && orders[2].reason == "no mirrored position to close")
+    }
+
+    @Test func liveExitsTravelInTheOpenIntent() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_STOP_LOSS_PCT": "20"]) { _, new in new })
+        defer { Task { await harness.stop() } }
+        try await harness.leaderOpens(openTime: Self.time())
+        try await harness.waitForOrders { $0.first?.status == .filled }
+        let accepted = try await harness.relayer.accepted()
+        #expect(accepted.first?.sl == String(Self.p - Self.p / 50) && accepted.first?.tp == "0", "\(accepted)")
+    }
+
     /// The exchange liquidates our position by itself: recorded as a filled close with its loss,
     /// the position retired, the admins told, and the leader's later close skipped, never sent.
     @Test func aPositionTheExchangeLiquidatesIsRecordedRetiredAndTold() async throws {

@@ -18,6 +18,8 @@ public actor CopyEngine {
     /// Built without a key: it reconciles LIVE orders in any mode; the key is read when it signs.
     private let live: LiveExecutor
     private let signer: LiveWalletSource
+    private let prices: PriceFeed
+    private var lastExitCheck: Int64 = 0
     private var leaderCache: (leaders: [EVMAddress], at: Int64)?
     /// The leader set last recorded for the reports (nil until the executor's first step).
     private var recordedLeaders: Set<EVMAddress>?
@@ -26,7 +28,7 @@ public actor CopyEngine {
     private var settling: Set<Int64> = []
 
     init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, lease: Lease, alerts: AlertSink,
-         makeRPC: (@Sendable () throws -> JSONRPCClient)?, relayer: RelayerClient? = nil,
+         makeRPC: (@Sendable () throws -> JSONRPCClient)?, relayer: RelayerClient? = nil, prices: PriceFeed,
          clock: @escaping @Sendable () -> Int64, milliseconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) },
          logger: Logger) {
         self.settings = settings
@@ -34,6 +36,7 @@ public actor CopyEngine {
         self.gate = gate
         self.clock = clock
         self.logger = logger
+        self.prices = prices
         self.dry = DryExecutor(pool: pool, gate: gate)
         let signer = LiveWalletSource(settings: settings, makeRPC: makeRPC, logger: logger)
         self.signer = signer
@@ -182,6 +185,7 @@ public actor CopyEngine {
         let (before, live) = try await pool.withConnection { connection in
             (try repository.orders(status: CopyOrder.Status.inFlight, on: connection), try repository.unreconciled(on: connection))
         }
+        try await closeDryPositionsAtTheirExits()
         for order in before where order.mode == .dry { try await dry.advance(order) }
         if !live.isEmpty { try await self.live.advance(live) }
         let closedByExchange = try await self.live.recordExchangeCloses()
@@ -193,6 +197,28 @@ public actor CopyEngine {
         }
         settling.subtract(settled)
         return settled.count + closedByExchange
+    }
+
+    /// DRY positions whose own stop-loss or take-profit a fresh mark has reached, closed at that
+    /// mark (the DRY executor fills the close). A stale mark decides nothing. LIVE positions'
+    /// exits travel in their open's intent: the exchange executes them.
+    private func closeDryPositionsAtTheirExits() async throws {
+        let now = clock()
+        guard now - lastExitCheck >= 1 else { return }
+        lastExitCheck = now
+        let positions = try await openPositions().filter { $0.mode == .dry && $0.exits != CopyExits() }
+        guard !positions.isEmpty else { return }
+        let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
+        let repository = self.repository
+        for position in positions {
+            guard let mark = marks[position.pairIndex], !mark.isStale(now: now, maxAge: settings.prices.maxAgeSeconds),
+                  let hit = position.exits.hit(mark: mark.price, isLong: position.isLong) else { continue }
+            let reason = "\(hit.rawValue) at the mark \(FixedPoint.display(mark.price, scale: FixedPoint.priceScale)) (\(mark.source.rawValue))"
+            let recorded = try await pool.withConnection {
+                try repository.recordExit(of: position, reason: reason, price: mark.price, at: now, on: $0)
+            }
+            if recorded != nil { logger.notice("copy position closed by its own exit", metadata: ["open": "\(position.openOrderID)", "why": "\(reason)"]) }
+        }
     }
 
     /// LIVE orders the relayer or the chain left unanswered beyond COPY_ORDER_TIMEOUT_SECONDS,

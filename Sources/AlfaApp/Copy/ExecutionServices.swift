@@ -32,15 +32,15 @@ public struct ExecutionServices: Sendable {
         }
         let engineLogger = Logger(label: "alfa.copy")
         let lease = Lease(name: "copy executor")
+        let prices = PriceFeed(settings: settings.prices, pool: pool, clock: clock, logger: Logger(label: "alfa.prices"))
         let engine = CopyEngine(settings: settings, pool: pool, gate: manager.gate, lease: lease, alerts: alerts, makeRPC: makeRPC,
-                                clock: clock, logger: engineLogger)
+                                prices: prices, clock: clock, logger: engineLogger)
         if verifyLive, await manager.state.mode == .live {
             do { try await engine.prepareLive() } catch {
                 throw ConfigurationLoader.Failure(description: "the copy mode is LIVE but \(error)")
             }
         }
         await monitor.attach(manager)
-        let prices = PriceFeed(settings: settings.prices, pool: pool, clock: clock, logger: Logger(label: "alfa.prices"))
         let control = CopyControl(manager: manager, engine: engine, monitor: monitor, alerts: alerts, pool: pool, prices: prices,
                                   maxMarkAge: settings.prices.maxAgeSeconds, clock: clock)
         let services: [any Service] = [

@@ -276,7 +276,7 @@ actor LiveExecutor {
         case .open:
             intent = AvantisIntent.marketOpen(trader: wallet.address, pairIndex: order.pairIndex, collateral: order.collateral,
                                               price: order.leaderPrice, isLong: order.isLong, leverage: order.leverage,
-                                              slippageBps: order.slippageLimitBps, deadline: deadline, nonce: nonce)
+                                              slippageBps: order.slippageLimitBps, exits: order.exits, deadline: deadline, nonce: nonce)
         case .close:
             let repository = self.repository
             let opened = try await pool.withConnection { connection in

@@ -17,14 +17,17 @@ extension AvantisIntent {
     }
 
     /// `OpenTradeReq` for a market open: the Trade of v1.5 with our size, the leader's price as
-    /// the open price, no TP/SL; `_slippageP` is percent × 1e10 (bps × 1e8).
+    /// the open price, and our own take-profit and stop-loss (0: none); `_slippageP` is percent
+    /// × 1e10 (bps × 1e8).
     public static func marketOpen(trader: EVMAddress, pairIndex: Int32, collateral: Int64, price: Int64, isLong: Bool,
-                                  leverage: Int64, slippageBps: Int64, deadline: Int64, nonce: String) -> Order {
+                                  leverage: Int64, slippageBps: Int64, exits: CopyExits = CopyExits(), deadline: Int64,
+                                  nonce: String) -> Order {
         Order(kind: "OpenTradeReq", orderType: 0, message: .object([
             "_t": .object([
                 "trader": .string(trader.description), "pairIndex": .number(String(pairIndex)), "index": .number("0"),
                 "initialPosToken": .number("0"), "positionSizeUSDC": .number(String(collateral)), "openPrice": .number(String(price)),
-                "buy": .bool(isLong), "leverage": .number(String(leverage)), "tp": .number("0"), "sl": .number("0"),
+                "buy": .bool(isLong), "leverage": .number(String(leverage)), "tp": .number(String(exits.takeProfit ?? 0)),
+                "sl": .number(String(exits.stopLoss ?? 0)),
                 "timestamp": .number("0"),
             ]),
             "_type": .number("0"), "_slippageP": .number(String(Int128(slippageBps) * 100_000_000)),

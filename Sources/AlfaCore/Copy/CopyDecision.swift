@@ -34,14 +34,18 @@ public struct CopyOpen: Sendable, Equatable {
     /// The leader's fill price, × 1e10: what we expect, within the slippage.
     public var price: Int64
     public var slippageBps: Int64
+    /// Our own stop-loss and take-profit, from the planned price.
+    public var exits: CopyExits
 
-    public init(pairIndex: Int32, isLong: Bool, collateral: Int64, leverage: Int64, price: Int64, slippageBps: Int64) {
+    public init(pairIndex: Int32, isLong: Bool, collateral: Int64, leverage: Int64, price: Int64, slippageBps: Int64,
+                exits: CopyExits = CopyExits()) {
         self.pairIndex = pairIndex
         self.isLong = isLong
         self.collateral = collateral
         self.leverage = leverage
         self.price = price
         self.slippageBps = slippageBps
+        self.exits = exits
     }
 }
 
@@ -77,6 +81,8 @@ public struct MirroredPosition: Sendable, Equatable {
     public var remainingOpeningFee: Int64
     /// The mode it was opened in: its closes go the same way.
     public var mode: ExecutionMode = .dry
+    /// Our own stop-loss and take-profit.
+    public var exits = CopyExits()
 
     public init(openOrderID: Int64, pairIndex: Int32, isLong: Bool, entryPrice: Int64, leverage: Int64,
                 remainingCollateral: Int64, remainingOpeningFee: Int64, mode: ExecutionMode = .dry) {

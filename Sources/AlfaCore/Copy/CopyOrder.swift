@@ -52,6 +52,8 @@ public struct CopyOrder: Sendable, Equatable {
     public var completedAt: Int64?
     /// LIVE (v2): the signed intent's terms and the relayer's progress, as stored.
     public var live = LiveIntent()
+    /// An open's own stop-loss and take-profit.
+    public var exits = CopyExits()
 
     /// What a LIVE order carries between the exchange and alfa.
     public struct LiveIntent: Sendable, Equatable {

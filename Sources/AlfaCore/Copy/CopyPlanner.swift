@@ -12,9 +12,11 @@ public enum CopyPlanner {
             guard openPositions < settings.maxOpenPositions else { return .skip(.maxOpenPositions(settings.maxOpenPositions)) }
             let collateral = settings.sizeRatio.map { mulDiv(signal.positionCollateralOrOpened, $0, 1_000_000) }
                 ?? settings.collateral
+            let leverage = min(signal.leverage, settings.maxLeverage)
             return .open(CopyOpen(pairIndex: signal.pairIndex, isLong: signal.isLong, collateral: max(collateral, 1),
-                                  leverage: min(signal.leverage, settings.maxLeverage), price: signal.price,
-                                  slippageBps: settings.slippageBps))
+                                  leverage: leverage, price: signal.price, slippageBps: settings.slippageBps,
+                                  exits: CopyExits(open: signal.price, isLong: signal.isLong, leverage: leverage,
+                                                   stopLossBps: settings.stopLossBps, takeProfitBps: settings.takeProfitBps)))
         }
         guard let mirror, mirror.remainingCollateral > 0 else { return .skip(.noMirroredPosition) }
         // A partial close closes the same fraction of ours; anything else (full close, TP, SL,

@@ -139,6 +139,9 @@ public struct Settings: Sendable {
         public var orderTimeoutSeconds: Int64
         /// How long a signed intent stays valid: past it, with no fill of ours on chain, it is expired for certain.
         public var intentDeadlineSeconds: Int64
+        /// Our own stop-loss and take-profit, as shares of the collateral in basis points; nil for none.
+        public var stopLossBps: Int64?
+        public var takeProfitBps: Int64?
     }
 
     public struct Breakers: Sendable {
@@ -277,7 +280,9 @@ public struct Settings: Sendable {
             slippageBps: try r.int("COPY_SLIPPAGE_BPS", in: 0...5_000),
             maxSignalAgeSeconds: try r.int("COPY_MAX_SIGNAL_AGE_SECONDS", in: 1...86_400),
             orderTimeoutSeconds: try r.int("COPY_ORDER_TIMEOUT_SECONDS", in: 5...86_400),
-            intentDeadlineSeconds: try r.int("COPY_INTENT_DEADLINE_SECONDS", in: 5...3_600)
+            intentDeadlineSeconds: try r.int("COPY_INTENT_DEADLINE_SECONDS", in: 5...3_600),
+            stopLossBps: try r.optionalDecimal("COPY_STOP_LOSS_PCT", scale: 2, in: 100...8_500),
+            takeProfitBps: try r.optionalDecimal("COPY_TAKE_PROFIT_PCT", scale: 2, in: 100...100_000)
         )
         breakers = Breakers(
             minWinRate: try r.double("BREAKER_MIN_WIN_RATE", in: 0...1),

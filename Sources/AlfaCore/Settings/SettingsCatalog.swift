@@ -82,6 +82,8 @@ public enum SettingsCatalog {
             .init("COPY_SLIPPAGE_BPS", default: "50", "allowed slippage in basis points (50 = 0.5 %)"),
             .init("COPY_MAX_SIGNAL_AGE_SECONDS", default: "60", "leader fills older than this are skipped, not copied"),
             .init("COPY_ORDER_TIMEOUT_SECONDS", default: "120", "admins are alerted (once) about a LIVE order still unanswered by the relayer or the chain after this"),
+            .init("COPY_STOP_LOSS_PCT", "our own stop-loss on each copied open, as a loss in percent of its collateral (1-85: Avantis liquidates at 85); unset: none"),
+            .init("COPY_TAKE_PROFIT_PCT", "our own take-profit on each copied open, as a gain in percent of its collateral (1-1000); unset: none"),
             .init("COPY_INTENT_DEADLINE_SECONDS", default: "30", "how long a signed LIVE intent stays valid; past it, with no fill on chain, the order is expired for certain"),
         ]),
         SettingSection(title: "Circuit breakers", settings: [

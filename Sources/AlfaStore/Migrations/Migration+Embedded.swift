@@ -474,5 +474,13 @@ ALTER TABLE indexer_state ADD COLUMN last_block_time BIGINT;
 ALTER TABLE indexer_blocks ADD COLUMN block_time BIGINT;
 
 """#),
+        Migration(version: 11, name: "copy_exits", sql: #"""
+-- Our own stop-loss and take-profit of a copied open (COPY_STOP_LOSS_PCT, COPY_TAKE_PROFIT_PCT),
+-- as prices x 1e10: carried by a LIVE open's intent, watched against the marks in DRY.
+ALTER TABLE copy_orders
+    ADD COLUMN stop_loss_price   BIGINT,
+    ADD COLUMN take_profit_price BIGINT;
+
+"""#),
     ]
 }

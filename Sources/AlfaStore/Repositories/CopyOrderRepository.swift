@@ -88,12 +88,14 @@ public struct CopyOrderRepository: Sendable {
         var pair = signal.pairIndex, isLong = signal.isLong
         var collateral: Int64 = 0, leverage: Int64 = 0, slippage: Int64 = 0
         var position: Int64?
+        var exits = CopyExits()
         switch decision {
         case .skip(let why):
             reason = why.description
         case .open(let order):
             (action, status) = ("open", .intent)
             (pair, isLong, collateral, leverage, slippage) = (order.pairIndex, order.isLong, order.collateral, order.leverage, order.slippageBps)
+            exits = order.exits
         case .close(let order):
             (action, status) = ("close", .intent)
             (pair, isLong, collateral, leverage) = (order.position.pairIndex, order.position.isLong, order.collateral, order.position.leverage)
@@ -103,13 +105,13 @@ public struct CopyOrderRepository: Sendable {
         return try connection.query(
             "INSERT INTO copy_orders (leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade, "
                 + "leader_price, leader_time, action, mode, status, reason, pair_index, is_long, collateral, leverage, slippage_bps, "
-                + "position_order_id, completed_at, intent_nonce) "
+                + "position_order_id, completed_at, intent_nonce, stop_loss_price, take_profit_price) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-                + "CASE WHEN $11 = 'skipped' THEN clock_timestamp() END, CASE WHEN $11 = 'intent' THEN $19 END) "
+                + "CASE WHEN $11 = 'skipped' THEN clock_timestamp() END, CASE WHEN $11 = 'intent' THEN $19 END, $20, $21) "
                 + "ON CONFLICT (leader_tx_hash, leader_log_index) DO NOTHING RETURNING id",
             [fillID, signal.txHash, signal.logIndex, signal.trader, signal.kind.rawValue, Self.tradeKey(signal),
              signal.price, Timestamp(unixSeconds: signal.blockTime), action, mode.rawValue, status.rawValue, reason,
-             pair, isLong, collateral, leverage, slippage, position, intentNonce]).first?.decode(0)
+             pair, isLong, collateral, leverage, slippage, position, intentNonce, exits.stopLoss, exits.takeProfit]).first?.decode(0)
     }
 
     /// Our positions still open (or being opened), keyed by the leader position they mirror.
@@ -120,7 +122,7 @@ public struct CopyOrderRepository: Sendable {
             SELECT o.id, o.leader_trade, o.pair_index, o.is_long,
                    coalesce(o.fill_price, o.leader_price), o.leverage,
                    coalesce(o.fill_collateral, o.collateral) - coalesce(sum(c.collateral), 0),
-                   o.fee - coalesce(sum(c.opening_fee_share), 0), o.mode
+                   o.fee - coalesce(sum(c.opening_fee_share), 0), o.mode, o.stop_loss_price, o.take_profit_price
             FROM copy_orders o
             LEFT JOIN copy_orders c ON c.position_order_id = o.id AND c.action = 'close'
                  AND c.status IN (\(Self.holdingPosition))
@@ -134,6 +136,7 @@ public struct CopyOrderRepository: Sendable {
                 openOrderID: try row.decode(0), pairIndex: try row.decode(2), isLong: try row.decode(3),
                 entryPrice: try row.decode(4), leverage: try row.decode(5), remainingCollateral: try row.decode(6),
                 remainingOpeningFee: try row.decode(7), mode: ExecutionMode(rawValue: try row.decode(8)) ?? .dry)
+            positions[try row.decode(1)]?.exits = CopyExits(stopLoss: try row.optional(9), takeProfit: try row.optional(10))
         }
         return positions
     }
@@ -354,6 +357,20 @@ public struct CopyOrderRepository: Sendable {
              reason, fill.collateral, open.id]).first?.decode(0)
     }
 
+    /// A DRY position's own stop-loss or take-profit reached at `price` (the mark): a close of
+    /// all that is left, as an intent the DRY executor fills at that price. Keyed by the open, so
+    /// one exit at most; nil when there already is one.
+    public func recordExit(of position: MirroredPosition, reason: String, price: Int64, at time: Int64,
+                           on connection: PostgresConnection) throws -> Int64? {
+        try connection.query(
+            "INSERT INTO copy_orders (leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade, leader_price, "
+                + "leader_time, action, mode, status, reason, pair_index, is_long, collateral, leverage, slippage_bps, position_order_id) "
+                + "SELECT leader_fill_id, sha256(convert_to('exit:' || id::text, 'UTF8')), 0, leader, 'close', leader_trade, $2, $3, "
+                + "'close', mode, 'intent', $4, pair_index, is_long, $5, leverage, slippage_bps, id FROM copy_orders WHERE id = $1 "
+                + "ON CONFLICT (leader_tx_hash, leader_log_index) DO NOTHING RETURNING id",
+            [position.openOrderID, price, Timestamp(unixSeconds: time), reason, position.remainingCollateral]).first?.decode(0)
+    }
+
     /// A position the exchange closed whole (take-profit, stop-loss, liquidation): no longer ours.
     public func retirePosition(_ openID: Int64, on connection: PostgresConnection) throws {
         try connection.query("UPDATE copy_orders SET position_closed_at = coalesce(position_closed_at, clock_timestamp()) WHERE id = $1",
@@ -365,7 +382,8 @@ public struct CopyOrderRepository: Sendable {
         pair_index, is_long, collateral, leverage, position_order_id, trade_index, nonce, tx_hash, keeper_order_id, fill_price, \
         fill_collateral, fee, net_pnl, gross_pnl, gas_usdc, extract(epoch FROM created_at)::bigint, \
         extract(epoch FROM completed_at)::bigint, slippage_bps, \
-        wallet, intent_nonce, intent_digest, deadline_ms, tracking_id, last_seq, open_timestamp, own_fill_id
+        wallet, intent_nonce, intent_digest, deadline_ms, tracking_id, last_seq, open_timestamp, own_fill_id, \
+        stop_loss_price, take_profit_price
         """
 
     static func decode(_ row: PostgresRow) throws -> CopyOrder {
@@ -390,6 +408,7 @@ public struct CopyOrderRepository: Sendable {
         order.live.lastSeq = try row.optional(33)
         order.live.openTimestamp = try row.optional(34)
         order.live.ownFillID = try row.optional(35)
+        order.exits = CopyExits(stopLoss: try row.optional(36), takeProfit: try row.optional(37))
         return order
     }
 }

@@ -22,6 +22,9 @@ final class RelayerPeer: LoopbackPeer, @unchecked Sendable {
         let trader: String
         let nonce: String
         let at: Double
+        /// An open's take-profit and stop-loss prices (× 1e10, "0" for none).
+        var tp: String?
+        var sl: String?
     }
 
     func accepted() async throws -> [Accepted] {

@@ -18,7 +18,7 @@ that pair fill that far from the intent's price), acceptDelaySeconds (the reques
 taken, its nonce used, then nothing for that long before MarketOrderAccepted), executeDelaySeconds
 (between acceptance and execution), hold (accepted, never executed). POST /control/delegate
 {"trader", "delegate"} registers a delegate; GET /control/requests lists what was accepted
-(kind, signer, trader, nonce, at: unix seconds).
+(kind, signer, trader, nonce, at: unix seconds; an open's tp and sl).
 With --chain URL (the local EVM of commands/lib/evm/chain.py) the order executes there, in one
 transaction: the fill is a MarketExecuted of the trader's, on a slot the relayer assigns, and a
 close must name the position's on-chain open timestamp (else Error PositionMismatch, as on v2).
@@ -231,8 +231,10 @@ class Handler(BaseHTTPRequestHandler):
             state.order_id += 1
             order_id = state.order_id
             faults = dict(state.faults)
-            state.requests.append({"kind": kind, "signer": signer, "trader": trader, "nonce": "0x%064x" % message["_nonce"],
-                                   "at": time.time()})
+            request = {"kind": kind, "signer": signer, "trader": trader, "nonce": "0x%064x" % message["_nonce"], "at": time.time()}
+            if kind == "OpenTradeReq":
+                request.update(tp=str(message["_t"]["tp"]), sl=str(message["_t"]["sl"]))
+            state.requests.append(request)
             tracking = str(uuid.uuid4())
             state.tracks[tracking] = []
         self.stream(kind, message, tracking, order_id, faults)
