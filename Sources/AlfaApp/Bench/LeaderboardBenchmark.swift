@@ -44,6 +44,8 @@ public enum LeaderboardBenchmark {
                    seconds(incrementalStart, DispatchTime.now()) * 1000, seconds(incrementalStart, incrementalApplied) * 1000,
                    seconds(incrementalApplied, DispatchTime.now()) * 1000, crossesMidnight ? ", crossing midnight" : ""))
 
+        say(valuation(positions: 10_000))
+
         guard let databaseURL else { return lines.joined(separator: "\n") }
 
         // Store everything, then read the board as `alfa leaderboard --top 50` does.
@@ -107,5 +109,32 @@ public enum LeaderboardBenchmark {
 
     private static func seconds(_ start: DispatchTime, _ end: DispatchTime) -> Double {
         Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// 10,000 open positions valued at their marks (unrealized PnL and liquidation), as
+    /// `/copy pnl` does for ours: the best of five passes.
+    static func valuation(positions count: Int) -> String {
+        var random = SeededRandom(seed: 7)
+        var markOf: [Int32: Mark] = [:]
+        for pair in Int32(0)..<100 {
+            let price = 650_000_000_000_000 + Int64(random.next() % 50_000_000_000_000)
+            markOf[pair] = Mark(price: price, source: .pyth, publishedAt: 1_000)
+        }
+        var positions: [MirroredPosition] = []
+        for index in 0..<count {
+            let leverage = Int64(1 + index % 50) * 10_000_000_000
+            positions.append(MirroredPosition(openOrderID: Int64(index), pairIndex: Int32(index % 100), isLong: index % 2 == 0,
+                                              entryPrice: 650_000_000_000_000, leverage: leverage,
+                                              remainingCollateral: 100_000_000, remainingOpeningFee: 0))
+        }
+        var best = Double.infinity
+        var total: Int64 = 0
+        for _ in 0..<5 {
+            let started = DispatchTime.now()
+            total &+= OpenPositionsReport(positions, marks: markOf, now: 1_010, maxAge: 60).unrealized
+            best = min(best, seconds(started, DispatchTime.now()) * 1_000)
+        }
+        return String(format: "  valuing %d open positions at their marks (unrealized PnL, liquidation): %.2f ms (checksum %lld)",
+                      count, best, total)
     }
 }
