@@ -70,6 +70,20 @@ struct BreakerScenarioTests {
         #expect(harness.alerts.contains { $0.contains("maximum 15.0 %") })
     }
 
+    @Test func anUnrealizedLossWithNothingClosedTripsTheDrawdownBreaker() async throws {
+        // Capital 200 USDC (two positions); one of 100 USDC at 10× open, and the market trades 3 % lower:
+        // about −35 USDC at the mark, 17 % of the capital, nothing closed.
+        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_MAX_OPEN_POSITIONS": "2"])
+        defer { Task { await harness.stop() } }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
+        try await harness.chain.execute([[.marketOpen("0x00000000000000000000000000000000000000b8", pair: 1, collateral: 50_000_000,
+                                                      price: Self.p - Self.p * 3 / 100, openTime: openTime + 1)]])
+        try await Self.expectTripped(.drawdown, harness, figures: "USDC included")
+        #expect(try await harness.orders().filter { $0.action == .close }.isEmpty)
+    }
+
     @Test func gasEatingTheProfitTripsTheGasShareBreaker() async throws {
         // v2 intents are gasless for the signer: only the v1.5 orders kept in the history carry
         // gas. Two of them, whose gas outweighs a winning trade, are what the breaker reads.

@@ -118,6 +118,33 @@ struct CopyTradingTests {
         #expect(orders[2].status == .skipped && orders[2].reason == "no mirrored position to close")
     }
 
+    /// A position whose mark comes within COPY_LIQUIDATION_ALERT_PCT (3 %) of its liquidation
+    /// price is reported once, and again only after it moved away and came back.
+    @Test func aPositionNearItsLiquidationIsReportedOnceUntilItMovesAway() async throws {
+        let harness = try await CopyHarness()
+        defer { Task { await harness.stop() } }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.waitForOrders { $0.first?.status == .filled }
+        // Entry 65,325 at 10×: liquidation at 59,772.38. The market at 61,100 is 2.2 % from it.
+        func marketTrades(at price: Int64, _ second: Int64) async throws {
+            try await harness.chain.execute([[.marketOpen("0x00000000000000000000000000000000000000b9", pair: 1, index: second,
+                                                          collateral: 50_000_000, price: price, openTime: openTime + second)]])
+        }
+        let title = "Our BTC/USD long is 2.2 % from liquidation"
+        try await marketTrades(at: Self.p * 94 / 100, 1)
+        try await harness.waitForAlert(title)
+        try await Task.sleep(for: .seconds(2.5))
+        #expect(harness.alerts.filter { $0.contains(title) }.count == 1, "\(harness.alerts)")
+        #expect(harness.alerts.first { $0.contains(title) }?.contains("liquidation at 59,772.38") == true)
+        try await marketTrades(at: Self.p, 2)  // 8 % away: cleared
+        try await Task.sleep(for: .seconds(2.5))
+        try await marketTrades(at: Self.p * 94 / 100, 3)
+        let deadline = Date().addingTimeInterval(30)
+        while harness.alerts.filter({ $0.contains(title) }).count < 2, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(harness.alerts.filter { $0.contains(title) }.count == 2)
+    }
+
     @Test func liveExitsTravelInTheOpenIntent() async throws {
         let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_STOP_LOSS_PCT": "20"]) { _, new in new })
         defer { Task { await harness.stop() } }

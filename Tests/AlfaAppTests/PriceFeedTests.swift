@@ -31,7 +31,8 @@ struct PriceFeedTests {
         func set(_ value: Int64) { time.withLock { $0 = value } }
     }
 
-    static func feed(_ hermes: Hermes?, clock: Clock) async throws -> PriceFeed {
+    /// The feed and its pool (close it when done).
+    static func feed(_ hermes: Hermes?, clock: Clock) async throws -> (PriceFeed, PostgresPool) {
         let pool = try await AlfaBinary.migratedPool()
         try await pool.withConnection { connection in
             var fill = CopyTradingFixtures.open(pair: 0, price: 650_000_000_000_000, time: 900)
@@ -42,14 +43,15 @@ struct PriceFeedTests {
             _ = try FillRepository().insert([fill], on: connection)
         }
         let settings = Settings.Prices(feedURL: hermes.map { Secret($0.base) }, pollSeconds: 5, maxAgeSeconds: 60)
-        return PriceFeed(settings: settings, pool: pool, clock: { clock.now }, logger: Logger(label: "test.prices"))
+        return (PriceFeed(settings: settings, pool: pool, clock: { clock.now }, logger: Logger(label: "test.prices")), pool)
     }
 
     @Test func aFreshPythPriceIsTheMarkAndIsReusedForThePollInterval() async throws {
         let hermes = try Hermes()
         try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 995}}"#)
         let clock = Clock(1_000)
-        let feed = try await Self.feed(hermes, clock: clock)
+        let (feed, feedPool) = try await Self.feed(hermes, clock: clock)
+        defer { Task { await feedPool.close() } }
         let marks = await feed.marks(for: [0, 1])
         #expect(marks[0] == Mark(price: 660_000_000_000_000, source: .pyth, publishedAt: 995))
         // BTC has no Pyth price here: its last fill.
@@ -66,7 +68,8 @@ struct PriceFeedTests {
         let hermes = try Hermes()
         try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 800}}"#)
         let clock = Clock(1_000)
-        let feed = try await Self.feed(hermes, clock: clock)
+        let (feed, feedPool) = try await Self.feed(hermes, clock: clock)
+        defer { Task { await feedPool.close() } }
         #expect(await feed.marks(for: [0])[0]?.source == .lastFill)  // Pyth 200 s old, the fill 100 s
         // Older than both: Pyth stays, shown as stale.
         try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 920}}"#)
@@ -79,20 +82,23 @@ struct PriceFeedTests {
     func hermesDownOrTalkingNonsenseFallsBackToTheLastFill(fault: String) async throws {
         let hermes = try Hermes()
         try await hermes.post("/control/faults", fault)
-        let feed = try await Self.feed(hermes, clock: Clock(1_000))
+        let (feed, feedPool) = try await Self.feed(hermes, clock: Clock(1_000))
+        defer { Task { await feedPool.close() } }
         #expect(await feed.marks(for: [0])[0] == Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 900))
         #expect(await feed.outage != nil)
         // Back: the next poll clears the outage.
         try await hermes.post("/control/faults", "{}")
         try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 999}}"#)
-        let recovered = try await Self.feed(hermes, clock: Clock(1_000))
+        let (recovered, recoveredPool) = try await Self.feed(hermes, clock: Clock(1_000))
+        defer { Task { await recoveredPool.close() } }
         #expect(await recovered.marks(for: [0])[0]?.source == .pyth)
         let outage = await recovered.outage
         #expect(outage == nil)
     }
 
     @Test func withoutAFeedURLTheLastFillsAreTheMarks() async throws {
-        let feed = try await Self.feed(Hermes?.none, clock: Clock(1_000))
+        let (feed, feedPool) = try await Self.feed(Hermes?.none, clock: Clock(1_000))
+        defer { Task { await feedPool.close() } }
         #expect(await feed.marks(for: [0, 5]) == [0: Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 900)])
     }
 }

@@ -40,6 +40,20 @@ struct BreakerTests {
         #expect(tripped.tripped && tripped.detail.contains("15.2 %"))
     }
 
+    @Test func anUnrealizedLossCountsInTheDrawdownWithNothingClosed() {
+        var open = BreakerInputs(capital: 100 * usdc)
+        open.unrealized = -15 * usdc
+        #expect(!reading(.drawdown, open).tripped)  // 15 % exactly
+        open.unrealized = -25 * usdc
+        let tripped = reading(.drawdown, open)
+        #expect(tripped.tripped && tripped.detail == "drawdown 25.0 % from peak (worst 25.0 %, maximum 15.0 %, unrealized -25.00 USDC included)")
+        // An unrealized gain raises the equity like a realized one.
+        let up = BreakerInputs.Trade(time: now - 10, netPnL: 20 * usdc, grossPnL: 20 * usdc, gas: 0)
+        var gained = BreakerInputs(trades: [up], capital: 100 * usdc)
+        gained.unrealized = 10 * usdc
+        #expect(reading(.drawdown, gained).value == 0)
+    }
+
     @Test func gasTripsAboveFortyPercentOfGrossProfit() {
         let cheap = trades(wins: 4, losses: 0, gas: 4 * usdc)   // 16 of 44
         #expect(!reading(.gasShare, BreakerInputs(trades: cheap, capital: 500 * usdc)).tripped)

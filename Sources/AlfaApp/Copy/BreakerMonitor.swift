@@ -9,14 +9,17 @@ actor BreakerMonitor {
     private let pool: PostgresPool
     private let clock: @Sendable () -> Int64
     private let alerts: AlertSink
+    /// The marks the drawdown values open positions at (nil: realized equity only).
+    private let prices: PriceFeed?
     /// Set once after start-up: the mode manager asks this monitor which breakers are open.
     private var manager: ModeManager?
     private let repository = BreakerRepository()
 
-    init(settings: Settings, pool: PostgresPool, alerts: AlertSink, clock: @escaping @Sendable () -> Int64) {
+    init(settings: Settings, pool: PostgresPool, alerts: AlertSink, prices: PriceFeed? = nil, clock: @escaping @Sendable () -> Int64) {
         self.settings = settings
         self.pool = pool
         self.alerts = alerts
+        self.prices = prices
         self.clock = clock
     }
 
@@ -35,15 +38,19 @@ actor BreakerMonitor {
         let repository = self.repository
         let now = clock()
         let capital = self.capital
-        let (inputs, records) = try await pool.withConnection { connection in
+        var (inputs, records, positions) = try await pool.withConnection { connection in
             var inputs = try repository.inputs(capital: capital, on: connection)
             // The market the account is exposed to: pairs held, and pairs traded in the last day.
             let orders = CopyOrderRepository()
-            let held = try orders.mirroredPositions(on: connection).values.map(\.pairIndex)
+            let positions = Array(try orders.mirroredPositions(on: connection).values)
             let traded = try orders.pairsTraded(since: now - 86_400, on: connection)
-            inputs.prices = try FillRepository().recentPrices(pairs: Array(Set(held + traded)).sorted(),
+            inputs.prices = try FillRepository().recentPrices(pairs: Array(Set(positions.map(\.pairIndex) + traded)).sorted(),
                                                               limit: Self.pricesPerPair, on: connection)
-            return (inputs, try repository.all(on: connection))
+            return (inputs, try repository.all(on: connection), positions)
+        }
+        if let prices, !positions.isEmpty {
+            let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
+            inputs.unrealized = OpenPositionsReport(positions, marks: marks, now: now, maxAge: settings.prices.maxAgeSeconds).unrealized
         }
         let since = records.compactMapValues(\.resetAt)
         let readings = BreakerEvaluator.evaluate(inputs, settings: settings.breakers, now: now, since: since)

@@ -20,6 +20,8 @@ public actor CopyEngine {
     private let signer: LiveWalletSource
     private let prices: PriceFeed
     private var lastExitCheck: Int64 = 0
+    /// Positions already reported near their liquidation price, until they move away.
+    private var nearLiquidation: Set<Int64> = []
     private var leaderCache: (leaders: [EVMAddress], at: Int64)?
     /// The leader set last recorded for the reports (nil until the executor's first step).
     private var recordedLeaders: Set<EVMAddress>?
@@ -219,6 +221,37 @@ public actor CopyEngine {
             }
             if recorded != nil { logger.notice("copy position closed by its own exit", metadata: ["open": "\(position.openOrderID)", "why": "\(reason)"]) }
         }
+    }
+
+    /// Positions whose fresh mark came within COPY_LIQUIDATION_ALERT_PCT of their liquidation
+    /// price, each once until it moves away again.
+    public func liquidationWarnings() async throws -> [OverdueOrder] {
+        let positions = try await openPositions()
+        guard !positions.isEmpty else { nearLiquidation = []; return [] }
+        let now = clock()
+        let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
+        let report = OpenPositionsReport(positions, marks: marks, now: now, maxAge: settings.prices.maxAgeSeconds)
+        nearLiquidation.formIntersection(positions.map(\.openOrderID))
+        var warnings: [OverdueOrder] = []
+        for line in report.lines {
+            guard let mark = line.mark, !mark.isStale(now: now, maxAge: settings.prices.maxAgeSeconds), let value = line.valuation
+            else { continue }
+            let id = line.position.openOrderID
+            guard value.liquidationDistanceBps <= settings.copy.liquidationAlertBps else {
+                nearLiquidation.remove(id)
+                continue
+            }
+            guard nearLiquidation.insert(id).inserted else { continue }
+            let side = line.position.isLong ? "long" : "short"
+            warnings.append(OverdueOrder(
+                title: "Our \(PairCatalogue.builtIn.name(of: line.position.pairIndex)) \(side) is "
+                    + "\(FixedPoint.display(value.liquidationDistanceBps, scale: 2, decimals: 1)) % from liquidation",
+                detail: "Copy order \(id), \(line.position.mode.rawValue): mark \(mark.describe(now: now, maxAge: settings.prices.maxAgeSeconds)), "
+                    + "liquidation at \(FixedPoint.display(value.liquidationPrice, scale: FixedPoint.priceScale)), "
+                    + "unrealized \(FixedPoint.display(value.gross, signed: true)) USDC.",
+                action: "Close it in the Avantis app if the leader's exit will come too late; /copy pnl shows every position."))
+        }
+        return warnings
     }
 
     /// LIVE orders the relayer or the chain left unanswered beyond COPY_ORDER_TIMEOUT_SECONDS,

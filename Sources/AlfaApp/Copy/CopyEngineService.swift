@@ -29,6 +29,9 @@ struct CopyEngineService: Service {
                     if let warning = await engine.delegationWarning() {
                         await alerts.current.raise(.warning, warning.title, detail: warning.detail, action: warning.action)
                     }
+                    for warning in try await engine.liquidationWarnings() {
+                        await alerts.current.raise(.critical, warning.title, detail: warning.detail, action: warning.action)
+                    }
                     lastTimedChecks = ContinuousClock.now
                 }
                 _ = try await connection.run { try $0.waitForNotifications(timeout: 0.2) }

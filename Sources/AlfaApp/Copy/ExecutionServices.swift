@@ -22,7 +22,8 @@ public struct ExecutionServices: Sendable {
                              clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) })
         async throws -> ExecutionServices {
         let alerts = AlertSink(.logOnly(Logger(label: "alfa.alerts")))
-        let monitor = BreakerMonitor(settings: settings, pool: pool, alerts: alerts, clock: clock)
+        let prices = PriceFeed(settings: settings.prices, pool: pool, clock: clock, logger: Logger(label: "alfa.prices"))
+        let monitor = BreakerMonitor(settings: settings, pool: pool, alerts: alerts, prices: prices, clock: clock)
         let manager = try await ModeManager.start(settings: settings, pool: pool,
                                                   openBreakers: { try await monitor.openBreakers() },
                                                   clock: clock, logger: Logger(label: "alfa.mode"))
@@ -32,7 +33,6 @@ public struct ExecutionServices: Sendable {
         }
         let engineLogger = Logger(label: "alfa.copy")
         let lease = Lease(name: "copy executor")
-        let prices = PriceFeed(settings: settings.prices, pool: pool, clock: clock, logger: Logger(label: "alfa.prices"))
         let engine = CopyEngine(settings: settings, pool: pool, gate: manager.gate, lease: lease, alerts: alerts, makeRPC: makeRPC,
                                 prices: prices, clock: clock, logger: engineLogger)
         if verifyLive, await manager.state.mode == .live {

@@ -35,10 +35,15 @@ public enum BreakerEvaluator {
                 peak = max(peak, equity)
                 worst = max(worst, percentBelow(peak, equity))
             }
+            // Now: the open positions at their marks too, so a position sliding towards liquidation counts before it closes.
+            equity += inputs.unrealized
+            peak = max(peak, equity)
             let current = percentBelow(peak, equity)
+            worst = max(worst, current)
+            let open = inputs.unrealized == 0 ? "" : ", unrealized \(FixedPoint.display(inputs.unrealized, signed: true)) USDC included"
             return BreakerReading(name: name, value: current, threshold: settings.maxDrawdownPercent,
                                   tripped: current > settings.maxDrawdownPercent,
-                                  detail: "drawdown \(percent(current)) from peak (worst \(percent(worst)), maximum \(percent(settings.maxDrawdownPercent)))")
+                                  detail: "drawdown \(percent(current)) from peak (worst \(percent(worst)), maximum \(percent(settings.maxDrawdownPercent))\(open))")
         case .gasShare:
             let gas = trades.reduce(Int64(0)) { $0 + $1.gas }
             let profit = trades.reduce(Int64(0)) { $0 + max($1.grossPnL, 0) }

@@ -43,6 +43,8 @@ public struct BreakerInputs: Sendable, Equatable {
     public var prices: [Int32: [Sample]]
     /// The capital the drawdown is measured against, USDC × 1e6 (collateral × max open positions).
     public var capital: Int64
+    /// The open positions' unrealized PnL at fresh marks, USDC × 1e6: equity = capital + realized + this.
+    public var unrealized: Int64 = 0
 
     public init(trades: [Trade] = [], executions: [Execution] = [], slippages: [Sample] = [],
                 prices: [Int32: [Sample]] = [:], capital: Int64) {

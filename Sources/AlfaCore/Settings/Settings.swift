@@ -142,6 +142,8 @@ public struct Settings: Sendable {
         /// Our own stop-loss and take-profit, as shares of the collateral in basis points; nil for none.
         public var stopLossBps: Int64?
         public var takeProfitBps: Int64?
+        /// How close to its liquidation price (bps of the mark) a position raises an alert.
+        public var liquidationAlertBps: Int64
     }
 
     public struct Breakers: Sendable {
@@ -282,7 +284,8 @@ public struct Settings: Sendable {
             orderTimeoutSeconds: try r.int("COPY_ORDER_TIMEOUT_SECONDS", in: 5...86_400),
             intentDeadlineSeconds: try r.int("COPY_INTENT_DEADLINE_SECONDS", in: 5...3_600),
             stopLossBps: try r.optionalDecimal("COPY_STOP_LOSS_PCT", scale: 2, in: 100...8_500),
-            takeProfitBps: try r.optionalDecimal("COPY_TAKE_PROFIT_PCT", scale: 2, in: 100...100_000)
+            takeProfitBps: try r.optionalDecimal("COPY_TAKE_PROFIT_PCT", scale: 2, in: 100...100_000),
+            liquidationAlertBps: try r.decimal("COPY_LIQUIDATION_ALERT_PCT", scale: 2, in: 10...5_000)
         )
         breakers = Breakers(
             minWinRate: try r.double("BREAKER_MIN_WIN_RATE", in: 0...1),

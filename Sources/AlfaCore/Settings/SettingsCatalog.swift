@@ -84,6 +84,7 @@ public enum SettingsCatalog {
             .init("COPY_ORDER_TIMEOUT_SECONDS", default: "120", "admins are alerted (once) about a LIVE order still unanswered by the relayer or the chain after this"),
             .init("COPY_STOP_LOSS_PCT", "our own stop-loss on each copied open, as a loss in percent of its collateral (1-85: Avantis liquidates at 85); unset: none"),
             .init("COPY_TAKE_PROFIT_PCT", "our own take-profit on each copied open, as a gain in percent of its collateral (1-1000); unset: none"),
+            .init("COPY_LIQUIDATION_ALERT_PCT", default: "3", "admins are alerted (once, again after it moved away) when a copied position's mark comes within this percent of its liquidation price"),
             .init("COPY_INTENT_DEADLINE_SECONDS", default: "30", "how long a signed LIVE intent stays valid; past it, with no fill on chain, the order is expired for certain"),
         ]),
         SettingSection(title: "Circuit breakers", settings: [
