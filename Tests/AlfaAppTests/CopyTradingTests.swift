@@ -145,6 +145,27 @@ struct CopyTradingTests {
         #expect(harness.alerts.filter { $0.contains(title) }.count == 2)
     }
 
+    /// /copy pause skips leaders' new opens while their exits are still mirrored; /copy resume undoes it.
+    @Test func aPauseSkipsNewOpensButStillMirrorsExits() async throws {
+        let harness = try await CopyHarness()
+        defer { Task { await harness.stop() } }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.waitForOrders { $0.first?.status == .filled }
+        #expect(await harness.control.setPaused(true, by: 1001).plainText.contains("Copying paused"))
+        #expect(await harness.control.statusLines().paused?.hasPrefix("paused by admin 1001") == true)
+        try await harness.leaderOpens(pair: 2, openTime: openTime + 1)
+        try await harness.leaderCloses(price: Self.p, openTime: openTime)
+        var orders = try await harness.waitForOrders { $0.count == 3 && $0[2].status == .filled }
+        #expect(orders[1].status == .skipped && orders[1].reason == "copying paused (/copy resume)", "\(orders)")
+        #expect(orders[2].action == .close && orders[2].status == .filled)
+        #expect(await harness.control.setPaused(false, by: 1001).plainText.contains("Copying resumed"))
+        #expect(await harness.control.statusLines().paused == nil)
+        try await harness.leaderOpens(pair: 3, openTime: openTime + 2)
+        orders = try await harness.waitForOrders { $0.count == 4 && $0[3].status == .filled }
+        #expect(orders[3].action == .open && orders[3].pairIndex == 3)
+    }
+
     @Test func liveExitsTravelInTheOpenIntent() async throws {
         let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_STOP_LOSS_PCT": "20"]) { _, new in new })
         defer { Task { await harness.stop() } }

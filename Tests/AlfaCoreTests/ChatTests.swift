@@ -47,6 +47,19 @@ struct CommandParserTests {
         #expect(ChatCommand.copyUnfollow(leader).canonical == "/copy unfollow \(leader)")
     }
 
+    @Test func parsesPauseAndResumeForAdminsOnly() {
+        #expect(parser.parse("/copy pause") == .command(.copyPause) && parser.parse("/copy RESUME") == .command(.copyResume))
+        #expect(parser.parse("/copy pause now") == .usage(CommandParser.Usage.copy))
+        #expect(ChatCommand.copyPause.requiresAdmin && ChatCommand.copyResume.requiresAdmin)
+        #expect(ChatCommand.copyPause.canonical == "/copy pause" && ChatCommand.copyResume.canonical == "/copy resume")
+        let status = StatusReport(now: 100, execution: ExecutionState(mode: .dry, emergencyStop: false, changedBy: .environment, changedAt: 0,
+                                                                      reason: nil),
+                                  indexer: nil, leaderboardComputedAt: nil, breakers: [], openCopyPositions: 1,
+                                  copyPaused: "paused by admin 7 1m ago: new opens skipped, exits mirrored", startedAt: 0, version: "t",
+                                  databaseProblem: nil, databaseMilliseconds: 1)
+        #expect(status.html.contains("copying: paused by admin 7 1m ago: new opens skipped, exits mirrored"))
+    }
+
     @Test func parsesATraderAddressInAnyCase() {
         #expect(parser.parse("/alfa trader 0x00000000000000000000000000000000000A11CE") == .command(.trader(alice)))
     }

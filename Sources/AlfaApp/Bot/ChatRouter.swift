@@ -117,6 +117,8 @@ public actor ChatRouter {
             case .copyUnfollow(let leader): return await withControl(command) { await $0.unfollow(leader, by: admin) }
             case .copyList: return await withControl(command) { await $0.leaders() }
             case .copyPnL: return await withControl(command) { await $0.copyPnL() }
+            case .copyPause: return await withControl(command) { await $0.setPaused(true, by: admin) }
+            case .copyResume: return await withControl(command) { await $0.setPaused(false, by: admin) }
             case .emergencyStop(let reason): return await withControl(command) { await $0.emergencyStop(by: admin, reason: reason) }
             case .emergencyStart: return await withControl(command) { await $0.emergencyStart(by: admin) }
             case .breakers: return await withControl(command) { await $0.breakers() }
@@ -170,6 +172,7 @@ public actor ChatRouter {
         let report = StatusReport(
             now: Int64(clock()), execution: await control?.execution() ?? configured, indexer: indexer,
             leaderboardComputedAt: computedAt, breakers: lines?.breakers, openCopyPositions: lines?.openPositions,
+            copyPaused: lines?.paused,
             startedAt: startedAt, version: AlfaVersion.current, databaseProblem: databaseProblem,
             databaseMilliseconds: databaseProblem == nil ? milliseconds : nil)
         return ChatReply(html: report.html)

@@ -16,10 +16,12 @@ public protocol ExecutionControl: Sendable {
     func unfollow(_ leader: EVMAddress, by admin: Int64) async -> ChatReply
     func leaders() async -> ChatReply
     func copyPnL() async -> ChatReply
+    /// `/copy pause` and `/copy resume`: leaders' new opens skipped (exits still mirrored), or copied again.
+    func setPaused(_ paused: Bool, by admin: Int64) async -> ChatReply
     func breakers() async -> ChatReply
     func resetBreaker(_ name: BreakerName, by admin: Int64) async -> ChatReply
     /// `/report daily|weekly`: the period that ends now.
     func report(_ period: PerformanceReport.Period) async -> ChatReply
-    /// One line per breaker and the open copy positions, for `/status`.
-    func statusLines() async -> (breakers: [String], openPositions: Int)
+    /// One line per breaker, the open copy positions and the pause, for `/status`.
+    func statusLines() async -> (breakers: [String], openPositions: Int, paused: String?)
 }

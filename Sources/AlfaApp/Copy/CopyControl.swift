@@ -136,12 +136,25 @@ public struct CopyControl: ExecutionControl {
         } catch { return ChatReplies.failed("the breaker reset") }
     }
 
-    public func statusLines() async -> (breakers: [String], openPositions: Int) {
+    public func setPaused(_ paused: Bool, by admin: Int64) async -> ChatReply {
+        do {
+            try await engine.setPaused(paused, by: "admin \(admin)")
+        } catch {
+            return ChatReplies.failed(paused ? "the pause" : "the resume")
+        }
+        return .plain(paused
+            ? "⏸ Copying paused: leaders' new opens are skipped; their exits are still mirrored. /copy resume undoes it."
+            : "▶️ Copying resumed: leaders' new opens are copied again.")
+    }
+
+    public func statusLines() async -> (breakers: [String], openPositions: Int, paused: String?) {
         let readings = (try? await monitor.readings()) ?? []
         let lines = readings.map { reading, isOpen in
             "\(reading.name.rawValue): \(isOpen ? "OPEN" : "closed")" + (reading.value.map { String(format: " (%.1f / %.1f)", $0, reading.threshold) } ?? "")
         }
-        return (lines, (try? await engine.openPositionCount()) ?? 0)
+        let pause = (try? await engine.pause()).flatMap { $0 }
+        let paused = pause.map { "paused by \($0.by) \(StatusReport.age(clock() - $0.since)) ago: new opens skipped, exits mirrored" }
+        return (lines, (try? await engine.openPositionCount()) ?? 0, paused)
     }
 
     private func change(_ change: ExecutionModeMachine.Change, by admin: Int64, reason: String, confirmed: Bool = false,

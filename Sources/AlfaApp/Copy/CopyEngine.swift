@@ -103,6 +103,18 @@ public actor CopyEngine {
         return leaders
     }
 
+    /// `/copy pause` and `/copy resume`: new opens skipped, or copied again.
+    public func setPaused(_ paused: Bool, by actor: String) async throws {
+        let repository = self.repository
+        try await pool.withConnection { try repository.setPaused(paused, by: actor, on: $0) }
+    }
+
+    /// Who paused copying and since when; nil when it is not paused.
+    public func pause() async throws -> (by: String, since: Int64)? {
+        let repository = self.repository
+        return try await pool.withConnection { try repository.pause(on: $0) }
+    }
+
     public func setLeader(_ leader: EVMAddress, followed: Bool, by actor: String) async throws {
         let repository = self.repository
         try await pool.withConnection { try repository.setLeader(leader, followed: followed, by: actor, on: $0) }
@@ -143,6 +155,7 @@ public actor CopyEngine {
             let signals = page.filter { leaders.contains($0.fill.trader) }
             let skippedForStop = try await pool.transaction { connection -> Int in
                 var mirrors = try repository.mirroredPositions(on: connection)
+                let paused = try repository.pause(on: connection) != nil
                 var skipped = 0
                 for (id, signal) in signals {
                     let state = gate.current
@@ -154,6 +167,8 @@ public actor CopyEngine {
                     if state.emergencyStop, case .open = decision {
                         decision = .skip(.emergencyStop)
                         skipped += 1
+                    } else if paused, case .open = decision {
+                        decision = .skip(.paused)  // exits are still mirrored
                     }
                     // A LIVE order's nonce is stored with it before anything is signed.
                     let nonce = mode == .live ? AvantisIntent.randomNonce() : nil

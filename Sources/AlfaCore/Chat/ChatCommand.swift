@@ -10,6 +10,8 @@ public enum ChatCommand: Sendable, Equatable {
     case copyUnfollow(EVMAddress)
     case copyList
     case copyPnL
+    case copyPause
+    case copyResume
     case emergencyStop(reason: String?)
     case emergencyStart
     case status
@@ -21,7 +23,8 @@ public enum ChatCommand: Sendable, Equatable {
     public var requiresAdmin: Bool {
         switch self {
         case .start, .help, .top, .trader: false
-        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .emergencyStop, .emergencyStart, .status, .breakers,
+        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .copyPause, .copyResume, .emergencyStop, .emergencyStart,
+             .status, .breakers,
              .breakerReset, .report: true
         }
     }
@@ -47,6 +50,8 @@ public enum ChatCommand: Sendable, Equatable {
         case .copyUnfollow(let address): "/copy unfollow \(address)"
         case .copyList: "/copy list"
         case .copyPnL: "/copy pnl"
+        case .copyPause: "/copy pause"
+        case .copyResume: "/copy resume"
         case .emergencyStop(let reason): "/emergency stop" + (reason.map { " \($0)" } ?? "")
         case .emergencyStart: "/emergency start"
         case .status: "/status"

@@ -20,6 +20,7 @@ public enum ChatReplies {
                 "/copy mode DRY|LIVE — simulated or real copying (LIVE asks to confirm)",
                 "/copy status — copy engine state",
                 "/copy follow 0x… · /copy unfollow 0x… · /copy list — the leaders copied",
+                "/copy pause · /copy resume — skip leaders' new opens (their exits are still mirrored), or copy them again",
                 "/copy pnl — the copy account's clean PnL and conversion, open positions at their marks",
                 "/emergency stop [reason] · /emergency start",
                 "/breakers — circuit breakers · /breaker reset NAME",

@@ -46,6 +46,8 @@ public struct StatusReport: Sendable {
     /// Breaker lines; nil until the breakers exist.
     public var breakers: [String]?
     public var openCopyPositions: Int?
+    /// "paused by admin 1001 3m ago: …" while /copy pause holds; nil otherwise.
+    public var copyPaused: String?
     public var startedAt: Int64
     public var version: String
     /// nil: healthy; otherwise what failed.
@@ -53,7 +55,9 @@ public struct StatusReport: Sendable {
     public var databaseMilliseconds: Int?
 
     public init(now: Int64, execution: ExecutionState, indexer: Indexer?, leaderboardComputedAt: Int64?, breakers: [String]?,
-                openCopyPositions: Int?, startedAt: Int64, version: String, databaseProblem: String?, databaseMilliseconds: Int?) {
+                openCopyPositions: Int?, copyPaused: String? = nil, startedAt: Int64, version: String, databaseProblem: String?,
+                databaseMilliseconds: Int?) {
+        self.copyPaused = copyPaused
         self.now = now
         self.execution = execution
         self.indexer = indexer
@@ -82,6 +86,7 @@ public struct StatusReport: Sendable {
             lines.append("breakers: not available yet")
         }
         lines.append("open copy positions: " + (openCopyPositions.map(String.init) ?? "not available yet"))
+        if let copyPaused { lines.append("copying: " + e(copyPaused)) }
         if let databaseProblem {
             lines.append("database: <b>unhealthy</b>: \(e(databaseProblem))")
         } else {

@@ -9,6 +9,7 @@ public enum CopyDecision: Sendable, Equatable {
         case maxOpenPositions(Int64)
         case noMirroredPosition
         case emergencyStop
+        case paused
         case increaseNotCopied
 
         public var description: String {
@@ -17,6 +18,7 @@ public enum CopyDecision: Sendable, Equatable {
             case .maxOpenPositions(let limit): "\(limit) copied positions already open (COPY_MAX_OPEN_POSITIONS)"
             case .noMirroredPosition: "no mirrored position to close"
             case .emergencyStop: "emergency stop engaged"
+            case .paused: "copying paused (/copy resume)"
             case .increaseNotCopied: "the leader added to a position; increases are not copied"
             }
         }

@@ -24,6 +24,19 @@ public struct CopyOrderRepository: Sendable {
         try connection.query("UPDATE copy_cursor SET last_fill_id = $1, updated_at = now() WHERE id = 1 AND last_fill_id < $1", [id])
     }
 
+    // MARK: pause
+
+    /// Who paused copying and since when (unix seconds); nil when it is not paused.
+    public func pause(on connection: PostgresConnection) throws -> (by: String, since: Int64)? {
+        try connection.query("SELECT changed_by, extract(epoch FROM changed_at)::bigint FROM copy_pause WHERE id = 1 AND paused")
+            .first.map { (try $0.decode(0), try $0.decode(1)) }
+    }
+
+    public func setPaused(_ paused: Bool, by actor: String, on connection: PostgresConnection) throws {
+        try connection.query("INSERT INTO copy_pause (id, paused, changed_by) VALUES (1, $1, $2) "
+                             + "ON CONFLICT (id) DO UPDATE SET paused = $1, changed_by = $2, changed_at = now()", [paused, actor])
+    }
+
     // MARK: leaders
 
     public func leaderChoices(on connection: PostgresConnection) throws -> [(leader: EVMAddress, followed: Bool)] {

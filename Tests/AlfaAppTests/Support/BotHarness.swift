@@ -123,7 +123,15 @@ actor RecordingControl: ExecutionControl {
         return .plain("Breaker \(name.rawValue) reset.")
     }
 
-    func statusLines() -> (breakers: [String], openPositions: Int) { (["drawdown 1% of 15% · closed"], 3) }
+    func statusLines() -> (breakers: [String], openPositions: Int, paused: String?) {
+        (["drawdown 1% of 15% · closed"], 3, paused ? "paused by admin 1001 0s ago: new opens skipped, exits mirrored" : nil)
+    }
+    private(set) var paused = false
+    func setPaused(_ paused: Bool, by admin: Int64) -> ChatReply {
+        self.paused = paused
+        calls.append("\(paused ? "pause" : "resume") by \(admin)")
+        return .plain(paused ? "⏸ Copying paused" : "▶️ Copying resumed")
+    }
 
     func report(_ period: PerformanceReport.Period) -> ChatReply {
         calls.append("report \(period.rawValue)")
