@@ -64,6 +64,8 @@ struct BreakerScenarioTests {
         try await harness.leaderOpens(openTime: openTime)
         try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
         try await harness.leaderCloses(price: Self.p - Self.p / 20, openTime: openTime)
+        // The close is recorded first (the breaker may trip on the mark even before it is).
+        try await harness.waitForOrders { $0.count == 2 }
         try await Self.expectTripped(.drawdown, harness, figures: "from peak (worst")
         #expect(harness.alerts.contains { $0.contains("maximum 15.0 %") })
         // The breaker reads the loss at the mark (the leader's close price) or realized, whichever
