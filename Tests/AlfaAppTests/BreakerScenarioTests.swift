@@ -74,6 +74,23 @@ struct BreakerScenarioTests {
         #expect(close.action == .close && (close.status == .filled ? close.netPnL < -50_000_000 : close.status == .intent), "\(close)")
     }
 
+    /// BREAKER_ACTION=close_all: the trip engages the stop, then closes every copied position at
+    /// market through it, and says so.
+    @Test func underCloseAllATripAlsoClosesEveryPosition() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_MAX_OPEN_POSITIONS": "2", "BREAKER_ACTION": "close_all"])
+        defer { Task { await harness.stop() } }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
+        try await harness.chain.execute([[.marketOpen("0x00000000000000000000000000000000000000b8", pair: 1, collateral: 50_000_000,
+                                                      price: Self.p - Self.p * 3 / 100, openTime: openTime + 1)]])
+        #expect(!(try await harness.waitForAlert("Breaker drawdown closes all 1 copied position(s)")).isEmpty)
+        let orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
+        #expect(orders[1].action == .close && orders[1].orderedBy == "breaker drawdown" && orders[1].netPnL < 0, "\(orders)")
+        #expect(orders[1].fillPrice.map { $0 < Self.p - Self.p * 29 / 1_000 } == true, "closed at the mark: \(orders)")
+        #expect(await harness.control.execution().emergencyStop)
+    }
+
     @Test func anUnrealizedLossWithNothingClosedTripsTheDrawdownBreaker() async throws {
         // Capital 200 USDC (two positions); one of 100 USDC at 10× open, and the market trades 3 % lower:
         // about −35 USDC at the mark, 17 % of the capital, nothing closed.

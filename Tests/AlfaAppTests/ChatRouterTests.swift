@@ -32,7 +32,7 @@ struct ChatRouterTests {
         let ask = try #require(await router.handle(Self.input("/copy mode LIVE")).first)
         clock.advance(61)
         let late = await router.press(Self.input(ask.buttons[0].data))
-        #expect(late.toast == "This question expired: send /copy mode LIVE again." && late.reply == nil)
+        #expect(late.toast == "This question expired: send the command again." && late.reply == nil)
         #expect(await control.calls.isEmpty)
 
         let again = try #require(await router.handle(Self.input("/copy mode LIVE")).first)
@@ -43,6 +43,32 @@ struct ChatRouterTests {
         #expect(await control.calls.isEmpty)
         let audit = try await pool.withConnection { try AuditRepository().recent(10, on: $0) }
         #expect(audit.contains { $0.result == "cancelled at confirmation" })
+    }
+
+    /// `/copy close` asks first, with the positions it takes; only the asker's confirmation closes,
+    /// and both the close and a cancel are audited.
+    @Test func aCloseIsConfirmedWithAButtonThenCarriedOut() async throws {
+        let pool = try await AlfaBinary.migratedPool()
+        let clock = TestClock()
+        let control = RecordingControl()
+        let router = try Self.router(pool, control: control, clock: clock)
+        #expect(await router.handle(Self.input("/copy close btc")).first?.plainText.hasPrefix("Nothing to close") == true)
+        let ask = try #require(await router.handle(Self.input("/copy close all")).first)
+        #expect(ask.plainText.contains("Close 1 position(s) at market?\n#1 BTC/USD long") && ask.plainText.contains("even under the emergency stop"))
+        #expect(ask.buttons.map(\.title) == ["Close all", "Cancel"])
+        #expect(await router.press(Self.input(ask.buttons[0].data, user: 2)).toast == "Only the admin who asked can answer.")
+        #expect(await control.calls.isEmpty)
+        let done = await router.press(Self.input(ask.buttons[0].data))
+        #expect(done.reply?.plainText == "Closing 1 position(s) at market." && done.questionText == "The close was confirmed by 1.")
+        #expect(await control.calls == ["close all by 1"])
+
+        let again = try #require(await router.handle(Self.input("/copy close all")).first)
+        #expect(await router.press(Self.input(again.buttons[1].data)).toast == "Cancelled: nothing was closed.")
+        #expect(await control.calls == ["close all by 1"])
+        let audit = try await pool.withConnection { try AuditRepository().recent(10, on: $0) }
+        #expect(audit.contains { $0.command == "/copy close all" && $0.result.hasPrefix("confirmed: Closing 1") })
+        #expect(audit.contains { $0.command == "/copy close all" && $0.result == "cancelled at confirmation" })
+        #expect(await router.handle(Self.input("/copy close all", user: 2)).first?.plainText.contains("admin") == true)
     }
 
     @Test func expensiveCommandsAreRateLimitedPerUserWithAPoliteReply() async throws {

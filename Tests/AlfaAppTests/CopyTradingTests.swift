@@ -166,6 +166,40 @@ struct CopyTradingTests {
         #expect(orders[3].action == .open && orders[3].pairIndex == 3)
     }
 
+    /// `/copy close all` under the emergency stop: the LIVE position's close goes to the relayer
+    /// and fills on chain, the DRY one closes at the mark; the stop still holds the leaders'
+    /// trades, and the leader's later close finds nothing left to mirror.
+    @Test func anAdminClosesEveryPositionUnderTheStop() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, Self.live)
+        defer { Task { await harness.stop() } }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.waitForOrders { $0.first?.live.ownFillID != nil }
+        #expect(await harness.control.setMode(.dry, by: 1001).plainText.contains("DRY"))
+        try await harness.leaderOpens(pair: 2, openTime: openTime + 1)
+        try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
+        _ = await harness.control.emergencyStop(by: 1001, reason: "test")
+
+        #expect(try await harness.control.positionsToClose(.pair(2)).map { $0.hasPrefix("#2 SOL/USD long") } == [true])
+        #expect(try await harness.control.positionsToClose(.order(99)).isEmpty)
+        let reply = await harness.control.closePositions(.all, by: 1001).plainText
+        #expect(reply.hasPrefix("Closing 2 position(s) at market:") && reply.contains("sent to the relayer")
+                && reply.contains("filled at the mark"), "\(reply)")
+        let orders = try await harness.waitForOrders { $0.count == 4 && $0[2].live.ownFillID != nil && $0[3].status == .filled }
+        #expect(orders[2].action == .close && orders[2].mode == .live && orders[2].status == .filled, "\(orders)")
+        #expect(orders[2].orderedBy == "admin 1001" && orders[2].reason == "closed by admin 1001")
+        #expect(orders[3].action == .close && orders[3].mode == .dry && orders[3].positionOrderID == orders[1].id)
+        #expect(try await harness.relayer.accepted().map(\.kind) == ["OpenTradeReq", "CloseTradeReq"])
+        #expect(try await harness.ownFills().map(\.kind) == [.open, .close])
+        #expect(await harness.control.execution().emergencyStop)
+        #expect(await harness.control.closePositions(.all, by: 1001).plainText.hasPrefix("Nothing to close"))
+
+        // The leader closes later: nothing of ours is left to mirror.
+        try await harness.leaderCloses(price: Self.p, openTime: openTime)
+        let after = try await harness.waitForOrders { $0.count == 5 }
+        #expect(after[4].status == .skipped && after[4].reason == "no mirrored position to close", "\(after)")
+    }
+
     @Test func liveExitsTravelInTheOpenIntent() async throws {
         let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_STOP_LOSS_PCT": "20"]) { _, new in new })
         defer { Task { await harness.stop() } }

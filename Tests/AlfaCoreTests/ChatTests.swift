@@ -47,6 +47,24 @@ struct CommandParserTests {
         #expect(ChatCommand.copyUnfollow(leader).canonical == "/copy unfollow \(leader)")
     }
 
+    @Test func parsesCloseByIdSymbolOrAll() {
+        #expect(parser.parse("/copy close 12") == .command(.copyClose(.order(12))))
+        #expect(parser.parse("/copy close #12") == .command(.copyClose(.order(12))))
+        #expect(parser.parse("/copy close ALL") == .command(.copyClose(.all)))
+        #expect(parser.parse("/copy close btc") == .command(.copyClose(.pair(1))))
+        #expect(parser.parse("/copy close ETH/USD") == .command(.copyClose(.pair(0))))
+        for bad in ["/copy close", "/copy close 0", "/copy close -3", "/copy close NOTACOIN", "/copy close 1 2"] {
+            #expect(parser.parse(bad) == .usage(CommandParser.Usage.copyClose), "\(bad)")
+        }
+        #expect(ChatCommand.copyClose(.all).requiresAdmin && !ChatCommand.copyClose(.all).isExpensive)
+        #expect(ChatCommand.copyClose(.pair(1)).canonical == "/copy close BTC/USD" && ChatCommand.copyClose(.order(7)).canonical == "/copy close 7")
+        let position = MirroredPosition(openOrderID: 7, pairIndex: 1, isLong: false, entryPrice: 1, leverage: 25_000_000_000,
+                                        remainingCollateral: 50_000_000, remainingOpeningFee: 0, mode: .live)
+        #expect(CloseTarget.all.selects(position) && CloseTarget.order(7).selects(position) && CloseTarget.pair(1).selects(position))
+        #expect(!CloseTarget.order(8).selects(position) && !CloseTarget.pair(0).selects(position))
+        #expect(position.summary() == "#7 BTC/USD short 50.00 USDC ×2.5 LIVE")
+    }
+
     @Test func parsesPauseAndResumeForAdminsOnly() {
         #expect(parser.parse("/copy pause") == .command(.copyPause) && parser.parse("/copy RESUME") == .command(.copyResume))
         #expect(parser.parse("/copy pause now") == .usage(CommandParser.Usage.copy))
@@ -192,6 +210,9 @@ struct ChatPolicyTests {
         book.ask(.goLive, token: "t3", user: 7, chat: 70, now: 100)
         #expect(book.answer(token: "t3", confirm: false, user: 7, now: 110) == .cancelled(.goLive))
         #expect(book.answer(token: "nope", confirm: true, user: 7, now: 110) == .unknown)
+        book.ask(.close(.pair(1)), token: "t4", user: 7, chat: 70, now: 200)
+        #expect(book.answer(token: "t4", confirm: true, user: 7, now: 201) == .confirmed(.close(.pair(1))))
+        #expect(ConfirmationBook.Action.close(.all).command == .copyClose(.all) && ConfirmationBook.Action.goLive.command == .copyMode(.live))
     }
 
     @Test func callbackDataRoundTrips() {

@@ -21,9 +21,9 @@ struct OpenPositionsReportTests {
         let lines = report.html(realized: -25_000_000).split(separator: "\n").map(String.init)
         #expect(lines == [
             "<b>Open positions</b>: 3 · unrealized +100.00 USDC before closing fees (2 without a fresh mark left out) · equity PnL +75.00 USDC",
-            "ETH/USD long 100.00 USDC ×10.0 LIVE · entry 65,000.00 · mark 71,500.00 (pyth, 3 s old) · PnL +100.00 · liquidation 59,475.00 (16.8 % away)",
-            "BTC/USD long 100.00 USDC ×10.0 DRY · entry 65,000.00 · mark 61,750.00 (last fill, 900 s old, stale) · PnL -50.00 · liquidation 59,475.00 (3.7 % away)",
-            "OP/USD long 100.00 USDC ×10.0 DRY · entry 65,000.00 · no mark",
+            "#1 ETH/USD long 100.00 USDC ×10.0 LIVE · entry 65,000.00 · mark 71,500.00 (pyth, 3 s old) · PnL +100.00 · liquidation 59,475.00 (16.8 % away)",
+            "#2 BTC/USD long 100.00 USDC ×10.0 DRY · entry 65,000.00 · mark 61,750.00 (last fill, 900 s old, stale) · PnL -50.00 · liquidation 59,475.00 (3.7 % away)",
+            "#3 OP/USD long 100.00 USDC ×10.0 DRY · entry 65,000.00 · no mark",
         ])
     }
 

@@ -64,6 +64,7 @@ struct SettingsTests {
         (["TELEGRAM_ADMIN_IDS": "12,bob"], #"TELEGRAM_ADMIN_IDS="12,bob" has "bob", which is not a numeric Telegram id"#),
         (["TELEGRAM_POLL_TIMEOUT": "90"], #"TELEGRAM_POLL_TIMEOUT="90" is not a whole number from 1 to 50"#),
         (["BREAKER_MIN_WIN_RATE": "40"], #"BREAKER_MIN_WIN_RATE="40" is not a number from 0.0 to 1.0"#),
+        (["BREAKER_ACTION": "close"], #"BREAKER_ACTION="close" is not one of stop, close_all"#),
         (["AVANTIS_USDC": "usdc"], #"AVANTIS_USDC="usdc" is not an address (0x followed by 40 hex digits)"#),
         (["TELEGRAM_API_BASE": "api.telegram.org"], #"TELEGRAM_API_BASE="api.telegram.org" is not a http or https URL"#),
     ])

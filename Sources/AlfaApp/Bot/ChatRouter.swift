@@ -84,22 +84,30 @@ public actor ChatRouter {
         return [reply]
     }
 
-    /// A pressed inline button (the LIVE confirmation).
+    /// A pressed inline button (the LIVE confirmation, a close).
     public func press(_ input: ChatInput) async -> ButtonOutcome {
         guard let (token, confirm) = ConfirmationBook.parseCallback(input.text) else {
             return ButtonOutcome(toast: "This button is no longer valid.", questionText: "This question is closed.")
         }
         let resolution = confirmations.answer(token: token, confirm: confirm, user: input.userID, now: clock())
         let note = ChatReplies.confirmation(resolution)
-        guard case .confirmed(.goLive) = resolution else {
-            if case .cancelled = resolution {
-                await audit(input, .copyMode(.live), allowed: true, result: "cancelled at confirmation")
-            }
-            return ButtonOutcome(toast: note, questionText: resolution == .notYours ? nil : note)
+        switch resolution {
+        case .confirmed(.goLive):
+            let reply = await control?.setMode(.live, by: input.userID) ?? ChatReplies.notAvailableYet(.copyMode(.live))
+            await audit(input, .copyMode(.live), allowed: true, result: "confirmed: " + String(reply.plainText.prefix(280)))
+            return ButtonOutcome(toast: note, questionText: "LIVE was confirmed by \(input.userID).", reply: reply)
+        case .confirmed(.close(let target)):
+            let reply = await control?.closePositions(target, by: input.userID) ?? ChatReplies.notAvailableYet(.copyClose(target))
+            await audit(input, .copyClose(target), allowed: true, result: "confirmed: " + String(reply.plainText.prefix(280)))
+            return ButtonOutcome(toast: note, questionText: "The close was confirmed by \(input.userID).", reply: reply)
+        case .cancelled(let action):
+            await audit(input, action.command, allowed: true, result: "cancelled at confirmation")
+            return ButtonOutcome(toast: note, questionText: note)
+        case .notYours:
+            return ButtonOutcome(toast: note, questionText: nil)
+        case .expired, .unknown:
+            return ButtonOutcome(toast: note, questionText: note)
         }
-        let reply = await control?.setMode(.live, by: input.userID) ?? ChatReplies.notAvailableYet(.copyMode(.live))
-        await audit(input, .copyMode(.live), allowed: true, result: "confirmed: " + String(reply.plainText.prefix(280)))
-        return ButtonOutcome(toast: note, questionText: "LIVE was confirmed by \(input.userID).", reply: reply)
     }
 
     private func execute(_ command: ChatCommand, input: ChatInput, isAdmin: Bool) async -> ChatReply {
@@ -119,6 +127,7 @@ public actor ChatRouter {
             case .copyPnL: return await withControl(command) { await $0.copyPnL() }
             case .copyPause: return await withControl(command) { await $0.setPaused(true, by: admin) }
             case .copyResume: return await withControl(command) { await $0.setPaused(false, by: admin) }
+            case .copyClose(let target): return try await withControl(command) { try await self.askToClose(target, input: input, control: $0) }
             case .emergencyStop(let reason): return await withControl(command) { await $0.emergencyStop(by: admin, reason: reason) }
             case .emergencyStart: return await withControl(command) { await $0.emergencyStart(by: admin) }
             case .breakers: return await withControl(command) { await $0.breakers() }
@@ -132,9 +141,18 @@ public actor ChatRouter {
     }
 
     /// Commands that act on the mode manager; without one they are "not available yet".
-    private func withControl(_ command: ChatCommand, _ body: (any ExecutionControl) async -> ChatReply) async -> ChatReply {
+    private func withControl(_ command: ChatCommand, _ body: (any ExecutionControl) async throws -> ChatReply) async rethrows -> ChatReply {
         guard let control else { return ChatReplies.notAvailableYet(command) }
-        return await body(control)
+        return try await body(control)
+    }
+
+    /// `/copy close`: the positions it takes, and a button to confirm (nothing is closed before).
+    private func askToClose(_ target: CloseTarget, input: ChatInput, control: any ExecutionControl) async throws -> ChatReply {
+        let positions = try await control.positionsToClose(target)
+        guard !positions.isEmpty else { return .plain("Nothing to close: no open copy position matches \(target) (see /copy pnl).") }
+        let token = String(UInt64.random(in: 1...UInt64.max, using: &random), radix: 36)
+        confirmations.ask(.close(target), token: token, user: input.userID, chat: input.chatID, now: clock())
+        return ChatReplies.confirmClose(target, positions: positions, token: token, lifetimeSeconds: Int(confirmations.lifetimeSeconds))
     }
 
     private func copyMode(_ mode: ExecutionMode, input: ChatInput, control: any ExecutionControl) async -> ChatReply {

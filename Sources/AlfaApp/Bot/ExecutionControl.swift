@@ -18,6 +18,10 @@ public protocol ExecutionControl: Sendable {
     func copyPnL() async -> ChatReply
     /// `/copy pause` and `/copy resume`: leaders' new opens skipped (exits still mirrored), or copied again.
     func setPaused(_ paused: Bool, by admin: Int64) async -> ChatReply
+    /// `/copy close`: the positions it would close, one line each (empty: nothing to close).
+    func positionsToClose(_ target: CloseTarget) async throws -> [String]
+    /// Closes them at market, allowed under the emergency stop (a close only takes risk off).
+    func closePositions(_ target: CloseTarget, by admin: Int64) async -> ChatReply
     func breakers() async -> ChatReply
     func resetBreaker(_ name: BreakerName, by admin: Int64) async -> ChatReply
     /// `/report daily|weekly`: the period that ends now.

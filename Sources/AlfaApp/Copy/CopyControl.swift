@@ -106,6 +106,20 @@ public struct CopyControl: ExecutionControl {
         }
     }
 
+    public func positionsToClose(_ target: CloseTarget) async throws -> [String] {
+        try await engine.openPositions().filter(target.selects).sorted { $0.openOrderID < $1.openOrderID }.map { $0.summary() }
+    }
+
+    public func closePositions(_ target: CloseTarget, by admin: Int64) async -> ChatReply {
+        do {
+            let closes = try await engine.closePositions(target, by: .admin(admin))
+            guard !closes.isEmpty else { return .plain("Nothing to close: no open copy position matches \(target) (see /copy pnl).") }
+            return .plain("Closing \(closes.count) position(s) at market:\n" + closes.map(\.description).joined(separator: "\n"))
+        } catch {
+            return ChatReplies.failed("the close")
+        }
+    }
+
     /// The period that ends now, this second included (periods are half-open: [from, to)).
     public func report(_ period: PerformanceReport.Period) async -> ChatReply {
         do { return ChatReply(html: try await report(period, to: clock() + 1).html) } catch {

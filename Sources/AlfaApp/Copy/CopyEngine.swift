@@ -238,6 +238,27 @@ public actor CopyEngine {
         }
     }
 
+    /// `/copy close` and BREAKER_ACTION=close_all: each selected position closed whole at
+    /// market, in the mode it was opened in, at (DRY) or near (LIVE) its pair's latest mark,
+    /// whatever its age: a close must not wait for a price. The executors send these even under
+    /// the emergency stop. Positions without any price (no mark, no fill) are left open.
+    public func closePositions(_ target: CloseTarget, by orderer: CloseOrderer) async throws -> [OrderedClose] {
+        let positions = try await openPositions().filter(target.selects).sorted { $0.openOrderID < $1.openOrderID }
+        guard !positions.isEmpty else { return [] }
+        let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
+        let repository = self.repository
+        let now = clock()
+        return try await pool.transaction { connection in
+            try positions.compactMap { position -> OrderedClose? in
+                guard let price = marks[position.pairIndex]?.price else { return nil }
+                let nonce = position.mode == .live ? AvantisIntent.randomNonce() : nil
+                let id = try repository.recordOrderedClose(of: position, by: orderer, price: price, at: now, intentNonce: nonce,
+                                                           on: connection)
+                return OrderedClose(position: position, orderID: id, price: price)
+            }
+        }
+    }
+
     /// Positions whose fresh mark came within COPY_LIQUIDATION_ALERT_PCT of their liquidation
     /// price, each once until it moves away again.
     public func liquidationWarnings() async throws -> [OverdueOrder] {

@@ -1,3 +1,4 @@
+import AlfaCore
 import AlfaStore
 import Logging
 import ServiceLifecycle
@@ -12,6 +13,7 @@ struct CopyEngineService: Service {
     let alerts: AlertSink
     let url: String
     let breakerCheckSeconds: Int64
+    let breakerAction: Settings.BreakerAction
     let logger: Logger
 
     func run() async throws {
@@ -20,9 +22,9 @@ struct CopyEngineService: Service {
         var lastTimedChecks = ContinuousClock.now
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
-                if try await engine.step() > 0 { try await monitor.evaluate() }
+                if try await engine.step() > 0 { try await evaluateBreakers() }
                 if ContinuousClock.now - lastTimedChecks > .seconds(breakerCheckSeconds) {
-                    try await monitor.evaluate()
+                    try await evaluateBreakers()
                     for order in try await engine.claimOverdueOrders() {
                         await alerts.current.raise(.warning, order.title, detail: order.detail, action: order.action)
                     }
@@ -42,5 +44,18 @@ struct CopyEngineService: Service {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
+    }
+
+    /// Trips what must trip; under BREAKER_ACTION=close_all a trip also closes every copied
+    /// position at market (the executors send those closes through the stop the trip engaged).
+    private func evaluateBreakers() async throws {
+        let opened = try await monitor.evaluate()
+        guard let breaker = opened.first, breakerAction == .closeAll else { return }
+        let closes = try await engine.closePositions(.all, by: .breaker(breaker))
+        guard !closes.isEmpty else { return }
+        logger.notice("breaker closes every copied position", metadata: ["breaker": "\(breaker.rawValue)", "positions": "\(closes.count)"])
+        await alerts.current.raise(.critical, "Breaker \(breaker.rawValue) closes all \(closes.count) copied position(s)",
+                                   detail: closes.map(\.description).joined(separator: "\n"),
+                                   action: "BREAKER_ACTION=close_all. /copy pnl shows how the closes end.")
     }
 }

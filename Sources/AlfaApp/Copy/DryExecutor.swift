@@ -12,7 +12,7 @@ struct DryExecutor {
         let gate = self.gate
         try await pool.transaction { connection in
             let repository = CopyOrderRepository()
-            guard gate.allows(.dry) else {
+            guard gate.allows(order) else {
                 if !order.waitsWhenBlocked {
                     try repository.markFailed(order.id, reason: "emergency stop engaged before submission", on: connection)
                 }

@@ -27,10 +27,16 @@ public final class ExecutionGate: Sendable {
         inner.withLock { Self.allows(mode, $0.state) }
     }
 
-    /// Claims the right to submit one order now; pair with `endSubmission()`.
-    public func beginSubmission(_ mode: ExecutionMode) -> Bool {
+    /// Whether `order` may go out now: as its mode allows, or always for a close an admin or a
+    /// breaker ordered (it only takes risk off, so neither the stop nor DRY holds it).
+    public func allows(_ order: CopyOrder) -> Bool {
+        order.passesTheStop || allows(order.mode)
+    }
+
+    /// Claims the right to submit `order` now; pair with `endSubmission()`.
+    public func beginSubmission(_ order: CopyOrder) -> Bool {
         inner.withLock { inner in
-            guard Self.allows(mode, inner.state) else { return false }
+            guard order.passesTheStop || Self.allows(order.mode, inner.state) else { return false }
             inner.inFlight += 1
             return true
         }

@@ -65,7 +65,7 @@ actor LiveExecutor {
             self.orders[order.id] = order
             if try await reconcile(order) { continue }
             guard let state = Machine.State(stored: order) else { continue }
-            let gateOpen = gate.allows(.live)
+            let gateOpen = gate.allows(order)
             var actions: [Machine.Action]
             if var machine = machines[order.id], machine.state == state {
                 actions = machine.gateOpen == gateOpen ? [] : machine.handle(gateOpen ? .gateOpened : .gateClosed)
@@ -156,7 +156,7 @@ actor LiveExecutor {
         }
         guard let state = Machine.State(stored: order) else { return false }
         var machine = machines[order.id]
-            ?? Machine(state: state, gateOpen: gate.allows(.live), isClose: order.action == .close, nonce: order.live.nonce,
+            ?? Machine(state: state, gateOpen: gate.allows(order), isClose: order.action == .close, nonce: order.live.nonce,
                        deadline: order.live.deadline)
         let actions = machine.handle(.ourFill(fill))
         machines[order.id] = machine
@@ -191,7 +191,7 @@ actor LiveExecutor {
                 guard let signed = try await sign(order, nonce: nonce) else { return }
                 queue.append(contentsOf: feed(order.id, .signed(signed)))
             case .submit(let signed):
-                guard gate.beginSubmission(.live) else {
+                guard gate.beginSubmission(order) else {
                     queue.append(contentsOf: feed(order.id, .gateClosed))
                     continue
                 }

@@ -12,6 +12,7 @@ public enum ChatCommand: Sendable, Equatable {
     case copyPnL
     case copyPause
     case copyResume
+    case copyClose(CloseTarget)
     case emergencyStop(reason: String?)
     case emergencyStart
     case status
@@ -23,7 +24,7 @@ public enum ChatCommand: Sendable, Equatable {
     public var requiresAdmin: Bool {
         switch self {
         case .start, .help, .top, .trader: false
-        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .copyPause, .copyResume, .emergencyStop, .emergencyStart,
+        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .copyPause, .copyResume, .copyClose, .emergencyStop, .emergencyStart,
              .status, .breakers,
              .breakerReset, .report: true
         }
@@ -52,6 +53,7 @@ public enum ChatCommand: Sendable, Equatable {
         case .copyPnL: "/copy pnl"
         case .copyPause: "/copy pause"
         case .copyResume: "/copy resume"
+        case .copyClose(let target): "/copy close \(target)"
         case .emergencyStop(let reason): "/emergency stop" + (reason.map { " \($0)" } ?? "")
         case .emergencyStart: "/emergency start"
         case .status: "/status"

@@ -22,6 +22,7 @@ public enum ChatReplies {
                 "/copy follow 0x… · /copy unfollow 0x… · /copy list — the leaders copied",
                 "/copy pause · /copy resume — skip leaders' new opens (their exits are still mirrored), or copy them again",
                 "/copy pnl — the copy account's clean PnL and conversion, open positions at their marks",
+                "/copy close ID|SYMBOL|all — close at market after a confirmation; allowed under the emergency stop (it only takes risk off)",
                 "/emergency stop [reason] · /emergency start",
                 "/breakers — circuit breakers · /breaker reset NAME",
                 "/report daily|weekly — PnL, conversion, breakers, leaders, indexer",
@@ -79,11 +80,23 @@ public enum ChatReplies {
                       ChatReply.Button(title: "Cancel", data: ConfirmationBook.callbackData(token: token, confirm: false))])
     }
 
+    /// Asks before closing positions at market; `positions` are their lines, as /copy pnl shows them.
+    public static func confirmClose(_ target: CloseTarget, positions: [String], token: String, lifetimeSeconds: Int) -> ChatReply {
+        ChatReply(
+            html: "⚠️ Close \(positions.count) position(s) at market?\n"
+                + positions.map(TelegramHTML.escape).joined(separator: "\n")
+                + "\nLIVE ones go to the relayer, even under the emergency stop (a close only takes risk off); DRY ones close at the mark.\n"
+                + "This question expires in \(lifetimeSeconds) s.",
+            buttons: [ChatReply.Button(title: "Close \(target == .all ? "all" : "it")", data: ConfirmationBook.callbackData(token: token, confirm: true)),
+                      ChatReply.Button(title: "Cancel", data: ConfirmationBook.callbackData(token: token, confirm: false))])
+    }
+
     public static func confirmation(_ resolution: ConfirmationBook.Resolution) -> String {
         switch resolution {
         case .confirmed: "Confirmed."
-        case .cancelled: "Cancelled: the mode is unchanged."
-        case .expired: "This question expired: send /copy mode LIVE again."
+        case .cancelled(.goLive): "Cancelled: the mode is unchanged."
+        case .cancelled(.close): "Cancelled: nothing was closed."
+        case .expired: "This question expired: send the command again."
         case .unknown: "This question is no longer open."
         case .notYours: "Only the admin who asked can answer."
         }

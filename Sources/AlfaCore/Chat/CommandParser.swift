@@ -93,6 +93,9 @@ public struct CommandParser: Sendable {
             return .command(.copyPause)
         case "resume" where arguments.count == 1:
             return .command(.copyResume)
+        case "close":
+            guard arguments.count == 2, let target = CloseTarget(arguments[1]) else { return .usage(Usage.copyClose) }
+            return .command(.copyClose(target))
         case let verb? where verb == "follow" || verb == "unfollow":
             guard arguments.count == 2, let address = EVMAddress(hex: arguments[1]) else { return .usage(Usage.copyFollow) }
             return .command(verb == "follow" ? .copyFollow(address) : .copyUnfollow(address))
@@ -125,7 +128,8 @@ public struct CommandParser: Sendable {
         public static let top = "/alfa topN [7d|30d|all] — N from 1 to \(maxTop), e.g. /alfa top50 7d"
         public static let trader = "/alfa trader 0xADDRESS — a 40-hex-digit address"
         public static let copyMode = "/copy mode DRY|LIVE"
-        public static let copy = "/copy mode DRY|LIVE · /copy status · /copy follow|unfollow 0xADDRESS · /copy list · /copy pnl · /copy pause|resume"
+        public static let copy = "/copy mode DRY|LIVE · /copy status · /copy follow|unfollow 0xADDRESS · /copy list · /copy pnl · /copy pause|resume · /copy close ID|SYMBOL|all"
+        public static let copyClose = "/copy close ID|SYMBOL|all — ID as /copy pnl lists it (#12), SYMBOL a pair such as BTC or ETH/USD"
         public static let copyFollow = "/copy follow 0xADDRESS · /copy unfollow 0xADDRESS — a 40-hex-digit address"
         public static let emergency = "/emergency stop [reason] · /emergency start"
         public static let status = "/status"

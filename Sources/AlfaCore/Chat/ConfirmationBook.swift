@@ -1,7 +1,18 @@
-/// Pending confirmations (the LIVE switch): a token per question, bound to the admin who
+/// Pending confirmations (the LIVE switch, admins' closes): a token per question, bound to the admin who
 /// asked and the chat, expiring after `lifetimeSeconds`. Tokens are made by the caller.
 public struct ConfirmationBook: Sendable {
-    public enum Action: String, Sendable, Equatable { case goLive = "live" }
+    public enum Action: Sendable, Equatable {
+        case goLive
+        case close(CloseTarget)
+
+        /// The command it confirms, for the audit log.
+        public var command: ChatCommand {
+            switch self {
+            case .goLive: .copyMode(.live)
+            case .close(let target): .copyClose(target)
+            }
+        }
+    }
 
     public enum Resolution: Sendable, Equatable {
         case confirmed(Action)

@@ -54,6 +54,8 @@ public struct CopyOrder: Sendable, Equatable {
     public var live = LiveIntent()
     /// An open's own stop-loss and take-profit.
     public var exits = CopyExits()
+    /// A close an admin or a breaker ordered ("admin 1001", "breaker drawdown"); nil for a leader's.
+    public var orderedBy: String?
 
     /// What a LIVE order carries between the exchange and alfa.
     public struct LiveIntent: Sendable, Equatable {
@@ -112,6 +114,10 @@ public struct CopyOrder: Sendable, Equatable {
     /// an open is dropped, never sent late; a close waits for trading to resume, since it only
     /// takes risk off.
     public var waitsWhenBlocked: Bool { action == .close }
+
+    /// A close an admin or a breaker ordered goes out even under the emergency stop, and in
+    /// the mode its position was opened in: it only takes risk off.
+    public var passesTheStop: Bool { action == .close && orderedBy != nil }
 
     /// Slippage of our fill against the leader's price, in bps (positive = worse for us).
     public var slippageBps: Double? {

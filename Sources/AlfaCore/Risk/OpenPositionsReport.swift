@@ -42,9 +42,8 @@ public struct OpenPositionsReport: Sendable {
             + " · equity PnL \(FixedPoint.display(realized + unrealized, signed: true)) USDC"]
         for line in lines {
             let position = line.position
-            let head = "\(TelegramHTML.escape(names.name(of: position.pairIndex))) \(position.isLong ? "long" : "short") "
-                + "\(FixedPoint.display(position.remainingCollateral)) USDC ×\(FixedPoint.display(position.leverage, scale: FixedPoint.priceScale, decimals: 1))"
-                + " \(position.mode.rawValue) · entry \(FixedPoint.display(position.entryPrice, scale: FixedPoint.priceScale))"
+            let head = TelegramHTML.escape(position.summary(names: names))
+                + " · entry \(FixedPoint.display(position.entryPrice, scale: FixedPoint.priceScale))"
             guard let mark = line.mark, let value = line.valuation else {
                 out.append(head + " · no mark")
                 continue

@@ -157,6 +157,13 @@ public struct Settings: Sendable {
         public var failureWindowMinutes: Int64
         public var maxSlippageSigma: Double
         public var checkSeconds: Int64
+        public var action: BreakerAction
+    }
+
+    /// `BREAKER_ACTION`: what a tripped breaker does besides engaging the emergency stop.
+    public enum BreakerAction: String, Sendable, CaseIterable {
+        case stop
+        case closeAll = "close_all"
     }
 
     public struct Simulator: Sendable {
@@ -297,7 +304,8 @@ public struct Settings: Sendable {
             maxFailureRatePercent: try r.double("BREAKER_MAX_FAILURE_RATE_PCT", in: 1...100),
             failureWindowMinutes: try r.int("BREAKER_FAILURE_WINDOW_MINUTES", in: 1...1_440),
             maxSlippageSigma: try r.double("BREAKER_MAX_SLIPPAGE_SIGMA", in: 0.1...100),
-            checkSeconds: try r.int("BREAKER_CHECK_SECONDS", in: 1...3_600)
+            checkSeconds: try r.int("BREAKER_CHECK_SECONDS", in: 1...3_600),
+            action: try r.choice("BREAKER_ACTION", as: BreakerAction.self)
         )
         simulator = Simulator(
             seed: try r.int("SIM_SEED", in: 0...Int64.max),

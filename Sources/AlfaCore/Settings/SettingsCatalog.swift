@@ -98,6 +98,7 @@ public enum SettingsCatalog {
             .init("BREAKER_FAILURE_WINDOW_MINUTES", default: "15", "window of the failure-rate breaker, in minutes"),
             .init("BREAKER_MAX_SLIPPAGE_SIGMA", default: "2.5", "trip when slippage is beyond this many standard deviations of its history"),
             .init("BREAKER_CHECK_SECONDS", default: "30", "seconds between timed breaker evaluations"),
+            .init("BREAKER_ACTION", default: "stop", "what a tripped breaker does: stop (the emergency stop; positions stay open and still follow the leaders' closes once trading resumes) or close_all (the stop, then every copied position closed at market)"),
         ]),
         SettingSection(title: "Local market simulator", settings: [
             .init("SIM_SEED", default: "42", "seed of the local market simulator (same seed, same market)"),

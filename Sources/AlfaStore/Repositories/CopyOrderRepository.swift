@@ -384,6 +384,23 @@ public struct CopyOrderRepository: Sendable {
             [position.openOrderID, price, Timestamp(unixSeconds: time), reason, position.remainingCollateral]).first?.decode(0)
     }
 
+    /// A close of all that is left of `position`, ordered by an admin or a breaker, as an intent
+    /// its executor sends at market (`price`: the mark, what a DRY close fills at and a LIVE one
+    /// wants). Keyed by the open and the second, so a repeated press records one; nil then.
+    public func recordOrderedClose(of position: MirroredPosition, by orderer: CloseOrderer, price: Int64, at time: Int64,
+                                   intentNonce: String?, on connection: PostgresConnection) throws -> Int64? {
+        try connection.query(
+            "INSERT INTO copy_orders (leader_fill_id, leader_tx_hash, leader_log_index, leader, leader_kind, leader_trade, leader_price, "
+                + "leader_time, action, mode, status, reason, pair_index, is_long, collateral, leverage, slippage_bps, position_order_id, "
+                + "ordered_by, intent_nonce) "
+                + "SELECT leader_fill_id, sha256(convert_to('ordered:' || id::text, 'UTF8')), $6, leader, 'close', leader_trade, $2, $3, "
+                + "'close', mode, 'intent', 'closed by ' || $4, pair_index, is_long, $5, leverage, slippage_bps, id, $4, "
+                + "CASE WHEN mode = 'LIVE' THEN $7 END FROM copy_orders WHERE id = $1 "
+                + "ON CONFLICT (leader_tx_hash, leader_log_index) DO NOTHING RETURNING id",
+            [position.openOrderID, price, Timestamp(unixSeconds: time), orderer.description, position.remainingCollateral,
+             Int32(truncatingIfNeeded: time), intentNonce]).first?.decode(0)
+    }
+
     /// A position the exchange closed whole (take-profit, stop-loss, liquidation): no longer ours.
     public func retirePosition(_ openID: Int64, on connection: PostgresConnection) throws {
         try connection.query("UPDATE copy_orders SET position_closed_at = coalesce(position_closed_at, clock_timestamp()) WHERE id = $1",
@@ -396,7 +413,7 @@ public struct CopyOrderRepository: Sendable {
         fill_collateral, fee, net_pnl, gross_pnl, gas_usdc, extract(epoch FROM created_at)::bigint, \
         extract(epoch FROM completed_at)::bigint, slippage_bps, \
         wallet, intent_nonce, intent_digest, deadline_ms, tracking_id, last_seq, open_timestamp, own_fill_id, \
-        stop_loss_price, take_profit_price
+        stop_loss_price, take_profit_price, ordered_by
         """
 
     static func decode(_ row: PostgresRow) throws -> CopyOrder {
@@ -422,6 +439,7 @@ public struct CopyOrderRepository: Sendable {
         order.live.openTimestamp = try row.optional(34)
         order.live.ownFillID = try row.optional(35)
         order.exits = CopyExits(stopLoss: try row.optional(36), takeProfit: try row.optional(37))
+        order.orderedBy = try row.optional(38)
         return order
     }
 }

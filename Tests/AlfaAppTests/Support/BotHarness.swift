@@ -117,6 +117,12 @@ actor RecordingControl: ExecutionControl {
     func leaders() -> ChatReply { .plain("no leaders") }
     func copyPnL() -> ChatReply { .plain("no copy trades yet") }
     func breakers() -> ChatReply { .plain("drawdown 1% of 15%") }
+    func positionsToClose(_ target: CloseTarget) -> [String] { target == .all ? ["#1 BTC/USD long 100.00 USDC ×10.0 DRY"] : [] }
+
+    func closePositions(_ target: CloseTarget, by admin: Int64) -> ChatReply {
+        calls.append("close \(target) by \(admin)")
+        return .plain("Closing 1 position(s) at market.")
+    }
 
     func resetBreaker(_ name: BreakerName, by admin: Int64) -> ChatReply {
         calls.append("reset \(name.rawValue) by \(admin)")
