@@ -200,6 +200,31 @@ struct CopyTradingTests {
         #expect(after[4].status == .skipped && after[4].reason == "no mirrored position to close", "\(after)")
     }
 
+    /// `/copy set` changes one leader's sizing and pairs; stored, listed, and applied by the planner.
+    @Test func aLeadersOwnSettingsChangeSizingAndThePairFilter() async throws {
+        let harness = try await CopyHarness()
+        defer { Task { await harness.stop() } }
+        let leader = LeaderReference.address(EVMAddress(hex: CopyHarness.leader)!)
+        let set = await harness.control.leaderSettings(leader, .assign(["size=50", "pairs=!SOL", "sl=25"]), by: 1001).plainText
+        #expect(set == "\(CopyHarness.leader) now has size=50 pairs=!SOL sl=25; anything else comes from the environment.", "\(set)")
+        #expect(await harness.control.leaders().plainText.contains("\(CopyHarness.leader) · size=50 pairs=!SOL sl=25"))
+        let bad = await harness.control.leaderSettings(leader, .assign(["maxpos=0"]), by: 1001).plainText
+        #expect(bad.hasPrefix("maxpos=0: expected a whole number from 1 to 1,000."))
+        #expect(await harness.control.leaderSettings(.rank(1), .show, by: 1001).plainText.hasPrefix("There is no trader at rank 1"))
+
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.leaderOpens(pair: 2, openTime: openTime + 1)
+        let orders = try await harness.waitForOrders { $0.count == 2 && $0[0].status == .filled }
+        #expect(orders[0].collateral == 50_000_000 && orders[0].exits.stopLoss == Self.p - Self.p * 25 / 1_000, "\(orders)")
+        #expect(orders[1].status == .skipped && orders[1].reason == "SOL/USD is not copied from this leader (/copy set pairs=…)")
+
+        #expect(await harness.control.leaderSettings(leader, .reset, by: 1001).plainText.hasPrefix("\(CopyHarness.leader) now has the defaults"))
+        try await harness.leaderOpens(pair: 2, openTime: openTime + 2)
+        let after = try await harness.waitForOrders { $0.count == 3 && $0[2].status == .filled }
+        #expect(after[2].collateral == 100_000_000 && after[2].pairIndex == 2, "\(after)")
+    }
+
     @Test func liveExitsTravelInTheOpenIntent() async throws {
         let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_STOP_LOSS_PCT": "20"]) { _, new in new })
         defer { Task { await harness.stop() } }

@@ -127,6 +127,7 @@ public actor ChatRouter {
             case .copyPnL: return await withControl(command) { await $0.copyPnL() }
             case .copyPause: return await withControl(command) { await $0.setPaused(true, by: admin) }
             case .copyResume: return await withControl(command) { await $0.setPaused(false, by: admin) }
+            case .copySet(let leader, let change): return await withControl(command) { await $0.leaderSettings(leader, change, by: admin) }
             case .copyClose(let target): return try await withControl(command) { try await self.askToClose(target, input: input, control: $0) }
             case .emergencyStop(let reason): return await withControl(command) { await $0.emergencyStop(by: admin, reason: reason) }
             case .emergencyStart: return await withControl(command) { await $0.emergencyStart(by: admin) }

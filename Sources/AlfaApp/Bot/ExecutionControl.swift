@@ -22,6 +22,8 @@ public protocol ExecutionControl: Sendable {
     func positionsToClose(_ target: CloseTarget) async throws -> [String]
     /// Closes them at market, allowed under the emergency stop (a close only takes risk off).
     func closePositions(_ target: CloseTarget, by admin: Int64) async -> ChatReply
+    /// `/copy set`: shows, changes or resets one leader's own copy settings.
+    func leaderSettings(_ leader: LeaderReference, _ change: LeaderSettings.Change, by admin: Int64) async -> ChatReply
     func breakers() async -> ChatReply
     func resetBreaker(_ name: BreakerName, by admin: Int64) async -> ChatReply
     /// `/report daily|weekly`: the period that ends now.

@@ -88,9 +88,40 @@ public struct CopyControl: ExecutionControl {
             guard !leaders.isEmpty else {
                 return .plain("No leaders: set COPY_LEADERS or COPY_AUTO_TOP_K, or /copy follow 0xADDRESS.")
             }
+            let own = try await engine.leaderSettings()
             return ChatReply(html: "<b>Leaders copied</b> (\(leaders.count))\n"
-                + leaders.map { "<code>\($0)</code>" }.joined(separator: "\n"))
+                + leaders.map { "<code>\($0)</code> · " + TelegramHTML.escape(own[$0]?.description ?? "defaults") }.joined(separator: "\n"))
         } catch { return ChatReplies.failed("the leader list") }
+    }
+
+    public func leaderSettings(_ reference: LeaderReference, _ change: LeaderSettings.Change, by admin: Int64) async -> ChatReply {
+        do {
+            guard let leader = try await resolve(reference) else {
+                return .plain("There is no trader at rank \(reference) of the 30-day leaderboard: see /alfa top50.")
+            }
+            switch try await engine.changeLeaderSettings(leader, change, by: "admin \(admin)") {
+            case .failure(let invalid): return .plain(invalid.description)
+            case .success(let settings):
+                let copied = try await engine.leaders().contains(leader)
+                let verb = change == .show ? "has" : "now has"
+                return .plain("\(leader) \(verb) \(settings.isEmpty ? "the defaults" : settings.description)"
+                    + (settings.isEmpty ? "" : "; anything else comes from the environment")
+                    + (copied ? "." : ". It is not copied now: /copy follow \(leader) to copy it."))
+            }
+        } catch { return ChatReplies.failed("the leader's settings") }
+    }
+
+    /// An address as it is, a rank by the latest 30-day leaderboard.
+    private func resolve(_ reference: LeaderReference) async throws -> EVMAddress? {
+        switch reference {
+        case .address(let address): return address
+        case .rank(let rank):
+            return try await pool.withConnection { connection in
+                guard let latest = try LeaderboardRepository().latest(on: connection) else { return nil }
+                let top = try LeaderboardRepository().top(rank, window: .thirtyDays, snapshot: latest.id, on: connection)
+                return top.count == rank ? top[rank - 1].trader : nil
+            }
+        }
     }
 
     /// Realized PnL and fills, then the open positions valued at their marks.

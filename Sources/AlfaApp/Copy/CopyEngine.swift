@@ -115,6 +115,32 @@ public actor CopyEngine {
         return try await pool.withConnection { try repository.pause(on: $0) }
     }
 
+    /// `/copy set`: the leader's own settings, changed (or only read, for `.show`).
+    public func changeLeaderSettings(_ leader: EVMAddress, _ change: LeaderSettings.Change, by actor: String) async throws
+        -> Result<LeaderSettings, LeaderSettings.Invalid> {
+        let repository = self.repository
+        return try await pool.transaction { connection in
+            let current = try repository.leaderSettings(on: connection)[leader] ?? LeaderSettings()
+            let next: LeaderSettings
+            switch change {
+            case .show: return .success(current)
+            case .reset: next = LeaderSettings()
+            case .assign(let words):
+                switch current.setting(words) {
+                case .success(let changed): next = changed
+                case .failure(let invalid): return .failure(invalid)
+                }
+            }
+            try repository.setLeaderSettings(next, of: leader, by: actor, on: connection)
+            return .success(next)
+        }
+    }
+
+    public func leaderSettings() async throws -> [EVMAddress: LeaderSettings] {
+        let repository = self.repository
+        return try await pool.withConnection { try repository.leaderSettings(on: $0) }
+    }
+
     public func setLeader(_ leader: EVMAddress, followed: Bool, by actor: String) async throws {
         let repository = self.repository
         try await pool.withConnection { try repository.setLeader(leader, followed: followed, by: actor, on: $0) }
@@ -156,12 +182,15 @@ public actor CopyEngine {
             let skippedForStop = try await pool.transaction { connection -> Int in
                 var mirrors = try repository.mirroredPositions(on: connection)
                 let paused = try repository.pause(on: connection) != nil
+                let leaderSettings = try repository.leaderSettings(on: connection)
                 var skipped = 0
                 for (id, signal) in signals {
                     let state = gate.current
                     let key = CopyOrderRepository.tradeKey(signal)
-                    var decision = CopyPlanner.plan(signal, settings: settings, now: now,
-                                                    openPositions: Int64(mirrors.count), mirror: mirrors[key])
+                    let fromLeader = mirrors.keys.filter { $0.hasPrefix("\(signal.trader):") }.count
+                    var decision = CopyPlanner.plan(signal, settings: settings, leader: leaderSettings[signal.trader] ?? LeaderSettings(),
+                                                    now: now, openPositions: Int64(mirrors.count),
+                                                    leaderOpenPositions: Int64(fromLeader), mirror: mirrors[key])
                     var mode = state.mode
                     if case .close(let close) = decision { mode = close.position.mode }
                     if state.emergencyStop, case .open = decision {

@@ -13,6 +13,7 @@ public enum ChatCommand: Sendable, Equatable {
     case copyPause
     case copyResume
     case copyClose(CloseTarget)
+    case copySet(LeaderReference, LeaderSettings.Change)
     case emergencyStop(reason: String?)
     case emergencyStart
     case status
@@ -24,7 +25,7 @@ public enum ChatCommand: Sendable, Equatable {
     public var requiresAdmin: Bool {
         switch self {
         case .start, .help, .top, .trader: false
-        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .copyPause, .copyResume, .copyClose, .emergencyStop, .emergencyStart,
+        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .copyPause, .copyResume, .copyClose, .copySet, .emergencyStop, .emergencyStart,
              .status, .breakers,
              .breakerReset, .report: true
         }
@@ -54,6 +55,9 @@ public enum ChatCommand: Sendable, Equatable {
         case .copyPause: "/copy pause"
         case .copyResume: "/copy resume"
         case .copyClose(let target): "/copy close \(target)"
+        case .copySet(let leader, .show): "/copy set \(leader)"
+        case .copySet(let leader, .reset): "/copy set \(leader) reset"
+        case .copySet(let leader, .assign(let words)): "/copy set \(leader) " + words.joined(separator: " ")
         case .emergencyStop(let reason): "/emergency stop" + (reason.map { " \($0)" } ?? "")
         case .emergencyStart: "/emergency start"
         case .status: "/status"

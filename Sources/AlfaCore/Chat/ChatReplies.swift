@@ -22,6 +22,7 @@ public enum ChatReplies {
                 "/copy follow 0x… · /copy unfollow 0x… · /copy list — the leaders copied",
                 "/copy pause · /copy resume — skip leaders' new opens (their exits are still mirrored), or copy them again",
                 "/copy pnl — the copy account's clean PnL and conversion, open positions at their marks",
+                "/copy set 0x…|RANK key=value … — one leader's own size=USDC or ratio=R, maxpos, maxlev, pairs=ETH,BTC or !DOGE, sl, tp (reset: the defaults)",
                 "/copy close ID|SYMBOL|all — close at market after a confirmation; allowed under the emergency stop (it only takes risk off)",
                 "/emergency stop [reason] · /emergency start",
                 "/breakers — circuit breakers · /breaker reset NAME",

@@ -93,6 +93,13 @@ public struct CommandParser: Sendable {
             return .command(.copyPause)
         case "resume" where arguments.count == 1:
             return .command(.copyResume)
+        case "set":
+            guard arguments.count >= 2, let leader = LeaderReference(arguments[1]) else { return .usage(LeaderSettings.usage) }
+            let rest = Array(arguments.dropFirst(2))
+            if rest.isEmpty { return .command(.copySet(leader, .show)) }
+            if rest.count == 1, rest[0].lowercased() == "reset" { return .command(.copySet(leader, .reset)) }
+            if case .failure(let invalid) = LeaderSettings().setting(rest) { return .usage(invalid.description) }
+            return .command(.copySet(leader, .assign(rest)))
         case "close":
             guard arguments.count == 2, let target = CloseTarget(arguments[1]) else { return .usage(Usage.copyClose) }
             return .command(.copyClose(target))
@@ -128,7 +135,7 @@ public struct CommandParser: Sendable {
         public static let top = "/alfa topN [7d|30d|all] — N from 1 to \(maxTop), e.g. /alfa top50 7d"
         public static let trader = "/alfa trader 0xADDRESS — a 40-hex-digit address"
         public static let copyMode = "/copy mode DRY|LIVE"
-        public static let copy = "/copy mode DRY|LIVE · /copy status · /copy follow|unfollow 0xADDRESS · /copy list · /copy pnl · /copy pause|resume · /copy close ID|SYMBOL|all"
+        public static let copy = "/copy mode DRY|LIVE · /copy status · /copy follow|unfollow 0xADDRESS · /copy list · /copy pnl · /copy pause|resume · /copy close ID|SYMBOL|all · /copy set 0xADDRESS|RANK key=value …"
         public static let copyClose = "/copy close ID|SYMBOL|all — ID as /copy pnl lists it (#12), SYMBOL a pair such as BTC or ETH/USD"
         public static let copyFollow = "/copy follow 0xADDRESS · /copy unfollow 0xADDRESS — a 40-hex-digit address"
         public static let emergency = "/emergency stop [reason] · /emergency start"

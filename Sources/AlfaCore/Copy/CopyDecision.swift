@@ -11,6 +11,8 @@ public enum CopyDecision: Sendable, Equatable {
         case emergencyStop
         case paused
         case increaseNotCopied
+        case pairNotCopied(Int32)
+        case leaderMaxPositions(Int64)
 
         public var description: String {
             switch self {
@@ -20,6 +22,8 @@ public enum CopyDecision: Sendable, Equatable {
             case .emergencyStop: "emergency stop engaged"
             case .paused: "copying paused (/copy resume)"
             case .increaseNotCopied: "the leader added to a position; increases are not copied"
+            case .pairNotCopied(let pair): "\(PairCatalogue.builtIn.name(of: pair)) is not copied from this leader (/copy set pairs=…)"
+            case .leaderMaxPositions(let limit): "\(limit) positions copied from this leader already open (/copy set maxpos=…)"
             }
         }
     }

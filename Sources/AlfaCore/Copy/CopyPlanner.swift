@@ -1,15 +1,19 @@
-/// Turns a leader's fill into our order, by the copy settings. Pure: the engine supplies
-/// what it knows (our mirrored position, how many are open, the time).
+/// Turns a leader's fill into our order, by the copy settings and the leader's own (`/copy set`).
+/// Pure: the engine supplies what it knows (our mirrored position, how many are open in all and
+/// from this leader, the time).
 public enum CopyPlanner {
-    public static func plan(_ signal: Fill, settings: Settings.Copy, now: Int64, openPositions: Int64,
-                            mirror: MirroredPosition?) -> CopyDecision {
+    public static func plan(_ signal: Fill, settings defaults: Settings.Copy, leader: LeaderSettings = LeaderSettings(), now: Int64,
+                            openPositions: Int64, leaderOpenPositions: Int64 = 0, mirror: MirroredPosition?) -> CopyDecision {
+        let settings = leader.applied(to: defaults)
         let age = now - signal.blockTime
         if age > settings.maxSignalAgeSeconds {
             return .skip(.signalTooOld(ageSeconds: age, limit: settings.maxSignalAgeSeconds))
         }
         if signal.kind == .increase { return .skip(.increaseNotCopied) }
         if signal.kind == .open {
+            if let pairs = leader.pairs, !pairs.allows(signal.pairIndex) { return .skip(.pairNotCopied(signal.pairIndex)) }
             guard openPositions < settings.maxOpenPositions else { return .skip(.maxOpenPositions(settings.maxOpenPositions)) }
+            if let limit = leader.maxPositions, leaderOpenPositions >= limit { return .skip(.leaderMaxPositions(limit)) }
             let collateral = settings.sizeRatio.map { mulDiv(signal.positionCollateralOrOpened, $0, 1_000_000) }
                 ?? settings.collateral
             let leverage = min(signal.leverage, settings.maxLeverage)

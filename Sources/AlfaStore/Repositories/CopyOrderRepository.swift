@@ -91,6 +91,29 @@ public struct CopyOrderRepository: Sendable {
             [leader, followed, actor])
     }
 
+    /// Every leader's own settings (`/copy set`); a row that no longer parses is left out (the
+    /// defaults apply) rather than stopping the engine.
+    public func leaderSettings(on connection: PostgresConnection) throws -> [EVMAddress: LeaderSettings] {
+        var settings: [EVMAddress: LeaderSettings] = [:]
+        for row in try connection.query("SELECT leader, settings FROM copy_leader_settings") {
+            if let parsed = LeaderSettings(canonical: try row.decode(1)) { settings[try row.decode(0)] = parsed }
+        }
+        return settings
+    }
+
+    /// Stores a leader's settings; empty ones (all defaults) remove the row.
+    public func setLeaderSettings(_ settings: LeaderSettings, of leader: EVMAddress, by actor: String,
+                                  on connection: PostgresConnection) throws {
+        if settings.isEmpty {
+            try connection.query("DELETE FROM copy_leader_settings WHERE leader = $1", [leader])
+        } else {
+            try connection.query(
+                "INSERT INTO copy_leader_settings (leader, settings, changed_by) VALUES ($1, $2, $3) "
+                    + "ON CONFLICT (leader) DO UPDATE SET settings = $2, changed_by = $3, changed_at = now()",
+                [leader, settings.description, actor])
+        }
+    }
+
     // MARK: orders
 
     /// Records the decision for one leader fill; nil when that fill already has an order.

@@ -117,6 +117,11 @@ actor RecordingControl: ExecutionControl {
     func leaders() -> ChatReply { .plain("no leaders") }
     func copyPnL() -> ChatReply { .plain("no copy trades yet") }
     func breakers() -> ChatReply { .plain("drawdown 1% of 15%") }
+    func leaderSettings(_ leader: LeaderReference, _ change: LeaderSettings.Change, by admin: Int64) -> ChatReply {
+        calls.append("set \(leader) by \(admin)")
+        return .plain("\(leader) now has size=50.")
+    }
+
     func positionsToClose(_ target: CloseTarget) -> [String] { target == .all ? ["#1 BTC/USD long 100.00 USDC ×10.0 DRY"] : [] }
 
     func closePositions(_ target: CloseTarget, by admin: Int64) -> ChatReply {
