@@ -41,10 +41,13 @@ public struct PendingAlert: Sendable, Equatable {
     public let id: Int64
     public let chat: Int64
     public let text: String
+    /// Sent without a sound.
+    public let silent: Bool
 
-    public init(id: Int64, chat: Int64, text: String) {
+    public init(id: Int64, chat: Int64, text: String, silent: Bool = false) {
         self.id = id
         self.chat = chat
         self.text = text
+        self.silent = silent
     }
 }

@@ -3,6 +3,7 @@ import AlfaChain
 import AlfaCore
 import AlfaStore
 import Foundation
+import Logging
 import Testing
 
 /// The copy engine against the local EVM, the fake relayer executing on it, and a real PostgreSQL.
@@ -223,6 +224,43 @@ struct CopyTradingTests {
         try await harness.leaderOpens(pair: 2, openTime: openTime + 2)
         let after = try await harness.waitForOrders { $0.count == 3 && $0[2].status == .filled }
         #expect(after[2].collateral == 100_000_000 && after[2].pairIndex == 2, "\(after)")
+    }
+
+    /// Settled orders reach each admin as they chose (`/notify`), grouped per NOTIFY_GROUP_SECONDS:
+    /// the first at once, a burst after it held for the group and then sent as one message per admin.
+    @Test func copyActionsReachEachAdminAsTheyChoseGroupedPerWindow() async throws {
+        let harness = try await CopyHarness(chain: nil, database: nil, ["TELEGRAM_BOT_TOKEN": "1:test", "TELEGRAM_ADMIN_IDS": "1001,1002",
+                                                                       "NOTIFY_GROUP_SECONDS": "3600"])
+        defer { Task { await harness.stop() } }
+        try await harness.pool.withConnection {
+            try NoticeRepository().setLevel(.off, of: [.skipped], for: 1002, on: $0)
+            try NoticeRepository().setLevel(.silent, of: [.opened], for: 1002, on: $0)
+        }
+        func outbox() async throws -> [(chat: Int64, text: String, silent: Bool)] {
+            try await harness.pool.withConnection { try TelegramRepository().pendingAlerts(on: $0).map { ($0.chat, $0.text, $0.silent) } }
+        }
+        let openTime = Self.time()
+        try await harness.leaderOpens(openTime: openTime)
+        let deadline = Date().addingTimeInterval(30)
+        while try await outbox().count < 2, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        var sent = try await outbox()
+        #expect(sent.map(\.chat) == [1001, 1002] && sent.map(\.silent) == [false, true], "\(sent)")
+        #expect(sent.allSatisfy { $0.text.hasPrefix("🟢 Opened BTC/USD long 99.40 USDC ×10.0 at 65,325.00") }, "\(sent)")
+
+        _ = await harness.control.emergencyStop(by: 1001, reason: "test")
+        for pair: Int64 in 2...4 { try await harness.leaderOpens(pair: pair, openTime: openTime + pair) }
+        try await harness.waitForOrders { $0.count == 4 }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await outbox().count == 2, "the burst waits for the group")
+        // The group's time has come (another notifier, its clock an hour on): one message, to the admin who wants skips.
+        let later = Self.time() + 3_600
+        let notifier = CopyNotifier(settings: harness.settings, pool: harness.pool, clock: { later }, logger: Logger(label: "test.notices"))
+        #expect(try await notifier.flush() == 1)
+        sent = try await outbox()
+        #expect(sent.count == 3 && sent[2].chat == 1001 && !sent[2].silent, "\(sent)")
+        #expect(sent[2].text.hasPrefix("<b>Copy trading</b>: 3 actions\n⏭ Skipped SOL/USD long open of leader 0x00000000…: emergency stop engaged"))
+        #expect(try await notifier.flush() == 0)
+        #expect(harness.alerts.contains { $0.contains("Emergency stop engaged by admin 1001") })
     }
 
     @Test func liveExitsTravelInTheOpenIntent() async throws {

@@ -43,7 +43,7 @@ struct OperatedFromTelegramTests {
         let env = CopyHarness.environment(chain, relayer: relayer, database: database, [
             "TELEGRAM_BOT_TOKEN": FakeTelegram.token, "TELEGRAM_API_BASE": fake.base, "TELEGRAM_ADMIN_IDS": "\(Self.admin)",
             "TELEGRAM_POLL_TIMEOUT": "1", "WALLET_ADDRESS": CopyHarness.wallet, "WALLET_DELEGATE_KEY": CopyHarness.delegateKey,
-            "COPY_MAX_OPEN_POSITIONS": "1",
+            "COPY_MAX_OPEN_POSITIONS": "1", "NOTIFY_GROUP_SECONDS": "0",
         ])
         let serve = try AlfaBinary.start(["serve"], env)
         defer { serve.signal(SIGKILL) }
@@ -51,17 +51,23 @@ struct OperatedFromTelegramTests {
         defer { Task { await pool.close() } }
         try await CopyReplicaTests.waitForEngine(pool)
         try await Self.ask(fake, "/status", expecting: "mode: DRY · emergency stop: off")
+        // Opens heard silently, skips not at all; alerts always arrive.
+        try await Self.ask(fake, "/notify opened silent", expecting: "opened: silent")
+        try await Self.ask(fake, "/notify skipped off", expecting: "skipped: off")
+        try await Self.ask(fake, "/notify breakers off", expecting: "they cannot be turned off")
 
         // DRY: the leader loses 5 % at 10× on our only position — the drawdown breaker trips and the admin hears of it.
         let start = Int64(Date().timeIntervalSince1970)
         try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 1, collateral: 1_000_000_000, price: Self.p, openTime: start)]])
         _ = try await CopyReplicaTests.waitFor(pool) { $0.count == 1 && $0[0].status == .filled }
+        #expect(try await Self.waitFor(fake, "🟢 Opened BTC/USD long")?.silent == true)
         let payout: Int64 = 1_000_000_000 / 2 - 2_000_000
         try await chain.execute([[.marketClose(CopyHarness.leader, pair: 1, position: 1_000_000_000, closing: 1_000_000_000, entry: Self.p,
                                                price: Self.p - Self.p / 20, percentProfit: -50_000_000_000, payout: payout,
                                                closingFee: 2_000_000, openTime: start)]])
         let alert = try await Self.waitFor(fake, "Circuit breaker drawdown tripped")
-        #expect(alert?.visible.contains("/breaker reset drawdown") == true && alert?.parse_mode == "HTML")
+        #expect(alert?.visible.contains("/breaker reset drawdown") == true && alert?.parse_mode == "HTML" && alert?.silent == false)
+        #expect(try await Self.waitFor(fake, "🔻 Closed BTC/USD long")?.silent == false)
         try await Self.ask(fake, "/breakers", expecting: "🔴 drawdown: drawdown")
         try await Self.ask(fake, "/copy mode LIVE", expecting: "LIVE cannot be switched on")
 
@@ -110,6 +116,7 @@ struct OperatedFromTelegramTests {
         let own = try await pool.withConnection { try FillRepository().fills(of: EVMAddress(hex: CopyHarness.wallet)!, on: $0) }
         #expect(own.map(\.kind) == [.open, .close] && own[1].openTime == own[0].openTime)
 
+        #expect(try await fake.sent().filter { $0.visible.contains("Skipped") }.isEmpty, "skips were turned off")
         // Every admin action is in the audit log with who did it.
         let audited = try await pool.withConnection { try $0.query("SELECT command FROM audit_log WHERE user_id = $1 ORDER BY id", [Self.admin]) }
             .map { try $0.decode(0, as: String.self) }

@@ -134,7 +134,7 @@ struct MigratorTests {
             .map { try $0.decode(0, as: String.self) }
         #expect(tables == ["alert_outbox", "audit_log", "breaker_events", "breaker_state", "copy_cursor", "copy_leader_changes", "copy_leader_set", "copy_leader_settings", "copy_leaders",
                            "copy_orders", "copy_pause", "execution_history", "execution_state", "fills", "indexer_blocks", "indexer_state",
-                           "leaderboard_entries", "leaderboard_snapshots", "raw_log_archives", "raw_logs", "report_runs", "schema_migrations", "singleton_leases", "telegram_chats",
+                           "leaderboard_entries", "leaderboard_snapshots", "notify_preferences", "raw_log_archives", "raw_logs", "report_runs", "schema_migrations", "singleton_leases", "telegram_chats",
                            "telegram_offsets", "trader_positions", "uncertain_positions"])
     }
 

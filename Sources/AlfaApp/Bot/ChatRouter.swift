@@ -129,6 +129,7 @@ public actor ChatRouter {
             case .copyResume: return await withControl(command) { await $0.setPaused(false, by: admin) }
             case .copySet(let leader, let change): return await withControl(command) { await $0.leaderSettings(leader, change, by: admin) }
             case .copyClose(let target): return try await withControl(command) { try await self.askToClose(target, input: input, control: $0) }
+            case .notify(let kinds, let level): return try await notify(kinds, level, user: admin)
             case .emergencyStop(let reason): return await withControl(command) { await $0.emergencyStop(by: admin, reason: reason) }
             case .emergencyStart: return await withControl(command) { await $0.emergencyStart(by: admin) }
             case .breakers: return await withControl(command) { await $0.breakers() }
@@ -145,6 +146,15 @@ public actor ChatRouter {
     private func withControl(_ command: ChatCommand, _ body: (any ExecutionControl) async throws -> ChatReply) async rethrows -> ChatReply {
         guard let control else { return ChatReplies.notAvailableYet(command) }
         return try await body(control)
+    }
+
+    /// `/notify`: the caller's own choices, shown or changed.
+    private func notify(_ kinds: [NoticeKind], _ level: NoticeLevel?, user: Int64) async throws -> ChatReply {
+        let preferences = try await pool.transaction { connection in
+            if let level { try NoticeRepository().setLevel(level, of: kinds, for: user, on: connection) }
+            return try NoticeRepository().preferences(on: connection)[user] ?? NoticePreferences()
+        }
+        return ChatReply(html: preferences.html)
     }
 
     /// `/copy close`: the positions it takes, and a button to confirm (nothing is closed before).

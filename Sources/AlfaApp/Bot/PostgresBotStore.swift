@@ -47,7 +47,7 @@ struct PostgresBotStore: BotStore {
 
     func pendingAlerts() async throws -> [PendingAlert] {
         try await pool.withConnection { [repository] in
-            try repository.pendingAlerts(on: $0).map { PendingAlert(id: $0.id, chat: $0.chat, text: $0.text) }
+            try repository.pendingAlerts(on: $0).map { PendingAlert(id: $0.id, chat: $0.chat, text: $0.text, silent: $0.silent) }
         }
     }
 

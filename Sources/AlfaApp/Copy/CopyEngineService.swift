@@ -14,6 +14,7 @@ struct CopyEngineService: Service {
     let url: String
     let breakerCheckSeconds: Int64
     let breakerAction: Settings.BreakerAction
+    let notifier: CopyNotifier
     let logger: Logger
 
     func run() async throws {
@@ -23,6 +24,7 @@ struct CopyEngineService: Service {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 if try await engine.step() > 0 { try await evaluateBreakers() }
+                try await notifier.flush()
                 if ContinuousClock.now - lastTimedChecks > .seconds(breakerCheckSeconds) {
                     try await evaluateBreakers()
                     for order in try await engine.claimOverdueOrders() {

@@ -48,6 +48,7 @@ public struct ExecutionServices: Sendable {
             SingletonService(name: "copy executor", lockKey: CopyOrderRepository.executorLockKey, url: databaseURL,
                              service: CopyEngineService(engine: engine, monitor: monitor, alerts: alerts, url: databaseURL,
                                                         breakerCheckSeconds: settings.breakers.checkSeconds, breakerAction: settings.breakers.action,
+                                                        notifier: CopyNotifier(settings: settings, pool: pool, clock: clock, logger: engineLogger),
                                                         logger: engineLogger),
                              logger: engineLogger, lease: lease),
             DailyReportService(control: control, pool: pool, alerts: alerts,

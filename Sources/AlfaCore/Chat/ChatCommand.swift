@@ -14,6 +14,8 @@ public enum ChatCommand: Sendable, Equatable {
     case copyResume
     case copyClose(CloseTarget)
     case copySet(LeaderReference, LeaderSettings.Change)
+    /// `/notify`: nil shows the caller's choices; otherwise sets `level` for `kinds`.
+    case notify(kinds: [NoticeKind], level: NoticeLevel?)
     case emergencyStop(reason: String?)
     case emergencyStart
     case status
@@ -25,7 +27,7 @@ public enum ChatCommand: Sendable, Equatable {
     public var requiresAdmin: Bool {
         switch self {
         case .start, .help, .top, .trader: false
-        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .copyPause, .copyResume, .copyClose, .copySet, .emergencyStop, .emergencyStart,
+        case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .copyPause, .copyResume, .copyClose, .copySet, .notify, .emergencyStop, .emergencyStart,
              .status, .breakers,
              .breakerReset, .report: true
         }
@@ -58,6 +60,9 @@ public enum ChatCommand: Sendable, Equatable {
         case .copySet(let leader, .show): "/copy set \(leader)"
         case .copySet(let leader, .reset): "/copy set \(leader) reset"
         case .copySet(let leader, .assign(let words)): "/copy set \(leader) " + words.joined(separator: " ")
+        case .notify(_, nil): "/notify"
+        case .notify(let kinds, let level?):
+            "/notify " + (kinds == NoticeKind.allCases ? "all" : kinds.map(\.rawValue).joined(separator: ",")) + " \(level.rawValue)"
         case .emergencyStop(let reason): "/emergency stop" + (reason.map { " \($0)" } ?? "")
         case .emergencyStart: "/emergency start"
         case .status: "/status"

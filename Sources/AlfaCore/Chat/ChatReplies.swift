@@ -24,6 +24,7 @@ public enum ChatReplies {
                 "/copy pnl — the copy account's clean PnL and conversion, open positions at their marks",
                 "/copy set 0x…|RANK key=value … — one leader's own size=USDC or ratio=R, maxpos, maxlev, pairs=ETH,BTC or !DOGE, sl, tp (reset: the defaults)",
                 "/copy close ID|SYMBOL|all — close at market after a confirmation; allowed under the emergency stop (it only takes risk off)",
+                "/notify [KIND on|silent|off] — which copy actions you hear of: opened, closed, skipped, failed (alerts always arrive)",
                 "/emergency stop [reason] · /emergency start",
                 "/breakers — circuit breakers · /breaker reset NAME",
                 "/report daily|weekly — PnL, conversion, breakers, leaders, indexer",

@@ -43,6 +43,7 @@ public struct CommandParser: Sendable {
                 return .usage(Usage.status)
             }
             return .command(.status)
+        case "notify": return notify(arguments)
         case "breakers": return arguments.isEmpty ? .command(.breakers) : .usage(Usage.breakers)
         case "breaker": return breaker(arguments)
         case "report":
@@ -111,6 +112,17 @@ public struct CommandParser: Sendable {
         }
     }
 
+    private func notify(_ arguments: [String]) -> Outcome {
+        if arguments.isEmpty { return .command(.notify(kinds: [], level: nil)) }
+        guard arguments.count == 2, let level = NoticeLevel(rawValue: arguments[1].lowercased()) else { return .usage(Usage.notify) }
+        let name = arguments[0].lowercased()
+        if name == "all" { return .command(.notify(kinds: NoticeKind.allCases, level: level)) }
+        guard let kind = NoticeKind(rawValue: name) else {
+            return .usage(["breakers", "breaker", "stop", "emergency", "stalls", "alerts"].contains(name) ? Usage.notifyAlways : Usage.notify)
+        }
+        return .command(.notify(kinds: [kind], level: level))
+    }
+
     private func emergency(_ arguments: [String]) -> Outcome {
         switch arguments.first?.lowercased() {
         case "stop":
@@ -139,6 +151,9 @@ public struct CommandParser: Sendable {
         public static let copyClose = "/copy close ID|SYMBOL|all — ID as /copy pnl lists it (#12), SYMBOL a pair such as BTC or ETH/USD"
         public static let copyFollow = "/copy follow 0xADDRESS · /copy unfollow 0xADDRESS — a 40-hex-digit address"
         public static let emergency = "/emergency stop [reason] · /emergency start"
+        public static let notify = "/notify · /notify KIND on|silent|off — KIND is one of "
+            + NoticeKind.allCases.map(\.rawValue).joined(separator: ", ") + ", or all"
+        public static let notifyAlways = "Breakers, the emergency stop and stalls always reach admins: they cannot be turned off. " + notify
         public static let status = "/status"
         public static let breakers = "/breakers"
         public static let report = "/report daily|weekly"

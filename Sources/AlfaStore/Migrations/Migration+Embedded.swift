@@ -507,6 +507,24 @@ CREATE TABLE copy_leader_settings (
     changed_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
+-- Copy-action notices (/notify): each settled order is told once, grouped per minute. Orders
+-- settled before this migration count as told, so an upgrade does not replay the history.
+ALTER TABLE copy_orders ADD COLUMN notified_at TIMESTAMPTZ DEFAULT now();
+ALTER TABLE copy_orders ALTER COLUMN notified_at DROP DEFAULT;
+CREATE INDEX copy_orders_to_notify ON copy_orders (id) WHERE notified_at IS NULL;
+
+-- Each admin's level per kind of notice; a kind without a row is 'on'.
+CREATE TABLE notify_preferences (
+    user_id    BIGINT      NOT NULL,
+    kind       TEXT        NOT NULL CHECK (kind IN ('opened', 'closed', 'skipped', 'failed')),
+    level      TEXT        NOT NULL CHECK (level IN ('on', 'silent', 'off')),
+    changed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, kind)
+);
+
+-- A silent message reaches the chat without a sound (Telegram's disable_notification).
+ALTER TABLE alert_outbox ADD COLUMN silent BOOLEAN NOT NULL DEFAULT false;
+
 """#),
     ]
 }

@@ -54,13 +54,16 @@ public struct TelegramRepository: Sendable {
             [chat, target])
     }
 
-    public func addAlert(chat: Int64, text: String, on connection: PostgresConnection) throws -> Int64 {
-        try connection.query("INSERT INTO alert_outbox (chat_id, text) VALUES ($1, $2) RETURNING id", [chat, text])[0].decode(0)
+    /// `silent`: delivered without a sound (a copy-action notice an admin chose to hear silently).
+    @discardableResult
+    public func addAlert(chat: Int64, text: String, silent: Bool = false, on connection: PostgresConnection) throws -> Int64 {
+        try connection.query("INSERT INTO alert_outbox (chat_id, text, silent) VALUES ($1, $2, $3) RETURNING id", [chat, text, silent])[0]
+            .decode(0)
     }
 
-    public func pendingAlerts(on connection: PostgresConnection) throws -> [(id: Int64, chat: Int64, text: String)] {
-        try connection.query("SELECT id, chat_id, text FROM alert_outbox WHERE finished_at IS NULL ORDER BY id").map {
-            (try $0.decode(0), try $0.decode(1), try $0.decode(2))
+    public func pendingAlerts(on connection: PostgresConnection) throws -> [(id: Int64, chat: Int64, text: String, silent: Bool)] {
+        try connection.query("SELECT id, chat_id, text, silent FROM alert_outbox WHERE finished_at IS NULL ORDER BY id").map {
+            (try $0.decode(0), try $0.decode(1), try $0.decode(2), try $0.decode(3))
         }
     }
 

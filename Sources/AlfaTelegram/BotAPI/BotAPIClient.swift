@@ -44,7 +44,9 @@ public struct BotAPIClient: Sendable {
 
     /// Sends one message (already under the length limit); returns its message id.
     @discardableResult
-    public func sendMessage(chat: Int64, text: String, html: Bool, buttons: [ChatReply.Button] = []) async throws(BotAPIError) -> Int64 {
+    /// `silent`: Telegram's `disable_notification`, the message arrives without a sound.
+    public func sendMessage(chat: Int64, text: String, html: Bool, buttons: [ChatReply.Button] = [],
+                            silent: Bool = false) async throws(BotAPIError) -> Int64 {
         struct Button: Encodable { let text: String; let callback_data: String }
         struct Markup: Encodable { let inline_keyboard: [[Button]] }
         struct Body: Encodable {
@@ -53,10 +55,12 @@ public struct BotAPIClient: Sendable {
             let parse_mode: String?
             let link_preview_options: [String: Bool]
             let reply_markup: Markup?
+            let disable_notification: Bool?
         }
         let markup = buttons.isEmpty ? nil : Markup(inline_keyboard: [buttons.map { Button(text: $0.title, callback_data: $0.data) }])
         let body = Body(chat_id: chat, text: text, parse_mode: html ? "HTML" : nil,
-                        link_preview_options: ["is_disabled": true], reply_markup: markup)
+                        link_preview_options: ["is_disabled": true], reply_markup: markup,
+                        disable_notification: silent ? true : nil)
         struct Sent: Decodable { let message_id: Int64 }
         let sent: Sent = try await call("sendMessage", body)
         return sent.message_id

@@ -22,6 +22,7 @@ public actor OutboundQueue {
         var html: Bool
         var buttons: [ChatReply.Button]
         var alertID: Int64?
+        var silent = false
         var attempts = 0
         var notBefore: Double = 0
     }
@@ -92,7 +93,7 @@ public actor OutboundQueue {
         let alerts = try await store.pendingAlerts()
         pending.removeAll { $0.alertID != nil }
         takenAlerts = Set(alerts.map(\.id))
-        pending.insert(contentsOf: alerts.map { Outgoing(chat: $0.chat, text: $0.text, html: true, buttons: [], alertID: $0.id) }, at: 0)
+        pending.insert(contentsOf: alerts.map(Self.outgoing), at: 0)
     }
 
     /// Takes on the stored alerts this queue has not seen: those raised on another replica,
@@ -105,8 +106,12 @@ public actor OutboundQueue {
         }
         let new = alerts.filter { takenAlerts.insert($0.id).inserted }
         guard !new.isEmpty else { return }
-        pending += new.map { Outgoing(chat: $0.chat, text: $0.text, html: true, buttons: [], alertID: $0.id) }
+        pending += new.map(Self.outgoing)
         wake()
+    }
+
+    private static func outgoing(_ alert: PendingAlert) -> Outgoing {
+        Outgoing(chat: alert.chat, text: alert.text, html: true, buttons: [], alertID: alert.id, silent: alert.silent)
     }
 
     /// Messages waiting, alerts included.
@@ -158,7 +163,7 @@ public actor OutboundQueue {
     /// Sends one message; returns it (updated) when it must be tried again.
     private func deliver(_ message: inout Outgoing, to chat: Int64) async -> Outgoing? {
         do {
-            try await client.sendMessage(chat: chat, text: message.text, html: message.html, buttons: message.buttons)
+            try await client.sendMessage(chat: chat, text: message.text, html: message.html, buttons: message.buttons, silent: message.silent)
             await finish(message, outcome: "sent")
             return nil
         } catch {

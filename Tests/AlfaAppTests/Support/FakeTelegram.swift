@@ -32,6 +32,8 @@ final class FakeTelegram: @unchecked Sendable {
         let reply_markup: Markup?
         let t: Double
         let message_id: Int64
+        /// Sent with disable_notification.
+        let silent: Bool
     }
 
     struct Request: Decodable, Sendable {

@@ -259,7 +259,8 @@ class Handler(BaseHTTPRequestHandler):
                        "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"}}
             s.message_id += 1
             s.sent.append({"chat_id": chat, "text": text, "visible": visible, "parse_mode": body.get("parse_mode"),
-                           "reply_markup": body.get("reply_markup"), "t": now, "message_id": message["message_id"]})
+                           "reply_markup": body.get("reply_markup"), "t": now, "message_id": message["message_id"],
+                           "silent": bool(body.get("disable_notification", False))})
         return ok(message)
 
     def flood_wait(self, chat, now):
