@@ -28,3 +28,8 @@ CREATE TABLE notify_preferences (
 
 -- A silent message reaches the chat without a sound (Telegram's disable_notification).
 ALTER TABLE alert_outbox ADD COLUMN silent BOOLEAN NOT NULL DEFAULT false;
+
+-- The leaderboard values open positions at marks: unrealized PnL (USDC × 1e6) and open_risk
+-- (losing open collateral / peak collateral); the score counts losses kept open.
+ALTER TABLE leaderboard_entries ADD COLUMN unrealized_pnl BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE leaderboard_entries ADD COLUMN open_risk DOUBLE PRECISION NOT NULL DEFAULT 0;

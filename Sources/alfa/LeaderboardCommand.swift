@@ -2,6 +2,7 @@ import AlfaApp
 import AlfaCore
 import ArgumentParser
 import Foundation
+import Logging
 
 extension TimeWindow: ExpressibleByArgument {}
 
@@ -67,8 +68,14 @@ struct TraderCommand: AsyncParsableCommand {
         let database = try await Startup.database(settings)
         let report: LeaderboardQueries.TraderReport
         do {
-            report = try await LeaderboardQueries.trader(EVMAddress(hex: address)!, asOf: asOf?.unixSeconds ?? Int64(Date().timeIntervalSince1970),
-                                                         gates: EligibilityGates(settings.leaderboard), pool: database.pool)
+            let now = Int64(Date().timeIntervalSince1970)
+            // Marks from the price feed for now; a past moment has only its fills.
+            let prices = asOf == nil ? PriceFeed(settings: settings.prices, pool: database.pool, clock: { now },
+                                                 logger: Logger(label: "alfa.prices")) : nil
+            report = try await LeaderboardQueries.trader(EVMAddress(hex: address)!, asOf: asOf?.unixSeconds ?? now,
+                                                         gates: EligibilityGates(settings.leaderboard), pool: database.pool,
+                                                         feed: { await prices?.marks(for: $0) ?? [:] },
+                                                         maxMarkAge: settings.prices.maxAgeSeconds)
         } catch {
             await database.close()
             throw error

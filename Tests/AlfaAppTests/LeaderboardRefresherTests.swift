@@ -68,6 +68,10 @@ struct LeaderboardRefresherTests {
         #expect(stored.info.eligible == truth.eligible)
         #expect(stored.rows.map(\.trader) == truth.rows[.thirtyDays]!.map(\.trader))
         #expect(stored.rows.map(\.metrics.cleanPnL) == truth.rows[.thirtyDays]!.map(\.metrics.cleanPnL))
+        // Open positions valued at each pair's latest fill, stored with the row.
+        #expect(stored.rows.map(\.unrealized) == truth.rows[.thirtyDays]!.map(\.unrealized))
+        #expect(stored.rows.map(\.openRisk) == truth.rows[.thirtyDays]!.map(\.openRisk))
+        #expect(stored.rows.contains { $0.unrealized != 0 } && stored.rows.allSatisfy { $0.openRisk >= 0 })
         #expect(truth.eligible > 0)
 
         // A reorg rolls back the newest fills: the refresher notices and starts over.
@@ -113,7 +117,8 @@ struct LeaderboardRefresherTests {
             #expect((row["clean_pnl_usdc"] as? String).flatMap { FixedPoint.parse($0, scale: 6) } != nil)
             #expect((row["win_rate"] as? Double).map { (0...1).contains($0) } == true)
             #expect((row["trader"] as? String).flatMap { EVMAddress(hex: $0) } != nil)
-            for key in ["score", "trades", "wins", "volume_usdc", "max_drawdown_pct", "liquidations", "last_trade_time"] {
+            for key in ["score", "trades", "wins", "volume_usdc", "max_drawdown_pct", "liquidations", "last_trade_time",
+                        "unrealized_pnl_usdc", "open_risk"] {
                 #expect(row[key] != nil, "missing \(key)")
             }
         }
@@ -127,6 +132,26 @@ struct LeaderboardRefresherTests {
         #expect(Set((trader["windows"] as? [String: Any])?.keys.map { $0 } ?? []) == ["7d", "30d", "all"])
         #expect(((trader["recent_closes"] as? [Any])?.count ?? 99) <= 20)
         #expect(trader["eligible"] as? Bool == true)
+
+        // A trader with open positions: each at its mark (the pair's last fill here), with its PnL, liquidation and age.
+        var shown = 0
+        for row in rows {
+            let other = try await AlfaBinary.run(["trader", try #require(row["trader"] as? String), "--as-of", asOf, "--json"], gates)
+            let card = try #require(try JSONSerialization.jsonObject(with: Data(other.output.utf8)) as? [String: Any])
+            for position in card["open_positions"] as? [[String: Any]] ?? [] {
+                let mark = try #require(position["mark"] as? [String: Any])
+                #expect(mark["source"] as? String == "last fill" && (mark["age_seconds"] as? Int).map { $0 >= 0 } == true)
+                #expect((position["unrealized_pnl_usdc"] as? String).flatMap { FixedPoint.parse($0, scale: 6) } != nil)
+                #expect((position["liquidation_distance_pct"] as? Double) != nil && (position["age_seconds"] as? Int).map { $0 >= 0 } == true)
+                #expect((position["pair"] as? String)?.isEmpty == false && position["entry_price"] is String)
+                shown += 1
+            }
+            let text = try await AlfaBinary.run(["trader", try #require(row["trader"] as? String), "--as-of", asOf], gates).output
+            if (card["open_positions"] as? [Any])?.isEmpty == false {
+                #expect(text.contains("· unrealized ") && text.contains("(last fill, ") && text.contains("% away) · open "), "\(text)")
+            }
+        }
+        #expect(shown > 0)
 
         let bad = try await AlfaBinary.run(["trader", "0xnope"], gates)
         #expect(bad.status == 64)

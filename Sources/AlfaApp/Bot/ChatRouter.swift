@@ -33,6 +33,7 @@ public actor ChatRouter {
     private let admins: Set<Int64>
     private let pool: PostgresPool
     private let gates: EligibilityGates
+    private let maxMarkAge: Int64
     private let control: (any ExecutionControl)?
     private let configured: ExecutionState
     private let startedAt: Int64
@@ -49,6 +50,7 @@ public actor ChatRouter {
         self.admins = admins
         self.pool = pool
         gates = EligibilityGates(settings.leaderboard)
+        maxMarkAge = settings.prices.maxAgeSeconds
         self.control = control
         startedAt = Int64(clock())
         // Until the mode manager runs, the mode is what the environment says.
@@ -181,7 +183,9 @@ public actor ChatRouter {
     }
 
     private func trader(_ address: EVMAddress) async throws -> ChatReply {
-        let report = try await LeaderboardQueries.trader(address, asOf: Int64(clock()), gates: gates, pool: pool)
+        let control = self.control
+        let report = try await LeaderboardQueries.trader(address, asOf: Int64(clock()), gates: gates, pool: pool,
+                                                         feed: { await control?.marks(for: $0) ?? [:] }, maxMarkAge: maxMarkAge)
         return ChatReply(html: report.text(style: .telegramHTML))
     }
 

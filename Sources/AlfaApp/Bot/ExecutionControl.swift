@@ -25,6 +25,8 @@ public protocol ExecutionControl: Sendable {
     /// `/copy set`: shows, changes or resets one leader's own copy settings.
     func leaderSettings(_ leader: LeaderReference, _ change: LeaderSettings.Change, by admin: Int64) async -> ChatReply
     func breakers() async -> ChatReply
+    /// The price feed's marks (Pyth while fresh, else the last fill), for the trader card.
+    func marks(for pairs: Set<Int32>) async -> [Int32: Mark]
     func resetBreaker(_ name: BreakerName, by admin: Int64) async -> ChatReply
     /// `/report daily|weekly`: the period that ends now.
     func report(_ period: PerformanceReport.Period) async -> ChatReply

@@ -8,7 +8,7 @@ public struct CopyControl: ExecutionControl {
     let monitor: BreakerMonitor
     let alerts: AlertSink
     let pool: PostgresPool
-    let prices: PriceFeed
+    public let prices: PriceFeed
     let maxMarkAge: Int64
     let clock: @Sendable () -> Int64
 
@@ -136,6 +136,8 @@ public struct CopyControl: ExecutionControl {
             return ChatReplies.failed("the copy PnL")
         }
     }
+
+    public func marks(for pairs: Set<Int32>) async -> [Int32: Mark] { await prices.marks(for: pairs) }
 
     public func positionsToClose(_ target: CloseTarget) async throws -> [String] {
         try await engine.openPositions().filter(target.selects).sorted { $0.openOrderID < $1.openOrderID }.map { $0.summary() }

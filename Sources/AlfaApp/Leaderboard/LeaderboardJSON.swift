@@ -27,6 +27,10 @@ public enum LeaderboardJSON {
         let liquidations: Int
         let median_hold_seconds: Int64?
         let last_trade_time: Int64?
+        /// Open positions at the snapshot's marks, before closing fees.
+        let unrealized_pnl_usdc: String
+        /// Losing open collateral / peak collateral.
+        let open_risk: Double
 
         /// A row of nothing, whose only use is naming the CSV columns of an empty board.
         static var empty: Row {
@@ -34,7 +38,11 @@ public enum LeaderboardJSON {
             return Row(rank: 0, score: 0, metrics: TraderMetrics(history: TraderHistory(trader: nobody), window: .all, asOf: 0))
         }
 
-        init(rank: Int, score: Double, metrics m: TraderMetrics) {
+        init(_ row: LeaderboardRow) {
+            self.init(rank: row.rank, score: row.score, metrics: row.metrics, unrealized: row.unrealized, openRisk: row.openRisk)
+        }
+
+        init(rank: Int, score: Double, metrics m: TraderMetrics, unrealized: Int64 = 0, openRisk: Double = 0) {
             self.rank = rank
             trader = m.trader.description
             self.score = (score * 100).rounded() / 100
@@ -57,6 +65,8 @@ public enum LeaderboardJSON {
             liquidations = m.liquidations
             median_hold_seconds = m.medianHoldSeconds
             last_trade_time = m.lastTradeTime
+            unrealized_pnl_usdc = usdc(unrealized)
+            open_risk = (openRisk * 10_000).rounded() / 10_000
         }
     }
 
@@ -92,16 +102,34 @@ public enum LeaderboardJSON {
 
     struct Position: Encodable {
         let pair_index: Int32
+        let pair: String
         let trade_index: Int32
         let open_time: Int64
+        let age_seconds: Int64
         let is_long: Bool
         let collateral_usdc: String
         let notional_usdc: String
+        let entry_price: String
+        let leverage: Double
+        /// Absent without a mark.
+        let mark: Mark?
+        let unrealized_pnl_usdc: String?
+        let liquidation_price: String?
+        /// Percent of the mark; zero or less once reached.
+        let liquidation_distance_pct: Double?
+    }
+
+    struct Mark: Encodable {
+        let price: String
+        let source: String
+        let age_seconds: Int64
+        let stale: Bool
     }
 
     struct Close: Encodable {
         let time: Int64
         let pair_index: Int32
+        let pair: String
         let kind: String
         let collateral_usdc: String
         let gross_pnl_usdc: String
@@ -114,12 +142,12 @@ public enum LeaderboardJSON {
 
     public static func board(_ rows: [LeaderboardRow], window: TimeWindow, asOf: Int64, eligible: Int) throws -> String {
         try encode(Board(window: window.rawValue, as_of: asOf, eligible: eligible,
-                         rows: rows.map { Row(rank: $0.rank, score: $0.score, metrics: $0.metrics) }))
+                         rows: rows.map(Row.init)))
     }
 
     /// The same rows as `board`, as CSV: one header line, the columns in the JSON's field order.
     public static func csv(_ rows: [LeaderboardRow]) -> String {
-        let records = rows.map { Row(rank: $0.rank, score: $0.score, metrics: $0.metrics) }
+        let records = rows.map(Row.init)
         // One definition of the columns: the JSON row's stored properties, in declaration order.
         let sample = Mirror(reflecting: records.first ?? Row.empty)
         var lines = [sample.children.compactMap(\.label).joined(separator: ",")]
@@ -141,14 +169,27 @@ public enum LeaderboardJSON {
             trader: report.trader.description, as_of: report.asOf, eligible: gates.isEmpty, ineligibility: gates,
             rank_30d: report.rank,
             windows: Dictionary(uniqueKeysWithValues: report.metrics.map { window, metrics in
-                (window.rawValue, Row(rank: 0, score: report.scores[window] ?? 0, metrics: metrics))
+                (window.rawValue, Row(rank: 0, score: report.scores[window] ?? 0, metrics: metrics, unrealized: report.exposure.unrealized,
+                                      openRisk: report.exposure.openRisk(peakCollateral: metrics.peakCollateral)))
             }),
-            open_positions: report.openPositions.map {
-                Position(pair_index: $0.key.pairIndex, trade_index: $0.key.tradeIndex, open_time: $0.key.openTime,
-                         is_long: $0.isLong, collateral_usdc: usdc($0.collateral), notional_usdc: usdc($0.notional))
+            open_positions: report.openPositions.map { valued in
+                let p = valued.position
+                let price = { (value: Int64) in FixedPoint.format(value, scale: FixedPoint.priceScale) }
+                return Position(
+                    pair_index: p.key.pairIndex, pair: PairCatalogue.builtIn.name(of: p.key.pairIndex), trade_index: p.key.tradeIndex,
+                    open_time: p.key.openTime, age_seconds: valued.age(now: report.asOf), is_long: p.isLong,
+                    collateral_usdc: usdc(p.collateral), notional_usdc: usdc(p.notional), entry_price: price(valued.entryPrice),
+                    leverage: Double(valued.leverage) / 1e10,
+                    mark: valued.mark.map {
+                        Mark(price: price($0.price), source: $0.source.rawValue, age_seconds: $0.age(now: report.asOf),
+                             stale: $0.isStale(now: report.asOf, maxAge: report.maxMarkAge))
+                    },
+                    unrealized_pnl_usdc: valued.valuation.map { usdc($0.gross) },
+                    liquidation_price: valued.valuation.map { price($0.liquidationPrice) },
+                    liquidation_distance_pct: valued.valuation.map { Double($0.liquidationDistanceBps) / 100 })
             },
             recent_closes: report.recentCloses.map {
-                Close(time: $0.closedAt, pair_index: $0.pairIndex, kind: $0.kind.rawValue, collateral_usdc: usdc($0.collateral),
+                Close(time: $0.closedAt, pair_index: $0.pairIndex, pair: PairCatalogue.builtIn.name(of: $0.pairIndex), kind: $0.kind.rawValue, collateral_usdc: usdc($0.collateral),
                       gross_pnl_usdc: usdc($0.grossPnL), fees_usdc: usdc($0.fees), funding_usdc: usdc($0.funding),
                       net_pnl_usdc: usdc($0.netPnL),
                       payout_mismatch: $0.payoutMismatch)

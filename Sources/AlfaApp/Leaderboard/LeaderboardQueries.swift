@@ -21,7 +21,10 @@ public enum LeaderboardQueries {
         public let scores: [TimeWindow: Double]
         public let ineligibility: [String]
         public let rank: Int?
-        public let openPositions: [PositionBook.OpenPosition]
+        /// At their marks (the price feed's, else the pair's last fill).
+        public let openPositions: [ValuedPosition]
+        public let maxMarkAge: Int64
+        public let exposure: OpenExposure
         public let recentCloses: [ClosedTrade]
         public let unmatchedCloses: Int
         /// Positions changed by events alfa cannot decode yet: the record is uncertain.
@@ -31,7 +34,7 @@ public enum LeaderboardQueries {
             LeaderboardText.trader(trader, metrics: metrics, ineligibility: ineligibility, rank: rank,
                                    open: openPositions, recentCloses: recentCloses,
                                    uncertain: uncertainPositions.map { (pairIndex: $0.pairIndex, tradeIndex: $0.tradeIndex) },
-                                   asOf: asOf, style: style)
+                                   asOf: asOf, maxMarkAge: maxMarkAge, style: style)
         }
     }
 
@@ -51,7 +54,11 @@ public enum LeaderboardQueries {
     public static let noBoardYet = "no leaderboard yet: alfa serve computes one every LEADER_REFRESH_SECONDS; "
         + "alfa leaderboard --refresh computes one now"
 
-    public static func trader(_ trader: EVMAddress, asOf: Int64, gates: EligibilityGates, pool: PostgresPool) async throws -> TraderReport {
+    /// `feed`: the price feed's marks of the pairs asked, when the caller has one; the pairs'
+    /// last fills up to `asOf` stand in for the others.
+    public static func trader(_ trader: EVMAddress, asOf: Int64, gates: EligibilityGates, pool: PostgresPool,
+                              feed: @Sendable (Set<Int32>) async -> [Int32: Mark] = { _ in [:] },
+                              maxMarkAge: Int64 = 60) async throws -> TraderReport {
         let (fills, rank, uncertain) = try await pool.withConnection { connection in
             let fills = try FillRepository().fills(of: trader, on: connection).filter { $0.blockTime <= asOf }
             let repository = LeaderboardRepository()
@@ -62,17 +69,27 @@ public enum LeaderboardQueries {
         }
         var history = TraderHistory(trader: trader)
         fills.forEach { history.apply($0) }
+        let pairs = Set(history.book.openPositions.map(\.key.pairIndex))
+        let lastFills = pairs.isEmpty ? [:] : try await pool.withConnection {
+            try FillRepository().recentPrices(pairs: Array(pairs), limit: 1, upTo: asOf, on: $0)
+        }.compactMapValues { $0.last.map { Mark(price: Int64($0.value), source: .lastFill, publishedAt: $0.time) } }
+        let fed = pairs.isEmpty ? [:] : await feed(pairs)
+        var marks: [Int32: Mark] = [:]
+        for pair in pairs { marks[pair] = Mark.best(pyth: fed[pair], lastFill: lastFills[pair], now: asOf, maxAge: maxMarkAge) }
+        let exposure = OpenExposure(history.book.openPositions, marks: marks.mapValues(\.price))
         var metrics: [TimeWindow: TraderMetrics] = [:]
         for window in TimeWindow.allCases {
             metrics[window] = TraderMetrics(history: history, window: window, asOf: asOf)
         }
         let reasons = gates.reasons(thirtyDays: metrics[.thirtyDays]!, asOf: asOf)
         let scores = metrics.mapValues {
-            CopyabilityScore(metrics: $0, asOf: asOf, activeHours: gates.activeHours).ranked(uncertain: !uncertain.isEmpty)
+            CopyabilityScore(metrics: $0, asOf: asOf, activeHours: gates.activeHours, exposure: exposure).ranked(uncertain: !uncertain.isEmpty)
         }
         return TraderReport(
             trader: trader, asOf: asOf, metrics: metrics, scores: scores, ineligibility: reasons, rank: reasons.isEmpty ? rank : nil,
-            openPositions: history.book.positions.values.sorted { $0.key.openTime < $1.key.openTime },
+            openPositions: history.book.openPositions.sorted { $0.key.openTime < $1.key.openTime }
+                .map { ValuedPosition($0, mark: marks[$0.key.pairIndex]) },
+            maxMarkAge: maxMarkAge, exposure: exposure,
             recentCloses: Array(history.closes.suffix(20).reversed()),
             unmatchedCloses: history.book.unmatchedCloses, uncertainPositions: uncertain)
     }

@@ -17,6 +17,9 @@ public actor LeaderboardRefresher {
 
     private let pool: PostgresPool
     private let gates: EligibilityGates
+    /// Fresh feed prices value open positions; without them (or for a pair it lacks), the pair's last fill.
+    private let prices: PriceFeed?
+    private let maxMarkAge: Int64
     private let fills = FillRepository()
     private let snapshots = LeaderboardRepository()
     private var engine = LeaderboardEngine()
@@ -27,9 +30,11 @@ public actor LeaderboardRefresher {
     private var outOfOrder = false
     private static let batch = 50_000
 
-    public init(pool: PostgresPool, gates: EligibilityGates) {
+    public init(pool: PostgresPool, gates: EligibilityGates, prices: PriceFeed? = nil, maxMarkAge: Int64 = 60) {
         self.pool = pool
         self.gates = gates
+        self.prices = prices
+        self.maxMarkAge = maxMarkAge
     }
 
     /// Applies what is new, ranks as of `asOf` (default: now) and stores the snapshot.
@@ -46,7 +51,14 @@ public actor LeaderboardRefresher {
             newFills = try await loadAllInChainOrder()
         }
         let uncertain = try await pool.withConnection { try RawLogRepository().uncertainTraders(on: $0) }
-        let snapshot = engine.snapshot(asOf: asOf, gates: gates, uncertain: uncertain)
+        var marks: [Int32: Int64] = [:]
+        if let prices {
+            for (pair, mark) in await prices.marks(for: Set(engine.lastFillPrices.keys))
+            where mark.source == .pyth && !mark.isStale(now: asOf, maxAge: maxMarkAge) {
+                marks[pair] = mark.price
+            }
+        }
+        let snapshot = engine.snapshot(asOf: asOf, gates: gates, uncertain: uncertain, marks: marks)
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         let lastFill = cursor
         let id = try await pool.withConnection { [snapshots] connection in

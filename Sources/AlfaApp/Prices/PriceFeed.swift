@@ -8,7 +8,7 @@ import Logging
 /// `GET /v2/updates/price/latest?ids[]=…&parsed=true`), asked for in one batch and reused for
 /// `PRICE_POLL_SECONDS`; the pair's last indexed fill is the fallback. Hermes away or answering
 /// nonsense costs one warning per outage, never an error: the fallback serves meanwhile.
-actor PriceFeed {
+public actor PriceFeed {
     private let settings: Settings.Prices
     private let catalogue: PairCatalogue
     private let transport: any HTTPTransport
@@ -20,7 +20,7 @@ actor PriceFeed {
     /// Why the last fetch failed, while it keeps failing (for /status); nil when Hermes answers.
     private(set) var outage: String?
 
-    init(settings: Settings.Prices, catalogue: PairCatalogue = .builtIn,
+    public init(settings: Settings.Prices, catalogue: PairCatalogue = .builtIn,
          transport: any HTTPTransport = CurlHTTPClient(name: "alfa-prices"), pool: PostgresPool,
          clock: @escaping @Sendable () -> Int64, logger: Logger) {
         self.settings = settings
@@ -32,7 +32,7 @@ actor PriceFeed {
     }
 
     /// The best mark of each pair (`Mark.best`): Pyth while fresh, else the newer of Pyth and the last fill.
-    func marks(for pairs: Set<Int32>) async -> [Int32: Mark] {
+    public func marks(for pairs: Set<Int32>) async -> [Int32: Mark] {
         guard !pairs.isEmpty else { return [:] }
         let now = clock()
         let due = pairs.filter { now - (fetchedAt[$0] ?? .min / 2) >= settings.pollSeconds }

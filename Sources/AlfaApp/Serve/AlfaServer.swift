@@ -18,14 +18,15 @@ public enum AlfaServer {
             let version = try await database.serverVersion()
             logger.info("database reachable", metadata: ["server": "\(version)"])
             try await database.requireCurrentMigrations()
-            let refresher = LeaderboardRefresher(pool: database.pool, gates: EligibilityGates(settings.leaderboard))
+            let execution = try await ExecutionServices.start(settings: settings, pool: database.pool,
+                                                              databaseURL: settings.database.url!.value)
+            let refresher = LeaderboardRefresher(pool: database.pool, gates: EligibilityGates(settings.leaderboard),
+                                                 prices: execution.control.prices, maxMarkAge: settings.prices.maxAgeSeconds)
             var services: [any Service] = [
                 DatabaseHealthService(database: database, intervalSeconds: 15, logger: logger),
                 LeaderboardService(refresher: refresher, intervalSeconds: settings.leaderboard.refreshSeconds,
                                    logger: Logger(label: "alfa.leaderboard")),
             ]
-            let execution = try await ExecutionServices.start(settings: settings, pool: database.pool,
-                                                              databaseURL: settings.database.url!.value)
             services += execution.services
             var alerts = AlertCenter.logOnly(Logger(label: "alfa.alerts"))
             if let token = settings.telegram.botToken {

@@ -12,6 +12,8 @@ public struct LeaderboardEngine: Sendable {
         var metrics: [TimeWindow: TraderMetrics]
     }
     public private(set) var fillsApplied = 0
+    /// Each pair's latest fill price (× 1e10) by chain position: the marks' fallback.
+    private var lastPrices: [Int32: (block: Int64, logIndex: Int32, price: Int64)] = [:]
 
     public init() {}
 
@@ -22,8 +24,18 @@ public struct LeaderboardEngine: Sendable {
     /// Applies a fill; fills of one position must come in chain order, positions may interleave.
     public mutating func apply(_ fill: Fill) {
         histories[fill.trader, default: TraderHistory(trader: fill.trader)].apply(fill)
+        notePrice(fill)
         fillsApplied += 1
     }
+
+    private mutating func notePrice(_ fill: Fill) {
+        guard fill.price > 0 else { return }
+        if let last = lastPrices[fill.pairIndex], (last.block, last.logIndex) > (fill.blockNumber, fill.logIndex) { return }
+        lastPrices[fill.pairIndex] = (fill.blockNumber, fill.logIndex, fill.price)
+    }
+
+    /// Each pair's latest fill price, × 1e10.
+    public var lastFillPrices: [Int32: Int64] { lastPrices.mapValues(\.price) }
 
     /// Applies a batch trader by trader (stable, so each position keeps its chain order):
     /// one trader's book and history stay in cache while its fills are replayed, instead of
@@ -50,6 +62,7 @@ public struct LeaderboardEngine: Sendable {
         var traders: [EVMAddress] = []
         var group = [Int32](repeating: 0, count: fills.count)
         for index in fills.indices {
+            notePrice(fills[index])
             let trader = fills[index].trader
             if let known = groupOf[trader] {
                 group[index] = known
@@ -105,21 +118,25 @@ public struct LeaderboardEngine: Sendable {
     }
 
     /// Ranks the eligible traders of every window by copyability score; `uncertain` traders'
-    /// scores carry `CopyabilityScore.uncertainRecordFactor`.
-    public mutating func snapshot(asOf: Int64, gates: EligibilityGates, uncertain: Set<EVMAddress> = []) -> LeaderboardSnapshot {
-        var eligibleMetrics: [[TimeWindow: TraderMetrics]] = []
+    /// scores carry `CopyabilityScore.uncertainRecordFactor`. Open positions are valued at
+    /// `marks` (fresh feed prices, × 1e10), else at their pair's latest fill.
+    public mutating func snapshot(asOf: Int64, gates: EligibilityGates, uncertain: Set<EVMAddress> = [],
+                                  marks: [Int32: Int64] = [:]) -> LeaderboardSnapshot {
+        let prices = lastFillPrices.merging(marks) { _, feed in feed }
+        var eligible: [(metrics: [TimeWindow: TraderMetrics], exposure: OpenExposure)] = []
         for trader in histories.keys {
             guard let metrics = metrics(of: trader, asOf: asOf), let thirty = metrics[.thirtyDays],
                   gates.isEligible(thirtyDays: thirty, asOf: asOf)
             else { continue }
-            eligibleMetrics.append(metrics)
+            let book = histories[trader]!.book
+            eligible.append((metrics, book.isFlat ? .none : OpenExposure(book.openPositions, marks: prices)))
         }
         var rows: [TimeWindow: [LeaderboardRow]] = [:]
         for window in TimeWindow.allCases {
             // Sort small keys, not the metrics themselves.
-            let keys = eligibleMetrics.indices.map { index -> (score: Double, pnl: Int64, trader: EVMAddress, index: Int) in
-                let m = eligibleMetrics[index][window]!
-                let score = CopyabilityScore(metrics: m, asOf: asOf, activeHours: gates.activeHours)
+            let keys = eligible.indices.map { index -> (score: Double, pnl: Int64, trader: EVMAddress, index: Int) in
+                let m = eligible[index].metrics[window]!
+                let score = CopyabilityScore(metrics: m, asOf: asOf, activeHours: gates.activeHours, exposure: eligible[index].exposure)
                 return (score.ranked(uncertain: uncertain.contains(m.trader)), m.cleanPnL, m.trader, index)
             }.sorted { a, b in
                 if a.score != b.score { return a.score > b.score }
@@ -127,9 +144,12 @@ public struct LeaderboardEngine: Sendable {
                 return a.trader < b.trader
             }
             rows[window] = keys.enumerated().map { rank, key in
-                LeaderboardRow(rank: rank + 1, score: key.score, metrics: eligibleMetrics[key.index][window]!)
+                let (metrics, exposure) = eligible[key.index]
+                let m = metrics[window]!
+                return LeaderboardRow(rank: rank + 1, score: key.score, metrics: m, unrealized: exposure.unrealized,
+                                      openRisk: exposure.openRisk(peakCollateral: m.peakCollateral))
             }
         }
-        return LeaderboardSnapshot(asOf: asOf, traders: histories.count, eligible: eligibleMetrics.count, rows: rows)
+        return LeaderboardSnapshot(asOf: asOf, traders: histories.count, eligible: eligible.count, rows: rows)
     }
 }

@@ -3,11 +3,17 @@ public struct LeaderboardRow: Sendable, Equatable {
     public let rank: Int
     public let score: Double
     public let metrics: TraderMetrics
+    /// Open positions at the marks of the snapshot: unrealized PnL (USDC × 1e6, before closing
+    /// fees) and `open_risk` (losing open collateral / peak collateral).
+    public let unrealized: Int64
+    public let openRisk: Double
 
-    public init(rank: Int, score: Double, metrics: TraderMetrics) {
+    public init(rank: Int, score: Double, metrics: TraderMetrics, unrealized: Int64 = 0, openRisk: Double = 0) {
         self.rank = rank
         self.score = score
         self.metrics = metrics
+        self.unrealized = unrealized
+        self.openRisk = openRisk
     }
 
     public var trader: EVMAddress { metrics.trader }

@@ -57,6 +57,12 @@ public struct PositionBook: Sendable {
 
     public init() {}
 
+    /// Nothing open.
+    public var isFlat: Bool { open.isEmpty }
+
+    /// The open positions, unordered.
+    public var openPositions: some Collection<OpenPosition> { open.values }
+
     /// Open positions by their lifecycle key.
     public var positions: [PositionKey: OpenPosition] {
         Dictionary(uniqueKeysWithValues: open.values.map { ($0.key, $0) })

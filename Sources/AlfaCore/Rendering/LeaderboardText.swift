@@ -28,11 +28,12 @@ public enum LeaderboardText {
         }
     }
 
-    /// One trader in every window, why they are or are not eligible, open positions and recent closes.
+    /// One trader in every window, why they are or are not eligible, open positions at their
+    /// marks and recent closes.
     public static func trader(_ trader: EVMAddress, metrics: [TimeWindow: TraderMetrics], ineligibility: [String],
-                              rank: Int?, open: [PositionBook.OpenPosition], recentCloses: [ClosedTrade],
+                              rank: Int?, open: [ValuedPosition], recentCloses: [ClosedTrade],
                               uncertain: [(pairIndex: Int32, tradeIndex: Int32)] = [],
-                              asOf: Int64, style: Style) -> String {
+                              asOf: Int64, maxMarkAge: Int64 = 60, style: Style) -> String {
         var lines: [String] = []
         lines.append("window      PnL $  trades   win  maxDD   liq  sharpe")
         for window in TimeWindow.allCases {
@@ -56,10 +57,14 @@ public enum LeaderboardText {
                 + slots.prefix(5).joined(separator: ", ") + (slots.count > 5 ? ", …" : "") + "); score halved")
         }
         lines.append("")
-        lines.append("open positions: \(open.count)")
+        let valued = open.compactMap(\.valuation)
+        let peak = metrics[.thirtyDays]?.peakCollateral ?? 0
+        let exposure = OpenExposure(open.map(\.position), marks: open.reduce(into: [:]) { $0[$1.position.key.pairIndex] = $1.mark?.price })
+        lines.append("open positions: \(open.count)" + (valued.isEmpty ? "" : " · unrealized "
+            + FixedPoint.display(valued.reduce(0) { $0 + $1.gross }, signed: true) + " USDC"
+            + " · open risk \(Int((exposure.openRisk(peakCollateral: peak) * 100).rounded())) %"))
         for position in open.prefix(10) {
-            lines.append("  \(PairCatalogue.builtIn.name(of: position.key.pairIndex)) \(position.isLong ? "long " : "short") "
-                + "\(FixedPoint.display(position.collateral, decimals: 0)) USDC since \(utc(position.key.openTime))")
+            lines.append("  " + position.line(now: asOf, maxAge: maxMarkAge))
         }
         lines.append("last closes:")
         for close in recentCloses {

@@ -177,16 +177,19 @@ public struct FillRepository: Sendable {
 
     /// The latest `limit` fill prices of each pair (every trader's), oldest first: the market's
     /// recent prices for the volatility breaker. Times in unix seconds, prices × 1e10.
-    public func recentPrices(pairs: [Int32], limit: Int, on connection: PostgresConnection) throws -> [Int32: [BreakerInputs.Sample]] {
+    /// `upTo`: only fills at or before this unix second (nil: all).
+    public func recentPrices(pairs: [Int32], limit: Int, upTo: Int64? = nil,
+                             on connection: PostgresConnection) throws -> [Int32: [BreakerInputs.Sample]] {
         guard !pairs.isEmpty else { return [:] }
         let rows = try connection.query("""
             SELECT p.pair, f.t, f.price FROM unnest($1::int[]) AS p(pair)
             CROSS JOIN LATERAL (
                 SELECT extract(epoch FROM block_time)::bigint AS t, price, block_number, log_index
                 FROM \(try PostgresConnection.qualifiedIdentifier(table))
-                WHERE pair_index = p.pair ORDER BY block_number DESC, log_index DESC LIMIT $2) AS f
+                WHERE pair_index = p.pair AND ($3::bigint IS NULL OR block_time <= to_timestamp($3::bigint))
+                ORDER BY block_number DESC, log_index DESC LIMIT $2) AS f
             ORDER BY p.pair, f.block_number, f.log_index
-            """, ["{" + pairs.map(String.init).joined(separator: ",") + "}", limit])
+            """, ["{" + pairs.map(String.init).joined(separator: ",") + "}", limit, upTo])
         var prices: [Int32: [BreakerInputs.Sample]] = [:]
         for row in rows {
             prices[try row.decode(0, as: Int32.self), default: []]

@@ -26,6 +26,7 @@ public struct LeaderboardRepository: Sendable {
         "volume", "profit_factor", "expectancy", "max_drawdown", "max_drawdown_pct", "peak_collateral", "sharpe",
         "probabilistic_sharpe", "average_leverage", "max_leverage", "liquidations", "median_hold_seconds",
         "short_hold_share", "active_days", "active_weeks", "positive_weeks", "closes", "payout_mismatches", "last_trade_time",
+        "unrealized_pnl", "open_risk",
     ]
 
     @discardableResult
@@ -72,6 +73,8 @@ public struct LeaderboardRepository: Sendable {
                         writer.field(Int64(m.closes))
                         writer.field(Int64(m.payoutMismatches))
                         if let last = m.lastTradeTime { writer.field(Timestamp(unixSeconds: last)) } else { writer.null() }
+                        writer.field(row.unrealized)
+                        writer.field(row.openRisk.postgresText)
                         try writer.endRow()
                     }
                 }
@@ -128,6 +131,7 @@ public struct LeaderboardRepository: Sendable {
             shortHoldShare: try row.decode(20), activeDays: try row.decode(21), activeWeeks: try row.decode(22),
             positiveWeeks: try row.decode(23), lastTradeTime: try row.optional(26, as: Timestamp.self)?.unixSeconds,
             payoutMismatches: try row.decode(25), validUntil: nil)
-        return LeaderboardRow(rank: try row.decode(0), score: try row.decode(2), metrics: metrics)
+        return LeaderboardRow(rank: try row.decode(0), score: try row.decode(2), metrics: metrics, unrealized: try row.decode(27),
+                              openRisk: try row.decode(28))
     }
 }

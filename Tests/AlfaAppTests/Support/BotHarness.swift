@@ -122,6 +122,8 @@ actor RecordingControl: ExecutionControl {
         return .plain("\(leader) now has size=50.")
     }
 
+    func marks(for pairs: Set<Int32>) -> [Int32: Mark] { [:] }
+
     func positionsToClose(_ target: CloseTarget) -> [String] { target == .all ? ["#1 BTC/USD long 100.00 USDC ×10.0 DRY"] : [] }
 
     func closePositions(_ target: CloseTarget, by admin: Int64) -> ChatReply {
