@@ -34,6 +34,8 @@ struct ReportTests {
         #expect(daily.contains("fill(s) indexed · through block"))
         let pnl = try #require(try await harness.orders().last?.netPnL)
         #expect(pnl > 0 && daily.contains("Clean PnL: \(FixedPoint.display(pnl, signed: true)) USDC"))
+        #expect(daily.contains("Open now: 0 position(s), unrealized 0.00 USDC · equity PnL \(FixedPoint.display(pnl, signed: true)) USDC"),
+                "\(daily)")
         #expect(await harness.control.report(.weekly).plainText.hasPrefix("Weekly report · "))
     }
 

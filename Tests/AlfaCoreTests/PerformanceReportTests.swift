@@ -59,6 +59,13 @@ struct PerformanceReportTests {
         let text = TelegramHTML.plainText(Self.report(orders: orders, events: events, changes: changes, stop: true).html)
         #expect(text.contains("Mode now: DRY, emergency stop engaged"))
         #expect(text.contains("Clean PnL: +10.50 USDC (fees 3.00 included)"), "\(text)")
+        #expect(text.contains("Open now: not valued"), "\(text)")
+        var valued = Self.report(orders: orders, events: events, changes: changes, stop: true)
+        let position = MirroredPosition(openOrderID: 3, pairIndex: 1, isLong: true, entryPrice: 650_000_000_000_000, leverage: 100_000_000_000,
+                                        remainingCollateral: 100_000_000, remainingOpeningFee: 0)
+        valued.open = OpenPositionsReport([position], marks: [1: Mark(price: 617_500_000_000_000, source: .pyth, publishedAt: Self.midnight)],
+                                          now: Self.midnight, maxAge: 60)
+        #expect(TelegramHTML.plainText(valued.html).contains("Open now: 1 position(s), unrealized -50.00 USDC · equity PnL -39.50 USDC"))
         #expect(text.contains("Win rate 50 % over 2 closed trade(s) · drawdown 2.0 % from peak"))
         #expect(text.contains("Signals 6 → orders 5 → fills 4 (skipped 1, failed 1, in flight 0)"))
         #expect(text.contains("2026-11-20 23:00 UTC: win_rate tripped by breaker win_rate — win rate 35.0 % < 40.0 %"))

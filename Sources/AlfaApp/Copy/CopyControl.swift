@@ -161,7 +161,8 @@ public struct CopyControl: ExecutionControl {
     }
 
     func report(_ period: PerformanceReport.Period, to: Int64) async throws -> PerformanceReport {
-        try await ReportBuilder.build(period, to: to, pool: pool, manager: manager, engine: engine, monitor: monitor)
+        try await ReportBuilder.build(period, to: to, pool: pool, manager: manager, engine: engine, monitor: monitor,
+                                      prices: prices, maxMarkAge: maxMarkAge)
     }
 
     public func breakers() async -> ChatReply {

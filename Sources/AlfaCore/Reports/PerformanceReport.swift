@@ -68,6 +68,8 @@ public struct PerformanceReport: Sendable, Equatable {
     public var leaderChanges: [LeaderChange]
     public var leadersCopied: Int
     public var indexer: IndexerHealth
+    /// The copy positions open when the report is made, at their marks (nil: not valued).
+    public var open: OpenPositionsReport?
 
     public init(period: Period, from: Int64, to: Int64, mode: ExecutionState, performance: CopyPerformance, drawdown: String,
                 breakerEvents: [BreakerEvent], leaderChanges: [LeaderChange], leadersCopied: Int, indexer: IndexerHealth) {
@@ -95,6 +97,11 @@ public struct PerformanceReport: Sendable, Equatable {
             "<b>Copy account</b>",
             "Clean PnL: \(FixedPoint.display(p.realizedPnL, signed: true)) USDC (fees \(FixedPoint.display(p.fees)) included) · "
                 + "gas \(FixedPoint.display(p.gas)) · net after gas \(FixedPoint.display(p.netAfterGas, signed: true)) USDC",
+            open.map { o in
+                "Open now: \(o.lines.count) position(s), unrealized \(FixedPoint.display(o.unrealized, signed: true)) USDC"
+                    + (o.unvalued > 0 ? " (\(o.unvalued) without a fresh mark left out)" : "")
+                    + " · equity PnL \(FixedPoint.display(p.realizedPnL + o.unrealized, signed: true)) USDC"
+            } ?? "Open now: not valued",
             "Win rate \(rate) over \(p.closedTrades) closed trade(s) · \(TelegramHTML.escape(p.closedTrades > 0 ? drawdown : "no drawdown: no closed trade"))",
             "Signals \(p.signals) → orders \(p.orders) → fills \(p.filled) (skipped \(p.skipped), failed \(p.failed), in flight \(p.active))",
             "",

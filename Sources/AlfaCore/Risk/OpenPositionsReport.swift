@@ -56,3 +56,9 @@ public struct OpenPositionsReport: Sendable {
         return out.joined(separator: "\n")
     }
 }
+
+extension OpenPositionsReport: Equatable {
+    public static func == (a: OpenPositionsReport, b: OpenPositionsReport) -> Bool {
+        a.lines == b.lines && a.unrealized == b.unrealized && a.unvalued == b.unvalued && a.now == b.now && a.maxAge == b.maxAge
+    }
+}
