@@ -1,5 +1,6 @@
 import AlfaChain
 import AlfaCore
+import AlfaHTTP
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -24,6 +25,7 @@ public struct MarketSimulatorRunner: Service {
     let historyOnly: Bool
     let logger: Logger
     let clock: @Sendable () -> Int64
+    let priceFeed: any HTTPTransport = CurlHTTPClient(name: "alfa-sim-prices")
 
     public init(settings: Settings.Simulator, rpc: JSONRPCClient, statePath: String?, historyOnly: Bool = false, logger: Logger,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -94,12 +96,14 @@ public struct MarketSimulatorRunner: Service {
     func followThePresent(_ saved: inout Saved, store: StateFile) async throws {
         let interval = Duration.milliseconds(Int64(60_000 / settings.speed))
         var lastSave = clock()
+        var publishFailed = false
         while true {
             try? await Task.sleep(for: interval)
             if Self.stopping { break }
             let now = max(clock(), saved.lastMinuteAt + 1)
             let fills = saved.market.step(at: now)
             if !fills.isEmpty { try await execute(fills, at: nil) }
+            await publishPrices(saved.market.prices, at: now, failing: &publishFailed)
             saved.lastMinuteAt = now
             if clock() - lastSave >= 60 {
                 try await store.save(saved)
@@ -107,6 +111,29 @@ public struct MarketSimulatorRunner: Service {
             }
         }
         try await store.save(saved)
+    }
+
+    /// The local price feed (SIM_PRICE_FEED_URL, the fake Hermes) gets the market's prices, as
+    /// Pyth's (expo −8) under each pair's feed id; a failure is logged once and retried next minute.
+    func publishPrices(_ prices: [Int64], at time: Int64, failing publishFailed: inout Bool) async {
+        guard let url = settings.priceFeedURL else { return }
+        var body: [String: [String: Any]] = [:]
+        for (index, price) in prices.enumerated() {
+            guard let feed = PairCatalogue.builtIn.pairs[Int32(index)]?.pythFeedID else { continue }
+            body[feed] = ["price": String(price / 100), "expo": -8, "publish_time": time]
+        }
+        let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        do {
+            let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+            let response = try await priceFeed.send(HTTPRequest(method: "POST", url: base + "/control/prices",
+                                                                headers: ["Content-Type": "application/json"], body: [UInt8](data),
+                                                                timeoutSeconds: 5))
+            guard response.status == 200 else { throw HTTPError.transport("HTTP \(response.status)") }
+            publishFailed = false
+        } catch {
+            if !publishFailed { logger.warning("the local price feed refused the prices", metadata: ["url": "\(base)", "error": "\(error)"]) }
+            publishFailed = true
+        }
     }
 
     /// Moves the callbacks proxy to v2, once; from then on closes settle funding.

@@ -173,6 +173,8 @@ public struct Settings: Sendable {
         public var traders: Int64
         public var speed: Double
         public var historyHours: Int64
+        /// The fake Hermes the simulator publishes its prices to (local environment only).
+        public var priceFeedURL: String?
     }
 
     public var database: Database
@@ -314,7 +316,8 @@ public struct Settings: Sendable {
             seed: try r.int("SIM_SEED", in: 0...Int64.max),
             traders: try r.int("SIM_TRADERS", in: 1...100_000),
             speed: try r.double("SIM_SPEED", in: 0.01...10_000),
-            historyHours: try r.int("SIM_HISTORY_HOURS", in: 0...720)
+            historyHours: try r.int("SIM_HISTORY_HOURS", in: 0...720),
+            priceFeedURL: try r.optionalURL("SIM_PRICE_FEED_URL", schemes: ["http", "https"])
         )
     }
 }

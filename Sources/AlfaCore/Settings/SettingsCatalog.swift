@@ -106,6 +106,7 @@ public enum SettingsCatalog {
             .init("SIM_TRADERS", default: "300", "simulated traders on the local chain"),
             .init("SIM_SPEED", default: "10", "market minutes per wall-clock minute once the history is written (1 = real time)"),
             .init("SIM_HISTORY_HOURS", default: "48", "hours of market history a new local chain starts with, written as fast as it takes them"),
+            .init("SIM_PRICE_FEED_URL", "local environment: the fake Pyth Hermes the simulator publishes its prices to every simulated minute (commands/run sets it with PRICE_FEED_URL); unset: none"),
         ]),
     ]
 

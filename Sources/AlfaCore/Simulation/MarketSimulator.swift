@@ -49,6 +49,8 @@ public struct MarketSimulator: Codable, Sendable {
 
     public var openPositionCount: Int { positions.count }
     public var pairNames: [String] { pairs.map(\.name) }
+    /// Each pair's price now, × 1e10, by the pair index its fills carry.
+    public var prices: [Int64] { pairs.map { SimulatedPair.scaled($0.price) } }
 
     /// One minute of the market at `timestamp` (unix seconds, the block's time).
     public mutating func step(at timestamp: Int64) -> [SimulatedFill] {
