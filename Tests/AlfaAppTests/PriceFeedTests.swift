@@ -1,4 +1,5 @@
 @testable import AlfaApp
+import AlfaChain
 import AlfaCore
 import AlfaHTTP
 import AlfaStore
@@ -62,6 +63,24 @@ struct PriceFeedTests {
         _ = await feed.marks(for: [0])
         #expect(try await hermes.requests() == 2)
         #expect(await feed.outage == nil)
+    }
+
+    /// The local environment: the simulator publishes its prices to the fake Hermes each minute,
+    /// and they come back as Pyth marks of the same pairs.
+    @Test func theSimulatorsPricesAreTheLocalFeedsMarks() async throws {
+        let hermes = try Hermes()
+        let environment = ["SIM_PRICE_FEED_URL": hermes.base]
+        let settings = try Settings(lookup: { environment[$0] })
+        let runner = MarketSimulatorRunner(settings: settings.simulator, rpc: JSONRPCClient(urls: [Secret("http://127.0.0.1:1")], expectedChainID: 31337, timeoutSeconds: 1),
+                                           statePath: nil, logger: Logger(label: "test.sim"))
+        var failing = false
+        await runner.publishPrices([3_200 * 10_000_000_000, 65_123 * 10_000_000_000], at: 995, failing: &failing)
+        #expect(!failing)
+        let (feed, feedPool) = try await Self.feed(hermes, clock: Clock(1_000))
+        defer { Task { await feedPool.close() } }
+        let marks = await feed.marks(for: [0, 1])
+        #expect(marks[0] == Mark(price: 32_000_000_000_000, source: .pyth, publishedAt: 995))
+        #expect(marks[1] == Mark(price: 651_230_000_000_000, source: .pyth, publishedAt: 995))
     }
 
     @Test func aStalePythPriceGivesWayToANewerFill() async throws {

@@ -34,6 +34,9 @@ public enum LeaderboardBenchmark {
                    Double(count) / fullSeconds, seconds(started, applied), seconds(applied, ranked)))
         say(String(format: "  full recompute: %.3f s (target <= 2 s); %d traders, %d eligible",
                    fullSeconds, snapshot.traders, snapshot.eligible))
+        // The ranking values the eligible traders' open positions at each pair's last fill (marks included above).
+        let valued = (snapshot.rows[.thirtyDays] ?? []).filter { $0.unrealized != 0 }.count
+        say("  marks included: \(valued) ranked traders hold open positions valued at their pairs' marks (unrealized PnL, open risk)")
 
         let incrementalStart = DispatchTime.now()
         engine.apply(extra)
