@@ -50,7 +50,8 @@ struct OperatedFromTelegramTests {
         let pool = PostgresPool(configuration: .init(url: database, size: 1))
         defer { Task { await pool.close() } }
         try await CopyReplicaTests.waitForEngine(pool)
-        try await Self.ask(fake, "/status", expecting: "mode: DRY · emergency stop: off")
+        let status = try await Self.ask(fake, "/status", expecting: "mode: DRY · emergency stop: off")
+        #expect(status?.visible.contains("prices: the pairs' last fills (PRICE_FEED_URL unset)") == true)
         // Opens heard silently, skips not at all; alerts always arrive.
         try await Self.ask(fake, "/notify opened silent", expecting: "opened: silent")
         try await Self.ask(fake, "/notify skipped off", expecting: "skipped: off")

@@ -105,14 +105,16 @@ struct PriceFeedTests {
         defer { Task { await feedPool.close() } }
         #expect(await feed.marks(for: [0])[0] == Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 900))
         #expect(await feed.outage != nil)
+        let down = await feed.status
+        #expect(down.hasPrefix("Pyth Hermes unavailable (") && down.hasSuffix("marks fall back to the pairs' last fills"), "\(down)")
         // Back: the next poll clears the outage.
         try await hermes.post("/control/faults", "{}")
         try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 999}}"#)
         let (recovered, recoveredPool) = try await Self.feed(hermes, clock: Clock(1_000))
         defer { Task { await recoveredPool.close() } }
         #expect(await recovered.marks(for: [0])[0]?.source == .pyth)
-        let outage = await recovered.outage
-        #expect(outage == nil)
+        let (outage, status) = (await recovered.outage, await recovered.status)
+        #expect(outage == nil && status == "Pyth Hermes")
     }
 
     @Test func withoutAFeedURLTheLastFillsAreTheMarks() async throws {

@@ -70,12 +70,15 @@ struct CommandParserTests {
         #expect(parser.parse("/copy pause now") == .usage(CommandParser.Usage.copy))
         #expect(ChatCommand.copyPause.requiresAdmin && ChatCommand.copyResume.requiresAdmin)
         #expect(ChatCommand.copyPause.canonical == "/copy pause" && ChatCommand.copyResume.canonical == "/copy resume")
-        let status = StatusReport(now: 100, execution: ExecutionState(mode: .dry, emergencyStop: false, changedBy: .environment, changedAt: 0,
+        var status = StatusReport(now: 100, execution: ExecutionState(mode: .dry, emergencyStop: false, changedBy: .environment, changedAt: 0,
                                                                       reason: nil),
                                   indexer: nil, leaderboardComputedAt: nil, breakers: [], openCopyPositions: 1,
                                   copyPaused: "paused by admin 7 1m ago: new opens skipped, exits mirrored", startedAt: 0, version: "t",
                                   databaseProblem: nil, databaseMilliseconds: 1)
         #expect(status.html.contains("copying: paused by admin 7 1m ago: new opens skipped, exits mirrored"))
+        #expect(!status.html.contains("prices:"))
+        status.prices = "Pyth Hermes unavailable (HTTP 503): marks fall back to the pairs' last fills"
+        #expect(status.html.contains("prices: Pyth Hermes unavailable (HTTP 503): marks fall back to the pairs' last fills"))
     }
 
     @Test func parsesATraderAddressInAnyCase() {

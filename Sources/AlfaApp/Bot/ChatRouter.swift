@@ -202,12 +202,13 @@ public actor ChatRouter {
         }
         let milliseconds = Int(((clock() - started) * 1000).rounded())
         let lines = await control?.statusLines()
-        let report = StatusReport(
+        var report = StatusReport(
             now: Int64(clock()), execution: await control?.execution() ?? configured, indexer: indexer,
             leaderboardComputedAt: computedAt, breakers: lines?.breakers, openCopyPositions: lines?.openPositions,
             copyPaused: lines?.paused,
             startedAt: startedAt, version: AlfaVersion.current, databaseProblem: databaseProblem,
             databaseMilliseconds: databaseProblem == nil ? milliseconds : nil)
+        report.prices = lines?.prices
         return ChatReply(html: report.html)
     }
 

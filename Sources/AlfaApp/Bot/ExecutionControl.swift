@@ -30,6 +30,6 @@ public protocol ExecutionControl: Sendable {
     func resetBreaker(_ name: BreakerName, by admin: Int64) async -> ChatReply
     /// `/report daily|weekly`: the period that ends now.
     func report(_ period: PerformanceReport.Period) async -> ChatReply
-    /// One line per breaker, the open copy positions and the pause, for `/status`.
-    func statusLines() async -> (breakers: [String], openPositions: Int, paused: String?)
+    /// One line per breaker, the open copy positions, the pause and where marks come from, for `/status`.
+    func statusLines() async -> (breakers: [String], openPositions: Int, paused: String?, prices: String?)
 }

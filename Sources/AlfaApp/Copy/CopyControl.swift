@@ -195,14 +195,14 @@ public struct CopyControl: ExecutionControl {
             : "▶️ Copying resumed: leaders' new opens are copied again.")
     }
 
-    public func statusLines() async -> (breakers: [String], openPositions: Int, paused: String?) {
+    public func statusLines() async -> (breakers: [String], openPositions: Int, paused: String?, prices: String?) {
         let readings = (try? await monitor.readings()) ?? []
         let lines = readings.map { reading, isOpen in
             "\(reading.name.rawValue): \(isOpen ? "OPEN" : "closed")" + (reading.value.map { String(format: " (%.1f / %.1f)", $0, reading.threshold) } ?? "")
         }
         let pause = (try? await engine.pause()).flatMap { $0 }
         let paused = pause.map { "paused by \($0.by) \(StatusReport.age(clock() - $0.since)) ago: new opens skipped, exits mirrored" }
-        return (lines, (try? await engine.openPositionCount()) ?? 0, paused)
+        return (lines, (try? await engine.openPositionCount()) ?? 0, paused, await prices.status)
     }
 
     private func change(_ change: ExecutionModeMachine.Change, by admin: Int64, reason: String, confirmed: Bool = false,

@@ -20,6 +20,13 @@ public actor PriceFeed {
     /// Why the last fetch failed, while it keeps failing (for /status); nil when Hermes answers.
     private(set) var outage: String?
 
+    /// Where marks come from now, for /status.
+    public var status: String {
+        guard settings.feedURL != nil else { return "the pairs' last fills (PRICE_FEED_URL unset)" }
+        guard let outage else { return "Pyth Hermes" }
+        return "Pyth Hermes unavailable (\(outage)): marks fall back to the pairs' last fills"
+    }
+
     public init(settings: Settings.Prices, catalogue: PairCatalogue = .builtIn,
          transport: any HTTPTransport = CurlHTTPClient(name: "alfa-prices"), pool: PostgresPool,
          clock: @escaping @Sendable () -> Int64, logger: Logger) {

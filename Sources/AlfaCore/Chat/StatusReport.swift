@@ -48,6 +48,8 @@ public struct StatusReport: Sendable {
     public var openCopyPositions: Int?
     /// "paused by admin 1001 3m ago: …" while /copy pause holds; nil otherwise.
     public var copyPaused: String?
+    /// Where marks come from ("Pyth Hermes", its outage, or the last fills); nil: not known here.
+    public var prices: String?
     public var startedAt: Int64
     public var version: String
     /// nil: healthy; otherwise what failed.
@@ -87,6 +89,7 @@ public struct StatusReport: Sendable {
         }
         lines.append("open copy positions: " + (openCopyPositions.map(String.init) ?? "not available yet"))
         if let copyPaused { lines.append("copying: " + e(copyPaused)) }
+        if let prices { lines.append("prices: " + e(prices)) }
         if let databaseProblem {
             lines.append("database: <b>unhealthy</b>: \(e(databaseProblem))")
         } else {

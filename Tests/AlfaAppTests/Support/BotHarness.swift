@@ -136,8 +136,8 @@ actor RecordingControl: ExecutionControl {
         return .plain("Breaker \(name.rawValue) reset.")
     }
 
-    func statusLines() -> (breakers: [String], openPositions: Int, paused: String?) {
-        (["drawdown 1% of 15% · closed"], 3, paused ? "paused by admin 1001 0s ago: new opens skipped, exits mirrored" : nil)
+    func statusLines() -> (breakers: [String], openPositions: Int, paused: String?, prices: String?) {
+        (["drawdown 1% of 15% · closed"], 3, paused ? "paused by admin 1001 0s ago: new opens skipped, exits mirrored" : nil, "Pyth Hermes")
     }
     private(set) var paused = false
     func setPaused(_ paused: Bool, by admin: Int64) -> ChatReply {
