@@ -79,11 +79,7 @@ struct BreakerScenarioTests {
     @Test func underCloseAllATripAlsoClosesEveryPosition() async throws {
         let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_MAX_OPEN_POSITIONS": "2", "BREAKER_ACTION": "close_all"])
         defer { Task { await harness.stop() } }
-        let openTime = Self.time()
-        try await harness.leaderOpens(openTime: openTime)
-        try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
-        try await harness.chain.execute([[.marketOpen("0x00000000000000000000000000000000000000b8", pair: 1, collateral: 50_000_000,
-                                                      price: Self.p - Self.p * 3 / 100, openTime: openTime + 1)]])
+        try await Self.holdWhileTheMarketFalls(harness)
         #expect(!(try await harness.waitForAlert("Breaker drawdown closes all 1 copied position(s)")).isEmpty)
         let orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
         #expect(orders[1].action == .close && orders[1].orderedBy == "breaker drawdown" && orders[1].netPnL < 0, "\(orders)")
@@ -91,16 +87,22 @@ struct BreakerScenarioTests {
         #expect(await harness.control.execution().emergencyStop)
     }
 
+    /// Our copy of the leader's 100 USDC long at 10× is filled; then another trader fills BTC 3 %
+    /// lower, which is the pair's mark from then on.
+    static func holdWhileTheMarketFalls(_ harness: CopyHarness) async throws {
+        let openTime = time()
+        try await harness.leaderOpens(openTime: openTime)
+        try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
+        try await harness.chain.execute([[.marketOpen("0x00000000000000000000000000000000000000b8", pair: 1, collateral: 50_000_000,
+                                                      price: p - p * 3 / 100, openTime: openTime + 1)]])
+    }
+
     @Test func anUnrealizedLossWithNothingClosedTripsTheDrawdownBreaker() async throws {
         // Capital 200 USDC (two positions); one of 100 USDC at 10× open, and the market trades 3 % lower:
         // about −35 USDC at the mark, 17 % of the capital, nothing closed.
         let harness = try await CopyHarness(chain: nil, database: nil, ["COPY_MAX_OPEN_POSITIONS": "2"])
         defer { Task { await harness.stop() } }
-        let openTime = Self.time()
-        try await harness.leaderOpens(openTime: openTime)
-        try await harness.waitForOrders { $0.count == 1 && $0[0].status == .filled }
-        try await harness.chain.execute([[.marketOpen("0x00000000000000000000000000000000000000b8", pair: 1, collateral: 50_000_000,
-                                                      price: Self.p - Self.p * 3 / 100, openTime: openTime + 1)]])
+        try await Self.holdWhileTheMarketFalls(harness)
         try await Self.expectTripped(.drawdown, harness, figures: "USDC included")
         #expect(try await harness.orders().filter { $0.action == .close }.isEmpty)
     }

@@ -32,7 +32,7 @@ public enum LeaderboardQueries {
 
         public func text(style: LeaderboardText.Style) -> String {
             LeaderboardText.trader(trader, metrics: metrics, ineligibility: ineligibility, rank: rank,
-                                   open: openPositions, recentCloses: recentCloses,
+                                   open: openPositions, exposure: exposure, recentCloses: recentCloses,
                                    uncertain: uncertainPositions.map { (pairIndex: $0.pairIndex, tradeIndex: $0.tradeIndex) },
                                    asOf: asOf, maxMarkAge: maxMarkAge, style: style)
         }

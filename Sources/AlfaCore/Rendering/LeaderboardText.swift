@@ -31,7 +31,7 @@ public enum LeaderboardText {
     /// One trader in every window, why they are or are not eligible, open positions at their
     /// marks and recent closes.
     public static func trader(_ trader: EVMAddress, metrics: [TimeWindow: TraderMetrics], ineligibility: [String],
-                              rank: Int?, open: [ValuedPosition], recentCloses: [ClosedTrade],
+                              rank: Int?, open: [ValuedPosition], exposure: OpenExposure = .none, recentCloses: [ClosedTrade],
                               uncertain: [(pairIndex: Int32, tradeIndex: Int32)] = [],
                               asOf: Int64, maxMarkAge: Int64 = 60, style: Style) -> String {
         var lines: [String] = []
@@ -57,11 +57,9 @@ public enum LeaderboardText {
                 + slots.prefix(5).joined(separator: ", ") + (slots.count > 5 ? ", …" : "") + "); score halved")
         }
         lines.append("")
-        let valued = open.compactMap(\.valuation)
         let peak = metrics[.thirtyDays]?.peakCollateral ?? 0
-        let exposure = OpenExposure(open.map(\.position), marks: open.reduce(into: [:]) { $0[$1.position.key.pairIndex] = $1.mark?.price })
-        lines.append("open positions: \(open.count)" + (valued.isEmpty ? "" : " · unrealized "
-            + FixedPoint.display(valued.reduce(0) { $0 + $1.gross }, signed: true) + " USDC"
+        lines.append("open positions: \(open.count)" + (open.allSatisfy { $0.valuation == nil } ? "" : " · unrealized "
+            + FixedPoint.display(exposure.unrealized, signed: true) + " USDC"
             + " · open risk \(Int((exposure.openRisk(peakCollateral: peak) * 100).rounded())) %"))
         for position in open.prefix(10) {
             lines.append("  " + position.line(now: asOf, maxAge: maxMarkAge))
