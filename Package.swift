@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
 
         // The domain: pure, Foundation only.
         .target(name: "AlfaCore"),
@@ -25,10 +26,12 @@ let package = Package(
         .target(name: "AlfaChain", dependencies: ["AlfaCore", "AlfaHTTP", "CSecp256k1"]),
         .target(name: "AlfaStore", dependencies: ["AlfaCore", "CLibPQ"]),
         .target(name: "AlfaTelegram", dependencies: ["AlfaCore", "AlfaHTTP"]),
+        // Charts as PNG: the layout is AlfaCore's, the strokes cairo's.
+        .target(name: "AlfaCharts", dependencies: ["AlfaCore", "CCairo"]),
         .target(
             name: "AlfaApp",
             dependencies: [
-                "AlfaCore", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram",
+                "AlfaCore", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram", "AlfaCharts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -47,6 +50,7 @@ let package = Package(
         .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore", "AlfaHTTP"], exclude: ["Fixtures"]),
         .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore", "AlfaCore"]),
         .testTarget(name: "AlfaTelegramTests", dependencies: ["AlfaTelegram"]),
+        .testTarget(name: "AlfaChartsTests", dependencies: ["AlfaCharts", "AlfaCore"]),
         .testTarget(
             name: "AlfaAppTests",
             dependencies: ["AlfaApp", "AlfaCore", "AlfaStore", "AlfaChain", "AlfaHTTP", .product(name: "Logging", package: "swift-log")]

@@ -102,7 +102,22 @@ private final class CurlSession: @unchecked Sendable {
         default:
             alfa_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
         }
-        if !request.body.isEmpty || request.method == "POST" {
+        // libcurl's mime API writes the multipart body and its boundary; it copies each part's data.
+        let mime: OpaquePointer? = request.form.isEmpty ? nil : curl_mime_init(handle)
+        defer { curl_mime_free(mime) }
+        if let mime {
+            for field in request.form {
+                let part = curl_mime_addpart(mime)
+                curl_mime_name(part, field.name)
+                field.data.withUnsafeBufferPointer { bytes in
+                    _ = bytes.baseAddress?.withMemoryRebound(to: CChar.self, capacity: bytes.count) { curl_mime_data(part, $0, bytes.count) }
+                }
+                if field.data.isEmpty { curl_mime_data(part, "", 0) }
+                if let fileName = field.fileName { curl_mime_filename(part, fileName) }
+                if let type = field.contentType { curl_mime_type(part, type) }
+            }
+            alfa_curl_setopt_pointer(handle, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(mime))
+        } else if !request.body.isEmpty || request.method == "POST" {
             alfa_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, request.body.count)
             request.body.withUnsafeBytes { bytes in
                 // COPYPOSTFIELDS copies, so the body need not outlive this call.

@@ -1,10 +1,31 @@
 /// An HTTP request as the callers build it. The URL may hold a secret (a bot token, an
 /// RPC key): transports never log it and their errors never include it.
 public struct HTTPRequest: Sendable {
+    /// One part of a `multipart/form-data` body (a file upload).
+    public struct FormPart: Sendable, Equatable {
+        public var name: String
+        public var data: [UInt8]
+        public var fileName: String?
+        public var contentType: String?
+
+        public init(name: String, data: [UInt8], fileName: String? = nil, contentType: String? = nil) {
+            self.name = name
+            self.data = data
+            self.fileName = fileName
+            self.contentType = contentType
+        }
+
+        public init(name: String, text: String) {
+            self.init(name: name, data: Array(text.utf8))
+        }
+    }
+
     public var method: String
     public var url: String
     public var headers: [String: String]
     public var body: [UInt8]
+    /// When not empty, the body is these parts as `multipart/form-data` (and `body` is ignored).
+    public var form: [FormPart] = []
     public var connectTimeoutSeconds: Double
     public var timeoutSeconds: Double
 

@@ -8,8 +8,8 @@ public protocol BotStore: Sendable {
     func markMigrated(chat: Int64, to newChat: Int64) async throws
     /// The chat wrote to the bot again, so it no longer blocks it.
     func unblock(chat: Int64) async throws
-    /// Persists an alert for one chat before it is sent; returns its id.
-    func addAlert(chat: Int64, text: String) async throws -> Int64
+    /// Persists an alert (text, or a chart with the text as its caption) for one chat before it is sent; returns its id.
+    func addAlert(chat: Int64, text: String, photo: Photo?) async throws -> Int64
     func pendingAlerts() async throws -> [PendingAlert]
     /// The alert left the outbox: `outcome` says how ("sent", "blocked", "refused: …").
     func finishAlert(id: Int64, outcome: String) async throws
@@ -37,17 +37,34 @@ public struct ChatRoutes: Sendable, Equatable {
     }
 }
 
+/// A PNG to send with `sendPhoto`.
+public struct Photo: Sendable, Equatable {
+    public let png: [UInt8]
+    public let fileName: String
+
+    public init(png: [UInt8], fileName: String) {
+        self.png = png
+        self.fileName = fileName
+    }
+
+    /// Telegram's limit on a photo's caption, counted after parsing.
+    public static let captionLimit = 1_024
+}
+
 public struct PendingAlert: Sendable, Equatable {
     public let id: Int64
     public let chat: Int64
+    /// HTML; a photo's caption (possibly empty) when there is a photo.
     public let text: String
     /// Sent without a sound.
     public let silent: Bool
+    public let photo: Photo?
 
-    public init(id: Int64, chat: Int64, text: String, silent: Bool = false) {
+    public init(id: Int64, chat: Int64, text: String, silent: Bool = false, photo: Photo? = nil) {
         self.id = id
         self.chat = chat
         self.text = text
         self.silent = silent
+        self.photo = photo
     }
 }

@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure alfa's speed against its targets.",
         subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self, IngestBench.self, TelegramBench.self, CopyBench.self,
-                      IntentBench.self]
+                      IntentBench.self, BacktestBench.self]
     )
 
     struct StorageBench: AsyncParsableCommand {
@@ -98,6 +98,32 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             print(IntentBenchmark.run(count: count))
+        }
+    }
+
+    struct BacktestBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "backtest",
+            abstract: "One leader's fills replayed through the copy planner and the DRY fill model (target: 100,000 fills under 100 ms on one core).",
+            discussion: "Generates the leader's fills in memory; needs no database."
+        )
+
+        @Option(help: "The leader's fills.")
+        var fills = 100_000
+
+        @Option(help: "Runs to time (the median is the figure).")
+        var runs = 9
+
+        @Option(help: "Also write this leader's charts (its equity, a copy account following it, the backtest) as PNGs in this folder.")
+        var charts: String?
+
+        func validate() throws {
+            guard (1...10_000_000).contains(fills) else { throw ValidationError("--fills must be from 1 to 10000000, got \(fills)") }
+            guard (1...1_000).contains(runs) else { throw ValidationError("--runs must be from 1 to 1000, got \(runs)") }
+        }
+
+        func run() async throws {
+            print(try BacktestBenchmark.run(fills: fills, runs: runs, chartsDirectory: charts))
         }
     }
 

@@ -59,7 +59,7 @@ struct ChatRouterTests {
         #expect(await router.press(Self.input(ask.buttons[0].data, user: 2)).toast == "Only the admin who asked can answer.")
         #expect(await control.calls.isEmpty)
         let done = await router.press(Self.input(ask.buttons[0].data))
-        #expect(done.reply?.plainText == "Closing 1 position(s) at market." && done.questionText == "The close was confirmed by 1.")
+        #expect(done.reply?.plainText == "Closing 1 position(s) at market." && done.edit?.plainText == "The close was confirmed by 1.")
         #expect(await control.calls == ["close all by 1"])
 
         let again = try #require(await router.handle(Self.input("/copy close all")).first)

@@ -205,7 +205,7 @@ struct CopyTradingTests {
     @Test func aLeadersOwnSettingsChangeSizingAndThePairFilter() async throws {
         let harness = try await CopyHarness()
         defer { Task { await harness.stop() } }
-        let leader = LeaderReference.address(EVMAddress(hex: CopyHarness.leader)!)
+        let leader = TraderReference.address(EVMAddress(hex: CopyHarness.leader)!)
         let set = await harness.control.leaderSettings(leader, .assign(["size=50", "pairs=!SOL", "sl=25"]), by: 1001).plainText
         #expect(set == "\(CopyHarness.leader) now has size=50 pairs=!SOL sl=25; anything else comes from the environment.", "\(set)")
         #expect(await harness.control.leaders().plainText.contains("\(CopyHarness.leader) · size=50 pairs=!SOL sl=25"))

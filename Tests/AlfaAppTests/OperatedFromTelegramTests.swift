@@ -126,6 +126,10 @@ struct OperatedFromTelegramTests {
         #expect(own.map(\.kind) == [.open, .close] && own[1].openTime == own[0].openTime)
 
         #expect(try await fake.sent().filter { $0.visible.contains("Skipped") }.isEmpty, "skips were turned off")
+        // /copy pnl comes with the account's equity chart, a PNG the fake server decoded.
+        try await Self.ask(fake, "/copy pnl", expecting: "Copy account")
+        let chart = try await fake.waitFor({ try await fake.photos() }) { !$0.isEmpty }.first
+        #expect(chart?.chat_id == Self.admin && chart?.decodedSize?.width == 1200 && chart?.decodedSize?.height == 675)
         // Every admin action is in the audit log with who did it.
         let audited = try await pool.withConnection { try $0.query("SELECT command FROM audit_log WHERE user_id = $1 ORDER BY id", [Self.admin]) }
             .map { try $0.decode(0, as: String.self) }

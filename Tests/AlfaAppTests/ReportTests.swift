@@ -72,6 +72,8 @@ struct ReportTests {
             DailyReportService(control: harness.control, pool: harness.pool, alerts: alerts, schedule: schedule,
                                clock: { time }, logger: Logger(label: "test.reports"))
         }
+        // Each report is printed with its chart's file.
+        func reports() -> [String] { sent.lines.filter { !$0.hasPrefix("chart: ") } }
         let due = schedule.lastDue(atOrBefore: CopyTradingTests.time())
         // A new installation: the report due now is recorded, not sent.
         try await replica(at: due + 60).tick()
@@ -79,14 +81,15 @@ struct ReportTests {
         // The next day, two replicas: one report.
         try await replica(at: due + 86_400 + 60).tick()
         try await replica(at: due + 86_400 + 90).tick()
-        #expect(sent.lines.count == 1)
-        #expect(sent.lines.first?.hasPrefix("Daily report · ") == true)
+        #expect(reports().count == 1)
+        #expect(reports().first?.hasPrefix("Daily report · ") == true)
+        #expect(sent.lines.contains { $0.hasPrefix("chart: ") && $0.hasSuffix("copy-account.png") })
         // A day the service was down for more than twelve hours after the hour: skipped, not sent late.
         try await replica(at: due + 2 * 86_400 + 13 * 3_600).tick()
-        #expect(sent.lines.count == 1)
+        #expect(reports().count == 1)
         // Down at the hour, back three hours later: sent then.
         try await replica(at: due + 3 * 86_400 + 3 * 3_600).tick()
-        #expect(sent.lines.count == 2)
+        #expect(reports().count == 2)
         let runs = try await harness.pool.withConnection { try $0.query("SELECT count(*) FROM report_runs")[0].decode(0, as: Int64.self) }
         #expect(runs == 3)
     }

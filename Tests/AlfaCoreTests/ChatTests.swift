@@ -82,7 +82,7 @@ struct CommandParserTests {
     }
 
     @Test func parsesATraderAddressInAnyCase() {
-        #expect(parser.parse("/alfa trader 0x00000000000000000000000000000000000A11CE") == .command(.trader(alice)))
+        #expect(parser.parse("/alfa trader 0x00000000000000000000000000000000000A11CE") == .command(.trader(.address(alice))))
     }
 
     @Test(arguments: [
@@ -94,7 +94,7 @@ struct CommandParserTests {
         ("/alfa topx", CommandParser.Usage.top),
         ("/alfa best", CommandParser.Usage.alfa),
         ("/alfa trader", CommandParser.Usage.trader),
-        ("/alfa trader 0x1234", CommandParser.Usage.trader),
+        ("/alfa trader 0x12", CommandParser.Usage.trader),
         ("/copy mode", CommandParser.Usage.copyMode),
         ("/copy mode PAPER", CommandParser.Usage.copyMode),
         ("/copy", CommandParser.Usage.copy),
@@ -131,7 +131,7 @@ struct CommandParserTests {
     }
 
     @Test func adminCommandsAndExpensiveCommandsAreMarked() {
-        let everyone: [ChatCommand] = [.start, .help, .top(count: 5, window: .all), .trader(alice)]
+        let everyone: [ChatCommand] = [.start, .help, .top(count: 5, window: .all), .trader(.address(alice)), .watch(.rank(1)), .unwatch(.rank(1)), .watchlist, .copyBacktest(.rank(2), .all)]
         let admin: [ChatCommand] = [.copyMode(.dry), .copyMode(.live), .copyStatus, .emergencyStop(reason: nil), .emergencyStart,
                                     .status, .breakers, .breakerReset(.slippage)]
         #expect(everyone.allSatisfy { !$0.requiresAdmin })

@@ -135,7 +135,7 @@ struct MigratorTests {
         #expect(tables == ["alert_outbox", "audit_log", "breaker_events", "breaker_state", "copy_cursor", "copy_leader_changes", "copy_leader_set", "copy_leader_settings", "copy_leaders",
                            "copy_orders", "copy_pause", "execution_history", "execution_state", "fills", "indexer_blocks", "indexer_state",
                            "leaderboard_entries", "leaderboard_snapshots", "notify_preferences", "raw_log_archives", "raw_logs", "report_runs", "schema_migrations", "singleton_leases", "telegram_chats",
-                           "telegram_offsets", "trader_positions", "uncertain_positions"])
+                           "telegram_offsets", "trader_positions", "uncertain_positions", "watch_cursor", "watches"])
     }
 
     /// At the upgrade to v2: a keeper's cancellation is a declined order, a v1.5 LIVE order

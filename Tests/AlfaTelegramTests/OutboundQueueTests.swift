@@ -27,7 +27,7 @@ struct NoStore: BotStore {
     func markBlocked(chat: Int64, reason: String) async throws {}
     func markMigrated(chat: Int64, to newChat: Int64) async throws {}
     func unblock(chat: Int64) async throws {}
-    func addAlert(chat: Int64, text: String) async throws -> Int64 { 0 }
+    func addAlert(chat: Int64, text: String, photo: Photo?) async throws -> Int64 { 0 }
     func pendingAlerts() async throws -> [PendingAlert] { [] }
     func finishAlert(id: Int64, outcome: String) async throws {}
 }

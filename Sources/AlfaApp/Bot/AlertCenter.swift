@@ -8,31 +8,36 @@ import Logging
 public final class AlertCenter: Sendable {
     public enum Severity: String, Sendable { case warning, critical, info }
 
-    private let deliver: @Sendable (String) async -> Void
+    private let deliver: @Sendable (String, EquityChart?) async -> Void
     private let logger: Logger
 
-    init(logger: Logger, deliver: @escaping @Sendable (String) async -> Void) {
+    init(logger: Logger, deliver: @escaping @Sendable (String, EquityChart?) async -> Void) {
         self.deliver = deliver
         self.logger = logger
     }
 
     /// Alerts that only reach the log (no bot configured).
     public static func logOnly(_ logger: Logger) -> AlertCenter {
-        AlertCenter(logger: logger) { _ in }
+        AlertCenter(logger: logger) { _, _ in }
     }
 
-    static func telegram(queue: OutboundQueue, chats: [Int64], logger: Logger) -> AlertCenter {
-        AlertCenter(logger: logger) { html in await queue.alert(html, to: chats) }
+    static func telegram(queue: OutboundQueue, chats: [Int64], charts: ChartDelivery, logger: Logger) -> AlertCenter {
+        AlertCenter(logger: logger) { html, chart in await queue.alert(html, to: chats, photo: await charts.photo(for: chart)) }
     }
 
+    /// Prints alerts; a chart is written to a file whose path is printed.
     public static func console(_ write: @escaping @Sendable (String) -> Void, logger: Logger) -> AlertCenter {
-        AlertCenter(logger: logger) { html in write(TelegramHTML.plainText(html)) }
+        let charts = ChartDelivery(logger: logger)
+        return AlertCenter(logger: logger) { html, chart in
+            write(TelegramHTML.plainText(html))
+            if let path = await charts.file(for: chart, in: ChartDelivery.consoleDirectory) { write("chart: \(path)") }
+        }
     }
 
-    /// A message already rendered (a scheduled report), sent as it is.
-    public func post(_ html: String, logAs title: String) async {
+    /// A message already rendered (a scheduled report), sent as it is, with its chart.
+    public func post(_ html: String, chart: EquityChart? = nil, logAs title: String) async {
         logger.notice("sent to admins: \(title)")
-        await deliver(html)
+        await deliver(html, chart)
     }
 
     /// `title` and `detail` are plain text; `action` says how to fix or reset.
@@ -42,6 +47,6 @@ public final class AlertCenter: Sendable {
         let icon = severity == .critical ? "🛑" : severity == .warning ? "⚠️" : "ℹ️"
         var html = "\(icon) <b>\(TelegramHTML.escape(title))</b>\n\(TelegramHTML.escape(detail))"
         if let action { html += "\n<i>\(TelegramHTML.escape(action))</i>" }
-        await deliver(html)
+        await deliver(html, nil)
     }
 }

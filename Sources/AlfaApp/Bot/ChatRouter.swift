@@ -18,12 +18,23 @@ public struct ChatInput: Sendable {
     }
 }
 
-/// The answer to a pressed button: a short toast, the question's new text (buttons removed;
-/// nil leaves the question open), and a reply when something was done.
+/// The answer to a pressed button: a short toast, the pressed message's new content (edited in
+/// place; nil leaves it as it is), and a new message when there is something to show.
 public struct ButtonOutcome: Sendable, Equatable {
     public var toast: String
-    public var questionText: String?
+    public var edit: ChatReply?
     public var reply: ChatReply?
+
+    public init(toast: String, edit: ChatReply? = nil, reply: ChatReply? = nil) {
+        self.toast = toast
+        self.edit = edit
+        self.reply = reply
+    }
+
+    /// An answered question: its text replaces the question, without buttons.
+    static func closing(_ toast: String, question: String, reply: ChatReply? = nil) -> ButtonOutcome {
+        ButtonOutcome(toast: toast, edit: .plain(question), reply: reply)
+    }
 }
 
 /// Parses, authorizes, rate-limits, executes and audits chat commands; the same for
@@ -34,6 +45,8 @@ public actor ChatRouter {
     private let pool: PostgresPool
     private let gates: EligibilityGates
     private let maxMarkAge: Int64
+    private let watchLimit: Int
+    private let copySettings: Settings.Copy
     private let control: (any ExecutionControl)?
     private let configured: ExecutionState
     private let startedAt: Int64
@@ -51,6 +64,8 @@ public actor ChatRouter {
         self.pool = pool
         gates = EligibilityGates(settings.leaderboard)
         maxMarkAge = settings.prices.maxAgeSeconds
+        watchLimit = settings.telegram.watchMaxPerUser
+        copySettings = settings.copy
         self.control = control
         startedAt = Int64(clock())
         // Until the mode manager runs, the mode is what the environment says.
@@ -86,29 +101,82 @@ public actor ChatRouter {
         return [reply]
     }
 
-    /// A pressed inline button (the LIVE confirmation, a close).
+    /// A pressed inline button. Its data is parsed and checked: a forged one changes nothing.
     public func press(_ input: ChatInput) async -> ButtonOutcome {
-        guard let (token, confirm) = ConfirmationBook.parseCallback(input.text) else {
-            return ButtonOutcome(toast: "This button is no longer valid.", questionText: "This question is closed.")
+        guard let press = ButtonPress(data: input.text) else {
+            logger.notice("refused a button press with unknown data", metadata: ["user": "\(input.userID)", "bytes": "\(input.text.utf8.count)"])
+            return ButtonOutcome(toast: "This button is not valid.")
         }
+        if case .confirmation(let token, let confirm) = press { return await answer(token: token, confirm: confirm, input: input) }
+        let admin = isAdmin(input.userID)
+        if case .wait(let seconds) = limiter.check(user: input.userID, now: clock()) {
+            return ButtonOutcome(toast: "One moment, please: try again in \(seconds) s.")
+        }
+        do {
+            switch press {
+            case .confirmation: return ButtonOutcome(toast: "")
+            case .board(let snapshot, let window, let count, let page):
+                guard let board = try await board(count, window: window, page: page, snapshot: snapshot) else {
+                    return ButtonOutcome(toast: "The leaderboard is not computed yet.")
+                }
+                return ButtonOutcome(toast: board.movedOn ? "This board has moved on: here is the latest." : "", edit: board.reply)
+            case .open(let snapshot, let window, let rank):
+                guard let latest = try await pool.withConnection({ try LeaderboardRepository().latest(on: $0) }) else {
+                    return ButtonOutcome(toast: "The leaderboard is not computed yet.")
+                }
+                guard latest.id == snapshot else {
+                    let board = try await board(CommandParser.defaultTop, window: window, page: (rank - 1) / BoardPage.size, snapshot: nil)
+                    return ButtonOutcome(toast: "This board has moved on: here is the latest.", edit: board?.reply)
+                }
+                let row = try await pool.withConnection {
+                    try LeaderboardRepository().top(rank, window: window, snapshot: snapshot, on: $0).last
+                }
+                guard let row, row.rank == rank else { return ButtonOutcome(toast: "Nobody is at rank \(rank) any more.") }
+                return ButtonOutcome(toast: "", reply: try await card(row.trader, user: input.userID, isAdmin: admin))
+            case .chart(let trader, let window):
+                return ButtonOutcome(toast: "Drawing the chart…", reply: try await chart(trader, window: window))
+            case .watch(let trader):
+                let reply = try await watch(trader, input: input)
+                return ButtonOutcome(toast: reply.plainText.prefix(190).description)
+            case .unwatch(let trader):
+                return ButtonOutcome(toast: try await unwatch(.address(trader), input: input).plainText.prefix(190).description)
+            case .backtest(let trader):
+                return ButtonOutcome(toast: "Backtesting 30 days…", reply: try await backtest(.address(trader), window: .thirtyDays))
+            case .follow(let trader):
+                guard admin else {
+                    await audit(input, .copyFollow(trader), allowed: false, result: "refused: not an admin")
+                    return ButtonOutcome(toast: "Following is for admins only.")
+                }
+                let reply = await withControl(.copyFollow(trader)) { await $0.follow(trader, by: input.userID) }
+                await audit(input, .copyFollow(trader), allowed: true, result: String(reply.plainText.prefix(300)))
+                return ButtonOutcome(toast: "Done.", reply: reply)
+            }
+        } catch {
+            logger.error("button failed", metadata: ["button": "\(input.text)", "error": "\(error)"])
+            return ButtonOutcome(toast: "Sorry, that failed; try again shortly.")
+        }
+    }
+
+    /// The LIVE confirmation or a close.
+    private func answer(token: String, confirm: Bool, input: ChatInput) async -> ButtonOutcome {
         let resolution = confirmations.answer(token: token, confirm: confirm, user: input.userID, now: clock())
         let note = ChatReplies.confirmation(resolution)
         switch resolution {
         case .confirmed(.goLive):
             let reply = await control?.setMode(.live, by: input.userID) ?? ChatReplies.notAvailableYet(.copyMode(.live))
             await audit(input, .copyMode(.live), allowed: true, result: "confirmed: " + String(reply.plainText.prefix(280)))
-            return ButtonOutcome(toast: note, questionText: "LIVE was confirmed by \(input.userID).", reply: reply)
+            return .closing(note, question: "LIVE was confirmed by \(input.userID).", reply: reply)
         case .confirmed(.close(let target)):
             let reply = await control?.closePositions(target, by: input.userID) ?? ChatReplies.notAvailableYet(.copyClose(target))
             await audit(input, .copyClose(target), allowed: true, result: "confirmed: " + String(reply.plainText.prefix(280)))
-            return ButtonOutcome(toast: note, questionText: "The close was confirmed by \(input.userID).", reply: reply)
+            return .closing(note, question: "The close was confirmed by \(input.userID).", reply: reply)
         case .cancelled(let action):
             await audit(input, action.command, allowed: true, result: "cancelled at confirmation")
-            return ButtonOutcome(toast: note, questionText: note)
+            return .closing(note, question: note)
         case .notYours:
-            return ButtonOutcome(toast: note, questionText: nil)
+            return ButtonOutcome(toast: note)
         case .expired, .unknown:
-            return ButtonOutcome(toast: note, questionText: note)
+            return .closing(note, question: note)
         }
     }
 
@@ -118,8 +186,19 @@ public actor ChatRouter {
             switch command {
             case .start: return ChatReplies.welcome(isAdmin: isAdmin)
             case .help: return ChatReplies.help(isAdmin: isAdmin)
-            case .top(let count, let window): return try await top(count, window: window)
-            case .trader(let address): return try await trader(address)
+            case .top(let count, let window):
+                return try await board(count, window: window, page: 0, snapshot: nil)?.reply ?? ChatReplies.noLeaderboard
+            case .trader(let reference):
+                let resolution = try await TraderLookup.resolve(reference, pool: pool)
+                guard case .found(let trader) = resolution else { return reference.reply(for: resolution)! }
+                return try await card(trader, user: admin, isAdmin: isAdmin)
+            case .watch(let reference):
+                let resolution = try await TraderLookup.resolve(reference, pool: pool)
+                guard case .found(let trader) = resolution else { return reference.reply(for: resolution)! }
+                return try await watch(trader, input: input)
+            case .unwatch(let reference): return try await unwatch(reference, input: input)
+            case .watchlist: return try await watchlist(user: admin)
+            case .copyBacktest(let reference, let window): return try await backtest(reference, window: window)
             case .status: return await status()
             case .copyMode(let mode): return await withControl(command) { await self.copyMode(mode, input: input, control: $0) }
             case .copyStatus: return await withControl(command) { await $0.copyStatus() }
@@ -176,17 +255,77 @@ public actor ChatRouter {
         return ChatReplies.confirmLive(token: token, lifetimeSeconds: Int(confirmations.lifetimeSeconds))
     }
 
-    private func top(_ count: Int, window: TimeWindow) async throws -> ChatReply {
-        guard let stored = try await LeaderboardQueries.top(count, window: window, pool: pool) else { return ChatReplies.noLeaderboard }
-        return ChatReply(html: LeaderboardText.table(stored.rows[...], window: window, asOf: stored.info.asOf,
-                                                     eligible: stored.info.eligible, style: .telegramHTML))
+    /// A page of the latest board. `snapshot`: the board the pressed button was drawn from
+    /// (`movedOn` when a newer one is stored), nil for a command.
+    private func board(_ count: Int, window: TimeWindow, page: Int, snapshot: Int64?) async throws -> (reply: ChatReply, movedOn: Bool)? {
+        guard let stored = try await LeaderboardQueries.top(count, window: window, pool: pool) else { return nil }
+        let movedOn = snapshot.map { $0 != stored.info.id } ?? false
+        let reply = BoardPage.reply(stored.rows, snapshot: stored.info.id, window: window, count: count, page: movedOn ? 0 : page,
+                                    asOf: stored.info.asOf, eligible: stored.info.eligible)
+        return (reply, movedOn)
     }
 
-    private func trader(_ address: EVMAddress) async throws -> ChatReply {
+    /// A trader's card, its buttons and its 30-day equity chart.
+    private func card(_ trader: EVMAddress, user: Int64, isAdmin: Bool) async throws -> ChatReply {
+        let report = try await traderReport(trader)
+        let watching = try await pool.withConnection { try WatchRepository().isWatching(trader, user: user, on: $0) }
+        return ChatReply(html: report.text(style: .telegramHTML),
+                         keyboard: BoardPage.cardKeyboard(trader, watching: watching, isAdmin: isAdmin),
+                         chart: report.chart(window: .thirtyDays))
+    }
+
+    private func chart(_ trader: EVMAddress, window: TimeWindow) async throws -> ChatReply {
+        let report = try await traderReport(trader)
+        let chart = report.chart(window: window)
+        return ChatReply(html: "<b>\(TelegramHTML.escape(chart.title))</b>", chart: chart)
+    }
+
+    private func traderReport(_ trader: EVMAddress) async throws -> LeaderboardQueries.TraderReport {
         let control = self.control
-        let report = try await LeaderboardQueries.trader(address, asOf: Int64(clock()), gates: gates, pool: pool,
-                                                         feed: { await control?.marks(for: $0) ?? [:] }, maxMarkAge: maxMarkAge)
-        return ChatReply(html: report.text(style: .telegramHTML))
+        return try await LeaderboardQueries.trader(trader, asOf: Int64(clock()), gates: gates, pool: pool,
+                                                   feed: { await control?.marks(for: $0) ?? [:] }, maxMarkAge: maxMarkAge)
+    }
+
+    // MARK: Watchlists
+
+    private func watch(_ trader: EVMAddress, input: ChatInput) async throws -> ChatReply {
+        let limit = watchLimit
+        let outcome = try await pool.transaction {
+            try WatchRepository().watch(trader, user: input.userID, chat: input.chatID, limit: limit, on: $0)
+        }
+        return .plain(WatchReplies.watched(trader, outcome: outcome, limit: limit))
+    }
+
+    private func unwatch(_ reference: TraderReference, input: ChatInput) async throws -> ChatReply {
+        let user = input.userID
+        let watched = try await pool.withConnection { try WatchRepository().watched(by: user, on: $0) }
+        let matches = watched.filter { reference.matches($0) || reference == .address($0) }
+        if case .rank = reference {
+            let resolution = try await TraderLookup.resolve(reference, pool: pool)
+            guard case .found(let trader) = resolution else { return reference.reply(for: resolution)! }
+            return try await unwatch(.address(trader), input: input)
+        }
+        guard matches.count == 1 else {
+            return .plain(matches.isEmpty ? "You are not watching \(reference). /watchlist shows whom you watch."
+                          : "\(reference) matches \(matches.count) traders you watch: add digits.")
+        }
+        try await pool.withConnection { try WatchRepository().unwatch(matches[0], user: user, on: $0) }
+        return .plain("No longer watching \(matches[0].short).")
+    }
+
+    private func watchlist(user: Int64) async throws -> ChatReply {
+        let watched = try await pool.withConnection { try WatchRepository().watched(by: user, on: $0) }
+        return ChatReply(html: WatchReplies.list(watched, limit: watchLimit))
+    }
+
+    // MARK: Backtests
+
+    private func backtest(_ reference: TraderReference, window: TimeWindow) async throws -> ChatReply {
+        let resolution = try await TraderLookup.resolve(reference, pool: pool)
+        guard case .found(let trader) = resolution else { return reference.reply(for: resolution)! }
+        let now = Int64(clock())
+        let result = try await BacktestQueries.run(trader, since: window.start(asOf: now), until: now, copy: copySettings, pool: pool)
+        return ChatReply(html: result.html(window: window.rawValue), chart: result.chart)
     }
 
     private func status() async -> ChatReply {

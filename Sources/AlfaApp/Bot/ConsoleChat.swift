@@ -16,6 +16,16 @@ public enum ConsoleChat {
                                 settings: settings, control: control, logger: Logger(label: "alfa.chat"))
         let user = asAdmin ? adminUser : plainUser
         write("alfa console chat as \(asAdmin ? "admin" : "user"); /help lists the commands, Ctrl-D or /quit leaves.")
+        let charts = ChartDelivery(logger: Logger(label: "alfa.chat"))
+        func show(_ reply: ChatReply) async -> [ChatReply.Button] {
+            write(reply.plainText)
+            if let path = await charts.file(for: reply.chart, in: ChartDelivery.consoleDirectory) { write("chart: \(path)") }
+            let buttons = reply.buttons
+            if !buttons.isEmpty {
+                write(buttons.enumerated().map { "  [\($0.offset + 1)] \($0.element.title)" }.joined(separator: "   "))
+            }
+            return buttons
+        }
         var buttons: [ChatReply.Button] = []
         while let line = await readLine() {
             let text = line.trimmingCharacters(in: .whitespaces)
@@ -24,16 +34,18 @@ public enum ConsoleChat {
             if let number = Int(text), buttons.indices.contains(number - 1) {
                 let outcome = await router.press(ChatInput(userID: user, chatID: user, text: buttons[number - 1].data, source: .console))
                 buttons = []
-                write(outcome.toast)
-                if let reply = outcome.reply { write(reply.plainText) }
+                if !outcome.toast.isEmpty { write(outcome.toast) }
+                // The console cannot edit what it printed: a new page is printed again; an answered
+                // question's closing text adds nothing to the toast and the reply.
+                if let reply = outcome.reply {
+                    buttons = await show(reply)
+                } else if let edit = outcome.edit, edit.plainText != outcome.toast {
+                    buttons = await show(edit)
+                }
                 continue
             }
             for reply in await router.handle(ChatInput(userID: user, chatID: user, text: text, source: .console)) {
-                write(reply.plainText)
-                buttons = reply.buttons
-                if !buttons.isEmpty {
-                    write(buttons.enumerated().map { "  [\($0.offset + 1)] \($0.element.title)" }.joined(separator: "   "))
-                }
+                buttons = await show(reply)
             }
         }
     }

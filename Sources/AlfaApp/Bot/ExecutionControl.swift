@@ -23,7 +23,7 @@ public protocol ExecutionControl: Sendable {
     /// Closes them at market, allowed under the emergency stop (a close only takes risk off).
     func closePositions(_ target: CloseTarget, by admin: Int64) async -> ChatReply
     /// `/copy set`: shows, changes or resets one leader's own copy settings.
-    func leaderSettings(_ leader: LeaderReference, _ change: LeaderSettings.Change, by admin: Int64) async -> ChatReply
+    func leaderSettings(_ leader: TraderReference, _ change: LeaderSettings.Change, by admin: Int64) async -> ChatReply
     func breakers() async -> ChatReply
     /// The price feed's marks (Pyth while fresh, else the last fill), for the trader card.
     func marks(for pairs: Set<Int32>) async -> [Int32: Mark]

@@ -41,13 +41,16 @@ struct PostgresBotStore: BotStore {
         try await pool.withConnection { [repository] in try repository.unblock(chat: chat, on: $0) }
     }
 
-    func addAlert(chat: Int64, text: String) async throws -> Int64 {
-        try await pool.withConnection { [repository] in try repository.addAlert(chat: chat, text: text, on: $0) }
+    func addAlert(chat: Int64, text: String, photo: Photo?) async throws -> Int64 {
+        try await pool.withConnection { [repository] in
+            try repository.addAlert(chat: chat, text: text, photo: photo.map { ($0.png, $0.fileName) }, on: $0)
+        }
     }
 
     func pendingAlerts() async throws -> [PendingAlert] {
         try await pool.withConnection { [repository] in
-            try repository.pendingAlerts(on: $0).map { PendingAlert(id: $0.id, chat: $0.chat, text: $0.text, silent: $0.silent) }
+            try repository.pendingAlerts(on: $0).map { PendingAlert(id: $0.id, chat: $0.chat, text: $0.text, silent: $0.silent,
+                                                             photo: $0.photo.map { Photo(png: $0.png, fileName: $0.name) }) }
         }
     }
 

@@ -22,6 +22,7 @@ public final class TelegramBot: Sendable {
     private let settings: Settings
     private let control: (any ExecutionControl)?
     private let logger: Logger
+    private let charts: ChartDelivery
     private let onUpdate: @Sendable (Int64) -> Void
 
     /// `pollingTransport`/`sendingTransport` default to two libcurl clients (separate
@@ -39,8 +40,9 @@ public final class TelegramBot: Sendable {
         queue = OutboundQueue(client: sendingClient, store: store, limits: limits) { event in
             TelegramBot.log(event, logger)
         }
+        charts = ChartDelivery(logger: logger)
         alerts = AlertCenter.telegram(queue: queue, chats: settings.telegram.adminIDs + settings.telegram.alertChatIDs,
-                                      logger: logger)
+                                      charts: charts, logger: logger)
         self.pool = pool
         self.settings = settings
         self.control = control
@@ -124,22 +126,28 @@ public final class TelegramBot: Sendable {
             let replies = await router.handle(ChatInput(userID: from.id, chatID: message.chat.id, text: text, source: .telegram))
             guard !replies.isEmpty else { return }
             await queue.chatIsActive(message.chat.id)
-            for reply in replies { await queue.send(reply, to: message.chat.id) }
+            for reply in replies { await send(reply, to: message.chat.id) }
         case .callbackQuery(let query):
             let chat = query.message?.chat.id ?? query.from.id
             let outcome = await router.press(ChatInput(userID: query.from.id, chatID: chat, text: query.data ?? "", source: .telegram))
             do {
                 try await sendingClient.answerCallbackQuery(id: query.id, text: outcome.toast)
-                if let message = query.message, let text = outcome.questionText {
-                    try await sendingClient.editMessageText(chat: chat, messageID: message.messageID, text: text)
+                // The pressed message changes in place (a board's page, an answered question).
+                if let message = query.message, let edit = outcome.edit {
+                    try await sendingClient.editMessageText(chat: chat, messageID: message.messageID, html: edit.html, keyboard: edit.keyboard)
                 }
             } catch {
                 logger.warning("could not answer a button press", metadata: ["error": "\(error)"])
             }
-            if let reply = outcome.reply { await queue.send(reply, to: chat) }
+            if let reply = outcome.reply { await send(reply, to: chat) }
         case .other, .malformed:
             break
         }
+    }
+
+    /// A reply, with its chart drawn first when it has one.
+    private func send(_ reply: ChatReply, to chat: Int64) async {
+        await queue.send(reply, to: chat, photo: await charts.photo(for: reply.chart))
     }
 
     private func commit(_ offset: Int64, bot: Int64) async {

@@ -94,11 +94,10 @@ public struct CopyControl: ExecutionControl {
         } catch { return ChatReplies.failed("the leader list") }
     }
 
-    public func leaderSettings(_ reference: LeaderReference, _ change: LeaderSettings.Change, by admin: Int64) async -> ChatReply {
+    public func leaderSettings(_ reference: TraderReference, _ change: LeaderSettings.Change, by admin: Int64) async -> ChatReply {
         do {
-            guard let leader = try await resolve(reference) else {
-                return .plain("There is no trader at rank \(reference) of the 30-day leaderboard: see /alfa top50.")
-            }
+            let resolution = try await TraderLookup.resolve(reference, pool: pool)
+            guard case .found(let leader) = resolution else { return reference.reply(for: resolution)! }
             switch try await engine.changeLeaderSettings(leader, change, by: "admin \(admin)") {
             case .failure(let invalid): return .plain(invalid.description)
             case .success(let settings):
@@ -111,19 +110,6 @@ public struct CopyControl: ExecutionControl {
         } catch { return ChatReplies.failed("the leader's settings") }
     }
 
-    /// An address as it is, a rank by the latest 30-day leaderboard.
-    private func resolve(_ reference: LeaderReference) async throws -> EVMAddress? {
-        switch reference {
-        case .address(let address): return address
-        case .rank(let rank):
-            return try await pool.withConnection { connection in
-                guard let latest = try LeaderboardRepository().latest(on: connection) else { return nil }
-                let top = try LeaderboardRepository().top(rank, window: .thirtyDays, snapshot: latest.id, on: connection)
-                return top.count == rank ? top[rank - 1].trader : nil
-            }
-        }
-    }
-
     /// Realized PnL and fills, then the open positions valued at their marks.
     public func copyPnL() async -> ChatReply {
         do {
@@ -131,7 +117,9 @@ public struct CopyControl: ExecutionControl {
             let positions = try await engine.openPositions()
             let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
             let open = OpenPositionsReport(positions, marks: marks, now: clock(), maxAge: maxMarkAge)
-            return ChatReply(html: performance.html + "\n" + open.html(realized: performance.realizedPnL))
+            let chart = performance.chart(title: "Copy account · equity", start: nil, end: clock(),
+                                          unrealized: positions.isEmpty ? nil : open.unrealized)
+            return ChatReply(html: performance.html + "\n" + open.html(realized: performance.realizedPnL), chart: chart)
         } catch {
             return ChatReplies.failed("the copy PnL")
         }
@@ -155,7 +143,10 @@ public struct CopyControl: ExecutionControl {
 
     /// The period that ends now, this second included (periods are half-open: [from, to)).
     public func report(_ period: PerformanceReport.Period) async -> ChatReply {
-        do { return ChatReply(html: try await report(period, to: clock() + 1).html) } catch {
+        do {
+            let report = try await report(period, to: clock() + 1)
+            return ChatReply(html: report.html, chart: report.chart)
+        } catch {
             return ChatReplies.failed("the \(period.rawValue) report")
         }
     }

@@ -26,6 +26,8 @@ public enum LeaderboardQueries {
         public let maxMarkAge: Int64
         public let exposure: OpenExposure
         public let recentCloses: [ClosedTrade]
+        /// Every close, in chain order: the equity curve.
+        public let closes: [ClosedTrade]
         public let unmatchedCloses: Int
         /// Positions changed by events alfa cannot decode yet: the record is uncertain.
         public let uncertainPositions: [RawLogRepository.UncertainPosition]
@@ -35,6 +37,15 @@ public enum LeaderboardQueries {
                                    open: openPositions, exposure: exposure, recentCloses: recentCloses,
                                    uncertain: uncertainPositions.map { (pairIndex: $0.pairIndex, tradeIndex: $0.tradeIndex) },
                                    asOf: asOf, maxMarkAge: maxMarkAge, style: style)
+        }
+
+        /// The realized equity over `window`, plus the open positions at their marks when any is valued.
+        public func chart(window: TimeWindow) -> EquityChart {
+            let valued = openPositions.contains { $0.valuation != nil }
+            return EquityChart(title: "\(trader.short) · equity · \(window.rawValue)",
+                               closes: closes.map { RealizedClose(time: $0.closedAt, pnl: $0.netPnL) }, start: window.start(asOf: asOf), end: asOf,
+                               unrealized: valued ? exposure.unrealized : nil,
+                               fileName: "trader-\(trader.hexDigits.prefix(8))-\(window.rawValue).png")
         }
     }
 
@@ -90,7 +101,7 @@ public enum LeaderboardQueries {
             openPositions: history.book.openPositions.sorted { $0.key.openTime < $1.key.openTime }
                 .map { ValuedPosition($0, mark: marks[$0.key.pairIndex]) },
             maxMarkAge: maxMarkAge, exposure: exposure,
-            recentCloses: Array(history.closes.suffix(20).reversed()),
+            recentCloses: Array(history.closes.suffix(20).reversed()), closes: history.closes,
             unmatchedCloses: history.book.unmatchedCloses, uncertainPositions: uncertain)
     }
 }

@@ -53,6 +53,6 @@ struct DailyReportService: Service {
             return inserted && !isNew
         }
         guard claimed else { return }
-        await alerts.current.post(report.html, logAs: "daily report")
+        await alerts.current.post(report.html, chart: report.chart, logAs: "daily report")
     }
 }

@@ -41,6 +41,8 @@ public enum AlfaServer {
                                                  logger: Logger(label: "alfa.telegram"), lease: pollerLease))
             }
             let output = console ? ConsoleOutput() : nil
+            services.append(WatchNotifier(pool: database.pool, hasBot: settings.telegram.botToken != nil, console: output?.write,
+                                          intervalSeconds: 2, logger: Logger(label: "alfa.watch")))
             if let output {
                 if settings.telegram.botToken == nil { execution.routeAlerts(toConsole: output.write) }
                 services.append(ConsoleChatService(settings: settings, pool: database.pool, control: execution.control,

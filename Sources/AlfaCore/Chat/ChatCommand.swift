@@ -3,7 +3,13 @@ public enum ChatCommand: Sendable, Equatable {
     case start
     case help
     case top(count: Int, window: TimeWindow)
-    case trader(EVMAddress)
+    case trader(TraderReference)
+    /// `/watch`, `/unwatch`, `/watchlist`: every user's own list of traders to hear about.
+    case watch(TraderReference)
+    case unwatch(TraderReference)
+    case watchlist
+    /// `/copy backtest`: what copying a trader with today's settings would have done. Read-only.
+    case copyBacktest(TraderReference, TimeWindow)
     case copyMode(ExecutionMode)
     case copyStatus
     case copyFollow(EVMAddress)
@@ -13,7 +19,7 @@ public enum ChatCommand: Sendable, Equatable {
     case copyPause
     case copyResume
     case copyClose(CloseTarget)
-    case copySet(LeaderReference, LeaderSettings.Change)
+    case copySet(TraderReference, LeaderSettings.Change)
     /// `/notify`: nil shows the caller's choices; otherwise sets `level` for `kinds`.
     case notify(kinds: [NoticeKind], level: NoticeLevel?)
     case emergencyStop(reason: String?)
@@ -26,7 +32,7 @@ public enum ChatCommand: Sendable, Equatable {
     /// Admin commands are authorized on the sender's user id, never on the chat.
     public var requiresAdmin: Bool {
         switch self {
-        case .start, .help, .top, .trader: false
+        case .start, .help, .top, .trader, .watch, .unwatch, .watchlist, .copyBacktest: false
         case .copyMode, .copyStatus, .copyFollow, .copyUnfollow, .copyList, .copyPnL, .copyPause, .copyResume, .copyClose, .copySet, .notify, .emergencyStop, .emergencyStart,
              .status, .breakers,
              .breakerReset, .report: true
@@ -36,7 +42,7 @@ public enum ChatCommand: Sendable, Equatable {
     /// Commands that read the database or compute a report: rate-limited per user.
     public var isExpensive: Bool {
         switch self {
-        case .top, .trader, .status, .copyStatus, .copyList, .copyPnL, .breakers, .report: true
+        case .top, .trader, .copyBacktest, .status, .copyStatus, .copyList, .copyPnL, .breakers, .report: true
         default: false
         }
     }
@@ -47,7 +53,11 @@ public enum ChatCommand: Sendable, Equatable {
         case .start: "/start"
         case .help: "/help"
         case .top(let count, let window): "/alfa top\(count) \(window.rawValue)"
-        case .trader(let address): "/alfa trader \(address)"
+        case .trader(let trader): "/alfa trader \(trader)"
+        case .watch(let trader): "/watch \(trader)"
+        case .unwatch(let trader): "/unwatch \(trader)"
+        case .watchlist: "/watchlist"
+        case .copyBacktest(let trader, let window): "/copy backtest \(trader) \(window.rawValue)"
         case .copyMode(let mode): "/copy mode \(mode.rawValue)"
         case .copyStatus: "/copy status"
         case .copyFollow(let address): "/copy follow \(address)"

@@ -8,8 +8,10 @@ public enum ChatReplies {
     public static func help(isAdmin: Bool) -> ChatReply {
         var lines = [
             "<b>Commands</b>",
-            "/alfa top50 [7d|30d|all] — the leaderboard (top1 … top100)",
-            "/alfa trader 0xADDRESS — one trader's card",
+            "/alfa top50 [7d|30d|all] — the leaderboard in pages, with buttons (top1 … top100)",
+            "/alfa trader 0xADDRESS|RANK|0xPREFIX — one trader's card and equity chart (/t3: rank 3)",
+            "/watch 0x…|RANK · /unwatch 0x… · /watchlist — hear of a trader's opens, closes and liquidations",
+            "/copy backtest 0x…|RANK [7d|30d|all] — what copying them with today's settings would have done",
             "/help — this list",
         ]
         if isAdmin {
@@ -21,7 +23,7 @@ public enum ChatReplies {
                 "/copy status — copy engine state",
                 "/copy follow 0x… · /copy unfollow 0x… · /copy list — the leaders copied",
                 "/copy pause · /copy resume — skip leaders' new opens (their exits are still mirrored), or copy them again",
-                "/copy pnl — the copy account's clean PnL and conversion, open positions at their marks",
+                "/copy pnl — the copy account's clean PnL and conversion, open positions at their marks, its equity chart",
                 "/copy set 0x…|RANK key=value … — one leader's own size=USDC or ratio=R, maxpos, maxlev, pairs=ETH,BTC or !DOGE, sl, tp (reset: the defaults)",
                 "/copy close ID|SYMBOL|all — close at market after a confirmation; allowed under the emergency stop (it only takes risk off)",
                 "/notify [KIND on|silent|off] — which copy actions you hear of: opened, closed, skipped, failed (alerts always arrive)",
@@ -35,7 +37,9 @@ public enum ChatReplies {
 
     /// The commands offered in Telegram's menu (`setMyCommands`): lowercase names, short descriptions.
     public static let menu: [(command: String, description: String)] = [
-        ("alfa", "Leaderboard: /alfa top50 [7d|30d|all], /alfa trader 0x…"),
+        ("alfa", "Leaderboard: /alfa top50 [7d|30d|all], /alfa trader 0x…|RANK"),
+        ("watch", "Hear of a trader's trades: /watch 0x…|RANK"),
+        ("watchlist", "The traders you watch"),
         ("help", "What this bot can do"),
         ("status", "Service health (admins)"),
         ("copy", "Copy mode DRY|LIVE and status (admins)"),

@@ -44,6 +44,10 @@ public struct CommandParser: Sendable {
             }
             return .command(.status)
         case "notify": return notify(arguments)
+        case "watch", "unwatch":
+            guard arguments.count == 1, let trader = TraderReference(arguments[0]) else { return .usage(Usage.watch) }
+            return .command(name.lowercased() == "watch" ? .watch(trader) : .unwatch(trader))
+        case "watchlist": return arguments.isEmpty ? .command(.watchlist) : .usage(Usage.watch)
         case "breakers": return arguments.isEmpty ? .command(.breakers) : .usage(Usage.breakers)
         case "breaker": return breaker(arguments)
         case "report":
@@ -52,6 +56,10 @@ public struct CommandParser: Sendable {
                 return .usage(Usage.report)
             }
             return .command(.report(period))
+        case let short where short.count > 1 && short.first == "t" && short.dropFirst().allSatisfy(\.isASCIIDigit):
+            // `/t3`: the card of rank 3, a tap away in the board's hint.
+            guard arguments.isEmpty, let rank = Int(short.dropFirst()), (1...Self.maxTop).contains(rank) else { return .usage(Usage.trader) }
+            return .command(.trader(.rank(rank)))
         default: return .unknown("/" + name)
         }
     }
@@ -59,8 +67,8 @@ public struct CommandParser: Sendable {
     private func alfa(_ arguments: [String]) -> Outcome {
         guard let sub = arguments.first?.lowercased() else { return .usage(Usage.alfa) }
         if sub == "trader" {
-            guard arguments.count == 2, let address = EVMAddress(hex: arguments[1]) else { return .usage(Usage.trader) }
-            return .command(.trader(address))
+            guard arguments.count == 2, let trader = TraderReference(arguments[1]) else { return .usage(Usage.trader) }
+            return .command(.trader(trader))
         }
         guard sub.hasPrefix("top") else { return .usage(Usage.alfa) }
         // `top50`, `top 50`, `top` (50), each with an optional window.
@@ -95,12 +103,17 @@ public struct CommandParser: Sendable {
         case "resume" where arguments.count == 1:
             return .command(.copyResume)
         case "set":
-            guard arguments.count >= 2, let leader = LeaderReference(arguments[1]) else { return .usage(LeaderSettings.usage) }
+            guard arguments.count >= 2, let leader = TraderReference(arguments[1]) else { return .usage(LeaderSettings.usage) }
             let rest = Array(arguments.dropFirst(2))
             if rest.isEmpty { return .command(.copySet(leader, .show)) }
             if rest.count == 1, rest[0].lowercased() == "reset" { return .command(.copySet(leader, .reset)) }
             if case .failure(let invalid) = LeaderSettings().setting(rest) { return .usage(invalid.description) }
             return .command(.copySet(leader, .assign(rest)))
+        case "backtest":
+            guard (2...3).contains(arguments.count), let trader = TraderReference(arguments[1]) else { return .usage(Usage.backtest) }
+            let window = arguments.count == 3 ? TimeWindow(rawValue: arguments[2].lowercased()) : .thirtyDays
+            guard let window else { return .usage(Usage.backtest) }
+            return .command(.copyBacktest(trader, window))
         case "close":
             guard arguments.count == 2, let target = CloseTarget(arguments[1]) else { return .usage(Usage.copyClose) }
             return .command(.copyClose(target))
@@ -143,11 +156,14 @@ public struct CommandParser: Sendable {
 
     /// The usage line of each command, shown on bad arguments and in `/help`.
     public enum Usage {
-        public static let alfa = "/alfa top50 [7d|30d|all] · /alfa trader 0xADDRESS"
+        public static let alfa = "/alfa top50 [7d|30d|all] · /alfa trader 0xADDRESS|RANK|0xPREFIX"
         public static let top = "/alfa topN [7d|30d|all] — N from 1 to \(maxTop), e.g. /alfa top50 7d"
-        public static let trader = "/alfa trader 0xADDRESS — a 40-hex-digit address"
+        public static let trader = "/alfa trader 0xADDRESS|RANK|0xPREFIX — an address, a rank of the 30d board (1 to \(maxTop), or /t3), "
+            + "or the address's first \(TraderReference.minimumPrefix)+ hex digits (0x6224, or 0x6224…d8e6 as the board shows it)"
+        public static let watch = "/watch 0xADDRESS|RANK|0xPREFIX · /unwatch 0xADDRESS|RANK|0xPREFIX · /watchlist"
+        public static let backtest = "/copy backtest 0xADDRESS|RANK|0xPREFIX [7d|30d|all]"
         public static let copyMode = "/copy mode DRY|LIVE"
-        public static let copy = "/copy mode DRY|LIVE · /copy status · /copy follow|unfollow 0xADDRESS · /copy list · /copy pnl · /copy pause|resume · /copy close ID|SYMBOL|all · /copy set 0xADDRESS|RANK key=value …"
+        public static let copy = "/copy mode DRY|LIVE · /copy status · /copy follow|unfollow 0xADDRESS · /copy list · /copy pnl · /copy pause|resume · /copy close ID|SYMBOL|all · /copy set 0xADDRESS|RANK key=value … · /copy backtest 0xADDRESS|RANK [7d|30d|all]"
         public static let copyClose = "/copy close ID|SYMBOL|all — ID as /copy pnl lists it (#12), SYMBOL a pair such as BTC or ETH/USD"
         public static let copyFollow = "/copy follow 0xADDRESS · /copy unfollow 0xADDRESS — a 40-hex-digit address"
         public static let emergency = "/emergency stop [reason] · /emergency start"

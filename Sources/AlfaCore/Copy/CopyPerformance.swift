@@ -14,6 +14,8 @@ public struct CopyPerformance: Sendable, Equatable {
     public var fees: Int64 = 0
     public var gas: Int64 = 0
     public var openPositions = 0
+    /// Our filled closes in the order given: the account's equity curve.
+    public var closes: [RealizedClose] = []
 
     public init() {}
 
@@ -33,9 +35,17 @@ public struct CopyPerformance: Sendable, Equatable {
             if order.action == .close, order.status == .filled {
                 closedTrades += 1
                 realizedPnL += order.netPnL
+                closes.append(RealizedClose(time: order.completedAt ?? order.createdAt, pnl: order.netPnL))
                 if order.netPnL > 0 { wins += 1 }
             }
         }
+    }
+
+    /// The copy account's realized equity from `start` (nil: its first close) to `end`, plus
+    /// its open positions at their marks when given.
+    public func chart(title: String, start: Int64?, end: Int64, unrealized: Int64?) -> EquityChart {
+        EquityChart(title: title, closes: closes.sorted { $0.time < $1.time }, start: start, end: end, unrealized: unrealized,
+                    fileName: "copy-account.png")
     }
 
     /// Realized PnL after gas.

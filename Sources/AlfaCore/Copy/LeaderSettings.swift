@@ -156,26 +156,3 @@ public struct LeaderSettings: Sendable, Equatable, CustomStringConvertible {
         return words.isEmpty ? "defaults" : words.joined(separator: " ")
     }
 }
-
-/// Which leader `/copy set` means: an address, or a rank on the 30-day leaderboard.
-public enum LeaderReference: Sendable, Equatable, CustomStringConvertible {
-    case address(EVMAddress)
-    case rank(Int)
-
-    public init?(_ text: String) {
-        if let address = EVMAddress(hex: text) {
-            self = .address(address)
-        } else if let rank = Int(text.hasPrefix("#") ? String(text.dropFirst()) : text), (1...CommandParser.maxTop).contains(rank) {
-            self = .rank(rank)
-        } else {
-            return nil
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .address(let address): "\(address)"
-        case .rank(let rank): "\(rank)"
-        }
-    }
-}

@@ -29,6 +29,9 @@ public struct EVMAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     public var description: String { "0x" + Hex.encode(bytes) }
 
+    /// The 40 lowercase hex digits without `0x` (button data, file names).
+    public var hexDigits: String { Hex.encode(bytes) }
+
     /// `0x1234…abcd`, for chat and tables.
     public var short: String {
         let full = description

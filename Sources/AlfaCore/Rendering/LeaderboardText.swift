@@ -6,8 +6,8 @@ public enum LeaderboardText {
     public enum Style: Sendable { case plain, telegramHTML }
 
     public static func table(_ rows: ArraySlice<LeaderboardRow>, window: TimeWindow, asOf: Int64,
-                             eligible: Int, style: Style) -> String {
-        let title = "Top \(rows.count) · \(window.rawValue) · \(eligible) eligible · \(utc(asOf))"
+                             eligible: Int, style: Style, title: String? = nil) -> String {
+        let title = title ?? "Top \(rows.count) · \(window.rawValue) · \(eligible) eligible · \(utc(asOf))"
         guard !rows.isEmpty else {
             return wrapTitle(title, style) + "\nNo trader is eligible yet: traders need enough trades and volume in 30 days and recent activity."
         }

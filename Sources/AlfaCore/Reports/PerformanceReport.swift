@@ -86,6 +86,12 @@ public struct PerformanceReport: Sendable, Equatable {
     }
 
     /// Telegram HTML; the console prints its plain text.
+    /// The copy account's equity over the period, open positions at their marks at its end.
+    public var chart: EquityChart {
+        performance.chart(title: "Copy account · \(period.rawValue) report", start: from, end: to,
+                          unrealized: open.map { $0.lines.isEmpty ? nil : $0.unrealized } ?? nil)
+    }
+
     public var html: String {
         let p = performance
         let rate = p.winRate.map { String(Int(($0 * 100).rounded())) + " %" } ?? "—"

@@ -76,6 +76,8 @@ public struct Settings: Sendable {
         public var pollTimeoutSeconds: Int64
         /// Copy-action notices are grouped into one message per admin per this many seconds.
         public var noticeGroupSeconds: Int64
+        /// Traders one user may watch (`/watch`).
+        public var watchMaxPerUser: Int
     }
 
     /// Where a LIVE key would come from. Only the LIVE executor reads it, and only in LIVE.
@@ -263,7 +265,8 @@ public struct Settings: Sendable {
             adminIDs: try r.ids("TELEGRAM_ADMIN_IDS"),
             alertChatIDs: try r.ids("TELEGRAM_ALERT_CHAT_IDS"),
             pollTimeoutSeconds: try r.int("TELEGRAM_POLL_TIMEOUT", in: 1...50),
-            noticeGroupSeconds: try r.int("NOTIFY_GROUP_SECONDS", in: 0...3_600)
+            noticeGroupSeconds: try r.int("NOTIFY_GROUP_SECONDS", in: 0...3_600),
+            watchMaxPerUser: Int(try r.int("WATCH_MAX_PER_USER", in: 1...1_000))
         )
         let walletKey = try Self.keySource(&r, inline: "WALLET_PRIVATE_KEY", file: "WALLET_PRIVATE_KEY_FILE")
         let delegateKey = try Self.keySource(&r, inline: "WALLET_DELEGATE_KEY", file: "WALLET_DELEGATE_KEY_FILE")

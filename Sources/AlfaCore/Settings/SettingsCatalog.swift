@@ -61,6 +61,7 @@ public enum SettingsCatalog {
             .init("TELEGRAM_ADMIN_IDS", "comma-separated Telegram user ids allowed to run admin commands"),
             .init("TELEGRAM_ALERT_CHAT_IDS", "comma-separated extra chat ids (groups) that receive admin alerts"),
             .init("NOTIFY_GROUP_SECONDS", default: "60", "copy-action notices (opened, closed, skipped, failed; /notify) reaching an admin within this many seconds of the last are grouped into one message"),
+            .init("WATCH_MAX_PER_USER", default: "20", "traders one chat user may /watch (1-1000); each of their fills is pushed to the user"),
             .init("TELEGRAM_POLL_TIMEOUT", default: "50", "long-poll timeout in seconds (1-50)"),
         ]),
         SettingSection(title: "Execution mode", settings: [

@@ -101,6 +101,19 @@ public struct FillRepository: Sendable {
         return try rows.map(Self.decode)
     }
 
+    /// Up to `limit` traders whose address starts with the hex digits `prefix` (and ends with
+    /// `suffix`), in address order: a range scan of the trader index.
+    public func traders(prefix: String, suffix: String = "", limit: Int, on connection: PostgresConnection) throws -> [EVMAddress] {
+        let low = prefix.padding(toLength: 40, withPad: "0", startingAt: 0)
+        let high = prefix.padding(toLength: 40, withPad: "f", startingAt: 0)
+        guard let from = EVMAddress(hex: "0x" + low), let to = EVMAddress(hex: "0x" + high) else { return [] }
+        return try connection.query(
+            "SELECT DISTINCT trader FROM \(try PostgresConnection.qualifiedIdentifier(table)) WHERE trader BETWEEN $1 AND $2 "
+                + "AND ($3 = '' OR right(encode(trader, 'hex'), length($3)) = $3) ORDER BY trader LIMIT $4",
+            [from, to, suffix.lowercased(), limit]
+        ).map { try $0.decode(0, as: EVMAddress.self) }
+    }
+
     /// Up to `limit` fills after `id` (insertion order) matching the export filters, with their ids.
     /// Which fills an export wants; nil fields do not filter. Times are unix seconds of the
     /// block, `since` inclusive and `until` exclusive.
@@ -173,6 +186,17 @@ public struct FillRepository: Sendable {
     public func count(from: Int64, to: Int64, on connection: PostgresConnection) throws -> Int64 {
         try connection.query("SELECT count(*) FROM fills WHERE block_time >= $1 AND block_time < $2",
                              [Timestamp(unixSeconds: from), Timestamp(unixSeconds: to)])[0].decode(0)
+    }
+
+    /// Each pair's low and high per minute between `from` and `until` (unix seconds, inclusive),
+    /// from every trader's fills, in time order: the prices a backtest checks our exits against.
+    public func priceBars(pairs: [Int32], from: Int64, until: Int64, on connection: PostgresConnection) throws -> [PriceBar] {
+        guard !pairs.isEmpty else { return [] }
+        return try connection.query(
+            "SELECT pair_index, (floor(extract(epoch FROM block_time) / 60) * 60)::bigint AS minute, min(price), max(price) "
+                + "FROM fills WHERE pair_index = ANY($1::int[]) AND block_time >= $2 AND block_time <= $3 GROUP BY 1, 2 ORDER BY 2, 1",
+            ["{" + pairs.map(String.init).joined(separator: ",") + "}", Timestamp(unixSeconds: from), Timestamp(unixSeconds: until)]
+        ).map { PriceBar(pairIndex: try $0.decode(0), time: try $0.decode(1), low: try $0.decode(2), high: try $0.decode(3)) }
     }
 
     /// The latest `limit` fill prices of each pair (every trader's), oldest first: the market's

@@ -33,7 +33,9 @@ public struct TelegramRepository: Sendable {
         return routes
     }
 
+    /// A blocked chat also stops watching: its pushes could never arrive.
     public func markBlocked(chat: Int64, reason: String, on connection: PostgresConnection) throws {
+        try connection.query("DELETE FROM watches WHERE chat_id = $1", [chat])
         try connection.query(
             "INSERT INTO telegram_chats (chat_id, blocked_at, blocked_reason) VALUES ($1, now(), $2) "
                 + "ON CONFLICT (chat_id) DO UPDATE SET blocked_at = now(), blocked_reason = $2, updated_at = now()",
@@ -56,14 +58,19 @@ public struct TelegramRepository: Sendable {
 
     /// `silent`: delivered without a sound (a copy-action notice an admin chose to hear silently).
     @discardableResult
-    public func addAlert(chat: Int64, text: String, silent: Bool = false, on connection: PostgresConnection) throws -> Int64 {
-        try connection.query("INSERT INTO alert_outbox (chat_id, text, silent) VALUES ($1, $2, $3) RETURNING id", [chat, text, silent])[0]
-            .decode(0)
+    /// `photo`: a PNG sent with `text` as its caption.
+    public func addAlert(chat: Int64, text: String, silent: Bool = false, photo: (png: [UInt8], name: String)? = nil,
+                         on connection: PostgresConnection) throws -> Int64 {
+        try connection.query("INSERT INTO alert_outbox (chat_id, text, silent, photo, photo_name) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                             [chat, text, silent, photo.map { ByteA($0.png) }, photo?.name])[0].decode(0)
     }
 
-    public func pendingAlerts(on connection: PostgresConnection) throws -> [(id: Int64, chat: Int64, text: String, silent: Bool)] {
-        try connection.query("SELECT id, chat_id, text, silent FROM alert_outbox WHERE finished_at IS NULL ORDER BY id").map {
-            (try $0.decode(0), try $0.decode(1), try $0.decode(2), try $0.decode(3))
+    public func pendingAlerts(on connection: PostgresConnection) throws
+        -> [(id: Int64, chat: Int64, text: String, silent: Bool, photo: (png: [UInt8], name: String)?)] {
+        try connection.query("SELECT id, chat_id, text, silent, photo, photo_name FROM alert_outbox WHERE finished_at IS NULL ORDER BY id").map {
+            let photo: ByteA? = try $0.optional(4)
+            let name: String = try $0.optional(5) ?? "chart.png"
+            return (try $0.decode(0), try $0.decode(1), try $0.decode(2), try $0.decode(3), photo.map { ($0.bytes, name) })
         }
     }
 

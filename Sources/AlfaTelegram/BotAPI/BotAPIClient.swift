@@ -43,12 +43,10 @@ public struct BotAPIClient: Sendable {
     }
 
     /// Sends one message (already under the length limit); returns its message id.
-    @discardableResult
     /// `silent`: Telegram's `disable_notification`, the message arrives without a sound.
-    public func sendMessage(chat: Int64, text: String, html: Bool, buttons: [ChatReply.Button] = [],
+    @discardableResult
+    public func sendMessage(chat: Int64, text: String, html: Bool, keyboard: [[ChatReply.Button]] = [],
                             silent: Bool = false) async throws(BotAPIError) -> Int64 {
-        struct Button: Encodable { let text: String; let callback_data: String }
-        struct Markup: Encodable { let inline_keyboard: [[Button]] }
         struct Body: Encodable {
             let chat_id: Int64
             let text: String
@@ -57,25 +55,66 @@ public struct BotAPIClient: Sendable {
             let reply_markup: Markup?
             let disable_notification: Bool?
         }
-        let markup = buttons.isEmpty ? nil : Markup(inline_keyboard: [buttons.map { Button(text: $0.title, callback_data: $0.data) }])
         let body = Body(chat_id: chat, text: text, parse_mode: html ? "HTML" : nil,
-                        link_preview_options: ["is_disabled": true], reply_markup: markup,
+                        link_preview_options: ["is_disabled": true], reply_markup: Markup(keyboard),
                         disable_notification: silent ? true : nil)
-        struct Sent: Decodable { let message_id: Int64 }
         let sent: Sent = try await call("sendMessage", body)
+        return sent.message_id
+    }
+
+    /// Uploads a PNG as a photo (`multipart/form-data`), with an optional caption (at most 1,024
+    /// characters after parsing) and buttons; returns the message id.
+    @discardableResult
+    public func sendPhoto(chat: Int64, png: [UInt8], fileName: String, caption: String?, html: Bool,
+                          keyboard: [[ChatReply.Button]] = []) async throws(BotAPIError) -> Int64 {
+        var form = [HTTPRequest.FormPart(name: "chat_id", text: String(chat)),
+                    HTTPRequest.FormPart(name: "photo", data: png, fileName: fileName, contentType: "image/png")]
+        if let caption {
+            form.append(HTTPRequest.FormPart(name: "caption", text: caption))
+            if html { form.append(HTTPRequest.FormPart(name: "parse_mode", text: "HTML")) }
+        }
+        if let markup = Markup(keyboard), let json = try? JSONEncoder().encode(markup) {
+            form.append(HTTPRequest.FormPart(name: "reply_markup", data: Array(json)))
+        }
+        let sent: Sent = try await send("sendPhoto", form: form, timeoutSeconds: 60)
         return sent.message_id
     }
 
     public func answerCallbackQuery(id: String, text: String?) async throws(BotAPIError) {
         struct Body: Encodable { let callback_query_id: String; let text: String? }
-        let _: Bool = try await call("answerCallbackQuery", Body(callback_query_id: id, text: text))
+        let _: Bool = try await call("answerCallbackQuery", Body(callback_query_id: id, text: text?.isEmpty == true ? nil : text))
     }
 
-    /// Replaces a message's text and removes its buttons (a question that was answered).
-    public func editMessageText(chat: Int64, messageID: Int64, text: String) async throws(BotAPIError) {
-        struct Body: Encodable { let chat_id: Int64; let message_id: Int64; let text: String }
-        let _: AnyResult = try await call("editMessageText", Body(chat_id: chat, message_id: messageID, text: text))
+    /// Replaces a message's text (HTML) and its buttons; without buttons the keyboard goes away.
+    /// An edit that changes nothing is not an error ("message is not modified").
+    public func editMessageText(chat: Int64, messageID: Int64, html: String, keyboard: [[ChatReply.Button]] = []) async throws(BotAPIError) {
+        struct Body: Encodable {
+            let chat_id: Int64
+            let message_id: Int64
+            let text: String
+            let parse_mode: String
+            let link_preview_options: [String: Bool]
+            let reply_markup: Markup?
+        }
+        do {
+            let _: AnyResult = try await call("editMessageText", Body(chat_id: chat, message_id: messageID, text: html, parse_mode: "HTML",
+                                                                      link_preview_options: ["is_disabled": true], reply_markup: Markup(keyboard)))
+        } catch .badRequest(let description) where description.contains("message is not modified") {
+            return
+        }
     }
+
+    private struct Markup: Encodable {
+        struct Button: Encodable { let text: String; let callback_data: String }
+        let inline_keyboard: [[Button]]
+
+        init?(_ keyboard: [[ChatReply.Button]]) {
+            guard !keyboard.isEmpty else { return nil }
+            inline_keyboard = keyboard.map { $0.map { Button(text: $0.title, callback_data: $0.data) } }
+        }
+    }
+
+    private struct Sent: Decodable { let message_id: Int64 }
 
     // MARK: Transport
 
@@ -102,6 +141,18 @@ public struct BotAPIClient: Sendable {
         let request = HTTPRequest(method: "POST", url: "\(base)/bot\(token.value)/\(method)",
                                   headers: ["Content-Type": "application/json"], body: Array(payload),
                                   connectTimeoutSeconds: connectTimeoutSeconds, timeoutSeconds: timeoutSeconds)
+        return try await perform(method, request)
+    }
+
+    private func send<Result: Decodable>(_ method: String, form: [HTTPRequest.FormPart],
+                                         timeoutSeconds: Double) async throws(BotAPIError) -> Result {
+        var request = HTTPRequest(method: "POST", url: "\(base)/bot\(token.value)/\(method)",
+                                  connectTimeoutSeconds: connectTimeoutSeconds, timeoutSeconds: timeoutSeconds)
+        request.form = form
+        return try await perform(method, request)
+    }
+
+    private func perform<Result: Decodable>(_ method: String, _ request: HTTPRequest) async throws(BotAPIError) -> Result {
         let response: HTTPResponse
         do { response = try await transport.send(request) } catch { throw .transport(error) }
 

@@ -18,11 +18,13 @@ public actor OutboundQueue {
 
     struct Outgoing: Sendable {
         var chat: Int64
+        /// A photo's caption (may be empty) when there is a photo.
         var text: String
         var html: Bool
-        var buttons: [ChatReply.Button]
+        var keyboard: [[ChatReply.Button]]
         var alertID: Int64?
         var silent = false
+        var photo: Photo?
         var attempts = 0
         var notBefore: Double = 0
     }
@@ -56,24 +58,35 @@ public actor OutboundQueue {
     }
 
     /// Queues a reply (HTML); long replies become several messages, buttons go on the last.
-    public func send(_ reply: ChatReply, to chat: Int64) {
-        let chunks = MessageSplitter.split(reply.html)
-        for (index, chunk) in chunks.enumerated() {
-            pending.append(Outgoing(chat: chat, text: chunk, html: true,
-                                    buttons: index == chunks.count - 1 ? reply.buttons : []))
-        }
+    /// With a photo: one photo whose caption is the text when it is short enough, else the
+    /// text's messages then the photo (the buttons under it).
+    public func send(_ reply: ChatReply, to chat: Int64, photo: Photo? = nil) {
+        pending += Self.messages(html: reply.html, keyboard: reply.keyboard, photo: photo, chat: chat)
         wake()
+    }
+
+    static func messages(html: String, keyboard: [[ChatReply.Button]], photo: Photo?, chat: Int64) -> [Outgoing] {
+        if let photo, TelegramHTML.plainText(html).utf16.count <= Photo.captionLimit {
+            return [Outgoing(chat: chat, text: html, html: true, keyboard: keyboard, photo: photo)]
+        }
+        let chunks = MessageSplitter.split(html)
+        var messages = chunks.enumerated().map { index, chunk in
+            Outgoing(chat: chat, text: chunk, html: true, keyboard: index == chunks.count - 1 && photo == nil ? keyboard : [])
+        }
+        if let photo { messages.append(Outgoing(chat: chat, text: "", html: true, keyboard: keyboard, photo: photo)) }
+        return messages
     }
 
     /// Persists then queues an alert for each chat. If the store is down the alert is still
     /// sent from memory: losing it would be worse than not recording it.
-    public func alert(_ html: String, to chats: [Int64]) async {
+    public func alert(_ html: String, to chats: [Int64], photo: Photo? = nil) async {
         for chat in Set(chats).sorted() {
-            for chunk in MessageSplitter.split(html) {
-                var id: Int64?
-                do { id = try await store.addAlert(chat: chat, text: chunk) } catch { observe(.storeFailed("\(error)")) }
-                if let id { takenAlerts.insert(id) }
-                pending.append(Outgoing(chat: chat, text: chunk, html: true, buttons: [], alertID: id))
+            for var message in Self.messages(html: html, keyboard: [], photo: photo, chat: chat) {
+                do { message.alertID = try await store.addAlert(chat: chat, text: message.text, photo: message.photo) } catch {
+                    observe(.storeFailed("\(error)"))
+                }
+                if let id = message.alertID { takenAlerts.insert(id) }
+                pending.append(message)
             }
         }
         wake()
@@ -111,7 +124,7 @@ public actor OutboundQueue {
     }
 
     private static func outgoing(_ alert: PendingAlert) -> Outgoing {
-        Outgoing(chat: alert.chat, text: alert.text, html: true, buttons: [], alertID: alert.id, silent: alert.silent)
+        Outgoing(chat: alert.chat, text: alert.text, html: true, keyboard: [], alertID: alert.id, silent: alert.silent, photo: alert.photo)
     }
 
     /// Messages waiting, alerts included.
@@ -163,7 +176,12 @@ public actor OutboundQueue {
     /// Sends one message; returns it (updated) when it must be tried again.
     private func deliver(_ message: inout Outgoing, to chat: Int64) async -> Outgoing? {
         do {
-            try await client.sendMessage(chat: chat, text: message.text, html: message.html, buttons: message.buttons, silent: message.silent)
+            if let photo = message.photo {
+                try await client.sendPhoto(chat: chat, png: photo.png, fileName: photo.fileName,
+                                           caption: message.text.isEmpty ? nil : message.text, html: message.html, keyboard: message.keyboard)
+            } else {
+                try await client.sendMessage(chat: chat, text: message.text, html: message.html, keyboard: message.keyboard, silent: message.silent)
+            }
             await finish(message, outcome: "sent")
             return nil
         } catch {

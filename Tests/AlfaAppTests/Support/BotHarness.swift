@@ -48,9 +48,10 @@ final class BotHarness: Sendable {
         #expect(!logs.all.contains { $0.contains(FakeTelegram.token) || $0.contains("AAH-test-token") })
     }
 
-    /// Messages `chat` received so far, as the user sees them.
+    /// Messages `chat` received so far, as the user sees them (a chart after its text is not one).
     func replies(to chat: Int64, atLeast count: Int, seconds: Double = 20) async throws -> [String] {
-        try await fake.waitForSent(atLeast: count, seconds: seconds) { $0.chat_id == chat }.map(\.visible)
+        try await fake.waitForSent(atLeast: count, seconds: seconds) { $0.chat_id == chat && !($0.photo == true && $0.visible.isEmpty) }
+            .map(\.visible)
     }
 
     func audit() async throws -> [AuditEntry] {
@@ -117,7 +118,7 @@ actor RecordingControl: ExecutionControl {
     func leaders() -> ChatReply { .plain("no leaders") }
     func copyPnL() -> ChatReply { .plain("no copy trades yet") }
     func breakers() -> ChatReply { .plain("drawdown 1% of 15%") }
-    func leaderSettings(_ leader: LeaderReference, _ change: LeaderSettings.Change, by admin: Int64) -> ChatReply {
+    func leaderSettings(_ leader: TraderReference, _ change: LeaderSettings.Change, by admin: Int64) -> ChatReply {
         calls.append("set \(leader) by \(admin)")
         return .plain("\(leader) now has size=50.")
     }

@@ -34,6 +34,8 @@ final class FakeTelegram: @unchecked Sendable {
         let message_id: Int64
         /// Sent with disable_notification.
         let silent: Bool
+        /// A sendPhoto (its caption is the text).
+        let photo: Bool?
     }
 
     struct Request: Decodable, Sendable {
@@ -80,7 +82,52 @@ final class FakeTelegram: @unchecked Sendable {
         try await control("fail", #"{"method":"\#(method)","status":\#(status),"description":"\#(description)","parameters":\#(parameters),"count":\#(count)}"#)
     }
 
+    struct Photo: Decodable, Sendable {
+        let chat_id: Int64
+        let width: Int
+        let height: Int
+        let bytes: Int
+        let caption: String
+        let png: String
+        let message_id: Int64
+        let reply_markup: Sent.Markup?
+
+        /// The PNG as received, its size read again here from its IHDR chunk.
+        var decodedSize: (width: Int, height: Int)? {
+            guard let data = Data(base64Encoded: png), data.count > 24 else { return nil }
+            let bytes = [UInt8](data)
+            guard bytes.prefix(8) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A],
+                  String(decoding: bytes[12..<16], as: UTF8.self) == "IHDR" else { return nil }
+            func word(_ at: Int) -> Int { bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+            return (word(16), word(20))
+        }
+    }
+
+    struct Edit: Decodable, Sendable {
+        let chat_id: Int64
+        let message_id: Int64
+        let visible: String
+        let reply_markup: Sent.Markup?
+    }
+
+    struct Answer: Decodable, Sendable {
+        let text: String?
+    }
+
     func sent() async throws -> [Sent] { try await control("sent", as: [Sent].self) }
+    func photos() async throws -> [Photo] { try await control("photos", as: [Photo].self) }
+    func edits() async throws -> [Edit] { try await control("edits", as: [Edit].self) }
+    func answers() async throws -> [Answer] { try await control("answers", as: [Answer].self) }
+
+    /// Polls `read` until `condition` holds or `seconds` pass; returns the last value read.
+    func waitFor<T: Sendable>(_ read: () async throws -> T, seconds: Double = 20, until condition: (T) -> Bool) async throws -> T {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let value = try await read()
+            if condition(value) || Date() > deadline { return value }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
     func requests() async throws -> [Request] { try await control("requests", as: [Request].self) }
     func state() async throws -> State { try await control("state", as: State.self) }
 

@@ -10,11 +10,18 @@ with migrate_to_chat_id), parses HTML entities like the real server (400 "can't 
 entities"), measures length in UTF-16 units after parsing and enforces the flood limits
 (1 message/s per chat, 20/min per group, 30/s overall) with 429 and retry_after.
 
+sendPhoto takes multipart/form-data like the real server: the photo must be a PNG (signature, IHDR)
+of sensible size, the caption at most 1024 characters after parsing. editMessageText answers 400
+"message is not modified" when nothing changes; callback_data over 64 bytes is 400 BUTTON_DATA_INVALID.
+
 Tests drive it through POST /control/<action> (JSON): push updates, queue failures,
 slow a method down, set a webhook, block or migrate a chat, read the requests seen.
 Prints one JSON line {"port": N} on stdout once listening.
 """
 import argparse
+import base64
+import email.parser
+import email.policy
 import html
 import json
 import os
@@ -80,6 +87,52 @@ def parse_html(text):
     return "".join(out)
 
 
+def parse_multipart(content_type, raw):
+    """Fields of a multipart/form-data body: text as str, files as bytes (with NAME_filename)."""
+    try:
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    except Exception:
+        return None
+    if not message.is_multipart():
+        return None
+    fields = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            return None
+        payload = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            fields[name] = payload
+            fields[name + "_filename"] = filename
+        else:
+            fields[name] = payload.decode("utf-8")
+    return fields
+
+
+def png_size(data):
+    """(width, height) of a PNG, or None when the bytes are not one."""
+    if len(data) < 33 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def markup_valid(markup):
+    """Inline keyboards only, each callback_data 1 to 64 bytes."""
+    if markup is None:
+        return True
+    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    if not isinstance(rows, list):
+        return False
+    for row in rows:
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= 64:
+                return False
+    return True
+
+
 def utf16_length(text):
     return len(text.encode("utf-16-le")) // 2
 
@@ -99,7 +152,11 @@ class State:
         self.failures = {}           # method -> [ (status, description, parameters) ]
         self.delays = {}             # method -> seconds
         self.requests = []           # {method, body, t}
-        self.sent = []               # sendMessage results
+        self.sent = []               # sendMessage and sendPhoto results
+        self.photos = []             # sendPhoto: {chat_id, width, height, bytes, png (base64), caption}
+        self.edits = []              # editMessageText requests that changed a message
+        self.answers = []            # answerCallbackQuery texts
+        self.messages = {}           # (chat, message_id) -> (text, reply_markup), to refuse no-op edits
         self.poll_generation = 0
         self.message_id = 1
         self.chat_sends = {}         # chat -> [t]
@@ -134,10 +191,16 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else {}
-        except ValueError:
-            return self.reply(*error(400, "Bad Request: invalid JSON"))
+        content_type = self.headers.get("Content-Type") or ""
+        if content_type.startswith("multipart/form-data"):
+            body = parse_multipart(content_type, raw)
+            if body is None:
+                return self.reply(*error(400, "Bad Request: can't parse multipart/form-data"))
+        else:
+            try:
+                body = json.loads(raw) if raw else {}
+            except ValueError:
+                return self.reply(*error(400, "Bad Request: invalid JSON"))
         if self.path.startswith("/control/"):
             return self.reply(*self.control(self.path[len("/control/"):], body))
         m = re.match(r"^/bot([^/]+)/([A-Za-z]+)$", self.path)
@@ -146,7 +209,8 @@ class Handler(BaseHTTPRequestHandler):
         token, method = m.group(1), m.group(2)
         s = self.state
         with s.lock:
-            s.requests.append({"method": method, "body": body, "t": time.time()})
+            logged = {k: (("<%d bytes>" % len(v)) if isinstance(v, bytes) else v) for k, v in body.items()}
+            s.requests.append({"method": method, "body": logged, "t": time.time()})
             if token != s.token:
                 failure = (401, "Unauthorized", None)
             else:
@@ -246,6 +310,8 @@ class Handler(BaseHTTPRequestHandler):
             return error(400, "Bad Request: message text is empty")
         if utf16_length(visible) > 4096:
             return error(400, "Bad Request: message is too long")
+        if not markup_valid(body.get("reply_markup")):
+            return error(400, "Bad Request: BUTTON_DATA_INVALID")
         now = time.time()
         with s.lock:
             if s.enforce_flood:
@@ -258,6 +324,7 @@ class Handler(BaseHTTPRequestHandler):
             message = {"message_id": s.message_id, "date": int(now), "text": visible,
                        "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"}}
             s.message_id += 1
+            s.messages[(chat, message["message_id"])] = (visible, json.dumps(body.get("reply_markup"), sort_keys=True))
             s.sent.append({"chat_id": chat, "text": text, "visible": visible, "parse_mode": body.get("parse_mode"),
                            "reply_markup": body.get("reply_markup"), "t": now, "message_id": message["message_id"],
                            "silent": bool(body.get("disable_notification", False))})
@@ -275,12 +342,91 @@ class Handler(BaseHTTPRequestHandler):
             return 1
         return 0
 
+    def api_sendPhoto(self, body):
+        s = self.state
+        try:
+            chat = int(body.get("chat_id"))
+        except (TypeError, ValueError):
+            return error(400, "Bad Request: chat not found")
+        photo = body.get("photo")
+        if not isinstance(photo, bytes):
+            return error(400, "Bad Request: there is no photo in the request")
+        size = png_size(photo)
+        if size is None:
+            return error(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        width, height = size
+        if len(photo) > 10 * 1024 * 1024 or width + height > 10000 or max(width, height) > 20 * min(width, height):
+            return error(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        caption = body.get("caption") or ""
+        visible = caption
+        if caption and body.get("parse_mode") == "HTML":
+            try:
+                visible = parse_html(caption)
+            except ParseError as e:
+                return error(400, "Bad Request: can't parse entities: %s" % e)
+        if utf16_length(visible) > 1024:
+            return error(400, "Bad Request: message caption is too long")
+        markup = None
+        if body.get("reply_markup"):
+            try:
+                markup = json.loads(body["reply_markup"])
+            except ValueError:
+                return error(400, "Bad Request: can't parse reply keyboard markup JSON object")
+        if not markup_valid(markup):
+            return error(400, "Bad Request: BUTTON_DATA_INVALID")
+        now = time.time()
+        with s.lock:
+            if chat in s.blocked:
+                return error(403, "Forbidden: bot was blocked by the user")
+            if s.enforce_flood:
+                wait = self.flood_wait(chat, now)
+                if wait > 0:
+                    s.flood_violations += 1
+                    return error(429, "Too Many Requests: retry after %d" % wait, {"retry_after": wait})
+            s.chat_sends.setdefault(chat, []).append(now)
+            s.all_sends.append(now)
+            message = {"message_id": s.message_id, "date": int(now), "caption": visible,
+                       "photo": [{"file_id": "photo%d" % s.message_id, "width": width, "height": height, "file_size": len(photo)}],
+                       "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"}}
+            s.message_id += 1
+            s.photos.append({"chat_id": chat, "width": width, "height": height, "bytes": len(photo), "caption": visible,
+                             "file_name": body.get("photo_filename"), "png": base64.b64encode(photo).decode(),
+                             "message_id": message["message_id"], "reply_markup": markup})
+            s.sent.append({"chat_id": chat, "text": caption, "visible": visible, "parse_mode": body.get("parse_mode"),
+                           "reply_markup": markup, "t": now, "message_id": message["message_id"], "silent": False,
+                           "photo": True})
+        return ok(message)
+
     def api_answerCallbackQuery(self, body):
+        with self.state.lock:
+            self.state.answers.append({"id": body.get("callback_query_id"), "text": body.get("text")})
         return ok(True)
 
     def api_editMessageText(self, body):
-        return ok({"message_id": body.get("message_id"), "date": int(time.time()), "text": body.get("text", ""),
-                   "chat": {"id": body.get("chat_id"), "type": "private"}})
+        s = self.state
+        chat, message_id, text = body.get("chat_id"), body.get("message_id"), body.get("text") or ""
+        visible = text
+        if body.get("parse_mode") == "HTML":
+            try:
+                visible = parse_html(text)
+            except ParseError as e:
+                return error(400, "Bad Request: can't parse entities: %s" % e)
+        if not visible.strip():
+            return error(400, "Bad Request: message text is empty")
+        if utf16_length(visible) > 4096:
+            return error(400, "Bad Request: MESSAGE_TOO_LONG")
+        if not markup_valid(body.get("reply_markup")):
+            return error(400, "Bad Request: BUTTON_DATA_INVALID")
+        markup = json.dumps(body.get("reply_markup"), sort_keys=True)
+        with s.lock:
+            if s.messages.get((chat, message_id)) == (visible, markup):
+                return error(400, "Bad Request: message is not modified: specified new message content and reply markup "
+                                  "are exactly the same as a current content and reply markup of the message")
+            s.messages[(chat, message_id)] = (visible, markup)
+            s.edits.append({"chat_id": chat, "message_id": message_id, "text": text, "visible": visible,
+                            "reply_markup": body.get("reply_markup"), "t": time.time()})
+        return ok({"message_id": message_id, "date": int(time.time()), "text": visible,
+                   "chat": {"id": chat, "type": "private"}})
 
     # --- Control ---------------------------------------------------------------------
 
@@ -332,6 +478,12 @@ class Handler(BaseHTTPRequestHandler):
                 return ok(s.requests)
             if action == "sent":
                 return ok(s.sent)
+            if action == "photos":
+                return ok(s.photos)
+            if action == "edits":
+                return ok(s.edits)
+            if action == "answers":
+                return ok(s.answers)
             if action == "state":
                 return ok({"pending": [u[0] for u in s.updates], "webhook": s.webhook, "commands": s.commands,
                            "allowed_updates": s.allowed_updates, "flood_violations": s.flood_violations})
