@@ -133,6 +133,23 @@ def markup_valid(markup):
     return True
 
 
+def checked_text(body, text, too_long):
+    """The text a user would see, or the error Telegram answers for it or for the buttons."""
+    visible = text
+    if body.get("parse_mode") == "HTML":
+        try:
+            visible = parse_html(text)
+        except ParseError as e:
+            return None, error(400, "Bad Request: can't parse entities: %s" % e)
+    if not visible.strip():
+        return None, error(400, "Bad Request: message text is empty")
+    if utf16_length(visible) > 4096:
+        return None, error(400, "Bad Request: %s" % too_long)
+    if not markup_valid(body.get("reply_markup")):
+        return None, error(400, "Bad Request: BUTTON_DATA_INVALID")
+    return visible, None
+
+
 def utf16_length(text):
     return len(text.encode("utf-16-le")) // 2
 
@@ -300,18 +317,9 @@ class Handler(BaseHTTPRequestHandler):
             if chat in s.migrated:
                 return error(400, "Bad Request: group chat was upgraded to a supergroup chat",
                              {"migrate_to_chat_id": s.migrated[chat]})
-        visible = text
-        if body.get("parse_mode") == "HTML":
-            try:
-                visible = parse_html(text)
-            except ParseError as e:
-                return error(400, "Bad Request: can't parse entities: %s" % e)
-        if not visible.strip():
-            return error(400, "Bad Request: message text is empty")
-        if utf16_length(visible) > 4096:
-            return error(400, "Bad Request: message is too long")
-        if not markup_valid(body.get("reply_markup")):
-            return error(400, "Bad Request: BUTTON_DATA_INVALID")
+        visible, refused = checked_text(body, text, "message is too long")
+        if refused:
+            return refused
         now = time.time()
         with s.lock:
             if s.enforce_flood:
@@ -405,18 +413,9 @@ class Handler(BaseHTTPRequestHandler):
     def api_editMessageText(self, body):
         s = self.state
         chat, message_id, text = body.get("chat_id"), body.get("message_id"), body.get("text") or ""
-        visible = text
-        if body.get("parse_mode") == "HTML":
-            try:
-                visible = parse_html(text)
-            except ParseError as e:
-                return error(400, "Bad Request: can't parse entities: %s" % e)
-        if not visible.strip():
-            return error(400, "Bad Request: message text is empty")
-        if utf16_length(visible) > 4096:
-            return error(400, "Bad Request: MESSAGE_TOO_LONG")
-        if not markup_valid(body.get("reply_markup")):
-            return error(400, "Bad Request: BUTTON_DATA_INVALID")
+        visible, refused = checked_text(body, text, "MESSAGE_TOO_LONG")
+        if refused:
+            return refused
         markup = json.dumps(body.get("reply_markup"), sort_keys=True)
         with s.lock:
             if s.messages.get((chat, message_id)) == (visible, markup):
