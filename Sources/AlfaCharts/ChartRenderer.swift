@@ -1,5 +1,6 @@
 import AlfaCore
 import CCairo
+import Foundation
 
 /// Draws an `EquityChart` as a PNG with cairo: white background, the equity in blue, drawdowns
 /// shaded red, large labels for a phone. Rendering is CPU work in C, so it runs on a thread of
@@ -20,6 +21,16 @@ public final class ChartRenderer: Sendable {
 
     public func png(_ chart: EquityChart) async throws -> [UInt8] {
         try await worker.run { try Self.render(chart) }
+    }
+
+    /// Draws the chart into `directory` (created if needed) as its `fileName`; returns the file.
+    public func write(_ chart: EquityChart, into directory: URL) async throws -> URL {
+        try await worker.run {
+            let url = directory.appendingPathComponent(chart.fileName)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data(try Self.render(chart)).write(to: url)
+            return url
+        }
     }
 
     /// Synchronous: call on a thread that may block.

@@ -109,10 +109,9 @@ private final class CurlSession: @unchecked Sendable {
             for field in request.form {
                 let part = curl_mime_addpart(mime)
                 curl_mime_name(part, field.name)
-                field.data.withUnsafeBufferPointer { bytes in
-                    _ = bytes.baseAddress?.withMemoryRebound(to: CChar.self, capacity: bytes.count) { curl_mime_data(part, $0, bytes.count) }
+                field.data.withUnsafeBytes { bytes in
+                    _ = curl_mime_data(part, bytes.bindMemory(to: CChar.self).baseAddress, bytes.count)
                 }
-                if field.data.isEmpty { curl_mime_data(part, "", 0) }
                 if let fileName = field.fileName { curl_mime_filename(part, fileName) }
                 if let type = field.contentType { curl_mime_type(part, type) }
             }

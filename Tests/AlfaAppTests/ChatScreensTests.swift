@@ -66,7 +66,7 @@ struct ChatScreensTests {
         let edits = try await h.fake.waitFor({ try await h.fake.edits() }) { !$0.isEmpty }
         #expect(edits.first?.message_id == 77 && edits.first?.visible.contains("page 1/5") == true)
         // Forged: an unknown verb, a page past the end, a short address. Nothing changes.
-        for forged in ["zz:1", "b:\(latest.id):30d:50:9", "w:1234", "o:\(latest.id):30d:0", "ch:" + String(repeating: "g", count: 40) + ":30d"] {
+        for forged in ["zz:1", "b:\(latest.id):30d:50:9", "w:1234", "o:\(latest.id):30d:50:0", "ch:" + String(repeating: "g", count: 40) + ":30d"] {
             try await h.fake.press(forged, by: H.user, messageID: 78)
         }
         let all = try await h.fake.waitFor({ try await h.fake.answers() }) { $0.count == 6 }
@@ -159,5 +159,43 @@ struct ChatScreensTests {
         #expect(reply.visible.contains("Backtest of") && reply.visible.contains("Signals"), "\(reply.visible)")
         #expect(try await h.fake.waitFor({ try await h.fake.photos() }) { !$0.isEmpty }.first?.decodedSize?.width == 1200)
         await h.stop(task)
+    }
+
+    @Test func aChartThatCannotBeDrawnLeavesTheTextAndALogLine() async throws {
+        let h = try await BotHarness()
+        _ = try await h.seedLeaderboard()
+        struct CairoBroke: Error {}
+        let broken = ChartDelivery(logger: h.logs.logger, png: { _ in throw CairoBroke() }, write: { _, _ in throw CairoBroke() })
+        let task = h.start(h.bot(charts: broken))
+        try await h.fake.say("/alfa trader 1", from: H.user)
+        let card = try await h.fake.waitForSent(atLeast: 1) { $0.chat_id == H.user }
+        #expect(card.first?.visible.contains("Trader 0x") == true && card.first?.photo != true)
+        #expect(try await h.fake.photos().isEmpty)
+        #expect(h.logs.contains("could not draw a chart; the text goes without it"))
+        await h.stop(task)
+    }
+
+    @Test func alfaBacktestPrintsWhatTheChatComputesAndRefusesBadInput() async throws {
+        let url = try AlfaBinary.freshDatabase()
+        let pool = try await AlfaBinary.migratedPool(url: url)
+        var generator = FillGenerator(seed: 31, traderCount: 1, start: 1_800_000_000, secondsPerFill: 60, openPositionsTarget: 4)
+        let fills = generator.generate(count: 400)
+        try await pool.transaction { try FillRepository().insert(fills, on: $0) }
+        let leader = fills[0].trader
+        let until = fills.last!.blockTime + 1
+        let expected = try await BacktestQueries.run(leader, since: nil, until: until, copy: try Settings(lookup: { _ in nil }).copy, pool: pool)
+        await pool.close()
+        #expect(expected.opens > 10 && expected.closes.count > 10)
+
+        let json = try await AlfaBinary.run(["backtest", leader.description, "--until", String(until), "--json"], ["DATABASE_URL": url])
+        #expect(json.status == 0, "\(json.errorOutput)")
+        #expect(json.output == (try BacktestJSON.encode(expected)) + "\n")
+        let text = try await AlfaBinary.run(["backtest", leader.description, "--until", String(until)], ["DATABASE_URL": url])
+        #expect(text.output.hasPrefix("Backtest of \(leader.short) · all") && text.output.contains("Signals \(expected.signals) →"))
+
+        let bad = try await AlfaBinary.run(["backtest", "0x1234"], ["DATABASE_URL": url])
+        #expect(bad.status != 0 && bad.errorOutput.contains("\"0x1234\" is not an address (0x followed by 40 hex digits)"))
+        let backwards = try await AlfaBinary.run(["backtest", leader.description, "--since", "2026-12-02", "--until", "2026-12-01"], ["DATABASE_URL": url])
+        #expect(backwards.status != 0 && backwards.errorOutput.contains("--since must be before --until"))
     }
 }

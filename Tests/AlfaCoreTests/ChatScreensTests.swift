@@ -28,9 +28,9 @@ struct ChatScreensCoreTests {
         #expect(TraderReference("0x6224…d8e6")!.matches(Self.trader))
         #expect(!TraderReference("0x6224…d8e7")!.matches(Self.trader))
         #expect(!TraderReference("0x6225")!.matches(Self.trader))
-        let ambiguous = TraderReference("0x6224")!.reply(for: .ambiguous([Self.trader, Self.trader]))!
+        let ambiguous = TraderReference("0x6224")!.reply(for: .ambiguous([Self.trader, Self.trader]))
         #expect(ambiguous.plainText.hasPrefix("0x6224 matches 2 traders"))
-        #expect(TraderReference("7")!.reply(for: .notFound)!.plainText.contains("no trader at rank 7"))
+        #expect(TraderReference("7")!.reply(for: .notFound).plainText.contains("no trader at rank 7"))
     }
 
     @Test func newCommandsParse() {
@@ -51,7 +51,7 @@ struct ChatScreensCoreTests {
         .confirmation(token: "k3j", confirm: true), .confirmation(token: "k3j", confirm: false),
         .board(snapshot: 9_223_372_036_854_775_807, window: .thirtyDays, count: 100, page: 9),
         .board(snapshot: 1, window: .sevenDays, count: 5, page: 0),
-        .open(snapshot: 9_223_372_036_854_775_807, window: .all, rank: 100),
+        .open(snapshot: 9_223_372_036_854_775_807, window: .all, count: 100, rank: 100),
         .chart(trader, .thirtyDays), .watch(trader), .unwatch(trader), .backtest(trader), .follow(trader),
     ]
 
@@ -61,8 +61,8 @@ struct ChatScreensCoreTests {
         #expect(ButtonPress(data: press.data) == press)
     }
 
-    @Test(arguments: ["", "zz:1", "b:1:30d:50:5", "b:1:30d:0:0", "b:1:90d:50:0", "b:-1:30d:50:0", "b:1:30d:50:+1", "o:1:30d:101",
-                      "o:x:30d:1", "ch:6224:30d", "w:" + String(repeating: "0", count: 41), "f:" + String(repeating: "g", count: 40),
+    @Test(arguments: ["", "zz:1", "b:1:30d:50:5", "b:1:30d:0:0", "b:1:90d:50:0", "b:-1:30d:50:0", "b:1:30d:50:+1", "o:1:30d:50:101", "o:1:30d:10:11",
+                      "o:x:30d:50:1", "ch:6224:30d", "w:" + String(repeating: "0", count: 41), "f:" + String(repeating: "g", count: 40),
                       "confirm:", "w:" + String(repeating: "a", count: 40) + ":x", String(repeating: "b", count: 65)])
     func forgedButtonsAreRefused(data: String) {
         #expect(ButtonPress(data: data) == nil)
@@ -85,7 +85,7 @@ struct ChatScreensCoreTests {
         let first = BoardPage.reply(Self.rows(50), snapshot: 7, window: .thirtyDays, count: 50, page: 0, asOf: 1_800_000_000, eligible: 60)
         #expect(first.keyboard.map { $0.map(\.title) } == [["#1", "#2", "#3", "#4", "#5"], ["#6", "#7", "#8", "#9", "#10"],
                                                           ["11–20 ▶"], ["7d", "· 30d ·", "all"]])
-        #expect(first.keyboard[0][2].data == "o:7:30d:3" && first.keyboard[2][0].data == "b:7:30d:50:1")
+        #expect(first.keyboard[0][2].data == "o:7:30d:50:3" && first.keyboard[2][0].data == "b:7:30d:50:1")
         #expect(first.plainText.contains("Top 50 · 30d · 60 eligible") && first.plainText.contains("page 1/5"))
         let last = BoardPage.reply(Self.rows(50), snapshot: 7, window: .all, count: 50, page: 4, asOf: 1_800_000_000, eligible: 60)
         #expect(last.keyboard[2].map(\.title) == ["◀ 31–40"] && last.plainText.contains(" 50 "))
@@ -143,7 +143,7 @@ struct ChartLayoutTests {
         #expect((3...8).contains(layout.xTicks.count))
         #expect(layout.unrealized != nil && layout.subtitle.contains("dashed"))
         #expect(layout.subtitle.hasPrefix("PnL +80 USDC · max drawdown -150 USDC"))
-        #expect(ChartLayout.usdc(1_250) == "1.2k" || ChartLayout.usdc(1_250) == "1.3k")
+        #expect(ChartLayout.usdc(1_260) == "1.3k" && ChartLayout.usdc(350) == "350" && ChartLayout.usdc(-50) == "-50")
         #expect(ChartLayout.usdc(-2_000_000) == "-2M")
     }
 }

@@ -15,9 +15,10 @@ public enum BacktestBenchmark {
         for fill in fills {
             let minute = fill.blockTime / 60 * 60
             let key = minute << 8 | Int64(fill.pairIndex)
-            var bar = bars[key] ?? PriceBar(pairIndex: fill.pairIndex, time: minute, low: fill.price, high: fill.price)
+            var bar = bars[key] ?? PriceBar(pairIndex: fill.pairIndex, time: minute, low: fill.price, high: fill.price, close: fill.price)
             bar.low = min(bar.low, fill.price)
             bar.high = max(bar.high, fill.price)
+            bar.close = fill.price
             bars[key] = bar
         }
         let sortedBars = bars.values.sorted { ($0.time, $0.pairIndex) < ($1.time, $1.pairIndex) }

@@ -107,26 +107,27 @@ public actor ChatRouter {
             logger.notice("refused a button press with unknown data", metadata: ["user": "\(input.userID)", "bytes": "\(input.text.utf8.count)"])
             return ButtonOutcome(toast: "This button is not valid.")
         }
-        if case .confirmation(let token, let confirm) = press { return await answer(token: token, confirm: confirm, input: input) }
-        let admin = isAdmin(input.userID)
-        if case .wait(let seconds) = limiter.check(user: input.userID, now: clock()) {
+        // A confirmation is never held back: it answers a question the bot asked.
+        if press.isRateLimited, case .wait(let seconds) = limiter.check(user: input.userID, now: clock()) {
             return ButtonOutcome(toast: "One moment, please: try again in \(seconds) s.")
         }
+        let admin = isAdmin(input.userID)
         do {
             switch press {
-            case .confirmation: return ButtonOutcome(toast: "")
+            case .confirmation(let token, let confirm):
+                return await answer(token: token, confirm: confirm, input: input)
             case .board(let snapshot, let window, let count, let page):
                 guard let board = try await board(count, window: window, page: page, snapshot: snapshot) else {
                     return ButtonOutcome(toast: "The leaderboard is not computed yet.")
                 }
-                return ButtonOutcome(toast: board.movedOn ? "This board has moved on: here is the latest." : "", edit: board.reply)
-            case .open(let snapshot, let window, let rank):
+                return ButtonOutcome(toast: board.movedOn ? Self.movedOn : "", edit: board.reply)
+            case .open(let snapshot, let window, let count, let rank):
                 guard let latest = try await pool.withConnection({ try LeaderboardRepository().latest(on: $0) }) else {
                     return ButtonOutcome(toast: "The leaderboard is not computed yet.")
                 }
                 guard latest.id == snapshot else {
-                    let board = try await board(CommandParser.defaultTop, window: window, page: (rank - 1) / BoardPage.size, snapshot: nil)
-                    return ButtonOutcome(toast: "This board has moved on: here is the latest.", edit: board?.reply)
+                    let board = try await board(count, window: window, page: (rank - 1) / BoardPage.size, snapshot: nil)
+                    return ButtonOutcome(toast: Self.movedOn, edit: board?.reply)
                 }
                 let row = try await pool.withConnection {
                     try LeaderboardRepository().top(rank, window: window, snapshot: snapshot, on: $0).last
@@ -136,12 +137,11 @@ public actor ChatRouter {
             case .chart(let trader, let window):
                 return ButtonOutcome(toast: "Drawing the chart…", reply: try await chart(trader, window: window))
             case .watch(let trader):
-                let reply = try await watch(trader, input: input)
-                return ButtonOutcome(toast: reply.plainText.prefix(190).description)
+                return ButtonOutcome(toast: Self.toast(try await watch(trader, input: input)))
             case .unwatch(let trader):
-                return ButtonOutcome(toast: try await unwatch(.address(trader), input: input).plainText.prefix(190).description)
+                return ButtonOutcome(toast: Self.toast(try await unwatch(trader, user: input.userID)))
             case .backtest(let trader):
-                return ButtonOutcome(toast: "Backtesting 30 days…", reply: try await backtest(.address(trader), window: .thirtyDays))
+                return ButtonOutcome(toast: "Backtesting 30 days…", reply: try await backtest(trader, window: .thirtyDays))
             case .follow(let trader):
                 guard admin else {
                     await audit(input, .copyFollow(trader), allowed: false, result: "refused: not an admin")
@@ -156,6 +156,11 @@ public actor ChatRouter {
             return ButtonOutcome(toast: "Sorry, that failed; try again shortly.")
         }
     }
+
+    static let movedOn = "This board has moved on: here is the latest."
+
+    /// A reply as a button's toast: Telegram shows at most 200 characters.
+    private static func toast(_ reply: ChatReply) -> String { String(reply.plainText.prefix(200)) }
 
     /// The LIVE confirmation or a close.
     private func answer(token: String, confirm: Bool, input: ChatInput) async -> ButtonOutcome {
@@ -189,16 +194,16 @@ public actor ChatRouter {
             case .top(let count, let window):
                 return try await board(count, window: window, page: 0, snapshot: nil)?.reply ?? ChatReplies.noLeaderboard
             case .trader(let reference):
-                let resolution = try await TraderLookup.resolve(reference, pool: pool)
-                guard case .found(let trader) = resolution else { return reference.reply(for: resolution)! }
-                return try await card(trader, user: admin, isAdmin: isAdmin)
+                return try await TraderLookup.withTrader(reference, pool: pool) { try await self.card($0, user: admin, isAdmin: isAdmin) }
             case .watch(let reference):
-                let resolution = try await TraderLookup.resolve(reference, pool: pool)
-                guard case .found(let trader) = resolution else { return reference.reply(for: resolution)! }
-                return try await watch(trader, input: input)
-            case .unwatch(let reference): return try await unwatch(reference, input: input)
+                return try await TraderLookup.withTrader(reference, pool: pool) { try await self.watch($0, input: input) }
+            case .unwatch(let reference):
+                // Among the traders this user watches first: a prefix of one of them is enough.
+                if case .abbreviated = reference { return try await unwatch(matching: reference, user: admin) }
+                return try await TraderLookup.withTrader(reference, pool: pool) { try await self.unwatch($0, user: admin) }
             case .watchlist: return try await watchlist(user: admin)
-            case .copyBacktest(let reference, let window): return try await backtest(reference, window: window)
+            case .copyBacktest(let reference, let window):
+                return try await TraderLookup.withTrader(reference, pool: pool) { try await self.backtest($0, window: window) }
             case .status: return await status()
             case .copyMode(let mode): return await withControl(command) { await self.copyMode(mode, input: input, control: $0) }
             case .copyStatus: return await withControl(command) { await $0.copyStatus() }
@@ -296,21 +301,18 @@ public actor ChatRouter {
         return .plain(WatchReplies.watched(trader, outcome: outcome, limit: limit))
     }
 
-    private func unwatch(_ reference: TraderReference, input: ChatInput) async throws -> ChatReply {
-        let user = input.userID
-        let watched = try await pool.withConnection { try WatchRepository().watched(by: user, on: $0) }
-        let matches = watched.filter { reference.matches($0) || reference == .address($0) }
-        if case .rank = reference {
-            let resolution = try await TraderLookup.resolve(reference, pool: pool)
-            guard case .found(let trader) = resolution else { return reference.reply(for: resolution)! }
-            return try await unwatch(.address(trader), input: input)
-        }
+    private func unwatch(_ trader: EVMAddress, user: Int64) async throws -> ChatReply {
+        let removed = try await pool.withConnection { try WatchRepository().unwatch(trader, user: user, on: $0) }
+        return .plain(removed ? "No longer watching \(trader.short)." : "You are not watching \(trader.short). /watchlist shows whom you watch.")
+    }
+
+    private func unwatch(matching reference: TraderReference, user: Int64) async throws -> ChatReply {
+        let matches = try await pool.withConnection { try WatchRepository().watched(by: user, on: $0) }.filter(reference.matches)
         guard matches.count == 1 else {
             return .plain(matches.isEmpty ? "You are not watching \(reference). /watchlist shows whom you watch."
                           : "\(reference) matches \(matches.count) traders you watch: add digits.")
         }
-        try await pool.withConnection { try WatchRepository().unwatch(matches[0], user: user, on: $0) }
-        return .plain("No longer watching \(matches[0].short).")
+        return try await unwatch(matches[0], user: user)
     }
 
     private func watchlist(user: Int64) async throws -> ChatReply {
@@ -320,9 +322,7 @@ public actor ChatRouter {
 
     // MARK: Backtests
 
-    private func backtest(_ reference: TraderReference, window: TimeWindow) async throws -> ChatReply {
-        let resolution = try await TraderLookup.resolve(reference, pool: pool)
-        guard case .found(let trader) = resolution else { return reference.reply(for: resolution)! }
+    private func backtest(_ trader: EVMAddress, window: TimeWindow) async throws -> ChatReply {
         let now = Int64(clock())
         let result = try await BacktestQueries.run(trader, since: window.start(asOf: now), until: now, copy: copySettings, pool: pool)
         return ChatReply(html: result.html(window: window.rawValue), chart: result.chart)

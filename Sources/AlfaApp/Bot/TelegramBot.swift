@@ -32,7 +32,8 @@ public final class TelegramBot: Sendable {
                 limits: FloodPacer.Limits = .telegram, lease: Lease? = nil,
                 pollingTransport: any HTTPTransport = CurlHTTPClient(name: "tg-poll"),
                 sendingTransport: any HTTPTransport = CurlHTTPClient(name: "tg-send"),
-                logger: Logger = Logger(label: "alfa.telegram"), onUpdate: @escaping @Sendable (Int64) -> Void = { _ in }) {
+                logger: Logger = Logger(label: "alfa.telegram"), charts: ChartDelivery? = nil,
+                onUpdate: @escaping @Sendable (Int64) -> Void = { _ in }) {
         let base = settings.telegram.apiBase
         pollingClient = BotAPIClient(transport: pollingTransport, base: base, token: token)
         sendingClient = BotAPIClient(transport: sendingTransport, base: base, token: token)
@@ -40,9 +41,9 @@ public final class TelegramBot: Sendable {
         queue = OutboundQueue(client: sendingClient, store: store, limits: limits) { event in
             TelegramBot.log(event, logger)
         }
-        charts = ChartDelivery(logger: logger)
+        self.charts = charts ?? ChartDelivery(logger: logger)
         alerts = AlertCenter.telegram(queue: queue, chats: settings.telegram.adminIDs + settings.telegram.alertChatIDs,
-                                      charts: charts, logger: logger)
+                                      charts: self.charts, logger: logger)
         self.pool = pool
         self.settings = settings
         self.control = control

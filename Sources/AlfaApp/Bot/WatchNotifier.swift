@@ -35,22 +35,20 @@ struct WatchNotifier: Service {
         let hasBot = self.hasBot
         let (looked, pushes) = try await pool.transaction { connection -> (Int, [(chat: Int64, html: String)]) in
             let repository = WatchRepository()
-            let cursor = try repository.lockCursor(on: connection)
-            let page = try repository.watchedFills(after: cursor, limit: Self.batch, on: connection)
-            guard page.through > cursor else { return (0, []) }
-            var pushes: [(chat: Int64, html: String)] = []
-            for (fill, chats) in page.fills {
-                for chat in chats { pushes.append((chat, WatchReplies.push(fill))) }
-            }
+            let page = try repository.watchedFills(after: try repository.lockCursor(on: connection), limit: Self.batch, on: connection)
+            guard page.looked > 0 else { return (0, []) }
+            let pushes = page.fills.flatMap { fill, chats in chats.map { (chat: $0, html: WatchReplies.push(fill)) } }
             if hasBot {
                 for push in pushes { try TelegramRepository().addAlert(chat: push.chat, text: push.html, on: connection) }
             }
             try repository.advanceCursor(to: page.through, on: connection)
-            return (Int(page.through - cursor), pushes)
+            return (page.looked, pushes)
         }
-        if !pushes.isEmpty {
+        guard !pushes.isEmpty else { return looked }
+        if hasBot {
             logger.info("watch pushes queued", metadata: ["pushes": "\(pushes.count)"])
-            if !hasBot, let console { pushes.forEach { console(TelegramHTML.plainText($0.html)) } }
+        } else if let console {
+            pushes.forEach { console(TelegramHTML.plainText($0.html)) }
         }
         return looked
     }

@@ -1,5 +1,4 @@
 import AlfaCore
-import Foundation
 
 /// `alfa backtest --json`: the result, money as USDC decimal strings (exact), times in unix seconds.
 public enum BacktestJSON {
@@ -29,16 +28,13 @@ public enum BacktestJSON {
     }
 
     public static func encode(_ result: BacktestResult) throws -> String {
-        func usdc(_ value: Int64) -> String { FixedPoint.format(value, scale: FixedPoint.usdcScale) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let body = Result(
+        let usdc = JSONOutput.usdc
+        return try JSONOutput.encode(Result(
             leader: result.leader.description, since: result.from, start: result.start, until: result.until, signals: result.signals,
             opens_copied: result.opens, closes_mirrored: result.mirroredCloses, closed_by_our_exits: result.exits, skipped: result.skipped,
             closed_trades: result.closes.count, win_rate: result.winRate, clean_pnl_usdc: usdc(result.realizedPnL),
             fees_usdc: usdc(result.fees), max_drawdown_usdc: usdc(result.maxDrawdown), open_at_end: result.openAtEnd,
             unrealized_pnl_usdc: usdc(result.unrealized),
-            closes: result.closes.map { Close(time: $0.time, net_pnl_usdc: usdc($0.pnl)) })
-        return String(decoding: try encoder.encode(body), as: UTF8.self)
+            closes: result.closes.map { Close(time: $0.time, net_pnl_usdc: usdc($0.pnl)) }))
     }
 }

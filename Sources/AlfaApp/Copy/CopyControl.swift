@@ -96,16 +96,16 @@ public struct CopyControl: ExecutionControl {
 
     public func leaderSettings(_ reference: TraderReference, _ change: LeaderSettings.Change, by admin: Int64) async -> ChatReply {
         do {
-            let resolution = try await TraderLookup.resolve(reference, pool: pool)
-            guard case .found(let leader) = resolution else { return reference.reply(for: resolution)! }
-            switch try await engine.changeLeaderSettings(leader, change, by: "admin \(admin)") {
-            case .failure(let invalid): return .plain(invalid.description)
-            case .success(let settings):
-                let copied = try await engine.leaders().contains(leader)
-                let verb = change == .show ? "has" : "now has"
-                return .plain("\(leader) \(verb) \(settings.isEmpty ? "the defaults" : settings.description)"
-                    + (settings.isEmpty ? "" : "; anything else comes from the environment")
-                    + (copied ? "." : ". It is not copied now: /copy follow \(leader) to copy it."))
+            return try await TraderLookup.withTrader(reference, pool: pool) { leader in
+                switch try await engine.changeLeaderSettings(leader, change, by: "admin \(admin)") {
+                case .failure(let invalid): return .plain(invalid.description)
+                case .success(let settings):
+                    let copied = try await engine.leaders().contains(leader)
+                    let verb = change == .show ? "has" : "now has"
+                    return .plain("\(leader) \(verb) \(settings.isEmpty ? "the defaults" : settings.description)"
+                        + (settings.isEmpty ? "" : "; anything else comes from the environment")
+                        + (copied ? "." : ". It is not copied now: /copy follow \(leader) to copy it."))
+                }
             }
         } catch { return ChatReplies.failed("the leader's settings") }
     }

@@ -53,9 +53,7 @@ struct DryExecutor {
 
     /// Without the leader's fill (removed by a reorg since), no fee rates to copy.
     static func feeless(_ order: CopyOrder) -> Fill {
-        Fill(blockNumber: 0, blockHash: .zero, blockTime: order.leaderTime, txHash: .zero, logIndex: 0, eventGeneration: "v1.5",
-             trader: order.leader, pairIndex: order.pairIndex, tradeIndex: 0, openTime: 0, kind: order.leaderKind,
-             orderType: .market, isLong: order.isLong, price: order.leaderPrice, leverage: order.leverage, collateral: 0,
-             positionCollateral: 0, percentProfit: 0, payout: 0, openingFee: 0, closingFee: 0, rolloverFee: 0, orderID: 0)
+        Fill.feeless(trader: order.leader, pairIndex: order.pairIndex, kind: order.leaderKind, isLong: order.isLong,
+                     price: order.leaderPrice, leverage: order.leverage, time: order.leaderTime)
     }
 }

@@ -202,11 +202,7 @@ public enum LeaderboardJSON {
             record_uncertain: !report.uncertainPositions.isEmpty))
     }
 
-    private static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    private static func encode(_ value: some Encodable) throws -> String { try JSONOutput.encode(value) }
 }
 
-private func usdc(_ value: Int64) -> String { FixedPoint.format(value, scale: FixedPoint.usdcScale) }
+private func usdc(_ value: Int64) -> String { JSONOutput.usdc(value) }

@@ -25,9 +25,10 @@ public enum LeaderboardQueries {
         public let openPositions: [ValuedPosition]
         public let maxMarkAge: Int64
         public let exposure: OpenExposure
-        public let recentCloses: [ClosedTrade]
         /// Every close, in chain order: the equity curve.
         public let closes: [ClosedTrade]
+        /// The last 20 closes, newest first.
+        public var recentCloses: [ClosedTrade] { Array(closes.suffix(20).reversed()) }
         public let unmatchedCloses: Int
         /// Positions changed by events alfa cannot decode yet: the record is uncertain.
         public let uncertainPositions: [RawLogRepository.UncertainPosition]
@@ -101,7 +102,7 @@ public enum LeaderboardQueries {
             openPositions: history.book.openPositions.sorted { $0.key.openTime < $1.key.openTime }
                 .map { ValuedPosition($0, mark: marks[$0.key.pairIndex]) },
             maxMarkAge: maxMarkAge, exposure: exposure,
-            recentCloses: Array(history.closes.suffix(20).reversed()), closes: history.closes,
+            closes: history.closes,
             unmatchedCloses: history.book.unmatchedCloses, uncertainPositions: uncertain)
     }
 }

@@ -4,10 +4,17 @@ import Foundation
 /// area, the equity line, the drawdown (the area between the running peak and the equity, where
 /// the equity is below it), the axes' ticks in USDC and dates. Pure, so it is tested here and the
 /// renderer only strokes and fills what it is given.
-public struct ChartLayout: Sendable, Equatable {
+public struct ChartLayout: Sendable {
     public struct Pixel: Sendable, Equatable {
         public var x: Double
         public var y: Double
+    }
+
+    public struct Rect: Sendable, Equatable {
+        public var left: Double
+        public var top: Double
+        public var right: Double
+        public var bottom: Double
     }
 
     public struct Tick: Sendable, Equatable {
@@ -18,8 +25,7 @@ public struct ChartLayout: Sendable, Equatable {
 
     public let width: Double
     public let height: Double
-    /// The plot area: left, top, right, bottom.
-    public let plot: (left: Double, top: Double, right: Double, bottom: Double)
+    public let plot: Rect
     public let line: [Pixel]
     /// Closed polygons, one per stretch below a peak.
     public let drawdowns: [[Pixel]]
@@ -32,11 +38,6 @@ public struct ChartLayout: Sendable, Equatable {
     public let title: String
     public let subtitle: String
 
-    public static func == (a: ChartLayout, b: ChartLayout) -> Bool {
-        a.line == b.line && a.drawdowns == b.drawdowns && a.yTicks == b.yTicks && a.xTicks == b.xTicks && a.title == b.title
-            && a.subtitle == b.subtitle && a.zero == b.zero && a.plot == b.plot
-    }
-
     /// Large margins: the labels are drawn at `fontSize`, to be read on a phone.
     public init(_ chart: EquityChart, width: Double = 1200, height: Double = 675, fontSize: Double = 30) {
         self.width = width
@@ -46,7 +47,7 @@ public struct ChartLayout: Sendable, Equatable {
         subtitle = "PnL " + FixedPoint.display(last, decimals: 0, signed: true) + " USDC · max drawdown "
             + FixedPoint.display(chart.maxDrawdown, decimals: 0, signed: true) + " USDC"
             + (chart.unrealized == nil ? "" : " · dashed: open positions at their marks")
-        plot = (left: fontSize * 4.6, top: fontSize * 3.4, right: width - fontSize * 1.2, bottom: height - fontSize * 1.9)
+        plot = Rect(left: fontSize * 4.6, top: fontSize * 3.4, right: width - fontSize * 1.2, bottom: height - fontSize * 1.9)
 
         var points = chart.points
         if points.isEmpty { points = [EquityChart.Point(time: 0, equity: 0)] }

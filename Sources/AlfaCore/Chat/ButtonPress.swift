@@ -7,14 +7,20 @@ public enum ButtonPress: Sendable, Equatable {
     case confirmation(token: String, confirm: Bool)
     /// A page of a board: its snapshot, window, length (the N of topN) and page, from 0.
     case board(snapshot: Int64, window: TimeWindow, count: Int, page: Int)
-    /// Opens the card of the trader at `rank` of a board.
-    case open(snapshot: Int64, window: TimeWindow, rank: Int)
+    /// Opens the card of the trader at `rank` of a board (of `count` rows, to redraw it once moved on).
+    case open(snapshot: Int64, window: TimeWindow, count: Int, rank: Int)
     case chart(EVMAddress, TimeWindow)
     case watch(EVMAddress)
     case unwatch(EVMAddress)
     case backtest(EVMAddress)
     /// Admins only, checked again when pressed.
     case follow(EVMAddress)
+
+    /// Presses that read the database count against the user's rate limit; answering the
+    /// bot's own question does not.
+    public var isRateLimited: Bool {
+        if case .confirmation = self { false } else { true }
+    }
 
     /// Telegram's limit on `callback_data`.
     public static let maxBytes = 64
@@ -23,7 +29,7 @@ public enum ButtonPress: Sendable, Equatable {
         switch self {
         case .confirmation(let token, let confirm): ConfirmationBook.callbackData(token: token, confirm: confirm)
         case .board(let snapshot, let window, let count, let page): "b:\(snapshot):\(window.rawValue):\(count):\(page)"
-        case .open(let snapshot, let window, let rank): "o:\(snapshot):\(window.rawValue):\(rank)"
+        case .open(let snapshot, let window, let count, let rank): "o:\(snapshot):\(window.rawValue):\(count):\(rank)"
         case .chart(let trader, let window): "ch:\(trader.hexDigits):\(window.rawValue)"
         case .watch(let trader): "w:\(trader.hexDigits)"
         case .unwatch(let trader): "uw:\(trader.hexDigits)"
@@ -57,9 +63,10 @@ public enum ButtonPress: Sendable, Equatable {
             guard let snapshot, let window = window(2), let count = number(3, 1...CommandParser.maxTop),
                   let page = number(4, 0...(BoardPage.pageCount(count) - 1)) else { return nil }
             self = .board(snapshot: snapshot, window: window, count: count, page: page)
-        case ("o", 4):
-            guard let snapshot, let window = window(2), let rank = number(3, 1...CommandParser.maxTop) else { return nil }
-            self = .open(snapshot: snapshot, window: window, rank: rank)
+        case ("o", 5):
+            guard let snapshot, let window = window(2), let count = number(3, 1...CommandParser.maxTop),
+                  let rank = number(4, 1...count) else { return nil }
+            self = .open(snapshot: snapshot, window: window, count: count, rank: rank)
         case ("ch", 3):
             guard let trader = trader(1), let window = window(2) else { return nil }
             self = .chart(trader, window)

@@ -51,26 +51,24 @@ public enum TraderReference: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// What a lookup of a reference found.
-    public enum Resolution: Sendable, Equatable {
-        case found(EVMAddress)
+    /// Why a lookup found no single trader.
+    public enum Miss: Error, Sendable, Equatable {
         case ambiguous([EVMAddress])
         case notFound
     }
 
     /// The answer when a lookup found no single trader.
-    public func reply(for resolution: Resolution) -> ChatReply? {
-        switch resolution {
-        case .found: return nil
+    public func reply(for miss: Miss) -> ChatReply {
+        switch miss {
         case .notFound:
             if case .rank(let rank) = self {
                 return .plain("There is no trader at rank \(rank) of the 30-day leaderboard: see /alfa top50.")
             }
             return .plain("No trader's address matches \(self). A part of an address needs at least \(Self.minimumPrefix) hex digits after 0x.")
         case .ambiguous(let matches):
+            let count = matches.count > Self.listedMatches ? "more than \(Self.listedMatches)" : "\(matches.count)"
             let shown = matches.prefix(Self.listedMatches).map { "<code>\($0)</code>" }.joined(separator: "\n")
-            return ChatReply(html: "\(TelegramHTML.escape(description)) matches \(matches.count > Self.listedMatches ? "more than \(Self.listedMatches)" : "\(matches.count)") traders; "
-                             + "add digits or use one of these:\n" + shown)
+            return ChatReply(html: "\(TelegramHTML.escape(description)) matches \(count) traders; add digits or use one of these:\n" + shown)
         }
     }
 

@@ -1,5 +1,6 @@
-/// One pair's price range over a minute, from every fill of the pair (all traders): what our own
-/// stop-loss and take-profit are checked against between the leader's fills.
+/// One pair's prices over a minute, from every fill of the pair (all traders): what our own
+/// stop-loss and take-profit are checked against between the leader's fills, and the last
+/// price open positions are valued at.
 public struct PriceBar: Sendable, Equatable {
     public var pairIndex: Int32
     /// The minute's start, unix seconds.
@@ -7,12 +8,15 @@ public struct PriceBar: Sendable, Equatable {
     /// × 1e10.
     public var low: Int64
     public var high: Int64
+    /// The minute's last price.
+    public var close: Int64
 
-    public init(pairIndex: Int32, time: Int64, low: Int64, high: Int64) {
+    public init(pairIndex: Int32, time: Int64, low: Int64, high: Int64, close: Int64) {
         self.pairIndex = pairIndex
         self.time = time
         self.low = low
         self.high = high
+        self.close = close
     }
 }
 
@@ -28,9 +32,7 @@ public enum Backtester {
         struct Key: Hashable { let pair: Int32; let slot: Int32; let openTime: Int64 }
         var result = BacktestResult(leader: leader, from: from, until: until)
         var mirrors: [Key: MirroredPosition] = [:]
-        var slippage: [Key: Int64] = [:]
         var lastPrice: [Int32: Int64] = [:]
-        var nextID: Int64 = 1
         var barIndex = 0
         let start = from ?? fills.first?.blockTime ?? until
 
@@ -44,7 +46,7 @@ public enum Backtester {
                 let bar = bars[barIndex]
                 barIndex += 1
                 guard bar.time >= start else { continue }
-                lastPrice[bar.pairIndex] = bar.high
+                lastPrice[bar.pairIndex] = bar.close
                 for (key, position) in mirrors where key.pair == bar.pairIndex {
                     let worst = position.isLong ? bar.low : bar.high
                     let best = position.isLong ? bar.high : bar.low
@@ -54,8 +56,11 @@ public enum Backtester {
                     else { level = nil }
                     guard let level else { continue }
                     let close = CopyClose(position: position, collateral: position.remainingCollateral, isFull: true, price: level)
-                    let reference = Fill.reference(leader: leader, pair: bar.pairIndex, price: level, time: bar.time)
-                    realize(DryFillSimulator.close(close, leader: reference, slippageBps: slippage[key] ?? 0), at: bar.time + 59)
+                    // Like the DRY executor's own exits: at the level, without the leader's fee rates.
+                    let reference = Fill.feeless(trader: leader, pairIndex: bar.pairIndex, kind: .close, isLong: position.isLong,
+                                                 price: level, leverage: position.leverage, time: bar.time)
+                    // Somewhere in the bar's minute: counted at its end.
+                    realize(DryFillSimulator.close(close, leader: reference, slippageBps: settings.slippageBps), at: bar.time + 59)
                     result.exits += 1
                     mirrors[key] = nil
                 }
@@ -73,17 +78,16 @@ public enum Backtester {
             switch decision {
             case .open(let open):
                 let simulated = DryFillSimulator.open(open, leader: fill)
-                var position = MirroredPosition(openOrderID: nextID, pairIndex: open.pairIndex, isLong: open.isLong,
+                result.opens += 1
+                var position = MirroredPosition(openOrderID: Int64(result.opens), pairIndex: open.pairIndex, isLong: open.isLong,
                                                 entryPrice: simulated.price, leverage: open.leverage,
                                                 remainingCollateral: simulated.collateral, remainingOpeningFee: simulated.fee)
                 position.exits = open.exits
-                nextID += 1
                 mirrors[key] = position
-                slippage[key] = open.slippageBps
-                result.opens += 1
                 result.fees += simulated.fee
             case .close(let close):
-                let simulated = DryFillSimulator.close(close, leader: fill, slippageBps: slippage[key] ?? settings.slippageBps)
+                // A leader's own settings never change the slippage: the environment's applies to every copy.
+                let simulated = DryFillSimulator.close(close, leader: fill, slippageBps: settings.slippageBps)
                 realize(simulated, at: fill.blockTime)
                 result.mirroredCloses += 1
                 if close.isFull {
@@ -93,7 +97,7 @@ public enum Backtester {
                     mirrors[key]?.remainingOpeningFee -= simulated.openingFeeReleased
                 }
             case .skip(let reason):
-                result.skipped[reason.kind, default: 0] += 1
+                result.skipped[reason.description, default: 0] += 1
             }
         }
         checkExits(before: until + 1)
@@ -106,32 +110,6 @@ public enum Backtester {
         result.openAtEnd = mirrors.count
         result.start = start
         return result
-    }
-}
-
-extension Fill {
-    /// A fee-less fill at `price`: what the DRY model closes our own exits against.
-    static func reference(leader: EVMAddress, pair: Int32, price: Int64, time: Int64) -> Fill {
-        Fill(blockNumber: 0, blockHash: .zero, blockTime: time, txHash: .zero, logIndex: 0, eventGeneration: "v2",
-             trader: leader, pairIndex: pair, tradeIndex: 0, openTime: 0, kind: .close, orderType: .market, isLong: true,
-             price: price, leverage: 0, collateral: 0, positionCollateral: 0, percentProfit: 0, payout: 0,
-             openingFee: 0, closingFee: 0, rolloverFee: 0, orderID: 0)
-    }
-}
-
-extension CopyDecision.SkipReason {
-    /// The reason without its numbers, to count skips by.
-    public var kind: String {
-        switch self {
-        case .signalTooOld: "signal too old"
-        case .maxOpenPositions(let limit): "\(limit) positions open (COPY_MAX_OPEN_POSITIONS)"
-        case .noMirroredPosition: "close of a position not copied"
-        case .emergencyStop: "emergency stop"
-        case .paused: "paused"
-        case .increaseNotCopied: "increase (not copied)"
-        case .pairNotCopied(let pair): "\(PairCatalogue.builtIn.name(of: pair)) not copied (pairs=)"
-        case .leaderMaxPositions(let limit): "\(limit) positions from this leader open (maxpos=)"
-        }
     }
 }
 
@@ -149,6 +127,7 @@ public struct BacktestResult: Sendable, Equatable {
     public var mirroredCloses = 0
     /// Positions closed by our own stop-loss or take-profit.
     public var exits = 0
+    /// Skips by their reason, as the copy engine words it.
     public var skipped: [String: Int] = [:]
     public var closes: [RealizedClose] = []
     /// Opening and closing fees of our simulated fills.

@@ -91,6 +91,16 @@ public struct Fill: Sendable, Equatable {
         self.orderID = orderID
     }
 
+    /// A fill with only a price and no fees, for closes no leader fill priced (our own exits, a
+    /// leader fill removed by a reorg): the DRY model then charges no fee rates.
+    public static func feeless(trader: EVMAddress, pairIndex: Int32, kind: FillKind, isLong: Bool, price: Int64,
+                               leverage: Int64, time: Int64) -> Fill {
+        Fill(blockNumber: 0, blockHash: .zero, blockTime: time, txHash: .zero, logIndex: 0, eventGeneration: "v1.5",
+             trader: trader, pairIndex: pairIndex, tradeIndex: 0, openTime: 0, kind: kind, orderType: .market, isLong: isLong,
+             price: price, leverage: leverage, collateral: 0, positionCollateral: 0, percentProfit: 0, payout: 0,
+             openingFee: 0, closingFee: 0, rolloverFee: 0, orderID: 0)
+    }
+
     /// Position size in USDC × 1e6: collateral × leverage.
     public var notional: Int64 {
         Int64(clamping: Int128(collateral) * Int128(leverage) / 10_000_000_000)

@@ -20,7 +20,7 @@ public enum BoardPage {
         }
         var keyboard: [[ChatReply.Button]] = stride(from: 0, to: shown.count, by: ranksPerRow).map { start in
             shown.dropFirst(start).prefix(ranksPerRow).map {
-                ChatReply.Button("#\($0.rank)", .open(snapshot: snapshot, window: window, rank: $0.rank))
+                ChatReply.Button("#\($0.rank)", .open(snapshot: snapshot, window: window, count: count, rank: $0.rank))
             }
         }
         if pages > 1 {

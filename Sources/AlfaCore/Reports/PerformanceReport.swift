@@ -89,7 +89,7 @@ public struct PerformanceReport: Sendable, Equatable {
     /// The copy account's equity over the period, open positions at their marks at its end.
     public var chart: EquityChart {
         performance.chart(title: "Copy account · \(period.rawValue) report", start: from, end: to,
-                          unrealized: open.map { $0.lines.isEmpty ? nil : $0.unrealized } ?? nil)
+                          unrealized: open.flatMap { $0.lines.isEmpty ? nil : $0.unrealized })
     }
 
     public var html: String {

@@ -188,15 +188,18 @@ public struct FillRepository: Sendable {
                              [Timestamp(unixSeconds: from), Timestamp(unixSeconds: to)])[0].decode(0)
     }
 
-    /// Each pair's low and high per minute between `from` and `until` (unix seconds, inclusive),
+    /// Each pair's low, high and last price per minute between `from` and `until` (unix seconds, inclusive),
     /// from every trader's fills, in time order: the prices a backtest checks our exits against.
     public func priceBars(pairs: [Int32], from: Int64, until: Int64, on connection: PostgresConnection) throws -> [PriceBar] {
         guard !pairs.isEmpty else { return [] }
         return try connection.query(
-            "SELECT pair_index, (floor(extract(epoch FROM block_time) / 60) * 60)::bigint AS minute, min(price), max(price) "
+            "SELECT pair_index, (floor(extract(epoch FROM block_time) / 60) * 60)::bigint AS minute, min(price), max(price), "
+                + "(array_agg(price ORDER BY block_number DESC, log_index DESC))[1] "
                 + "FROM fills WHERE pair_index = ANY($1::int[]) AND block_time >= $2 AND block_time <= $3 GROUP BY 1, 2 ORDER BY 2, 1",
             ["{" + pairs.map(String.init).joined(separator: ",") + "}", Timestamp(unixSeconds: from), Timestamp(unixSeconds: until)]
-        ).map { PriceBar(pairIndex: try $0.decode(0), time: try $0.decode(1), low: try $0.decode(2), high: try $0.decode(3)) }
+        ).map {
+            PriceBar(pairIndex: try $0.decode(0), time: try $0.decode(1), low: try $0.decode(2), high: try $0.decode(3), close: try $0.decode(4))
+        }
     }
 
     /// The latest `limit` fill prices of each pair (every trader's), oldest first: the market's

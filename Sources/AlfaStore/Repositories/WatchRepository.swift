@@ -32,10 +32,6 @@ public struct WatchRepository: Sendable {
         try !connection.query("SELECT 1 FROM watches WHERE user_id = $1 AND trader = $2", [user, trader]).isEmpty
     }
 
-    public func watchers(on connection: PostgresConnection) throws -> Int {
-        Int(try connection.query("SELECT count(DISTINCT user_id) FROM watches")[0].decode(0, as: Int64.self))
-    }
-
     /// Locks the cursor (creating it at the newest fill) and returns the last fill pushed. Call in
     /// a transaction: a second replica waits here until the first commits, then sees its cursor.
     public func lockCursor(on connection: PostgresConnection) throws -> Int64 {
@@ -48,13 +44,14 @@ public struct WatchRepository: Sendable {
         try connection.query("UPDATE watch_cursor SET last_fill_id = $1, updated_at = now()", [id])
     }
 
-    /// Fills after `id` (up to `limit`) of watched traders, each with the chats watching it;
-    /// and the last fill id looked at, watched or not.
+    /// The next `limit` fills after `id`: those of watched traders, each with the chats watching
+    /// it, the last id looked at (watched or not) and how many fills that was.
     public func watchedFills(after id: Int64, limit: Int, on connection: PostgresConnection) throws
-        -> (fills: [(fill: Fill, chats: [Int64])], through: Int64) {
-        let through: Int64 = try connection.query(
-            "SELECT coalesce(max(id), $1) FROM (SELECT id FROM fills WHERE id > $1 ORDER BY id LIMIT $2) page", [id, limit])[0].decode(0)
-        guard through > id else { return ([], id) }
+        -> (fills: [(fill: Fill, chats: [Int64])], through: Int64, looked: Int) {
+        let page = try connection.query(
+            "SELECT coalesce(max(id), $1), count(*) FROM (SELECT id FROM fills WHERE id > $1 ORDER BY id LIMIT $2) page", [id, limit])[0]
+        let (through, looked): (Int64, Int64) = (try page.decode(0), try page.decode(1))
+        guard looked > 0 else { return ([], id, 0) }
         let columns = FillRepository.columns.map { "f." + $0 }.joined(separator: ", ")
         let rows = try connection.query(
             "SELECT \(columns), array_to_string(array_agg(DISTINCT w.chat_id), ',') FROM fills f JOIN watches w ON w.trader = f.trader "
@@ -63,6 +60,6 @@ public struct WatchRepository: Sendable {
             let chats: String = try row.decode(FillRepository.columns.count)
             return (try FillRepository.decode(row), chats.split(separator: ",").compactMap { Int64($0) })
         }
-        return (fills, through)
+        return (fills, through, Int(looked))
     }
 }

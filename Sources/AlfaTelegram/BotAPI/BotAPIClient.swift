@@ -66,17 +66,18 @@ public struct BotAPIClient: Sendable {
     /// characters after parsing) and buttons; returns the message id.
     @discardableResult
     public func sendPhoto(chat: Int64, png: [UInt8], fileName: String, caption: String?, html: Bool,
-                          keyboard: [[ChatReply.Button]] = []) async throws(BotAPIError) -> Int64 {
+                          keyboard: [[ChatReply.Button]] = [], silent: Bool = false) async throws(BotAPIError) -> Int64 {
         var form = [HTTPRequest.FormPart(name: "chat_id", text: String(chat)),
                     HTTPRequest.FormPart(name: "photo", data: png, fileName: fileName, contentType: "image/png")]
         if let caption {
             form.append(HTTPRequest.FormPart(name: "caption", text: caption))
             if html { form.append(HTTPRequest.FormPart(name: "parse_mode", text: "HTML")) }
         }
+        if silent { form.append(HTTPRequest.FormPart(name: "disable_notification", text: "true")) }
         if let markup = Markup(keyboard), let json = try? JSONEncoder().encode(markup) {
             form.append(HTTPRequest.FormPart(name: "reply_markup", data: Array(json)))
         }
-        let sent: Sent = try await send("sendPhoto", form: form, timeoutSeconds: 60)
+        let sent: Sent = try await upload("sendPhoto", form: form, timeoutSeconds: 60)
         return sent.message_id
     }
 
@@ -144,7 +145,7 @@ public struct BotAPIClient: Sendable {
         return try await perform(method, request)
     }
 
-    private func send<Result: Decodable>(_ method: String, form: [HTTPRequest.FormPart],
+    private func upload<Result: Decodable>(_ method: String, form: [HTTPRequest.FormPart],
                                          timeoutSeconds: Double) async throws(BotAPIError) -> Result {
         var request = HTTPRequest(method: "POST", url: "\(base)/bot\(token.value)/\(method)",
                                   connectTimeoutSeconds: connectTimeoutSeconds, timeoutSeconds: timeoutSeconds)

@@ -178,7 +178,8 @@ public actor OutboundQueue {
         do {
             if let photo = message.photo {
                 try await client.sendPhoto(chat: chat, png: photo.png, fileName: photo.fileName,
-                                           caption: message.text.isEmpty ? nil : message.text, html: message.html, keyboard: message.keyboard)
+                                           caption: message.text.isEmpty ? nil : message.text, html: message.html, keyboard: message.keyboard,
+                                           silent: message.silent)
             } else {
                 try await client.sendMessage(chat: chat, text: message.text, html: message.html, keyboard: message.keyboard, silent: message.silent)
             }

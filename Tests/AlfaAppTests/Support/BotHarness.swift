@@ -32,9 +32,10 @@ final class BotHarness: Sendable {
     }
 
     func bot(control: (any ExecutionControl)? = nil, limits: FloodPacer.Limits = BotHarness.unpaced,
-             token: String = FakeTelegram.token, onUpdate: @escaping @Sendable (Int64) -> Void = { _ in }) -> TelegramBot {
+             token: String = FakeTelegram.token, charts: ChartDelivery? = nil,
+             onUpdate: @escaping @Sendable (Int64) -> Void = { _ in }) -> TelegramBot {
         TelegramBot(settings: settings, token: Secret(token), pool: pool, control: control, limits: limits,
-                    logger: logs.logger, onUpdate: onUpdate)
+                    logger: logs.logger, charts: charts, onUpdate: onUpdate)
     }
 
     func start(_ bot: TelegramBot) -> Task<Void, any Error> {

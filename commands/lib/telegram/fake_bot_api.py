@@ -133,19 +133,19 @@ def markup_valid(markup):
     return True
 
 
-def checked_text(body, text, too_long):
+def checked_text(text, parse_mode, markup, limit, too_long, may_be_empty=False):
     """The text a user would see, or the error Telegram answers for it or for the buttons."""
     visible = text
-    if body.get("parse_mode") == "HTML":
+    if text and parse_mode == "HTML":
         try:
             visible = parse_html(text)
         except ParseError as e:
             return None, error(400, "Bad Request: can't parse entities: %s" % e)
-    if not visible.strip():
+    if not may_be_empty and not visible.strip():
         return None, error(400, "Bad Request: message text is empty")
-    if utf16_length(visible) > 4096:
+    if utf16_length(visible) > limit:
         return None, error(400, "Bad Request: %s" % too_long)
-    if not markup_valid(body.get("reply_markup")):
+    if not markup_valid(markup):
         return None, error(400, "Bad Request: BUTTON_DATA_INVALID")
     return visible, None
 
@@ -311,24 +311,17 @@ class Handler(BaseHTTPRequestHandler):
             return error(400, "Bad Request: chat not found")
         if not isinstance(text, str) or not text:
             return error(400, "Bad Request: message text is empty")
-        with s.lock:
-            if chat in s.blocked:
-                return error(403, "Forbidden: bot was blocked by the user")
-            if chat in s.migrated:
-                return error(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                             {"migrate_to_chat_id": s.migrated[chat]})
-        visible, refused = checked_text(body, text, "message is too long")
+        refused = self.unreachable(chat)
+        if refused:
+            return refused
+        visible, refused = checked_text(text, body.get("parse_mode"), body.get("reply_markup"), 4096, "message is too long")
         if refused:
             return refused
         now = time.time()
         with s.lock:
-            if s.enforce_flood:
-                wait = self.flood_wait(chat, now)
-                if wait > 0:
-                    s.flood_violations += 1
-                    return error(429, "Too Many Requests: retry after %d" % wait, {"retry_after": wait})
-            s.chat_sends.setdefault(chat, []).append(now)
-            s.all_sends.append(now)
+            refused = self.flood_refusal(chat, now)
+            if refused:
+                return refused
             message = {"message_id": s.message_id, "date": int(now), "text": visible,
                        "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"}}
             s.message_id += 1
@@ -337,6 +330,29 @@ class Handler(BaseHTTPRequestHandler):
                            "reply_markup": body.get("reply_markup"), "t": now, "message_id": message["message_id"],
                            "silent": bool(body.get("disable_notification", False))})
         return ok(message)
+
+    def unreachable(self, chat):
+        """403 for a chat that blocked the bot, 400 with the new id for a migrated group."""
+        s = self.state
+        with s.lock:
+            if chat in s.blocked:
+                return error(403, "Forbidden: bot was blocked by the user")
+            if chat in s.migrated:
+                return error(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                             {"migrate_to_chat_id": s.migrated[chat]})
+        return None
+
+    def flood_refusal(self, chat, now):
+        """429 when a message now would break the flood limits, else the send is counted. Hold the lock."""
+        s = self.state
+        if s.enforce_flood:
+            wait = self.flood_wait(chat, now)
+            if wait > 0:
+                s.flood_violations += 1
+                return error(429, "Too Many Requests: retry after %d" % wait, {"retry_after": wait})
+        s.chat_sends.setdefault(chat, []).append(now)
+        s.all_sends.append(now)
+        return None
 
     def flood_wait(self, chat, now):
         s = self.state
@@ -365,34 +381,25 @@ class Handler(BaseHTTPRequestHandler):
         width, height = size
         if len(photo) > 10 * 1024 * 1024 or width + height > 10000 or max(width, height) > 20 * min(width, height):
             return error(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
-        caption = body.get("caption") or ""
-        visible = caption
-        if caption and body.get("parse_mode") == "HTML":
-            try:
-                visible = parse_html(caption)
-            except ParseError as e:
-                return error(400, "Bad Request: can't parse entities: %s" % e)
-        if utf16_length(visible) > 1024:
-            return error(400, "Bad Request: message caption is too long")
         markup = None
         if body.get("reply_markup"):
             try:
                 markup = json.loads(body["reply_markup"])
             except ValueError:
                 return error(400, "Bad Request: can't parse reply keyboard markup JSON object")
-        if not markup_valid(markup):
-            return error(400, "Bad Request: BUTTON_DATA_INVALID")
+        caption = body.get("caption") or ""
+        visible, refused = checked_text(caption, body.get("parse_mode"), markup, 1024, "message caption is too long",
+                                        may_be_empty=True)
+        if refused:
+            return refused
+        refused = self.unreachable(chat)
+        if refused:
+            return refused
         now = time.time()
         with s.lock:
-            if chat in s.blocked:
-                return error(403, "Forbidden: bot was blocked by the user")
-            if s.enforce_flood:
-                wait = self.flood_wait(chat, now)
-                if wait > 0:
-                    s.flood_violations += 1
-                    return error(429, "Too Many Requests: retry after %d" % wait, {"retry_after": wait})
-            s.chat_sends.setdefault(chat, []).append(now)
-            s.all_sends.append(now)
+            refused = self.flood_refusal(chat, now)
+            if refused:
+                return refused
             message = {"message_id": s.message_id, "date": int(now), "caption": visible,
                        "photo": [{"file_id": "photo%d" % s.message_id, "width": width, "height": height, "file_size": len(photo)}],
                        "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup"}}
@@ -413,7 +420,7 @@ class Handler(BaseHTTPRequestHandler):
     def api_editMessageText(self, body):
         s = self.state
         chat, message_id, text = body.get("chat_id"), body.get("message_id"), body.get("text") or ""
-        visible, refused = checked_text(body, text, "MESSAGE_TOO_LONG")
+        visible, refused = checked_text(text, body.get("parse_mode"), body.get("reply_markup"), 4096, "MESSAGE_TOO_LONG")
         if refused:
             return refused
         markup = json.dumps(body.get("reply_markup"), sort_keys=True)
