@@ -14,7 +14,8 @@ enum AlfaBinary {
 
     static func environment(_ values: [String: String]) -> [String: String] {
         // No MIGRATIONS_DIR: the binary's built-in migrations, as an installed alfa uses them.
-        var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        // No HTTP listener unless a test asks for one: parallel servers would fight over its port.
+        var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HTTP_LISTEN": ""]
         environment.merge(values) { _, new in new }
         return environment
     }

@@ -329,26 +329,8 @@ public actor ChatRouter {
     }
 
     private func status() async -> ChatReply {
-        let started = clock()
-        var databaseProblem: String?
-        var indexer: StatusReport.Indexer?
-        var computedAt: Int64?
-        do {
-            indexer = try await IndexerStatus.read(pool)
-            computedAt = try await pool.withConnection { try LeaderboardRepository().latest(on: $0)?.computedAt.unixSeconds }
-        } catch {
-            databaseProblem = "\(error)"
-        }
-        let milliseconds = Int(((clock() - started) * 1000).rounded())
-        let lines = await control?.statusLines()
-        var report = StatusReport(
-            now: Int64(clock()), execution: await control?.execution() ?? configured, indexer: indexer,
-            leaderboardComputedAt: computedAt, breakers: lines?.breakers, openCopyPositions: lines?.openPositions,
-            copyPaused: lines?.paused,
-            startedAt: startedAt, version: AlfaVersion.current, databaseProblem: databaseProblem,
-            databaseMilliseconds: databaseProblem == nil ? milliseconds : nil)
-        report.prices = lines?.prices
-        return ChatReply(html: report.html)
+        ChatReply(html: await StatusQueries.read(pool: pool, control: control, configured: configured, startedAt: startedAt,
+                                                 clock: clock).html)
     }
 
     private func audit(_ input: ChatInput, _ command: ChatCommand, allowed: Bool, result: String) async {

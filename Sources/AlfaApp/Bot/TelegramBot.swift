@@ -115,6 +115,7 @@ public final class TelegramBot: Sendable {
 
     private func handle(_ update: BotUpdate, router: ChatRouter) async {
         if let id = update.id { onUpdate(id) }
+        Telemetry.shared.botUpdateHandled()
         switch update.content {
         case .message(let message):
             if let newChat = message.migrateToChatID {
@@ -171,6 +172,7 @@ public final class TelegramBot: Sendable {
                                    action: "Stop the other process using TELEGRAM_BOT_TOKEN (another alfa serve, a test bot). This one keeps retrying with a growing pause.")
             }
         case .rateLimited(let seconds):
+            Telemetry.shared.botRateLimited("getUpdates")
             logger.warning("getUpdates rate-limited", metadata: ["retry-after-s": "\(seconds)"])
         case .failed(let error, let wait):
             logger.warning("getUpdates failed; retrying", metadata: ["error": "\(error)", "retry-in-s": "\(String(format: "%.1f", wait))"])
@@ -192,7 +194,9 @@ public final class TelegramBot: Sendable {
 
     static func log(_ event: OutboundQueue.Event, _ logger: Logger) {
         switch event {
-        case .rateLimited(let seconds): logger.warning("sendMessage rate-limited: pausing", metadata: ["retry-after-s": "\(seconds)"])
+        case .rateLimited(let seconds):
+            Telemetry.shared.botRateLimited("send")
+            logger.warning("sendMessage rate-limited: pausing", metadata: ["retry-after-s": "\(seconds)"])
         case .retrying(let chat, let error, let wait):
             logger.warning("sendMessage failed; retrying", metadata: ["chat": "\(chat)", "error": "\(error)", "retry-in-s": "\(String(format: "%.1f", wait))"])
         case .resentAsPlainText(let chat): logger.warning("Telegram refused the HTML; resending as plain text", metadata: ["chat": "\(chat)"])
@@ -200,6 +204,7 @@ public final class TelegramBot: Sendable {
         case .blocked(let chat, let reason): logger.notice("chat blocked the bot; no more messages to it", metadata: ["chat": "\(chat)", "telegram": "\(reason)"])
         case .dropped(let chat, let reason): logger.error("message dropped", metadata: ["chat": "\(chat)", "reason": "\(reason)"])
         case .storeFailed(let error): logger.error("bot state could not be stored", metadata: ["error": "\(error)"])
+        case .sent: Telemetry.shared.botMessageSent()
         }
     }
 }

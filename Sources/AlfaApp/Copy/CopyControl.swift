@@ -110,13 +110,20 @@ public struct CopyControl: ExecutionControl {
         } catch { return ChatReplies.failed("the leader's settings") }
     }
 
+    /// The copy account now: its orders' figures and the open positions at their marks.
+    public func account() async throws -> (performance: CopyPerformance, open: OpenPositionsReport, now: Int64) {
+        let performance = try await engine.performance()
+        let positions = try await engine.openPositions()
+        let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
+        let now = clock()
+        return (performance, OpenPositionsReport(positions, marks: marks, now: now, maxAge: maxMarkAge), now)
+    }
+
     /// Realized PnL and fills, then the open positions valued at their marks.
     public func copyPnL() async -> ChatReply {
         do {
-            let performance = try await engine.performance()
-            let positions = try await engine.openPositions()
-            let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
-            let open = OpenPositionsReport(positions, marks: marks, now: clock(), maxAge: maxMarkAge)
+            let (performance, open, _) = try await account()
+            let positions = open.lines.map(\.position)
             let chart = performance.chart(title: "Copy account · equity", start: nil, end: clock(),
                                           unrealized: positions.isEmpty ? nil : open.unrealized)
             return ChatReply(html: performance.html + "\n" + open.html(realized: performance.realizedPnL), chart: chart)

@@ -8,11 +8,13 @@ final class DedicatedConnection: @unchecked Sendable {
     private let worker: BlockingWorker
     private let url: String
     private let setup: @Sendable (PostgresConnection) throws -> Void
+    private let connectTimeoutSeconds: Int
     // Touched only on the worker's thread.
     private var connection: PostgresConnection?
 
-    init(url: String, name: String, setup: @escaping @Sendable (PostgresConnection) throws -> Void = { _ in }) {
+    init(url: String, name: String, connectTimeoutSeconds: Int = 5, setup: @escaping @Sendable (PostgresConnection) throws -> Void = { _ in }) {
         self.url = url
+        self.connectTimeoutSeconds = connectTimeoutSeconds
         self.worker = BlockingWorker(name: name)
         self.setup = setup
     }
@@ -21,7 +23,7 @@ final class DedicatedConnection: @unchecked Sendable {
     func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await worker.run { [self] in
             if connection == nil || connection?.isConnected == false {
-                let fresh = try PostgresConnection.connect(url: url, connectTimeoutSeconds: 5)
+                let fresh = try PostgresConnection.connect(url: url, connectTimeoutSeconds: connectTimeoutSeconds)
                 try setup(fresh)
                 connection = fresh
             }

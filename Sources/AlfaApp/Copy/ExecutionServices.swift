@@ -13,6 +13,8 @@ public struct ExecutionServices: Sendable {
     public let alerts: AlertSink
     let monitor: BreakerMonitor
     let services: [any Service]
+    /// The copy executor's: which replica runs it, for /readyz and /metrics.
+    let lease: Lease
 
     /// Applies the start-up rules to the stored state. With `verifyLive` (`alfa serve`), when the
     /// mode is LIVE the wallet is loaded and the chain id checked now, so a bad key or a wrong
@@ -57,7 +59,7 @@ public struct ExecutionServices: Sendable {
         ]
         return ExecutionServices(manager: manager, engine: engine,
                                  control: control,
-                                 alerts: alerts, monitor: monitor, services: services)
+                                 alerts: alerts, monitor: monitor, services: services, lease: lease)
     }
 
     /// Alerts printed on the terminal (`alfa chat`): a breaker tripped by a command typed there shows at once.

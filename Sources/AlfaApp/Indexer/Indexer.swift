@@ -151,6 +151,7 @@ public final class Indexer: Sendable {
     /// One round: look at the head, then index one page, roll back a reorg, or report caught up.
     public func step(through stopBlock: Int64? = nil) async throws -> Step {
         let repository = self.repository
+        let started = ContinuousClock.now
         guard let checkpoint = try await pool.withConnection({ try repository.checkpoint(on: $0) }) else {
             return .waiting("no checkpoint yet")
         }
@@ -224,6 +225,10 @@ public final class Indexer: Sendable {
             try lease?.check(on: connection)
             try repository.commit(range, keepBlocksFrom: keepFrom, on: connection)
         }
+        let elapsed = ContinuousClock.now - started
+        Telemetry.shared.indexedPage(
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, fills: assembled.fills.count,
+            rawLogs: Dictionary(grouping: range.rawLogs.filter { $0.reason != "companion" }, by: \.reason).mapValues(\.count))
         reportProgress(to: to, head: head, fills: assembled.fills.count)
         await alertOnce(about: assembled.rejected)
         return .indexed(from: from, to: to, fills: assembled.fills.count)

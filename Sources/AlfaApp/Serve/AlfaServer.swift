@@ -28,16 +28,20 @@ public enum AlfaServer {
                                    logger: Logger(label: "alfa.leaderboard")),
             ]
             services += execution.services
+            var leases = [execution.lease]
+            var bot: TelegramBot?
             var alerts = AlertCenter.logOnly(Logger(label: "alfa.alerts"))
             if let token = settings.telegram.botToken {
                 let pollerLease = Lease(name: "telegram bot")
-                let bot = TelegramBot(settings: settings, token: token, pool: database.pool, control: execution.control,
-                                      lease: pollerLease)
-                alerts = bot.alerts
-                execution.alerts.route(to: bot.alerts)
+                leases.append(pollerLease)
+                let telegram = TelegramBot(settings: settings, token: token, pool: database.pool, control: execution.control,
+                                           lease: pollerLease)
+                bot = telegram
+                alerts = telegram.alerts
+                execution.alerts.route(to: telegram.alerts)
                 // One poller per token: the others stand by, and their alerts wait in the outbox for it.
                 services.append(SingletonService(name: "telegram bot", lockKey: TelegramRepository.pollerLockKey,
-                                                 url: settings.database.url!.value, service: TelegramBotService(bot: bot),
+                                                 url: settings.database.url!.value, service: TelegramBotService(bot: telegram),
                                                  logger: Logger(label: "alfa.telegram"), lease: pollerLease))
             }
             let output = console ? ConsoleOutput() : nil
@@ -51,6 +55,7 @@ public enum AlfaServer {
             if !settings.chain.rpcURLs.isEmpty {
                 let indexerLogger = Logger(label: "alfa.indexer")
                 let indexerLease = Lease(name: "indexer")
+                leases.append(indexerLease)
                 let indexer = IndexerService(
                     indexer: try IndexerSetup.indexer(settings, catalogue: catalogue, pool: database.pool,
                                                       logger: indexerLogger, alerts: alerts, lease: indexerLease),
@@ -58,6 +63,10 @@ public enum AlfaServer {
                 services.append(SingletonService(name: "indexer", lockKey: IndexerRepository.lockKey,
                                                  url: settings.database.url!.value, service: indexer, logger: indexerLogger,
                                                  lease: indexerLease))
+            }
+            if let listen = settings.http.listen {
+                services.append(HTTPListener.service(settings: settings, listen: listen, pool: database.pool, control: execution.control,
+                                                     leases: leases, outboxDepth: { [bot] in await bot?.queue.backlog }))
             }
             let group = ServiceGroup(
                 services: services + [RunningAnnouncement(logger: logger)],

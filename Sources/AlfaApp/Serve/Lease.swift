@@ -7,6 +7,8 @@ import Synchronization
 public final class Lease: Sendable {
     public let name: String
     private let held = Mutex<Int64?>(nil)
+    /// When this replica last heard the database answer about the lock (holding or not).
+    private let answeredAt = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(name: String) { self.name = name }
 
@@ -21,6 +23,18 @@ public final class Lease: Sendable {
     public func check(on connection: PostgresConnection) throws {
         try LeaseRepository().check(name, epoch: try epoch(), on: connection)
     }
+
+    /// Whether this replica runs the singleton now.
+    public var isHeld: Bool { held.withLock { $0 != nil } }
+
+    /// Holding it, or standing by with a lock connection that answered within `within`: a
+    /// replica that can take over. nil while it has not asked yet (starting).
+    public func isHealthy(within: Duration, now: ContinuousClock.Instant = .now) -> Bool? {
+        if isHeld { return true }
+        return answeredAt.withLock { $0 }.map { now - $0 <= within }
+    }
+
+    func answered() { answeredAt.withLock { $0 = .now } }
 
     func hold(_ epoch: Int64?) { held.withLock { $0 = epoch } }
 }

@@ -33,7 +33,9 @@ struct SingletonService: Service {
         var announcedStandby = false
         var takingOver = false
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            let holding = (try? await connection.run { [lockKey] in try $0.tryAdvisoryLock(lockKey) }) ?? false
+            let answer = try? await connection.run { [lockKey] in try $0.tryAdvisoryLock(lockKey) }
+            if answer != nil { lease?.answered() }
+            let holding = answer ?? false
             guard holding else {
                 if !announcedStandby { logger.notice("\(name) on standby: another replica runs it") }
                 announcedStandby = true
@@ -77,7 +79,7 @@ struct SingletonService: Service {
     /// Whether the lock's connection answers, within `timeout`, that it holds the lock. The
     /// proof runs unstructured: a query stuck in libpq on a dead network is not waited for.
     static func proves(_ key: Int64, on connection: DedicatedConnection, within timeout: Duration) async throws -> Bool {
-        let answer = FirstAnswer()
+        let answer = FirstAnswer<Bool>()
         let proven = await withCheckedContinuation { continuation in
             answer.await(continuation)
             Task { answer.give((try? await connection.run { try $0.holdsAdvisoryLock(key) }) ?? false) }
@@ -89,15 +91,15 @@ struct SingletonService: Service {
 }
 
 /// Resumes a continuation with the first answer given; later ones are dropped.
-private final class FirstAnswer: Sendable {
-    private let state = Mutex<(continuation: CheckedContinuation<Bool, Never>?, answered: Bool)>((nil, false))
+final class FirstAnswer<Value: Sendable>: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<Value, Never>?, answered: Bool)>((nil, false))
 
-    func await(_ continuation: CheckedContinuation<Bool, Never>) {
+    func await(_ continuation: CheckedContinuation<Value, Never>) {
         state.withLock { $0.continuation = continuation }
     }
 
-    func give(_ answer: Bool) {
-        let continuation = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+    func give(_ answer: Value) {
+        let continuation = state.withLock { state -> CheckedContinuation<Value, Never>? in
             guard !state.answered else { return nil }
             state.answered = true
             defer { state.continuation = nil }

@@ -133,11 +133,19 @@ public actor JSONRPCClient {
                                   headers: ["Content-Type": "application/json"], body: Array(body.utf8),
                                   connectTimeoutSeconds: min(5, timeoutSeconds), timeoutSeconds: timeoutSeconds)
         let response: HTTPResponse
+        let started = ContinuousClock.now
+        func exchanged(_ failure: String?) {
+            let elapsed = ContinuousClock.now - started
+            onEvent(.exchanged(host: host, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                               failure: failure))
+        }
         do {
             response = try await transports[index].send(request)
         } catch {
+            exchanged("transport")
             throw Transient(reason: "\(host): \(error)")
         }
+        exchanged(response.status == 200 ? nil : "http_\(response.status)")
         switch response.status {
         case 200: break
         case 429:

@@ -26,4 +26,6 @@ public enum RPCEvent: Sendable {
     case retrying(host: String, reason: String, delaySeconds: Double)
     case failedOver(from: String, to: String, reason: String)
     case chainUnverified(host: String, reason: String)
+    /// One HTTP exchange with an endpoint, for metrics: its time and, when it failed, why.
+    case exchanged(host: String, seconds: Double, failure: String?)
 }

@@ -80,6 +80,53 @@ public struct Settings: Sendable {
         public var watchMaxPerUser: Int
     }
 
+    /// The one HTTP listener of `alfa serve`: metrics, health, the read-only API and the web pages.
+    public struct HTTP: Sendable {
+        public struct Listen: Sendable, Equatable, CustomStringConvertible {
+            public var host: String
+            public var port: Int
+
+            public init(host: String, port: Int) {
+                self.host = host
+                self.port = port
+            }
+
+            /// `HOST:PORT` or `[IPv6]:PORT`.
+            public init?(_ text: String) {
+                let host: Substring
+                let port: Substring
+                if text.hasPrefix("[") {
+                    guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+                    host = text[text.index(after: text.startIndex)..<close]
+                    port = text[text.index(close, offsetBy: 2)...]
+                } else {
+                    guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else { return nil }
+                    host = text[..<colon]
+                    port = text[text.index(after: colon)...]
+                }
+                guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "/" }),
+                      let number = Int(port), (0...65_535).contains(number) else { return nil }
+                self.init(host: String(host), port: number)
+            }
+
+            /// Only this machine can connect.
+            public var isLoopback: Bool {
+                host == "localhost" || host == "::1" || host.hasPrefix("127.")
+            }
+
+            public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+        }
+
+        /// nil: no listener.
+        public var listen: Listen?
+        /// Required by /api/v1 and the web pages when set.
+        public var token: Secret?
+        /// /metrics and the health paths without the token.
+        public var metricsPublic: Bool
+        /// Where users reach the web leaderboard: the bot's menu button opens it as a Mini App.
+        public var publicURL: String?
+    }
+
     /// Where a LIVE key would come from. Only the LIVE executor reads it, and only in LIVE.
     public enum WalletKeySource: Sendable, Equatable {
         case none
@@ -186,6 +233,7 @@ public struct Settings: Sendable {
     public var prices: Prices
     public var leaderboard: Leaderboard
     public var telegram: Telegram
+    public var http: HTTP
     public var execution: Execution
     public var copy: Copy
     public var breakers: Breakers
@@ -268,6 +316,14 @@ public struct Settings: Sendable {
             noticeGroupSeconds: try r.int("NOTIFY_GROUP_SECONDS", in: 0...3_600),
             watchMaxPerUser: Int(try r.int("WATCH_MAX_PER_USER", in: 1...1_000))
         )
+        let listen = try r.listenAddress("HTTP_LISTEN")
+        let token = r.secret("HTTP_TOKEN")
+        if let token, token.value.count < 16 {
+            throw SettingsError(name: "HTTP_TOKEN", value: token.value, isSecret: true, expected: "is shorter than 16 characters: use a long random token (openssl rand -hex 24)")
+        }
+        http = HTTP(listen: listen, token: token,
+                    metricsPublic: try r.optionalBool("HTTP_METRICS_PUBLIC") ?? (listen?.isLoopback ?? true),
+                    publicURL: try r.optionalURL("WEB_PUBLIC_URL", schemes: ["https"]))
         let walletKey = try Self.keySource(&r, inline: "WALLET_PRIVATE_KEY", file: "WALLET_PRIVATE_KEY_FILE")
         let delegateKey = try Self.keySource(&r, inline: "WALLET_DELEGATE_KEY", file: "WALLET_DELEGATE_KEY_FILE")
         let walletAddress = try r.optionalAddress("WALLET_ADDRESS")

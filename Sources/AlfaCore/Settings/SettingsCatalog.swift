@@ -64,6 +64,13 @@ public enum SettingsCatalog {
             .init("WATCH_MAX_PER_USER", default: "20", "traders one chat user may /watch (1-1000); each of their fills is pushed to the user"),
             .init("TELEGRAM_POLL_TIMEOUT", default: "50", "long-poll timeout in seconds (1-50)"),
         ]),
+        SettingSection(title: "HTTP (metrics, health, API, web leaderboard)", settings: [
+            .init("HTTP_LISTEN", default: "127.0.0.1:9464",
+                  "HOST:PORT alfa serve listens on for /metrics, /healthz, /readyz, /api/v1 and the web leaderboard ([::1]:9464 for IPv6, port 0 picks a free one); set it empty to turn the listener off"),
+            .init("HTTP_TOKEN", secret: true, "when set, /api/v1 and the web pages require Authorization: Bearer TOKEN (at least 16 characters)"),
+            .init("HTTP_METRICS_PUBLIC", "whether /metrics, /healthz and /readyz are served without the token; unset: true when HTTP_LISTEN is a loopback address, false otherwise"),
+            .init("WEB_PUBLIC_URL", "https URL where users reach the web leaderboard (behind your TLS proxy); when set, the bot's menu button opens it as a Telegram Mini App"),
+        ]),
         SettingSection(title: "Execution mode", settings: [
             .init("COPY_EXECUTION_MODE", default: "DRY", "DRY simulates copy orders, LIVE signs and sends them"),
             .init("EMERGENCY_STOP", default: "false", "true forces the emergency stop at start, whatever was persisted"),

@@ -167,6 +167,24 @@ public struct SettingsReader {
         return value
     }
 
+    /// `HOST:PORT`, `[IPv6]:PORT`; unlike the others, set but empty means off, not the default.
+    mutating func listenAddress(_ name: String) throws(SettingsError) -> Settings.HTTP.Listen? {
+        let given = lookup(name).map { String($0.trimmingWhitespace()) }
+        if given == "" || given?.lowercased() == "off" {
+            namesRead.insert(name)
+            return nil
+        }
+        let (value, definition) = raw(name)
+        guard let value, let listen = Settings.HTTP.Listen(value) else {
+            throw failure(definition, value ?? "", "is not HOST:PORT (127.0.0.1:9464, [::1]:9464 or 0.0.0.0:9464; port 0 to 65535), or empty for no listener")
+        }
+        return listen
+    }
+
+    mutating func optionalBool(_ name: String) throws(SettingsError) -> Bool? {
+        raw(name).value == nil ? nil : try bool(name)
+    }
+
     static func hasScheme(_ text: String, _ schemes: [String]) -> Bool {
         schemes.contains { text.lowercased().hasPrefix($0 + "://") && text.count > $0.count + 3 }
     }

@@ -32,6 +32,14 @@ public final class PostgresPool: Sendable {
     private let configuration: Configuration
     private let slots: [PoolSlot]
     private let state: Mutex<State>
+    /// Connections opened, the first ones included: more than `size` means reconnects.
+    private let connects = Atomic<Int>(0)
+
+    /// For `/metrics`: connections lent out now, and connections opened since the start.
+    public var statistics: (size: Int, inUse: Int, connects: Int) {
+        let free = state.withLock { $0.free.count }
+        return (slots.count, slots.count - free, connects.load(ordering: .relaxed))
+    }
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -49,7 +57,7 @@ public final class PostgresPool: Sendable {
         let slot = slots[index]
         let configuration = self.configuration
         return try await slot.worker.run {
-            let connection = try slot.connection(configuration)
+            let connection = try slot.connection(configuration) { self.connects.add(1, ordering: .relaxed) }
             do {
                 return try body(connection)
             } catch {
@@ -108,7 +116,7 @@ private final class PoolSlot: @unchecked Sendable {
 
     init(worker: BlockingWorker) { self.worker = worker }
 
-    func connection(_ configuration: PostgresPool.Configuration) throws(PostgresError) -> PostgresConnection {
+    func connection(_ configuration: PostgresPool.Configuration, opened: () -> Void) throws(PostgresError) -> PostgresConnection {
         if let current, current.isConnected { return current }
         drop()
         let deadline = Date().addingTimeInterval(configuration.reconnectWindowSeconds)
@@ -118,6 +126,7 @@ private final class PoolSlot: @unchecked Sendable {
                 let fresh = try PostgresConnection.connect(url: configuration.url,
                                                            connectTimeoutSeconds: configuration.connectTimeoutSeconds)
                 current = fresh
+                opened()
                 return fresh
             } catch {
                 guard Date().addingTimeInterval(delay) < deadline else { throw error }

@@ -14,6 +14,8 @@ public actor OutboundQueue {
         case blocked(chat: Int64, String)
         case dropped(chat: Int64, reason: String)
         case storeFailed(String)
+        /// Telegram took the message.
+        case sent(chat: Int64)
     }
 
     struct Outgoing: Sendable {
@@ -184,6 +186,7 @@ public actor OutboundQueue {
                 try await client.sendMessage(chat: chat, text: message.text, html: message.html, keyboard: message.keyboard, silent: message.silent)
             }
             await finish(message, outcome: "sent")
+            observe(.sent(chat: chat))
             return nil
         } catch {
             let now = clock()

@@ -1,0 +1,114 @@
+import AlfaChain
+import AlfaCore
+import AlfaHTTP
+import AlfaStore
+import Foundation
+
+/// Probes what `/readyz` decides on: the database (on a connection of its own, so a pool busy
+/// with work or waiting out an outage does not hide the answer), each RPC endpoint's chain id,
+/// the indexer's last head, and this replica's singletons. Every probe has a deadline: a
+/// database or node that stopped answering makes the check fail, never the request hang.
+actor ReadinessProbe {
+    private let settings: Settings
+    private let database: DedicatedConnection
+    private let endpoints: [(host: String, client: JSONRPCClient)]
+    private let leases: [Lease]
+    private let clock: @Sendable () -> Int64
+    private var rpcAnswers: (answers: [(host: String, chainID: Int64?, problem: String?)], at: ContinuousClock.Instant)?
+    private var last: (report: ReadinessReport, at: ContinuousClock.Instant)?
+
+    static let deadline: Duration = .seconds(3)
+    /// Providers are asked at most this often: a load balancer polling every second costs nothing.
+    static let rpcInterval: Duration = .seconds(15)
+
+    init(settings: Settings, leases: [Lease], clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.settings = settings
+        database = DedicatedConnection(url: settings.database.url?.value ?? "", name: "alfa-readyz", connectTimeoutSeconds: 2)
+        // One client per endpoint, a single attempt each: readiness asks about every endpoint, not the first that works.
+        endpoints = settings.chain.rpcURLs.map { url in
+            (RPCEndpoint(url: url).host,
+             JSONRPCClient(endpoints: [RPCEndpoint(url: url)], expectedChainID: settings.chain.chainID,
+                           transports: [CurlHTTPClient(name: "alfa-readyz-rpc")], timeoutSeconds: 2, maxAttempts: 1))
+        }
+        self.leases = leases
+        self.clock = clock
+    }
+
+    func check() async -> ReadinessReport {
+        // Several probes in the same half second share one answer.
+        if let last, ContinuousClock.now - last.at < .milliseconds(500) { return last.report }
+        let started = ContinuousClock.now
+        let reading = await firstAnswer(within: Self.deadline) { [database] in
+            try await database.run { connection -> IndexerCheckpoint? in
+                _ = try connection.query("SELECT 1")
+                return try IndexerRepository().checkpoint(on: connection)
+            }
+        }
+        var checks: [ReadinessReport.Check] = []
+        let checkpoint: IndexerCheckpoint?
+        switch reading {
+        case .success(let found)?:
+            checkpoint = found
+            let elapsed: Duration = ContinuousClock.now - started
+            checks.append(.database(problem: nil, milliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
+        case .failure(let error)?:
+            checkpoint = nil
+            checks.append(.database(problem: "\(error)", milliseconds: nil))
+        case nil:
+            checkpoint = nil
+            checks.append(.database(problem: "no answer within \(Self.deadline)", milliseconds: nil))
+        }
+        checks.append(.rpc(await rpc(), expected: settings.chain.chainID))
+        if checks[0].ok {
+            checks.append(.indexer(configured: !settings.chain.rpcURLs.isEmpty, headSeenAt: checkpoint?.headSeenAt?.unixSeconds,
+                                   lastBlock: checkpoint?.lastBlock, now: clock(), stallSeconds: settings.indexer.stallSeconds))
+        } else {
+            checks.append(ReadinessReport.Check("indexer", ok: false, "unknown: the database does not answer"))
+        }
+        for lease in leases {
+            checks.append(.singleton(lease.name, holding: lease.isHeld, healthy: lease.isHealthy(within: .seconds(10))))
+        }
+        let report = ReadinessReport(checks)
+        last = (report, .now)
+        return report
+    }
+
+    private func rpc() async -> [(host: String, chainID: Int64?, problem: String?)] {
+        if let rpcAnswers, ContinuousClock.now - rpcAnswers.at < Self.rpcInterval { return rpcAnswers.answers }
+        var answers: [(host: String, chainID: Int64?, problem: String?)] = []
+        for endpoint in endpoints {
+            let client = endpoint.client
+            switch await firstAnswer(within: Self.deadline, { try await client.chainID() }) {
+            case .success(let chainID)?:
+                answers.append((endpoint.host, chainID, nil))
+            case .failure(let error)?:
+                // wrongChain names the chain it found: that is the answer, not a failure to get one.
+                if case RPCError.wrongChain(_, _, let actual)? = error as? RPCError {
+                    answers.append((endpoint.host, actual, nil))
+                } else {
+                    answers.append((endpoint.host, nil, "\(error)"))
+                }
+            case nil:
+                answers.append((endpoint.host, nil, "no answer within \(Self.deadline)"))
+            }
+        }
+        rpcAnswers = (answers, .now)
+        return answers
+    }
+}
+
+/// Runs `body` unstructured and returns its result, or nil when `timeout` passes first: a call
+/// stuck in a C library on a dead network is not waited for.
+func firstAnswer<T: Sendable>(within timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async -> Result<T, any Error>? {
+    let answer = FirstAnswer<Result<T, any Error>?>()
+    return await withCheckedContinuation { continuation in
+        answer.await(continuation)
+        Task {
+            do { answer.give(.success(try await body())) } catch { answer.give(.failure(error)) }
+        }
+        Task {
+            try? await Task.sleep(for: timeout)
+            answer.give(nil)
+        }
+    }
+}
