@@ -59,7 +59,8 @@ let package = Package(
         .testTarget(name: "AlfaChartsTests", dependencies: ["AlfaCharts", "AlfaCore"]),
         .testTarget(
             name: "AlfaAppTests",
-            dependencies: ["AlfaApp", "AlfaCore", "AlfaStore", "AlfaChain", "AlfaHTTP", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["AlfaApp", "AlfaCore", "AlfaStore", "AlfaChain", "AlfaHTTP", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
     ]
 )

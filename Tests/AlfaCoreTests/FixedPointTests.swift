@@ -21,6 +21,9 @@ struct FixedPointTests {
         #expect(FixedPoint.format(Int64(-12_345_000), scale: 6) == "-12.345")
         #expect(FixedPoint.format(Int64(1_000_000), scale: 6) == "1")
         #expect(FixedPoint.format(Int64(1_000_000), scale: 6, minimumFractionDigits: 2) == "1.00")
+        // Scale 0, whole numbers: once a crash (a negative count of padding zeros).
+        #expect(FixedPoint.format(Int64(-42), scale: 0) == "-42")
+        #expect(FixedPoint.format(Int64(0), scale: 0) == "0")
         #expect(FixedPoint.format(Int64(-1), scale: 6) == "-0.000001")
         #expect(FixedPoint.format(Int64.min, scale: 6) == "-9223372036854.775808")
         #expect(FixedPoint.format(Int128(Int64.max) * 1000, scale: 10) == "922337203685.4775807")

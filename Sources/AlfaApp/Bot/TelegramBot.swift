@@ -91,7 +91,7 @@ public final class TelegramBot: Sendable {
     }
 
     /// getMe (a 401 stops the service with a clear message; a network failure is retried),
-    /// deleteWebhook, setMyCommands.
+    /// deleteWebhook, setMyCommands, setChatMenuButton.
     private func identify() async throws -> BotUser {
         var attempt = 0
         var random = SystemRandomNumberGenerator()
@@ -100,6 +100,8 @@ public final class TelegramBot: Sendable {
                 let me = try await sendingClient.getMe()
                 try await sendingClient.deleteWebhook()
                 try await sendingClient.setMyCommands(ChatReplies.menu)
+                // WEB_PUBLIC_URL: the menu button opens the web leaderboard as a Mini App; unset, it is the command list again.
+                try await sendingClient.setChatMenuButton(webApp: settings.http.publicURL, text: "Leaderboard")
                 return me
             } catch .unauthorized {
                 throw StartupError(description: "Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized): "

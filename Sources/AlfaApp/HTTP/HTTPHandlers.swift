@@ -79,7 +79,6 @@ struct HTTPHandlers: Sendable {
     func fills(_ trader: EVMAddress, _ query: Parameters) async throws -> Response {
         let since = try APIParameters.moment("since", query.get("since"))
         let until = try APIParameters.moment("until", query.get("until"))
-        try APIParameters.range(since: since, until: until)
         var text = ""
         try await FillExporter.write(format: .json, FillRepository.Filter(trader: trader, since: since, until: until), pool: pool) {
             text += $0
@@ -90,7 +89,6 @@ struct HTTPHandlers: Sendable {
     func copyOrders(_ query: Parameters) async throws -> Response {
         let since = try APIParameters.moment("since", query.get("since"))
         let until = try APIParameters.moment("until", query.get("until"))
-        try APIParameters.range(since: since, until: until)
         return Self.json(OrderExport.render(try await CopyQueries.orders(since: since, until: until, pool: pool), format: .json))
     }
 

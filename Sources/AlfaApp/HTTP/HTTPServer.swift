@@ -18,6 +18,15 @@ public enum HTTPServer {
     ]
     static let pageRoutes = ["/", "/traders/{address}", "/traders/{address}/equity.png", "/openapi.json"]
 
+    /// Whether `path` is one of ours, whatever the method: another method than GET is then a 405.
+    static func serves(_ path: String) -> Bool {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return (apiRoutes + pageRoutes).contains { template in
+            let pattern = template.split(separator: "/", omittingEmptySubsequences: false)
+            return pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0 == "{address}" ? !$1.isEmpty : $0 == $1 }
+        }
+    }
+
     /// The service to add to the group. `onRunning` gets the bound port (HTTP_LISTEN's, or the
     /// one picked for port 0).
     static func service(listen: Settings.HTTP.Listen, handlers: HTTPHandlers, access: HTTPAccess, logger: Logger,
@@ -27,10 +36,6 @@ public enum HTTPServer {
         func get(_ template: String, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
             let path = RouterPath(template.replacingOccurrences(of: "{address}", with: ":address"))
             router.get(path) { request, context in try await HTTPGuard.withDeadline { try await handler(request, context) } }
-            // A known path with another method: 405 and what is allowed, not a 404.
-            for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
-                router.on(path, method: method) { _, _ -> Response in throw HTTPGuard.Failure.methodNotAllowed }
-            }
         }
         get("/healthz") { _, _ in HTTPHandlers.json(#"{"status":"ok"}"# + "\n") }
         get("/readyz") { _, _ in try await handlers.readiness() }
@@ -114,6 +119,8 @@ struct HTTPGuard: RouterMiddleware {
         do {
             guard !access.requiresToken(path) || access.accepts(request.headers[.authorization]) else { throw Failure.unauthorized }
             response = try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && request.method != .get && HTTPServer.serves(path) {
+            response = Self.response(for: Failure.methodNotAllowed, path: path, logger: logger)
         } catch {
             response = Self.response(for: error, path: path, logger: logger)
         }

@@ -217,8 +217,18 @@ enum OpenAPIDocument {
             "required": false,
             "description": "rank from the fills up to this moment instead of the stored board: a UTC moment: unix seconds, 2026-11-21, 2026-11-21T08:00 or 2026-11-21T08:00:00Z",
             "schema": {
-              "type": "string",
-              "pattern": "^([0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?Z?)$"
+              "anyOf": [
+                {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 253402300799
+                },
+                {
+                  "type": "string",
+                  "format": "date"
+                }
+              ],
+              "description": "unix seconds or a UTC date; 2026-11-21T08:00 and 2026-11-21T08:00:00Z are taken too"
             }
           }
         ],
@@ -292,7 +302,8 @@ enum OpenAPIDocument {
             "required": true,
             "description": "the trader, 0x and 40 hex digits",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "pattern": "^0x[0-9a-fA-F]{40}$"
             }
           }
         ],
@@ -359,7 +370,8 @@ enum OpenAPIDocument {
             "required": true,
             "description": "the trader, 0x and 40 hex digits",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "pattern": "^0x[0-9a-fA-F]{40}$"
             }
           },
           {
@@ -368,8 +380,18 @@ enum OpenAPIDocument {
             "required": false,
             "description": "fills at or after this moment: a UTC moment: unix seconds, 2026-11-21, 2026-11-21T08:00 or 2026-11-21T08:00:00Z",
             "schema": {
-              "type": "string",
-              "pattern": "^([0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?Z?)$"
+              "anyOf": [
+                {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 253402300799
+                },
+                {
+                  "type": "string",
+                  "format": "date"
+                }
+              ],
+              "description": "unix seconds or a UTC date; 2026-11-21T08:00 and 2026-11-21T08:00:00Z are taken too"
             }
           },
           {
@@ -378,8 +400,18 @@ enum OpenAPIDocument {
             "required": false,
             "description": "fills before this moment: a UTC moment: unix seconds, 2026-11-21, 2026-11-21T08:00 or 2026-11-21T08:00:00Z",
             "schema": {
-              "type": "string",
-              "pattern": "^([0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?Z?)$"
+              "anyOf": [
+                {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 253402300799
+                },
+                {
+                  "type": "string",
+                  "format": "date"
+                }
+              ],
+              "description": "unix seconds or a UTC date; 2026-11-21T08:00 and 2026-11-21T08:00:00Z are taken too"
             }
           }
         ],
@@ -446,8 +478,18 @@ enum OpenAPIDocument {
             "required": false,
             "description": "orders created at or after this moment: a UTC moment: unix seconds, 2026-11-21, 2026-11-21T08:00 or 2026-11-21T08:00:00Z",
             "schema": {
-              "type": "string",
-              "pattern": "^([0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?Z?)$"
+              "anyOf": [
+                {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 253402300799
+                },
+                {
+                  "type": "string",
+                  "format": "date"
+                }
+              ],
+              "description": "unix seconds or a UTC date; 2026-11-21T08:00 and 2026-11-21T08:00:00Z are taken too"
             }
           },
           {
@@ -456,8 +498,18 @@ enum OpenAPIDocument {
             "required": false,
             "description": "orders created before this moment: a UTC moment: unix seconds, 2026-11-21, 2026-11-21T08:00 or 2026-11-21T08:00:00Z",
             "schema": {
-              "type": "string",
-              "pattern": "^([0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?Z?)$"
+              "anyOf": [
+                {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 253402300799
+                },
+                {
+                  "type": "string",
+                  "format": "date"
+                }
+              ],
+              "description": "unix seconds or a UTC date; 2026-11-21T08:00 and 2026-11-21T08:00:00Z are taken too"
             }
           }
         ],

@@ -43,10 +43,11 @@ public enum FixedPoint {
         var unit: UInt128 = 1
         for _ in 0..<scale { unit *= 10 }
         let whole = magnitude / unit
+        let sign = value < 0 ? "-" : ""
+        guard scale > 0 else { return "\(sign)\(whole)" }
         var fraction = String(magnitude % unit)
         fraction = String(repeating: "0", count: scale - fraction.count) + fraction
         while fraction.count > minimumFractionDigits, fraction.last == "0" { fraction.removeLast() }
-        let sign = value < 0 ? "-" : ""
         return fraction.isEmpty ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
     }
 }

@@ -67,7 +67,7 @@ public enum SettingsCatalog {
         SettingSection(title: "HTTP (metrics, health, API, web leaderboard)", settings: [
             .init("HTTP_LISTEN", default: "127.0.0.1:9464",
                   "HOST:PORT alfa serve listens on for /metrics, /healthz, /readyz, /api/v1 and the web leaderboard ([::1]:9464 for IPv6, port 0 picks a free one); set it empty to turn the listener off"),
-            .init("HTTP_TOKEN", secret: true, "when set, /api/v1 and the web pages require Authorization: Bearer TOKEN (at least 16 characters)"),
+            .init("HTTP_TOKEN", secret: true, "when set, /api/v1 requires Authorization: Bearer TOKEN, and so do /metrics and the health paths unless HTTP_METRICS_PUBLIC; at least 16 characters. The web pages stay public"),
             .init("HTTP_METRICS_PUBLIC", "whether /metrics, /healthz and /readyz are served without the token; unset: true when HTTP_LISTEN is a loopback address, false otherwise"),
             .init("WEB_PUBLIC_URL", "https URL where users reach the web leaderboard (behind your TLS proxy); when set, the bot's menu button opens it as a Telegram Mini App"),
         ]),

@@ -48,7 +48,8 @@ extension CivilDate {
         func number(_ field: Substring, digits: ClosedRange<Int>) -> Int64? {
             digits.contains(field.count) && field.allSatisfy(\.isASCIIDigit) ? Int64(field) : nil
         }
-        if let seconds = number(Substring(text), digits: 1...18) { return seconds }
+        // Up to 9999-12-31T23:59:59Z: beyond it no date reads back, and microseconds overflow.
+        if let seconds = number(Substring(text), digits: 1...18) { return seconds <= 253_402_300_799 ? seconds : nil }
         var text = Substring(text)
         if text.hasSuffix("Z") { text = text.dropLast() }
         let parts = text.split(whereSeparator: { $0 == "T" || $0 == " " })

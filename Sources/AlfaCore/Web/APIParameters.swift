@@ -41,7 +41,7 @@ public enum APIParameters {
     /// A UTC moment as the CLI takes it: 2026-11-21, 2026-11-21T08:00 or unix seconds.
     public static func moment(_ name: String, _ value: String?) throws(APIParameterError) -> Int64? {
         guard let value else { return nil }
-        guard let moment = CivilDate.parseMoment(value), moment >= 0 else {
+        guard let moment = CivilDate.parseMoment(value) else {
             throw APIParameterError(name, shown(value), expected: "is not a UTC moment (2026-11-21, 2026-11-21T08:00:00Z or unix seconds)")
         }
         return moment
@@ -52,12 +52,5 @@ public enum APIParameters {
             throw APIParameterError("address", shown(value), expected: "is not an address (0x followed by 40 hex digits)")
         }
         return address
-    }
-
-    /// `since` before `until`, when both are given.
-    public static func range(since: Int64?, until: Int64?) throws(APIParameterError) {
-        if let since, let until, since >= until {
-            throw APIParameterError("until", String(until), expected: "is not after since (\(since))")
-        }
     }
 }

@@ -31,6 +31,20 @@ public struct BotAPIClient: Sendable {
         let _: Bool = try await call("setMyCommands", Body(commands: commands.map { Command(command: $0.command, description: $0.description) }))
     }
 
+    /// The menu button beside the message field: opens `url` as a Mini App, or nil: the command list.
+    public func setChatMenuButton(webApp url: String?, text: String) async throws(BotAPIError) {
+        struct WebApp: Encodable { let url: String }
+        struct Button: Encodable {
+            let type: String
+            let text: String?
+            let web_app: WebApp?
+        }
+        struct Body: Encodable { let menu_button: Button }
+        let button = url.map { Button(type: "web_app", text: text, web_app: WebApp(url: $0)) }
+            ?? Button(type: "commands", text: nil, web_app: nil)
+        let _: Bool = try await call("setChatMenuButton", Body(menu_button: button))
+    }
+
     /// Long poll: the HTTP timeout is the poll's plus 10 s, so the server answers first.
     public func getUpdates(offset: Int64?, timeoutSeconds: Int, allowedUpdates: [String]) async throws(BotAPIError) -> [BotUpdate] {
         struct Body: Encodable {

@@ -180,6 +180,7 @@ class State:
         self.all_sends = []
         self.flood_violations = 0
         self.commands = None
+        self.menu_button = None
         self.allowed_updates = None
         self.enforce_flood = True
 
@@ -275,6 +276,22 @@ class Handler(BaseHTTPRequestHandler):
                 return error(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
         with self.state.lock:
             self.state.commands = commands
+        return ok(True)
+
+    def api_setChatMenuButton(self, body):
+        button = body.get("menu_button") or {"type": "default"}
+        kind = button.get("type")
+        if kind == "web_app":
+            url = str((button.get("web_app") or {}).get("url", ""))
+            # Telegram opens Mini Apps over HTTPS only.
+            if not url.startswith("https://"):
+                return error(400, "Bad Request: BUTTON_URL_INVALID")
+            if not 1 <= len(str(button.get("text", ""))) <= 64:
+                return error(400, "Bad Request: BUTTON_TEXT_INVALID")
+        elif kind not in ("commands", "default"):
+            return error(400, "Bad Request: unsupported menu button type")
+        with self.state.lock:
+            self.state.menu_button = button
         return ok(True)
 
     def api_getUpdates(self, body):
@@ -491,7 +508,7 @@ class Handler(BaseHTTPRequestHandler):
             if action == "answers":
                 return ok(s.answers)
             if action == "state":
-                return ok({"pending": [u[0] for u in s.updates], "webhook": s.webhook, "commands": s.commands,
+                return ok({"pending": [u[0] for u in s.updates], "webhook": s.webhook, "commands": s.commands, "menu_button": s.menu_button,
                            "allowed_updates": s.allowed_updates, "flood_violations": s.flood_violations})
             if action == "reset":
                 s.reset()
