@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure alfa's speed against its targets.",
         subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self, IngestBench.self, TelegramBench.self, CopyBench.self,
-                      IntentBench.self, BacktestBench.self]
+                      IntentBench.self, BacktestBench.self, HTTPBench.self]
     )
 
     struct StorageBench: AsyncParsableCommand {
@@ -171,6 +171,46 @@ struct BenchCommand: AsyncParsableCommand {
             let database = try await Startup.benchmarkDatabase(settings)
             print(try await TelegramBenchmark.run(apiBase: apiBase, token: token, databaseURL: database.url, migrations: database.migrations,
                                                   traders: traders, latencyCommands: latencyCommands, burstCommands: burstCommands))
+        }
+    }
+
+    struct HTTPBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "http",
+            abstract: "GET /api/v1/leaderboard?top=50 over 10,000 ranked traders under wrk on loopback (target ≥ 2,000 requests/s, p99 ≤ 20 ms), with /alfa top50 answered in the chat meanwhile (target p99 ≤ 50 ms).",
+            discussion: "Needs wrk (apt-get install wrk) and DATABASE_URL for a scratch schema; with --api-base, the fake Bot API server (commands/bench starts it) for the chat under load."
+        )
+
+        @Option(name: .customLong("api-base"), help: "The fake Bot API server's base URL; unset: no chat under load.")
+        var apiBase: String?
+
+        @Option(help: "The token the fake server accepts.")
+        var token = "1:bench"
+
+        @Option(help: "Traders to simulate (10,500 leave about 10,300 ranked).")
+        var traders = 10_500
+
+        @Option(help: "Seconds of load.")
+        var seconds = 15
+
+        @Option(help: "wrk's open connections.")
+        var connections = 32
+
+        func validate() throws {
+            guard (1...600).contains(seconds) else { throw ValidationError("--seconds must be from 1 to 600, got \(seconds)") }
+            guard (1...10_000).contains(connections) else { throw ValidationError("--connections must be from 1 to 10000, got \(connections)") }
+        }
+
+        func run() async throws {
+            let settings = try await Startup.settings()
+            let database = try await Startup.benchmarkDatabase(settings)
+            var options = HTTPBenchmark.Options()
+            options.traders = traders
+            options.seconds = seconds
+            options.connections = connections
+            options.telegramAPIBase = apiBase
+            options.telegramToken = token
+            print(try await HTTPBenchmark.run(databaseURL: database.url, migrations: database.migrations, options: options))
         }
     }
 

@@ -1,4 +1,5 @@
 import AlfaCore
+import AlfaHTTP
 import AlfaStore
 import Foundation
 import Testing
@@ -201,11 +202,20 @@ struct CommandLineTests {
     @Test func serveRunsUntilSIGINTAndStopsCleanly() async throws {
         let url = try AlfaBinary.freshDatabase().replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://postgres:pw-in-url-77@")
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
-        let serve = try AlfaBinary.start(["serve"], ["DATABASE_URL": url, "LOG_FORMAT": "json"])
+        let token = "http-token-never-logged-4242"
+        let serve = try AlfaBinary.start(["serve"], ["DATABASE_URL": url, "LOG_FORMAT": "json", "HTTP_LISTEN": "127.0.0.1:0",
+                                                     "HTTP_TOKEN": token])
         let deadline = Date().addingTimeInterval(30)
-        while !serve.errorOutputSoFar.contains("alfa serve is running"), Date() < deadline {
+        while !serve.errorOutputSoFar.contains("alfa serve is running") || !serve.errorOutputSoFar.contains("http listening"),
+              Date() < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
+        // The listener runs in the group: it answers, and the API wants the token.
+        let address = try #require(serve.errorOutputSoFar.firstMatch(of: /"address":"(127\.0\.0\.1:[0-9]+)"/)?.1)
+        let client = CurlHTTPClient(name: "test-serve-http")
+        #expect(try await client.send(.init(url: "http://\(address)/healthz")).status == 200)
+        #expect(try await client.send(.init(url: "http://\(address)/api/v1/status")).status == 401)
+        #expect(try await client.send(.init(url: "http://\(address)/api/v1/status", headers: ["Authorization": "Bearer \(token)"])).status == 200)
         serve.signal(SIGINT)
         let outcome = try await BlockingWorker(name: "alfa-serve").run { serve.wait() }
         #expect(outcome.status == 0)
@@ -217,7 +227,7 @@ struct CommandLineTests {
         for line in lines {
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line)")
         }
-        #expect(!outcome.errorOutput.contains("pw-in-url-77"))
+        #expect(!outcome.errorOutput.contains("pw-in-url-77") && !outcome.errorOutput.contains(token))
     }
 
     @Test func chatOnTheConsoleAnswersLikeTheBot() async throws {

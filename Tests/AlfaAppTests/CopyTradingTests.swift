@@ -4,6 +4,7 @@ import AlfaCore
 import AlfaStore
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// The copy engine against the local EVM, the fake relayer executing on it, and a real PostgreSQL.
@@ -474,13 +475,18 @@ struct CopyTradingTests {
         let harness = try await CopyHarness(chain: nil, database: nil, Self.live.merging(["COPY_MAX_OPEN_POSITIONS": "50"]) { _, new in new })
         defer { Task { await harness.stop() } }
         let start = Self.time()
+        // The second half of the burst waits for the stop to be asked for: on a loaded machine the
+        // whole burst could otherwise be filled before it, and there would be nothing to refuse.
+        let stopping = Mutex(false)
         let burst = Task {
             for pair in 0..<16 {
+                while pair == 8, !stopping.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
                 try await harness.leaderOpens(pair: Int64(pair), openTime: start + Int64(pair))
                 try await Task.sleep(for: .milliseconds(60))
             }
         }
         _ = try await harness.waitForOrders { $0.filter { $0.status == .filled }.count >= 3 }
+        stopping.withLock { $0 = true }
         let reply = await harness.control.emergencyStop(by: 1001, reason: "test burst")
         let stoppedAt = Date().timeIntervalSince1970
         #expect(reply.plainText.contains("Emergency stop engaged"))

@@ -2,6 +2,7 @@
 import AlfaCore
 import AlfaStore
 import Foundation
+import Logging
 import Testing
 
 /// The HTTP listener on a real PostgreSQL: the API against its OpenAPI document (our checker and
@@ -62,12 +63,14 @@ struct HTTPServerTests {
         // With the token: schemathesis also proves that a missing or wrong one is refused.
         let token = "schemathesis-token-0123456789"
         let (http, pool, _) = try await Self.served(["HTTP_TOKEN": token])
+        // Through python3, as its entry point: a pip install needs no PATH of its own.
         let child = try ChildProcess("/usr/bin/env", [
-            "schemathesis", "run", http.base + "/openapi.json", "--header", "Authorization: Bearer \(token)",
+            "python3", "-c", "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; sys.exit(schemathesis())",
+            "run", http.base + "/openapi.json", "--header", "Authorization: Bearer \(token)",
             "--checks", "all",
             "--phases", "examples,coverage,fuzzing", "--max-examples", "40", "--workers", "2", "--seed", "7",
             "--suppress-health-check", "all", "--no-color",
-        ], environment: ProcessInfo.processInfo.environment.merging(["SCHEMATHESIS_HOOKS": ""]) { _, new in new })
+        ])
         let outcome = try await BlockingWorker(name: "test-schemathesis").run { child.wait() }
         #expect(outcome.status == 0, "\(outcome.output.suffix(6_000))\n\(outcome.errorOutput.suffix(2_000))")
         await http.stop()
@@ -137,6 +140,129 @@ struct HTTPServerTests {
         #expect(card["windows"] as? Int == 3)
         #expect(card["chartWidth"] as? Int == 1200)
         #expect(FileManager.default.fileExists(atPath: shots + "/web-leaderboard.png"))
+        await http.stop()
+        await pool.close()
+    }
+}
+
+extension HTTPServerTests {
+    /// One scrape, read by prometheus_client's parser: sample name and labels to value.
+    struct Scrape {
+        struct Sample: Decodable {
+            let family: String
+            let type: String
+            let name: String
+            let labels: [String: String]
+            let value: Double
+        }
+        let samples: [Sample]
+
+        func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+            samples.first { sample in sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value } }?.value
+        }
+
+        func sum(_ name: String) -> Double { samples.filter { $0.name == name }.map(\.value).reduce(0, +) }
+
+        func type(of family: String) -> String? { samples.first { $0.family == family }?.type }
+    }
+
+    static func scrape(_ http: HTTPHarness) async throws -> Scrape {
+        let response = try await http.get("/metrics")
+        #expect(response.status == 200)
+        #expect(response.headers.first { $0.key.lowercased() == "content-type" }?.value.hasPrefix("text/plain; version=0.0.4") == true)
+        let outcome = try await python("parse_metrics.py", [], input: String(decoding: response.body, as: UTF8.self))
+        #expect(outcome.status == 0, "prometheus_client refused the exposition: \(outcome.errorOutput)")
+        let decoder = JSONDecoder()
+        return Scrape(samples: try outcome.output.split(separator: "\n").map { try decoder.decode(Scrape.Sample.self, from: Data($0.utf8)) })
+    }
+
+    @Test func theMetricsParseAndMoveWhenFillsArrive() async throws {
+        let chain = try ChainPeer()
+        let url = try AlfaBinary.freshDatabase()
+        let pool = try await AlfaBinary.migratedPool(url: url)
+        let lease = Lease(name: "indexer")
+        let http = try await HTTPHarness.start(pool: pool, databaseURL: url, IndexCommandTests.environment(chain, database: url), copy: true,
+                                               leases: [lease])
+        // The indexer as alfa serve builds it, so its RPC client reports to the metrics as there.
+        let indexer = try IndexerSetup.indexer(http.settings, catalogue: .builtIn, pool: pool, logger: Logger(label: "test.indexer"))
+        let before = try await Self.scrape(http)
+        #expect(before.value("alfa_build_info", ["version": AlfaVersion.current]) == 1)
+        #expect(before.value("alfa_database_up") == 1)
+        #expect(before.value("alfa_indexer_indexed_block") == nil)  // the indexer never ran here
+        #expect(before.value("alfa_execution_mode", ["mode": "DRY"]) == 1 && before.value("alfa_emergency_stop") == 0)
+        #expect(before.value("alfa_copy_realized_pnl_usd") == 0)
+
+        try await IndexerTests.tradeEverything(on: chain)
+        let head = try await chain.head()
+        try await indexer.run(through: head)
+        _ = try await LeaderboardRefresher(pool: pool, gates: EligibilityGates(minTrades30d: 1, minVolume30d: 0, activeHours: 100_000))
+            .refresh()
+        let after = try await Self.scrape(http)
+        // Counters: other suites index in this process too, so at least this run's.
+        #expect(after.sum("alfa_indexer_fills_total") - before.sum("alfa_indexer_fills_total") >= 14)
+        #expect(after.sum("alfa_indexer_pages_total") > before.sum("alfa_indexer_pages_total"))
+        #expect(after.sum("alfa_rpc_requests_total") > before.sum("alfa_rpc_requests_total"))
+        #expect(after.sum("alfa_indexer_page_duration_seconds_count") > before.sum("alfa_indexer_page_duration_seconds_count"))
+        #expect(after.sum("alfa_indexer_raw_logs_total") - before.sum("alfa_indexer_raw_logs_total") >= 3)
+        // Gauges: this database's state.
+        #expect(after.value("alfa_indexer_indexed_block") == Double(head))
+        #expect(after.value("alfa_indexer_head_block") == Double(head) && after.value("alfa_indexer_lag_blocks") == 0)
+        #expect(after.value("alfa_indexer_raw_logs", ["reason": "unknown_topic"]) == 1)
+        #expect(after.value("alfa_indexer_raw_logs", ["reason": "malformed"]) == 2)
+        #expect(after.value("alfa_leaderboard_traders") == 4)
+        #expect((after.value("alfa_leaderboard_age_seconds") ?? .infinity) < 60)
+        // Types as Prometheus reads them: counters end in _total, durations are histograms.
+        #expect(after.type(of: "alfa_indexer_fills") == "counter")
+        #expect(after.type(of: "alfa_indexer_page_duration_seconds") == "histogram")
+        #expect(after.type(of: "alfa_indexer_lag_blocks") == "gauge")
+        #expect(after.value("alfa_singleton_held", ["singleton": "indexer"]) == 0)  // this test's indexer runs without the lease
+        #expect(after.value("alfa_copy_orders", ["status": "filled", "mode": "LIVE"]) == 0)
+        // The Grafana dashboard plots only series alfa exports (those seen only at an event aside).
+        let dashboard = try String(contentsOfFile: AlfaBinary.root + "/docs/grafana/alfa.json", encoding: .utf8)
+        let plotted = Set(dashboard.matches(of: /alfa_[a-z_]+/).map { String($0.output) }
+            .map { $0.replacing(/_(bucket|count|sum)$/, with: "") })
+        let exported = Set(after.samples.map(\.name).map { $0.replacing(/_(bucket|count|sum)$/, with: "") })
+        let eventOnly: Set = ["alfa_rpc_errors_total", "alfa_bot_outbox_depth"]
+        #expect(plotted.subtracting(exported).subtracting(eventOnly).isEmpty, "\(plotted.subtracting(exported).sorted())")
+        #expect(plotted.count > 30)
+        await http.stop()
+        await pool.close()
+    }
+
+    @Test func readinessFollowsPostgreSQLDownAndBack() async throws {
+        // A cluster of this test's own: stopping the suite's shared one would fail every other test.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-readyz-\(UUID())").path
+        let cluster = AlfaBinary.root + "/commands/lib/pg-cluster"
+        func pgCluster(_ command: String) async throws -> String {
+            let child = try ChildProcess("/bin/bash", [cluster, command, folder])
+            let outcome = try await BlockingWorker(name: "test-pg-cluster").run { child.wait() }
+            #expect(outcome.status == 0, "pg-cluster \(command): \(outcome.errorOutput)")
+            return outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let url = try await pgCluster("start")
+        defer { _ = try? ChildProcess("/bin/bash", [cluster, "remove", folder]).wait() }
+        let pool = try await AlfaBinary.migratedPool(url: url)
+        let http = try await HTTPHarness.start(pool: pool, databaseURL: url)
+        func ready() async throws -> (status: Int, failing: [String]) {
+            let (status, body) = try await http.json("/readyz")
+            let checks = (body as? [String: Any])?["checks"] as? [[String: Any]] ?? []
+            return (status, checks.filter { $0["ok"] as? Bool == false }.compactMap { $0["name"] as? String })
+        }
+        func poll(until expected: Int) async throws -> (status: Int, failing: [String]) {
+            var answer = try await ready()
+            for _ in 0..<60 where answer.status != expected {
+                try await Task.sleep(for: .milliseconds(500))
+                answer = try await ready()
+            }
+            return answer
+        }
+        #expect(try await poll(until: 200) == (200, []))
+        _ = try await pgCluster("stop")
+        let down = try await poll(until: 503)
+        #expect(down.status == 503 && down.failing.contains("database"))
+        #expect(try await http.json("/healthz").status == 200)  // alive, just not ready
+        _ = try await pgCluster("start")
+        #expect(try await poll(until: 200) == (200, []))
         await http.stop()
         await pool.close()
     }

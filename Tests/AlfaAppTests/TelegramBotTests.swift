@@ -78,6 +78,27 @@ struct TelegramBotTests {
         await h.stop(task)
     }
 
+    @Test func withAWebPublicURLTheMenuButtonOpensTheWebLeaderboardAsAMiniApp() async throws {
+        let h = try await BotHarness(["WEB_PUBLIC_URL": "https://alfa.example.org/"])
+        let task = h.start(h.bot())
+        var button: FakeTelegram.MenuButton?
+        for _ in 0..<100 where button == nil {
+            button = try await h.fake.state().menu_button
+            if button == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(button?.type == "web_app" && button?.web_app?.url == "https://alfa.example.org/" && button?.text == "Leaderboard")
+        await h.stop(task)
+        // Without it the button is the command list again (a URL removed from the settings is not left behind).
+        let plain = try await BotHarness(fake: h.fake, pool: h.pool)
+        let second = plain.start(plain.bot())
+        for _ in 0..<100 where button?.type != "commands" {
+            button = try await h.fake.state().menu_button
+            if button?.type != "commands" { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(button?.type == "commands")
+        await plain.stop(second)
+    }
+
     @Test func liveNeedsTheAskingAdminsConfirmation() async throws {
         let h = try await BotHarness()
         let control = RecordingControl()

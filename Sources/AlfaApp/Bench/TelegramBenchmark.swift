@@ -19,49 +19,60 @@ public enum TelegramBenchmark {
         }
     }
 
-    private static func measure(apiBase: String, token: String, pool: PostgresPool, traders: Int,
-                                latencyCommands: Int, burstCommands: Int) async throws -> String {
+    /// A snapshot of `traders` ranked traders (20 fills each); returns how many are ranked.
+    static func seedBoard(_ pool: PostgresPool, traders: Int) async throws -> Int {
         var generator = FillGenerator(seed: 11, traderCount: traders, secondsPerFill: 2, openPositionsTarget: traders / 2)
         let fills = generator.generate(count: traders * 20)
         try await pool.transaction { try FillRepository().insert(fills, on: $0) }
         let gates = EligibilityGates(minTrades30d: 1, minVolume30d: 0, activeHours: 24 * 365)
         _ = try await LeaderboardRefresher(pool: pool, gates: gates).refresh(asOf: generator.time)
-        let ranked = try await pool.withConnection { try LeaderboardRepository().latest(on: $0)?.eligible ?? 0 }
+        return try await pool.withConnection { try LeaderboardRepository().latest(on: $0)?.eligible ?? 0 }
+    }
 
+    /// Runs a bot while `/alfa top50` arrives in batches (each command from a new user), `pause`
+    /// apart; the fake server enforces the flood limits when the bot paces.
+    static func phase(apiBase: String, token: String, pool: PostgresPool, limits: FloodPacer.Limits, batches: [Int], pause: Duration,
+                      firstUser: Int64 = 1_000_000) async throws -> Probe {
         let control = FakeBotServer(base: apiBase)
         let values = ["TELEGRAM_API_BASE": apiBase, "TELEGRAM_POLL_TIMEOUT": "1", "LOG_LEVEL": "warning"]
         let settings = try Settings(lookup: { values[$0] })
         var quiet = Logger(label: "alfa.bench.telegram")
         quiet.logLevel = .error
-
-        // Runs a bot while batches of `/alfa top50` (each command from a new user) are pushed,
-        // `pause` apart; the fake server enforces the flood limits when the bot paces.
-        var user: Int64 = 1_000_000
-        func phase(limits: FloodPacer.Limits, batches: [Int], pause: Duration) async throws -> Probe {
-            try await control.post("flood", #"{"enforce":\#(limits.perChatInterval > 0)}"#)
-            let probe = Probe()
-            let bot = TelegramBot(settings: settings, token: Secret(token), pool: pool, limits: limits,
-                                  sendingTransport: probe.transport(), logger: quiet, onUpdate: probe.received)
-            let running = Task { try await bot.run() }
-            try await Task.sleep(for: .milliseconds(500))
-            for size in batches {
-                let users = (0..<size).map { _ in user += 1; return user }
-                probe.expect(try await control.push(users.map { ("/alfa top50", $0) }), users: users)
-                try await Task.sleep(for: pause)
-            }
-            try await probe.waitForAll(seconds: 120)
-            running.cancel()
-            _ = await running.result
-            return probe
+        try await control.post("flood", #"{"enforce":\#(limits.perChatInterval > 0)}"#)
+        let probe = Probe()
+        let bot = TelegramBot(settings: settings, token: Secret(token), pool: pool, limits: limits,
+                              sendingTransport: probe.transport(), logger: quiet, onUpdate: probe.received)
+        let running = Task { try await bot.run() }
+        try await Task.sleep(for: .milliseconds(500))
+        var user = firstUser
+        for size in batches {
+            let users = (0..<size).map { _ in user += 1; return user }
+            probe.expect(try await control.push(users.map { ("/alfa top50", $0) }), users: users)
+            try await Task.sleep(for: pause)
         }
+        try await probe.waitForAll(seconds: 120)
+        running.cancel()
+        _ = await running.result
+        return probe
+    }
 
+    /// `/alfa top50` at a steady 20 commands/s within the flood limits: each update's latency, sorted.
+    static func steadyLatencies(apiBase: String, token: String, pool: PostgresPool, commands: Int, firstUser: Int64 = 1_000_000)
+        async throws -> [Double] {
+        try await phase(apiBase: apiBase, token: token, pool: pool, limits: .telegram, batches: Array(repeating: 10, count: commands / 10),
+                        pause: .milliseconds(500), firstUser: firstUser).latencies()
+    }
+
+    private static func measure(apiBase: String, token: String, pool: PostgresPool, traders: Int,
+                                latencyCommands: Int, burstCommands: Int) async throws -> String {
+        let ranked = try await seedBoard(pool, traders: traders)
         // Steady traffic within the flood limits, then a burst with pacing off on both sides.
-        let latencies = try await phase(limits: .telegram, batches: Array(repeating: 10, count: latencyCommands / 10),
-                                        pause: .milliseconds(500)).latencies()
-        let violations = try await control.floodViolations()
+        let latencies = try await steadyLatencies(apiBase: apiBase, token: token, pool: pool, commands: latencyCommands)
+        let violations = try await FakeBotServer(base: apiBase).floodViolations()
         let unpaced = FloodPacer.Limits(perChatInterval: 0, perGroupPerMinute: 1_000_000, overallPerSecond: 1_000_000)
         let burst = stride(from: 0, to: burstCommands, by: 500).map { min(500, burstCommands - $0) }
-        let span = try await phase(limits: unpaced, batches: burst, pause: .zero).span()
+        let span = try await phase(apiBase: apiBase, token: token, pool: pool, limits: unpaced, batches: burst, pause: .zero,
+                                   firstUser: 2_000_000).span()
 
         func ms(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
         return """

@@ -31,7 +31,8 @@ public struct ExecutionServices: Sendable {
                                                   clock: clock, logger: Logger(label: "alfa.mode"))
         let chain = settings.chain
         let makeRPC: (@Sendable () throws -> JSONRPCClient)? = chain.rpcURLs.isEmpty ? nil : { @Sendable in
-            JSONRPCClient(urls: chain.rpcURLs, expectedChainID: chain.chainID, timeoutSeconds: Double(chain.rpcTimeoutSeconds))
+            JSONRPCClient(urls: chain.rpcURLs, expectedChainID: chain.chainID, timeoutSeconds: Double(chain.rpcTimeoutSeconds),
+                          onEvent: { Telemetry.shared.record($0) })
         }
         let engineLogger = Logger(label: "alfa.copy")
         let lease = Lease(name: "copy executor")

@@ -22,8 +22,8 @@ public enum IndexerSetup {
             case .chainUnverified(let host, let reason):
                 logger.warning("RPC endpoint unreachable at start; its chain id is checked before first use",
                                metadata: ["host": "\(host)", "reason": "\(reason)"])
-            case .exchanged(let host, let seconds, let failure):
-                Telemetry.shared.rpcExchanged(host: host, seconds: seconds, failure: failure)
+            case .exchanged:
+                Telemetry.shared.record(event)
             }
         }
     }

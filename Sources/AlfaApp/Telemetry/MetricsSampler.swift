@@ -14,14 +14,16 @@ actor MetricsSampler {
     private let leases: [Lease]
     private let outboxDepth: @Sendable () async -> Int?
     private let clock: @Sendable () -> Double
+    /// Scrapes closer together than this share one reading of the database.
+    private let minimumInterval: Double
     private var sampledAt = -Double.infinity
     private var connectsSeen = 0
-    private var orderSeries: Set<[String]> = []
 
     init(telemetry: Telemetry = .shared, pool: PostgresPool, control: CopyControl?, leases: [Lease],
          outboxDepth: @escaping @Sendable () async -> Int? = { nil },
-         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+         minimumInterval: Double = 1, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.telemetry = telemetry
+        self.minimumInterval = minimumInterval
         self.pool = pool
         self.control = control
         self.leases = leases
@@ -39,7 +41,7 @@ actor MetricsSampler {
 
     func sample() async {
         let now = clock()
-        guard now - sampledAt >= 1 else { return }
+        guard now - sampledAt >= minimumInterval else { return }
         sampledAt = now
         let t = telemetry
         t.gauge("alfa_process_uptime_seconds").record(now - t.startedAt.timeIntervalSince1970)
@@ -84,16 +86,15 @@ actor MetricsSampler {
             t.gauge("alfa_leaderboard_eligible_traders").record(board.eligible)
             t.gauge("alfa_leaderboard_compute_seconds").record(board.computeMilliseconds / 1000)
         }
-        // A combination that went away reads 0, not its last count.
-        var seen: Set<[String]> = []
-        for order in sample.orders {
-            seen.insert([order.status, order.mode])
-            t.gauge("alfa_copy_orders", [("status", order.status), ("mode", order.mode)]).record(order.count)
+        // Every status and mode, zero included: a state that emptied reads 0, not its last count.
+        var counts: [String: Int64] = [:]
+        for order in sample.orders { counts["\(order.status)/\(order.mode)"] = order.count }
+        for status in CopyOrder.Status.allCases {
+            for mode in ExecutionMode.allCases {
+                t.gauge("alfa_copy_orders", [("status", status.rawValue), ("mode", mode.rawValue)])
+                    .record(counts["\(status.rawValue)/\(mode.rawValue)"] ?? 0)
+            }
         }
-        for gone in orderSeries.subtracting(seen) {
-            t.gauge("alfa_copy_orders", [("status", gone[0]), ("mode", gone[1])]).record(0)
-        }
-        orderSeries.formUnion(seen)
         t.gauge("alfa_alerts_pending").record(sample.alertsPending)
         t.gauge("alfa_watches").record(sample.watches)
         if let execution = sample.execution {

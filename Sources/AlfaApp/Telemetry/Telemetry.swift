@@ -1,3 +1,4 @@
+import AlfaChain
 import CoreMetrics
 import Foundation
 import Prometheus
@@ -24,6 +25,14 @@ public final class Telemetry: Sendable {
             .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2_500), .seconds(5), .seconds(10),
         ]
         self.factory = factory
+        // Series that exist from the start at zero, so a dashboard's rate() has a baseline
+        // before the first event (labels known only at the event, such as an RPC host, cannot).
+        for name in ["alfa_indexer_fills_total", "alfa_indexer_pages_total", "alfa_bot_updates_total", "alfa_bot_messages_sent_total",
+                     "alfa_db_connections_opened_total"] {
+            counter(name).increment(by: 0)
+        }
+        for method in ["getUpdates", "send"] { counter("alfa_bot_rate_limited_total", [("method", method)]).increment(by: 0) }
+        for name in ["alfa_indexer_page_duration_seconds", "alfa_leaderboard_refresh_duration_seconds"] { _ = timer(name) }
     }
 
     /// The Prometheus text exposition (format 0.0.4) of every series.
@@ -49,6 +58,12 @@ public final class Telemetry: Sendable {
     }
 
     // MARK: Events recorded where they happen
+
+    /// The RPC client's events that are metrics (its retries and failovers are log lines).
+    func record(_ event: RPCEvent) {
+        guard case .exchanged(let host, let seconds, let failure) = event else { return }
+        rpcExchanged(host: host, seconds: seconds, failure: failure)
+    }
 
     func rpcExchanged(host: String, seconds: Double, failure: String?) {
         counter("alfa_rpc_requests_total", [("host", host)]).increment()

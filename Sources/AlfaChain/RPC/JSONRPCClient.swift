@@ -142,7 +142,8 @@ public actor JSONRPCClient {
         do {
             response = try await transports[index].send(request)
         } catch {
-            exchanged("transport")
+            // A caller that gave up is not an endpoint failing.
+            if !Task.isCancelled { exchanged("transport") }
             throw Transient(reason: "\(host): \(error)")
         }
         exchanged(response.status == 200 ? nil : "http_\(response.status)")

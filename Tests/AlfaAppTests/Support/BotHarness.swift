@@ -18,15 +18,17 @@ final class BotHarness: Sendable {
     let logs = LogCapture()
     let settings: Settings
 
-    init(fake: FakeTelegram? = nil, pool: PostgresPool? = nil, pollTimeout: Int = 1, enforceFlood: Bool = false) async throws {
+    init(fake: FakeTelegram? = nil, pool: PostgresPool? = nil, pollTimeout: Int = 1, enforceFlood: Bool = false,
+         _ extra: [String: String] = [:]) async throws {
         let fake = try fake ?? FakeTelegram()
         self.fake = fake
         if let pool { self.pool = pool } else { self.pool = try await AlfaBinary.migratedPool() }
-        let values = [
+        var values = [
             "TELEGRAM_BOT_TOKEN": FakeTelegram.token, "TELEGRAM_API_BASE": fake.base,
             "TELEGRAM_ADMIN_IDS": "\(Self.admin),\(Self.secondAdmin)", "TELEGRAM_ALERT_CHAT_IDS": "\(Self.alertGroup)",
             "TELEGRAM_POLL_TIMEOUT": "\(pollTimeout)",
         ]
+        values.merge(extra) { _, new in new }
         settings = try Settings(lookup: { values[$0] })
         try await fake.control("flood", #"{"enforce":\#(enforceFlood)}"#)
     }

@@ -54,6 +54,14 @@ final class FakeTelegram: @unchecked Sendable {
         let webhook: String?
         let allowed_updates: [String]?
         let flood_violations: Int
+        let menu_button: MenuButton?
+    }
+
+    struct MenuButton: Decodable, Sendable {
+        struct WebApp: Decodable, Sendable { let url: String }
+        let type: String
+        let text: String?
+        let web_app: WebApp?
     }
 
     @discardableResult

@@ -28,14 +28,14 @@ final class HTTPHarness: Sendable {
             : nil
         let bound = PortBox()
         let handlers = HTTPHandlers(settings: settings, pool: pool, control: control,
-                                    sampler: MetricsSampler(pool: pool, control: control, leases: leases),
+                                    sampler: MetricsSampler(pool: pool, control: control, leases: leases, minimumInterval: 0),
                                     readiness: ReadinessProbe(settings: settings, leases: leases))
         let logger = Logger(label: "test.http")
         let service = HTTPServer.service(listen: settings.http.listen!, handlers: handlers, access: HTTPAccess(settings.http),
                                          logger: logger) { bound.set($0) }
         let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
         let task = Task { try await group.run() }
-        let port = try await bound.wait()
+        let port = await bound.wait()
         return HTTPHarness(base: "http://127.0.0.1:\(port)", settings: settings, group: group, task: task)
     }
 
@@ -59,30 +59,6 @@ final class HTTPHarness: Sendable {
     func stop() async {
         await group.triggerGracefulShutdown()
         _ = await task.result
-    }
-}
-
-/// The port the listener bound, handed from its start-up callback to the test.
-private final class PortBox: Sendable {
-    private let state = Mutex<(port: Int?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
-
-    func set(_ port: Int) {
-        let waiter = state.withLock { state -> CheckedContinuation<Int, any Error>? in
-            state.port = port
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(returning: port)
-    }
-
-    func wait() async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            let port = state.withLock { state -> Int? in
-                if state.port == nil { state.waiter = continuation }
-                return state.port
-            }
-            if let port { continuation.resume(returning: port) }
-        }
     }
 }
 
