@@ -94,6 +94,15 @@ struct HTTPServerTests {
         #expect(post.status == 405 && post.headers.first { $0.key.lowercased() == "allow" }?.value == "GET")
         // The copy engine is not in this process: said, not a crash.
         #expect(try await http.json("/api/v1/copy/pnl").status == 404)
+        // What no well-behaved client sends, on raw sockets: refused, never a crash or a stall.
+        let raw = try await Self.python("raw_requests.py", [String(http.base.dropFirst("http://".count))])
+        let statuses = try #require(try JSONSerialization.jsonObject(with: Data(raw.output.utf8)) as? [String: Any], "\(raw.errorOutput)")
+        #expect(statuses["not HTTP"] as? Int == 400 && statuses["header of 200 KB"] as? Int == 400 && statuses["HTTP/0.9"] as? Int == 400)
+        #expect(statuses["bytes that are not UTF-8 in a parameter"] as? Int == 400 && statuses["NUL in a parameter"] as? Int == 400)
+        #expect(statuses["bad percent escape in the path"] as? Int == 404 && statuses["a 10 KB path"] as? Int == 404)
+        #expect(statuses["a huge Content-Length"] as? Int == 405)
+        #expect(statuses["healthz while a slow client holds a connection"] as? Int == 200)
+        #expect(try await http.get("/healthz").status == 200)
         await http.stop()
         await pool.close()
     }
