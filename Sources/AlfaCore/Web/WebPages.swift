@@ -143,20 +143,7 @@ public enum WebPages {
         return FixedPoint.format(rounded, scale: places, minimumFractionDigits: places)
     }
 
-    /// HTML text and attribute escaping.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// HTML text and double-quoted attributes (the only kind these pages write): Telegram's
+    /// HTML reserves the same four characters.
+    public static func escape(_ text: String) -> String { TelegramHTML.escape(text) }
 }
