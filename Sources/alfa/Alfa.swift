@@ -10,6 +10,6 @@ struct Alfa: AsyncParsableCommand {
         version: AlfaVersion.current,
         subcommands: [ServeCommand.self, MigrateCommand.self, ConfigCommand.self, CheckCommand.self,
                       LeaderboardCommand.self, TraderCommand.self, BacktestCommand.self, IndexCommand.self, AbiCommand.self, ExportCommand.self, ChatCommand.self, SimulateCommand.self, DbCommand.self,
-                      VersionCommand.self, BenchCommand.self, IntentCommand.self]
+                      VersionCommand.self, BenchCommand.self, IntentCommand.self, StatusCommand.self, PnLCommand.self]
     )
 }

@@ -276,3 +276,35 @@ extension HTTPServerTests {
         await pool.close()
     }
 }
+
+extension HTTPServerTests {
+    @Test func theCLIPrintsTheAPIsJSONForStatusAndTheCopyAccount() async throws {
+        let (http, pool, _) = try await Self.served()
+        let url = http.settings.database.url!.value
+        for (command, path) in [("status", "/api/v1/status"), ("pnl", "/api/v1/copy/pnl")] {
+            let cli = try await AlfaBinary.run([command, "--json"], ["DATABASE_URL": url])
+            #expect(cli.status == 0, "\(cli.errorOutput)")
+            let printed = try #require(try JSONSerialization.jsonObject(with: Data(cli.output.utf8)) as? [String: Any])
+            let served = try #require(try await http.json(path).body as? [String: Any])
+            // One definition: the same fields (times and durations aside, the same values).
+            #expect(Set(printed.keys) == Set(served.keys), "\(command)")
+            for key in ["mode", "emergency_stop", "realized_pnl_usdc", "filled", "skipped", "version"] where served[key] != nil {
+                #expect("\(printed[key]!)" == "\(served[key]!)", "\(command) \(key)")
+            }
+        }
+        let text = try await AlfaBinary.run(["pnl"], ["DATABASE_URL": url])
+        #expect(text.status == 0 && text.output.contains("Open positions"))
+        await http.stop()
+        await pool.close()
+    }
+
+    @Test func aListenAddressInUseStopsServeWithTheSettingNamed() async throws {
+        let (http, pool, _) = try await Self.served(copy: false)
+        let taken = String(http.base.dropFirst("http://".count))
+        let serve = try await AlfaBinary.run(["serve"], ["DATABASE_URL": http.settings.database.url!.value, "HTTP_LISTEN": taken])
+        #expect(serve.status == 1)
+        #expect(serve.errorOutput.contains("HTTP_LISTEN=\(taken) cannot be listened on: the address is in use"), "\(serve.errorOutput.suffix(400))")
+        await http.stop()
+        await pool.close()
+    }
+}

@@ -1,7 +1,7 @@
 import AlfaCore
 
 /// `GET /api/v1/status`: what `/status` shows, as data.
-enum StatusJSON {
+public enum StatusJSON {
     struct Status: Encodable {
         let version: String
         let now: Int64
@@ -35,7 +35,7 @@ enum StatusJSON {
         let malformed_logs: Int64
     }
 
-    static func encode(_ report: StatusReport) throws -> String {
+    public static func encode(_ report: StatusReport) throws -> String {
         let execution = report.execution
         return try JSONOutput.encode(Status(
             version: report.version, now: report.now, started_at: report.startedAt, mode: execution.mode.rawValue,

@@ -40,6 +40,9 @@ extension Settings {
             ("execution", true,
              "mode \(execution.mode.rawValue)\(execution.emergencyStop ? ", EMERGENCY STOP forced by EMERGENCY_STOP" : "")"),
             ("wallet", execution.isLiveConfigured, execution.signerSummary),
+            ("http", http.listen != nil,
+             http.listen.map { "listening on \($0): /metrics, /healthz, /readyz, /api/v1 (\(http.token == nil ? "no token" : "token required")), web pages"
+                 + (http.publicURL.map { ", Mini App at \($0)" } ?? "") } ?? "HTTP_LISTEN is empty: no metrics, health checks, API or web pages"),
             ("leaders", !copy.leaders.isEmpty || copy.autoTopK > 0,
              copy.leaders.isEmpty ? "following the leaderboard's top \(copy.autoTopK)" : "\(copy.leaders.count) leader(s) from COPY_LEADERS"),
         ]

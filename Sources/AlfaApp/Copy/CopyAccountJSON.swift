@@ -2,7 +2,7 @@ import AlfaCore
 
 /// `GET /api/v1/copy/pnl`: the copy account as `/copy pnl` shows it, money as exact decimal
 /// strings in USDC.
-enum CopyAccountJSON {
+public enum CopyAccountJSON {
     struct Account: Encodable {
         let as_of: Int64
         let realized_pnl_usdc: String
@@ -38,7 +38,7 @@ enum CopyAccountJSON {
         let liquidation_price: String?
     }
 
-    static func encode(_ performance: CopyPerformance, _ open: OpenPositionsReport, now: Int64, maxMarkAge: Int64) throws -> String {
+    public static func encode(_ performance: CopyPerformance, _ open: OpenPositionsReport, now: Int64, maxMarkAge: Int64) throws -> String {
         let usdc = JSONOutput.usdc
         let price = { (value: Int64) in FixedPoint.format(value, scale: FixedPoint.priceScale) }
         return try JSONOutput.encode(Account(
