@@ -22,7 +22,7 @@ struct IndexerTests {
         let indexer: Indexer
     }
 
-    static func harness(_ chain: ChainPeer, urls: [String]? = nil, page: Int64 = 4, confirmations: Int64 = 3,
+    static func harness(_ chain: ChainPeer, urls: [String]? = nil, page: Int64 = 4, confirmations: Int64 = 3, concurrency: Int = 8,
                         pool existing: PostgresPool? = nil, alerts: AlertCenter? = nil) async throws -> Harness {
         let pool: PostgresPool
         if let existing { pool = existing } else { pool = try await AlfaBinary.migratedPool() }
@@ -31,6 +31,7 @@ struct IndexerTests {
         settings.startBlock = 1
         settings.page = page
         settings.confirmations = confirmations
+        settings.concurrency = concurrency
         settings.pollSeconds = 0.05
         let indexer = Indexer(rpc: rpc, pool: pool, addresses: chain.addresses, options: settings,
                               logger: Logger(label: "test.indexer"), alerts: alerts)
@@ -152,6 +153,42 @@ struct IndexerTests {
         let fills = try await Self.fills(first.pool)
         #expect(fills.count == 14)
         #expect(Set(fills.map { "\($0.txHash)/\($0.logIndex)" }).count == 14)
+    }
+
+    @Test func aParallelBackfillCommitsInBlockOrderExactlyAsOneByOne() async throws {
+        let chain = try ChainPeer()
+        try await Self.tradeEverything(on: chain)
+        let head = try await chain.head()
+        let parallel = try await Self.harness(chain, page: 2, confirmations: 3, concurrency: 8)
+        let oneByOne = try await Self.harness(chain, page: 2, confirmations: 3, concurrency: 1)
+        try await parallel.indexer.prepare()
+        // One step takes several pages at once, committed through the last of them.
+        guard case .indexed(let from, let to, _) = try await parallel.indexer.step() else {
+            Issue.record("the first step did not index")
+            return
+        }
+        #expect(from == 1 && to == min(16, head - 3), "pages 1-2 … 15-16 in flight, final blocks only")
+        try await parallel.indexer.run(through: head)
+        try await oneByOne.indexer.run(through: head)
+        let (a, b) = (try await Self.fills(parallel.pool), try await Self.fills(oneByOne.pool))
+        #expect(a.count == 14 && a == b)
+        for pool in [parallel.pool, oneByOne.pool] {
+            let checkpoint = try await pool.withConnection { try IndexerRepository().checkpoint(on: $0) }
+            #expect(checkpoint?.lastBlock == head)
+        }
+        let raw = { (pool: PostgresPool) in try await pool.withConnection { try IndexerRepository().rawLogSummary(on: $0).map { "\($0.reason) \($0.count)" } } }
+        #expect(try await raw(parallel.pool) == raw(oneByOne.pool))
+    }
+
+    @Test func aRangeLimitMidParallelBackfillSplitsAndLosesNothing() async throws {
+        let chain = try ChainPeer()
+        try await Self.tradeEverything(on: chain)
+        let head = try await chain.head()
+        try await chain.faults(#"{"maxBlockRange":3,"rangeError":"32602"}"#)
+        let h = try await Self.harness(chain, page: 8, confirmations: 3, concurrency: 4)
+        try await h.indexer.run(through: head)
+        let fills = try await Self.fills(h.pool)
+        #expect(fills.count == 14 && Set(fills.map { "\($0.txHash)/\($0.logIndex)" }).count == 14)
     }
 
     @Test func providerRangeLimitsAreSplitAndAFailingEndpointFailsOver() async throws {

@@ -23,6 +23,9 @@ struct IndexingTests {
         #expect(meter.line(current: 5_000, target: 13_000, now: 110)
             == "backfill at block 5000 of 13000: 400 blocks/s, 50 fills/s, 8000 blocks left, ETA 20s")
         #expect(meter.line(current: 1_000, target: 2_000, now: 110).hasSuffix("ETA unknown"))
+        // A parallel backfill says how many pages are in flight.
+        #expect(meter.line(current: 5_000, target: 13_000, now: 110, inFlight: 8)
+            == "backfill at block 5000 of 13000: 400 blocks/s, 50 fills/s, 8 pages in flight, 8000 blocks left, ETA 20s")
         #expect(ProgressMeter.duration(3_725) == "1h2m" && ProgressMeter.duration(125) == "2m5s")
     }
 

@@ -118,6 +118,33 @@ struct LeaderboardTests {
         #expect(Self.gates.reasons(thirtyDays: dormant, asOf: Self.now) == ["last trade 100 hours ago, within 72 needed"])
     }
 
+    /// Found measuring `alfa serve` on the local EVM, whose blocks are stamped up to a minute
+    /// ahead of the wall clock: a fill stamped after the refresh that first saw it stayed out of
+    /// the cached metrics until the trader traded again.
+    @Test func aFillStampedAfterTheRefreshCountsOnceItsTimeComes() {
+        var engine = LeaderboardEngine()
+        let fills = Self.trader(3, wins: 30, losses: 10, idleHours: 2)
+        let trader = fills[0].trader
+        var f = FillFactory(trader: 3)
+        f.block = 1_000_000
+        let collateral = 5_000 * usdc
+        // The last close lands 30 s after the first refresh's moment: its block time is ahead of our clock.
+        let open = f.open(slot: 7, at: Self.now - 600, collateral: collateral)
+        let close = f.close(slot: 7, openTime: open.openTime, at: Self.now + 30, collateral: collateral, exit: price * 2)
+        engine.apply(fills + [open, close])
+        let before = engine.metrics(of: trader, asOf: Self.now)![.thirtyDays]!
+        #expect(before.validUntil == Self.now + 30)
+        // No new fill, only time: at the close's time the cache expires and the close counts.
+        let after = engine.metrics(of: trader, asOf: Self.now + 30)![.thirtyDays]!
+        #expect(after.closes == before.closes + 1 && after.cleanPnL == before.cleanPnL + close.netPnL)
+        for window in TimeWindow.allCases {
+            let cached = engine.metrics(of: trader, asOf: Self.now + 60)![window]!
+            var fresh = LeaderboardEngine()
+            fresh.apply(fills + [open, close])
+            #expect(cached == fresh.metrics(of: trader, asOf: Self.now + 60)![window]!, "\(window)")
+        }
+    }
+
     @Test func smallOrIdleTradersAreToldWhy() {
         let m = metrics(Self.trader(7, wins: 2, losses: 1, collateral: 100 * usdc))
         #expect(Self.gates.reasons(thirtyDays: m, asOf: Self.now) == [

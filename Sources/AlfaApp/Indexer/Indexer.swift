@@ -46,6 +46,8 @@ public final class Indexer: Sendable {
 
     struct State {
         var pageSize: AdaptivePageSize
+        /// Pages being fetched at once now (a parallel backfill), for the progress line.
+        var inFlight = 0
         var progress: ProgressMeter?
         var lastProgressLog: Double = 0
         var lastLagWarning: Double = 0
@@ -148,7 +150,8 @@ public final class Indexer: Sendable {
         logger.notice("indexer starts", metadata: ["first-block": "\(first)"])
     }
 
-    /// One round: look at the head, then index one page, roll back a reorg, or report caught up.
+    /// One round: look at the head, then index one page (several far behind), roll back a
+    /// reorg, or report caught up.
     public func step(through stopBlock: Int64? = nil) async throws -> Step {
         let repository = self.repository
         let started = ContinuousClock.now
@@ -162,76 +165,171 @@ public final class Indexer: Sendable {
         guard checkpoint.lastBlock < target else { return .caughtUp(head: head) }
 
         let from = checkpoint.lastBlock + 1
-        let to = min(target, from + state.withLock { $0.pageSize.current } - 1)
+        let pageSize = state.withLock { $0.pageSize.current }
         let finalBoundary = head - options.confirmations
-        let logs: [RPCLog]
+        // Far behind, on final blocks only: several pages in flight, committed in block order.
+        if options.concurrency > 1, min(target, finalBoundary) - from + 1 > pageSize {
+            return try await backfill(from: from, through: min(target, finalBoundary), head: head, pageSize: pageSize)
+        }
+        let to = min(target, from + pageSize - 1)
+        let recentFrom = max(from, finalBoundary + 1)
+        let page: FetchedPage
         do {
-            logs = try await rpc.logs(from: from, to: to, addresses: assembler.decoder.watchedAddresses)
+            page = try await fetch(from: from, to: to, recentFrom: recentFrom, started: started)
         } catch {
             guard case .rangeLimit(let host, let message) = error else { throw error }
-            let split = state.withLock { $0.pageSize.refused(span: to - from + 1) }
-            guard split else { throw Failure.singleBlockRefused(from, message) }
-            logger.info("provider range limit: splitting the page", metadata: [
-                "host": "\(host)", "blocks": "\(to - from + 1)", "next": "\(state.withLock { $0.pageSize.current })"])
-            return .waiting("range split")
+            return try split(from: from, to: to, host: host, message: message)
         }
         state.withLock { $0.pageSize.succeeded() }
 
-        // Headers: every block with a log (its time), the page's last block (the checkpoint),
-        // and every block not yet final (kept for reorg detection, checked against our checkpoint).
-        var wanted = Set(logs.map(\.blockNumber))
-        wanted.insert(to)
-        let recentFrom = max(from, finalBoundary + 1)
-        if recentFrom <= to { wanted.formUnion(recentFrom...to) }
-        let touchesRecent = recentFrom <= to
-        if touchesRecent { wanted.insert(from) }
-        let headers = try await rpc.headers(wanted.sorted())
-        var blockTimes: [Int64: Int64] = [:]
-        for (number, header) in headers {
-            guard let header else { return .waiting("the node does not serve block \(number) yet") }
-            blockTimes[number] = header.timestamp
-        }
-        if touchesRecent, let first = headers[from] ?? nil, first.parentHash != checkpoint.lastBlockHash {
+        let headers = page.headers
+        for (number, header) in headers where header == nil { return .waiting("the node does not serve block \(number) yet") }
+        if recentFrom <= to, let first = headers[from] ?? nil, first.parentHash != checkpoint.lastBlockHash {
             return try await rollBack(from: checkpoint)
-        }
-        // The logs and headers must describe one chain: a reorg between the two calls shows here.
-        for log in logs where headers[log.blockNumber]??.hash != log.blockHash {
-            return .waiting("block \(log.blockNumber) changed while reading it")
         }
         if recentFrom < to {
             for number in (recentFrom + 1)...to where headers[number]??.parentHash != headers[number - 1]??.hash {
                 return .waiting("blocks changed while reading them")
             }
         }
+        switch try await commit(page, recentFrom: recentFrom, head: head) {
+        case .committed(let fills): return .indexed(from: from, to: to, fills: fills)
+        case .waiting(let why): return .waiting(why)
+        }
+    }
 
-        let assembled = assembler.assemble(logs, blockTimes: blockTimes)
+    /// One page as read from the node: its logs and the headers it needs.
+    struct FetchedPage: Sendable {
+        let from: Int64
+        let to: Int64
+        let logs: [RPCLog]
+        let headers: [Int64: BlockHeader?]
+        /// When its first request left: the page's time in the metrics.
+        let started: ContinuousClock.Instant
+    }
+
+    enum PageOutcome {
+        case committed(fills: Int)
+        case waiting(String)
+    }
+
+    /// The page's logs, then the headers of every block with a log (its time), of its last
+    /// block (the checkpoint), and of every block from `recentFrom` on (not final: kept for
+    /// reorg detection, the first one checked against our checkpoint).
+    private func fetch(from: Int64, to: Int64, recentFrom: Int64, started: ContinuousClock.Instant = .now)
+        async throws(RPCError) -> FetchedPage {
+        let logs = try await rpc.logs(from: from, to: to, addresses: assembler.decoder.watchedAddresses)
+        var wanted = Set(logs.map(\.blockNumber))
+        wanted.insert(to)
+        if recentFrom <= to {
+            wanted.formUnion(recentFrom...to)
+            wanted.insert(from)
+        }
+        return FetchedPage(from: from, to: to, logs: logs, headers: try await rpc.headers(wanted.sorted()), started: started)
+    }
+
+    /// Several final pages fetched at once (INDEXER_CONCURRENCY), then committed one by one in
+    /// block order, each exactly as a step would: a failure keeps the pages before it.
+    private func backfill(from: Int64, through last: Int64, head: Int64, pageSize: Int64) async throws -> Step {
+        var ranges: [ClosedRange<Int64>] = []
+        var start = from
+        while ranges.count < options.concurrency, start <= last {
+            let end = min(last, start + pageSize - 1)
+            ranges.append(start...end)
+            start = end + 1
+        }
+        state.withLock { $0.inFlight = ranges.count }
+        defer { state.withLock { $0.inFlight = 0 } }
+        let results = await withTaskGroup(of: (Int, Result<FetchedPage, RPCError>).self) { group in
+            for (index, range) in ranges.enumerated() {
+                group.addTask {
+                    do throws(RPCError) {
+                        return (index, .success(try await self.fetch(from: range.lowerBound, to: range.upperBound, recentFrom: .max)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var ordered = [Result<FetchedPage, RPCError>?](repeating: nil, count: ranges.count)
+            for await (index, result) in group { ordered[index] = result }
+            return ordered.compactMap { $0 }
+        }
+        var fills = 0
+        var through: Int64?
+        func soFar(or step: Step) -> Step { through.map { .indexed(from: from, to: $0, fills: fills) } ?? step }
+        for (range, result) in zip(ranges, results) {
+            switch result {
+            case .success(let page):
+                state.withLock { $0.pageSize.succeeded() }
+                switch try await commit(page, recentFrom: .max, head: head) {
+                case .committed(let count):
+                    fills += count
+                    through = page.to
+                case .waiting(let why):
+                    return soFar(or: .waiting(why))
+                }
+            case .failure(.rangeLimit(let host, let message)):
+                // Once per round: the pages after it are split at the next one.
+                return soFar(or: try split(from: range.lowerBound, to: range.upperBound, host: host, message: message))
+            case .failure(let error):
+                guard through != nil else { throw error }
+                return soFar(or: .waiting("\(error)"))
+            }
+        }
+        return soFar(or: .waiting("nothing to index"))
+    }
+
+    /// The provider refused the span: halve the page size, or give up on a single block.
+    private func split(from: Int64, to: Int64, host: String, message: String) throws -> Step {
+        let split = state.withLock { $0.pageSize.refused(span: to - from + 1) }
+        guard split else { throw Failure.singleBlockRefused(from, message) }
+        logger.info("provider range limit: splitting the page", metadata: [
+            "host": "\(host)", "blocks": "\(to - from + 1)", "next": "\(state.withLock { $0.pageSize.current })"])
+        return .waiting("range split")
+    }
+
+    /// Decodes a fetched page and commits it with the checkpoint in one transaction.
+    private func commit(_ page: FetchedPage, recentFrom: Int64, head: Int64) async throws -> PageOutcome {
+        let headers = page.headers
+        var blockTimes: [Int64: Int64] = [:]
+        for (number, header) in headers {
+            guard let header else { return .waiting("the node does not serve block \(number) yet") }
+            blockTimes[number] = header.timestamp
+        }
+        // The logs and headers must describe one chain: a reorg between the two calls shows here.
+        for log in page.logs where headers[log.blockNumber]??.hash != log.blockHash {
+            return .waiting("block \(log.blockNumber) changed while reading it")
+        }
+        let assembled = assembler.assemble(page.logs, blockTimes: blockTimes)
         // One line per reason a page: after an upgrade every trade is an unknown log.
         for (reason, logs) in Dictionary(grouping: assembled.rejected, by: { "\($0.rejection)" }).sorted(by: { $0.key < $1.key }) {
             logger.warning("logs kept raw", metadata: [
                 "reason": "\(reason)", "count": "\(logs.count)", "first-block": "\(logs[0].log.blockNumber)",
                 "first-tx": "\(logs[0].log.transactionHash)", "first-log-index": "\(logs[0].log.logIndex)"])
         }
-        let recent = touchesRecent ? (recentFrom...to).compactMap { headers[$0] ?? nil }.map {
+        let recent = recentFrom <= page.to ? (recentFrom...page.to).compactMap { headers[$0] ?? nil }.map {
             StoredBlock(number: $0.number, hash: $0.hash, parentHash: $0.parentHash, time: $0.timestamp)
         } : []
+        let last = headers[page.to]!!
         let range = IndexedRange(
-            fromBlock: from, toBlock: to, toBlockHash: headers[to]!!.hash, toBlockTime: headers[to]!!.timestamp, fills: assembled.fills,
+            fromBlock: page.from, toBlock: page.to, toBlockHash: last.hash, toBlockTime: last.timestamp, fills: assembled.fills,
             rawLogs: assembled.rejected.map { Self.rawRecord($0, blockTimes: blockTimes) }
                 + assembled.companions.map { Self.companionRecord($0, blockTimes: blockTimes) },
             recentBlocks: recent)
-        let keepFrom = finalBoundary - 1
+        let keepFrom = head - options.confirmations - 1
         let lease = self.lease
+        let repository = self.repository
         try await pool.transaction { connection in
             try lease?.check(on: connection)
             try repository.commit(range, keepBlocksFrom: keepFrom, on: connection)
         }
-        let elapsed = ContinuousClock.now - started
+        let elapsed = ContinuousClock.now - page.started
         Telemetry.shared.indexedPage(
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, fills: assembled.fills.count,
             rawLogs: Dictionary(grouping: range.rawLogs.filter { $0.reason != "companion" }, by: \.reason).mapValues(\.count))
-        reportProgress(to: to, head: head, fills: assembled.fills.count)
+        reportProgress(to: page.to, head: head, fills: assembled.fills.count)
         await alertOnce(about: assembled.rejected)
-        return .indexed(from: from, to: to, fills: assembled.fills.count)
+        return .committed(fills: assembled.fills.count)
     }
 
     /// Walks back from the checkpoint to the newest block whose stored hash the chain still
@@ -323,7 +421,7 @@ public final class Indexer: Sendable {
             state.progress!.add(fills: fills)
             guard head - block > 1, now - state.lastProgressLog >= 5 else { return nil }
             state.lastProgressLog = now
-            return state.progress!.line(current: block, target: head, now: now)
+            return state.progress!.line(current: block, target: head, now: now, inFlight: state.inFlight)
         }
         if let line { logger.info("\(line)") }
     }

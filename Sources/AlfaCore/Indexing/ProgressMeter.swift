@@ -11,14 +11,16 @@ public struct ProgressMeter: Sendable {
 
     public mutating func add(fills count: Int) { fills += count }
 
-    /// One progress line for block `current` of `target` at time `now`.
-    public func line(current: Int64, target: Int64, now: Double) -> String {
+    /// One progress line for block `current` of `target` at time `now`, with the pages being
+    /// fetched at once (a parallel backfill) when more than one.
+    public func line(current: Int64, target: Int64, now: Double, inFlight: Int = 1) -> String {
         let elapsed = max(now - startTime, 0.001)
         let blocksPerSecond = Double(current - startBlock) / elapsed
         let left = target - current
         let eta = blocksPerSecond > 0 ? Self.duration(Double(left) / blocksPerSecond) : "unknown"
         return "backfill at block \(current) of \(target): \(Int(blocksPerSecond.rounded())) blocks/s, "
-            + "\(Int((Double(fills) / elapsed).rounded())) fills/s, \(left) blocks left, ETA \(eta)"
+            + "\(Int((Double(fills) / elapsed).rounded())) fills/s, " + (inFlight > 1 ? "\(inFlight) pages in flight, " : "")
+            + "\(left) blocks left, ETA \(eta)"
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -195,8 +195,18 @@ public struct WindowAccumulator: Sendable {
             activeWeeks: closedWeeks, positiveWeeks: positiveWeeks,
             lastTradeTime: history.lastFillTime.map { min($0, asOf) },
             payoutMismatches: mismatches,
-            validUntil: window.days.flatMap { days in firstEvent == .max ? nil : (TimeWindow.day(of: firstEvent) + days) * 86_400 }
+            validUntil: validUntil(history)
         )
+    }
+
+    /// When these metrics stop being true without a new fill: the window's start passes its
+    /// first event, or the first event stamped after `asOf` (a block time ahead of this clock)
+    /// comes due. Until the latter, a cache would never count that event.
+    func validUntil(_ history: TraderHistory) -> Int64? {
+        let slide = window.days.flatMap { days in firstEvent == .max ? nil : (TimeWindow.day(of: firstEvent) + days) * 86_400 }
+        let pendingOpen = opensSeen < history.opens.count ? history.opens[opensSeen].time : nil
+        let pendingClose = closesSeen < history.closes.count ? history.closes[closesSeen].closedAt : nil
+        return [slide, pendingOpen, pendingClose].compactMap { $0 }.min()
     }
 }
 

@@ -48,6 +48,8 @@ public struct Settings: Sendable {
         public var startBlock: Int64?
         public var backfillRange: Int64
         public var page: Int64
+        /// Pages fetched at once while far behind (final blocks only).
+        public var concurrency: Int
         public var pollSeconds: Double
         public var confirmations: Int64
         public var lagWarningBlocks: Int64
@@ -290,6 +292,7 @@ public struct Settings: Sendable {
             startBlock: try r.optionalInt("INDEXER_START_BLOCK", in: 0...Int64.max),
             backfillRange: try r.int("INDEXER_BACKFILL_RANGE", in: 1...100_000_000),
             page: try r.int("INDEXER_PAGE", in: 1...1_000_000),
+            concurrency: Int(try r.int("INDEXER_CONCURRENCY", in: 1...64)),
             pollSeconds: try r.double("INDEXER_SLEEP_HTTP", in: 0.05...3600),
             confirmations: try r.int("INDEXER_CONFIRMATIONS", in: 0...10_000),
             lagWarningBlocks: try r.int("INDEXER_LAG_WARN_BLOCKS", in: 1...100_000_000),
