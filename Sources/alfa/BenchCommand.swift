@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure alfa's speed against its targets.",
         subcommands: [StorageBench.self, LeaderboardBench.self, DecodeBench.self, IngestBench.self, TelegramBench.self, CopyBench.self,
-                      IntentBench.self, BacktestBench.self, HTTPBench.self]
+                      IntentBench.self, BacktestBench.self, HTTPBench.self, FollowBench.self, BackfillBench.self]
     )
 
     struct StorageBench: AsyncParsableCommand {
@@ -211,6 +211,68 @@ struct BenchCommand: AsyncParsableCommand {
             options.telegramAPIBase = apiBase
             options.telegramToken = token
             print(try await HTTPBenchmark.run(databaseURL: database.url, migrations: database.migrations, options: options))
+        }
+    }
+
+    struct BackfillBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "backfill",
+            abstract: "Backfill one page at a time against INDEXER_CONCURRENCY pages in flight, the local node answering like a distant provider (target ≥ 6× with 8 in flight).",
+            discussion: "Needs the local EVM in RPC_URLS with its AVANTIS_* addresses (commands/bench starts it); it mines --blocks blocks on it. DATABASE_URL for a scratch schema."
+        )
+
+        @Option(name: .customLong("latency-ms"), help: "Milliseconds every request is answered late.")
+        var latency = 100
+
+        @Option(name: .customLong("range-cap"), help: "Most blocks eth_getLogs takes (the page size too).")
+        var rangeCap = 2_000
+
+        @Option(help: "Blocks to mine and backfill.")
+        var blocks = 160_000
+
+        @Option(help: "Pages in flight for the parallel run.")
+        var concurrency = 8
+
+        func validate() throws {
+            guard (0...10_000).contains(latency) else { throw ValidationError("--latency-ms must be from 0 to 10000, got \(latency)") }
+            guard (1...100_000).contains(rangeCap) else { throw ValidationError("--range-cap must be from 1 to 100000, got \(rangeCap)") }
+            guard (1...10_000_000).contains(blocks) else { throw ValidationError("--blocks must be from 1 to 10000000, got \(blocks)") }
+            guard (2...64).contains(concurrency) else { throw ValidationError("--concurrency must be from 2 to 64, got \(concurrency)") }
+        }
+
+        func run() async throws {
+            let settings = try await Startup.settings()
+            let database = try await Startup.benchmarkDatabase(settings)
+            var options = BackfillBenchmark.Options()
+            options.latencyMilliseconds = latency
+            options.rangeCap = rangeCap
+            options.blocks = blocks
+            options.concurrency = concurrency
+            print(try await BackfillBenchmark.run(settings: settings, databaseURL: database.url, migrations: database.migrations,
+                                                  options: options))
+        }
+    }
+
+    struct FollowBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "follow",
+            abstract: "Leader's block served by the node → our DRY copy order recorded, with blocks every 2 s and trades at random moments (target p50 ≤ 0.5 s, p99 ≤ 1.2 s).",
+            discussion: "Needs the local EVM in RPC_URLS with its AVANTIS_* addresses (commands/bench starts it) and DATABASE_URL for a scratch schema."
+        )
+
+        @Option(help: "Leader trades to time in each phase (a block every 2 s, half of them with a trade).")
+        var trades = 20
+
+        @Option(name: .customLong("poll"), parsing: .upToNextOption,
+                help: "INDEXER_SLEEP_HTTP values to compare, seconds (default: the old 2 and the current default).")
+        var polls: [Double] = []
+
+        func run() async throws {
+            let settings = try await Startup.settings()
+            let database = try await Startup.benchmarkDatabase(settings)
+            let compared = polls.isEmpty ? [2, Double(SettingsCatalog.definition(named: "INDEXER_SLEEP_HTTP")!.defaultValue!)!] : polls
+            print(try await FollowBenchmark.run(settings: settings, databaseURL: database.url, migrations: database.migrations,
+                                                trades: trades, pollSeconds: compared))
         }
     }
 

@@ -228,55 +228,67 @@ public final class Indexer: Sendable {
         return FetchedPage(from: from, to: to, logs: logs, headers: try await rpc.headers(wanted.sorted()), started: started)
     }
 
-    /// Several final pages fetched at once (INDEXER_CONCURRENCY), then committed one by one in
-    /// block order, each exactly as a step would: a failure keeps the pages before it.
+    /// Final pages fetched `INDEXER_CONCURRENCY` at a time, committed one by one in block order,
+    /// each exactly as a step would: as soon as the oldest page commits, the next one is asked
+    /// for, so the requests in flight never drain between pages. A failure keeps the pages
+    /// before it. A step ends after 8 windows, so the head is looked at again (the watchdog).
     private func backfill(from: Int64, through last: Int64, head: Int64, pageSize: Int64) async throws -> Step {
-        var ranges: [ClosedRange<Int64>] = []
-        var start = from
-        while ranges.count < options.concurrency, start <= last {
-            let end = min(last, start + pageSize - 1)
-            ranges.append(start...end)
-            start = end + 1
-        }
-        state.withLock { $0.inFlight = ranges.count }
-        defer { state.withLock { $0.inFlight = 0 } }
-        let results = await withTaskGroup(of: (Int, Result<FetchedPage, RPCError>).self) { group in
-            for (index, range) in ranges.enumerated() {
-                group.addTask {
-                    do throws(RPCError) {
-                        return (index, .success(try await self.fetch(from: range.lowerBound, to: range.upperBound, recentFrom: .max)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var ordered = [Result<FetchedPage, RPCError>?](repeating: nil, count: ranges.count)
-            for await (index, result) in group { ordered[index] = result }
-            return ordered.compactMap { $0 }
-        }
+        let window = options.concurrency
+        let pageLimit = window * 8
         var fills = 0
         var through: Int64?
-        func soFar(or step: Step) -> Step { through.map { .indexed(from: from, to: $0, fills: fills) } ?? step }
-        for (range, result) in zip(ranges, results) {
-            switch result {
-            case .success(let page):
-                state.withLock { $0.pageSize.succeeded() }
-                switch try await commit(page, recentFrom: .max, head: head) {
-                case .committed(let count):
-                    fills += count
-                    through = page.to
-                case .waiting(let why):
-                    return soFar(or: .waiting(why))
+        var outcome: Step?
+        try await withThrowingTaskGroup(of: (ClosedRange<Int64>, Result<FetchedPage, RPCError>).self) { group in
+            var next = from, launched = 0, inFlight = 0
+            var ready: [Int64: (ClosedRange<Int64>, Result<FetchedPage, RPCError>)] = [:]
+            func launch() {
+                while inFlight < window, launched < pageLimit, next <= last {
+                    let range = next...min(last, next + state.withLock { $0.pageSize.current } - 1)
+                    group.addTask {
+                        do throws(RPCError) {
+                            return (range, .success(try await self.fetch(from: range.lowerBound, to: range.upperBound, recentFrom: .max)))
+                        } catch {
+                            return (range, .failure(error))
+                        }
+                    }
+                    next = range.upperBound + 1
+                    launched += 1
+                    inFlight += 1
                 }
-            case .failure(.rangeLimit(let host, let message)):
-                // Once per round: the pages after it are split at the next one.
-                return soFar(or: try split(from: range.lowerBound, to: range.upperBound, host: host, message: message))
-            case .failure(let error):
-                guard through != nil else { throw error }
-                return soFar(or: .waiting("\(error)"))
+                state.withLock { $0.inFlight = inFlight }
             }
+            launch()
+            var commitFrom = from
+            while outcome == nil, let (range, result) = try await group.next() {
+                inFlight -= 1
+                ready[range.lowerBound] = (range, result)
+                while outcome == nil, let (range, result) = ready.removeValue(forKey: commitFrom) {
+                    switch result {
+                    case .success(let page):
+                        state.withLock { $0.pageSize.succeeded() }
+                        switch try await commit(page, recentFrom: .max, head: head) {
+                        case .committed(let count):
+                            fills += count
+                            through = page.to
+                            commitFrom = page.to + 1
+                        case .waiting(let why):
+                            outcome = .waiting(why)
+                        }
+                    case .failure(.rangeLimit(let host, let message)):
+                        // The pages after it are asked for again, split, at the next step.
+                        outcome = try split(from: range.lowerBound, to: range.upperBound, host: host, message: message)
+                    case .failure(let error):
+                        guard through != nil else { throw error }
+                        outcome = .waiting("\(error)")
+                    }
+                }
+                if outcome == nil { launch() }
+            }
+            group.cancelAll()
         }
-        return soFar(or: .waiting("nothing to index"))
+        state.withLock { $0.inFlight = 0 }
+        if let through { return .indexed(from: from, to: through, fills: fills) }
+        return outcome ?? .waiting("nothing to index")
     }
 
     /// The provider refused the span: halve the page size, or give up on a single block.

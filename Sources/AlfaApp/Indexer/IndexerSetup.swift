@@ -12,8 +12,9 @@ public enum IndexerSetup {
     /// The RPC client of the settings; its retries and failovers are logged by host only.
     public static func rpc(_ settings: Settings, logger: Logger) throws -> JSONRPCClient {
         guard !settings.chain.rpcURLs.isEmpty else { throw NotConfigured() }
+        // As many connections to each endpoint as pages the backfill has in flight.
         return JSONRPCClient(urls: settings.chain.rpcURLs, expectedChainID: settings.chain.chainID,
-                             timeoutSeconds: Double(settings.chain.rpcTimeoutSeconds)) { event in
+                             timeoutSeconds: Double(settings.chain.rpcTimeoutSeconds), connections: settings.indexer.concurrency) { event in
             switch event {
             case .retrying(let host, let reason, let delay):
                 logger.info("RPC retry", metadata: ["host": "\(host)", "reason": "\(reason)", "delay-s": "\(delay)"])

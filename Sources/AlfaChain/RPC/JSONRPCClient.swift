@@ -34,11 +34,14 @@ public actor JSONRPCClient {
         verified = Array(repeating: false, count: endpoints.count)
     }
 
-    /// A client with one libcurl connection (and thread) per endpoint.
-    public init(urls: [Secret], expectedChainID: Int64, timeoutSeconds: Double,
+    /// A client with `connections` libcurl connections (each on a thread of its own) per
+    /// endpoint: as many requests to one endpoint can be in flight at once.
+    public init(urls: [Secret], expectedChainID: Int64, timeoutSeconds: Double, connections: Int = 1,
                 onEvent: @escaping @Sendable (RPCEvent) -> Void = { _ in }) {
         self.init(endpoints: urls.map(RPCEndpoint.init(url:)), expectedChainID: expectedChainID,
-                  transports: urls.indices.map { CurlHTTPClient(name: "alfa-rpc-\($0)") },
+                  transports: urls.indices.map { index -> any HTTPTransport in
+                      connections > 1 ? CurlHTTPPool(name: "alfa-rpc-\(index)", size: connections) : CurlHTTPClient(name: "alfa-rpc-\(index)")
+                  },
                   timeoutSeconds: timeoutSeconds, onEvent: onEvent)
     }
 

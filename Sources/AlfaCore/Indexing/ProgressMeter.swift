@@ -23,7 +23,7 @@ public struct ProgressMeter: Sendable {
             + "\(left) blocks left, ETA \(eta)"
     }
 
-    static func duration(_ seconds: Double) -> String {
+    public static func duration(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         if total < 60 { return "\(total)s" }
         if total < 3600 { return "\(total / 60)m\(total % 60)s" }

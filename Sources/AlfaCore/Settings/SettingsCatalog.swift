@@ -40,7 +40,7 @@ public enum SettingsCatalog {
             .init("INDEXER_BACKFILL_RANGE", default: "43200", "blocks to backfill when INDEXER_START_BLOCK is unset (43200 = 1 day on Base)"),
             .init("INDEXER_PAGE", default: "2000", "blocks per eth_getLogs request at start; shrinks on provider limits, grows back"),
             .init("INDEXER_CONCURRENCY", default: "8", "pages fetched at once while the backfill is far behind (final blocks only; committed in block order); 1 fetches one at a time"),
-            .init("INDEXER_SLEEP_HTTP", default: "2", "seconds between head polls once caught up"),
+            .init("INDEXER_SLEEP_HTTP", default: "0.25", "seconds between head polls once caught up, each one eth_blockNumber (4 a second at 0.25); a new head is indexed at once, so a leader's fill is copied within about this long after its block"),
             .init("INDEXER_CONFIRMATIONS", default: "30", "blocks deep before a fill is final (reorg window)"),
             .init("INDEXER_LAG_WARN_BLOCKS", default: "300", "lag behind the head that raises a falling-behind warning"),
             .init("INDEXER_STALL_SECONDS", default: "180", "alert when no new head was seen for this long"),

@@ -14,6 +14,7 @@ the clock) and keep its state in a file across restarts (`--state`).
 It prints one JSON line on stdout once it listens: ports, chain id and contract addresses.
 """
 import argparse
+import bisect
 import copy
 import json
 import os
@@ -107,6 +108,7 @@ class Chain:
         self.account = Account.from_key(self.node.root_private_key)
         self.snapshots = {}
         self.block_logs = {}  # block hash -> serialized logs of that block, logIndex per block
+        self.log_numbers = []  # canonical block numbers holding a log, ascending: eth_getLogs skips the others
         self.counts = {}      # (endpoint, method) -> requests seen
         self.contracts = {}
         self.keeper = Keeper()
@@ -123,7 +125,7 @@ class Chain:
         with self.lock:
             chain = self.node._backend.chain
             state = {"chainId": self.chain_id, "kv": chain.chaindb.db.wrapped_db.kv_store, "header": chain.header,
-                     "keeper": self.keeper, "sent": self.sent, "contracts": self.contracts}
+                     "keeper": self.keeper, "sent": self.sent, "contracts": self.contracts, "logNumbers": self.log_numbers}
             temporary = f"{path}.tmp"
             with open(temporary, "wb") as file:
                 pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -138,6 +140,10 @@ class Chain:
         backend.chain = type(backend.chain)(AtomicDB(MemoryDB(state["kv"])), state["header"])
         self.rpc_node = alysis.RPCNode(self.node)
         self.keeper, self.sent, self.contracts = state["keeper"], state["sent"], state["contracts"]
+        self.log_numbers = state.get("logNumbers")
+        if self.log_numbers is None:  # saved before the index existed: read every block once
+            self.log_numbers = [n for n in range(self.node.eth_block_number() + 1)
+                                if self.node._backend.get_log_entries_by_block_number(n)]
         if "callbacksV2" not in self.contracts:
             raise SystemExit("the saved chain predates the v2 mock contracts: remove it (rm -rf .local) to start a new one")
 
@@ -209,6 +215,19 @@ class Chain:
             timestamp = max(int(CLOCK.time()), parent + 1)
         # alysis gives the block one second less than asked for.
         self.node.mine_block(timestamp=timestamp + 1)
+        head = self.node.eth_block_number()
+        if self.node._backend.get_log_entries_by_block_number(head):
+            self.log_numbers.append(head)
+
+    def alfa_mineEmpty(self, spec):
+        """Mines `count` empty blocks `secondsApart` apart from now on (the node refuses a block
+        older than the one it has pending): a long chain for the backfill benchmark in one call."""
+        count, apart = int(spec["count"]), int(spec.get("secondsApart", 2))
+        parent = self.node._backend.chain.get_canonical_head().timestamp
+        first = max(parent + 1, int(CLOCK.time()))
+        for offset in range(count):
+            self.node.mine_block(timestamp=first + offset * apart + 1)
+        return hex(self.node.eth_block_number())
 
     def mine_with(self, tx_hashes, timestamp):
         self.mine(timestamp)
@@ -228,15 +247,15 @@ class Chain:
 
     def evm_snapshot(self):
         snapshot_id = hex(len(self.snapshots) + 1)
-        self.snapshots[snapshot_id] = copy.deepcopy(self.node)
+        self.snapshots[snapshot_id] = (copy.deepcopy(self.node), list(self.log_numbers))
         return snapshot_id
 
     def evm_revert(self, snapshot_id):
-        node = self.snapshots.pop(snapshot_id, None)
-        if node is None:
+        saved = self.snapshots.pop(snapshot_id, None)
+        if saved is None:
             return False
-        self.node = node
-        self.rpc_node = alysis.RPCNode(node)
+        self.node, self.log_numbers = saved
+        self.rpc_node = alysis.RPCNode(self.node)
         return True
 
     def evm_mine(self, timestamp=None):
@@ -279,7 +298,8 @@ class Chain:
             topic0s = [topic0s]
         wanted_topics = {bytes.fromhex(t[2:]) for t in topic0s} if topic0s else None
         result = []
-        for number in range(first, min(last, head) + 1):
+        numbers = self.log_numbers[bisect.bisect_left(self.log_numbers, first):bisect.bisect_right(self.log_numbers, min(last, head))]
+        for number in numbers:
             for address, topics, entry in self.logs_of_block(number):
                 if wanted is not None and address not in wanted:
                     continue
@@ -483,7 +503,7 @@ def range_error(style, limit):
     return RPCFailure(-32000, f"block range too large: maximum is {limit} blocks")
 
 
-CONTROL = {"alfa_execute", "alfa_emitRaw", "alfa_upgrade", "alfa_faults", "alfa_requests", "alfa_contracts",
+CONTROL = {"alfa_execute", "alfa_emitRaw", "alfa_upgrade", "alfa_mineEmpty", "alfa_faults", "alfa_requests", "alfa_contracts",
            "alfa_keeper", "alfa_keep", "alfa_fund", "alfa_sent", "alfa_clock",
            "evm_snapshot", "evm_revert", "evm_mine"}
 
@@ -537,7 +557,7 @@ def make_handler(chain, endpoint, faults):
                 elif method == "alfa_contracts":
                     result = chain.contracts
                 elif method in ("alfa_execute", "alfa_emitRaw", "alfa_upgrade", "alfa_keeper", "alfa_keep", "alfa_fund",
-                                "alfa_sent", "alfa_clock"):
+                                "alfa_sent", "alfa_clock", "alfa_mineEmpty"):
                     with chain.lock:
                         result = getattr(chain, method)(*params)
                 else:
