@@ -25,9 +25,10 @@ struct IndexCommandTests {
         let head = try await chain.head()
         let database = try AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
-        // Slow replies and one-block pages: the backfill takes long enough to be killed in the middle.
-        try await chain.faults(#"{"delaySeconds":0.05}"#)
-        let env = Self.environment(chain, database: database, ["INDEXER_PAGE": "1"])
+        // Slow replies, one-block pages, two in flight: the parallel backfill takes long enough to
+        // be killed in the middle, with pages fetched and not yet committed.
+        try await chain.faults(#"{"delaySeconds":0.2}"#)
+        let env = Self.environment(chain, database: database, ["INDEXER_PAGE": "1", "INDEXER_CONCURRENCY": "2"])
         let first = try AlfaBinary.start(["index"], env)
         let pool = PostgresPool(configuration: .init(url: database, size: 1))
         var checkpoint: Int64 = 0

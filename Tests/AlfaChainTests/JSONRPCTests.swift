@@ -1,6 +1,7 @@
 @testable import AlfaChain
 import AlfaCore
 import AlfaHTTP
+import Foundation
 import Synchronization
 import Testing
 
@@ -70,6 +71,15 @@ struct JSONRPCTests {
         #expect(rotation.current(now: 6) == 1)  // both resting: the one back first
     }
 
+    @Test func aPauseHoldsEveryRequestToItsEndpointUntilItEnds() {
+        var rotation = EndpointRotation(count: 2)
+        #expect(rotation.wait(0, now: 100) == 0)
+        rotation.pause(0, until: 105)
+        rotation.pause(0, until: 103)  // a shorter pause does not shorten it
+        #expect(rotation.wait(0, now: 100) == 5 && rotation.wait(1, now: 100) == 0 && rotation.wait(0, now: 106) == 0)
+        #expect(rotation.current(now: 100) == 0)  // paused is not failed: it is waited for, not left
+    }
+
     @Test func backoffStaysWithinItsCeilingWithJitter() {
         var random = SeededRandom(seed: 1)
         let backoff = RetryBackoff(baseSeconds: 0.2, capSeconds: 5)
@@ -104,6 +114,44 @@ struct JSONRPCTests {
             backoff: RetryBackoff(baseSeconds: 0.001, capSeconds: 0.01))
         #expect(try await client.blockNumber() == 0x2105)
         #expect(first.calls.withLock { $0 } == 2 && second.calls.withLock { $0 } >= 2)
+    }
+
+    /// Records when each request arrived; the second one (after the chain-id check) is refused with 429.
+    final class RateLimitedTransport: HTTPTransport {
+        let arrivals = Mutex<[Double]>([])
+        func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+            let count = arrivals.withLock { arrivals in
+                arrivals.append(Date().timeIntervalSince1970)
+                return arrivals.count
+            }
+            if count == 2 { return HTTPResponse(status: 429, headers: ["Retry-After": "2"], body: []) }
+            let id = String(decoding: request.body, as: UTF8.self).split(separator: "\"id\":")[1].prefix { $0.isNumber }
+            return HTTPResponse(status: 200, body: Array(#"{"jsonrpc":"2.0","id":\#(id),"result":"0x2105"}"#.utf8))
+        }
+    }
+
+    @Test func a429PausesEveryRequestToThatEndpointNotJustTheOneRefused() async throws {
+        let transport = RateLimitedTransport()
+        let client = JSONRPCClient(endpoints: [RPCEndpoint(url: Secret("http://a.example/"))], expectedChainID: 8453,
+                                   transports: [transport], timeoutSeconds: 5, maxAttempts: 4)
+        let refused = Task { try await client.blockNumber() }
+        // Wait (bounded) for the refusal to be taken in: the pause lasts 2 s, far longer than this takes.
+        let deadline = Date().addingTimeInterval(10)
+        while await client.pausedSeconds(0) == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        let paused = Date().timeIntervalSince1970
+        #expect(transport.arrivals.withLock { $0.count } == 2, "the pause was not seen while it lasted")
+        // Callers that come while the endpoint is paused wait for it too.
+        try await withThrowingTaskGroup(of: Int64.self) { group in
+            for _ in 0..<4 { group.addTask { try await client.blockNumber() } }
+            for try await number in group { #expect(number == 0x2105) }
+        }
+        #expect(try await refused.value == 0x2105)
+        let arrivals = transport.arrivals.withLock { $0 }
+        #expect(arrivals.count == 7)
+        // Nothing reached the endpoint within the 2 s it asked for (a loaded machine only delays them more).
+        let after = arrivals.dropFirst(2).map { $0 - arrivals[1] }
+        #expect(after.allSatisfy { $0 >= 1.95 }, "\(after)")
+        #expect(paused - arrivals[1] < 2)
     }
 
     @Test func aJSONRPCErrorIsAnAnswerNotARetry() async throws {

@@ -45,7 +45,19 @@ public final class Indexer: Sendable {
     private let state: Mutex<State>
 
     struct State {
-        var pageSize: AdaptivePageSize
+        /// Each endpoint's own: a provider's range limit or refusals do not shrink another's pages.
+        var pageSizes: [String: AdaptivePageSize] = [:]
+        let firstPageSize: Int64
+
+        mutating func pageSize(_ host: String) -> AdaptivePageSize {
+            pageSizes[host, default: AdaptivePageSize(start: firstPageSize)]
+        }
+
+        mutating func update(_ host: String, _ change: (inout AdaptivePageSize) -> Void) {
+            var size = pageSize(host)
+            change(&size)
+            pageSizes[host] = size
+        }
         /// Pages being fetched at once now (a parallel backfill), for the progress line.
         var inFlight = 0
         var progress: ProgressMeter?
@@ -69,7 +81,7 @@ public final class Indexer: Sendable {
         self.options = options
         self.logger = logger
         self.alerts = alerts ?? AlertCenter.logOnly(logger)
-        state = Mutex(State(pageSize: AdaptivePageSize(start: options.page)))
+        state = Mutex(State(firstPageSize: options.page))
     }
 
     /// Seconds since a new head was last seen (the liveness watchdog reads it).
@@ -165,11 +177,13 @@ public final class Indexer: Sendable {
         guard checkpoint.lastBlock < target else { return .caughtUp(head: head) }
 
         let from = checkpoint.lastBlock + 1
-        let pageSize = state.withLock { $0.pageSize.current }
+        // The endpoint the client will ask: its own page size.
+        let host = await rpc.currentHost()
+        let pageSize = state.withLock { $0.pageSize(host).current }
         let finalBoundary = head - options.confirmations
         // Far behind, on final blocks only: several pages in flight, committed in block order.
         if options.concurrency > 1, min(target, finalBoundary) - from + 1 > pageSize {
-            return try await backfill(from: from, through: min(target, finalBoundary), head: head, pageSize: pageSize)
+            return try await backfill(from: from, through: min(target, finalBoundary), head: head)
         }
         let to = min(target, from + pageSize - 1)
         let recentFrom = max(from, finalBoundary + 1)
@@ -180,7 +194,7 @@ public final class Indexer: Sendable {
             guard case .rangeLimit(let host, let message) = error else { throw error }
             return try split(from: from, to: to, host: host, message: message)
         }
-        state.withLock { $0.pageSize.succeeded() }
+        state.withLock { $0.update(host) { $0.succeeded() } }
 
         let headers = page.headers
         for (number, header) in headers where header == nil { return .waiting("the node does not serve block \(number) yet") }
@@ -232,7 +246,7 @@ public final class Indexer: Sendable {
     /// each exactly as a step would: as soon as the oldest page commits, the next one is asked
     /// for, so the requests in flight never drain between pages. A failure keeps the pages
     /// before it. A step ends after 8 windows, so the head is looked at again (the watchdog).
-    private func backfill(from: Int64, through last: Int64, head: Int64, pageSize: Int64) async throws -> Step {
+    private func backfill(from: Int64, through last: Int64, head: Int64) async throws -> Step {
         let window = options.concurrency
         let pageLimit = window * 8
         var fills = 0
@@ -241,9 +255,10 @@ public final class Indexer: Sendable {
         try await withThrowingTaskGroup(of: (ClosedRange<Int64>, Result<FetchedPage, RPCError>).self) { group in
             var next = from, launched = 0, inFlight = 0
             var ready: [Int64: (ClosedRange<Int64>, Result<FetchedPage, RPCError>)] = [:]
+            var host = await rpc.currentHost()
             func launch() {
                 while inFlight < window, launched < pageLimit, next <= last {
-                    let range = next...min(last, next + state.withLock { $0.pageSize.current } - 1)
+                    let range = next...min(last, next + state.withLock { $0.pageSize(host).current } - 1)
                     group.addTask {
                         do throws(RPCError) {
                             return (range, .success(try await self.fetch(from: range.lowerBound, to: range.upperBound, recentFrom: .max)))
@@ -265,7 +280,7 @@ public final class Indexer: Sendable {
                 while outcome == nil, let (range, result) = ready.removeValue(forKey: commitFrom) {
                     switch result {
                     case .success(let page):
-                        state.withLock { $0.pageSize.succeeded() }
+                        state.withLock { $0.update(host) { $0.succeeded() } }
                         switch try await commit(page, recentFrom: .max, head: head) {
                         case .committed(let count):
                             fills += count
@@ -282,7 +297,10 @@ public final class Indexer: Sendable {
                         outcome = .waiting("\(error)")
                     }
                 }
-                if outcome == nil { launch() }
+                if outcome == nil {
+                    host = await rpc.currentHost()
+                    launch()
+                }
             }
             group.cancelAll()
         }
@@ -293,10 +311,14 @@ public final class Indexer: Sendable {
 
     /// The provider refused the span: halve the page size, or give up on a single block.
     private func split(from: Int64, to: Int64, host: String, message: String) throws -> Step {
-        let split = state.withLock { $0.pageSize.refused(span: to - from + 1) }
+        let split = state.withLock { state in
+            var split = false
+            state.update(host) { split = $0.refused(span: to - from + 1) }
+            return split
+        }
         guard split else { throw Failure.singleBlockRefused(from, message) }
         logger.info("provider range limit: splitting the page", metadata: [
-            "host": "\(host)", "blocks": "\(to - from + 1)", "next": "\(state.withLock { $0.pageSize.current })"])
+            "host": "\(host)", "blocks": "\(to - from + 1)", "next": "\(state.withLock { $0.pageSize(host).current })"])
         return .waiting("range split")
     }
 

@@ -8,6 +8,8 @@ public struct EndpointRotation: Sendable {
     public let restSeconds: Double
     private var consecutiveFailures: [Int]
     private var restingUntil: [Double]
+    /// Until when an endpoint that answered 429 takes no request at all, from any caller.
+    private var pausedUntil: [Double]
 
     public init(count: Int, failuresBeforeFailover: Int = 2, restSeconds: Double = 30) {
         precondition(count > 0)
@@ -16,7 +18,16 @@ public struct EndpointRotation: Sendable {
         self.restSeconds = restSeconds
         consecutiveFailures = Array(repeating: 0, count: count)
         restingUntil = Array(repeating: 0, count: count)
+        pausedUntil = Array(repeating: 0, count: count)
     }
+
+    /// A 429: every request to `endpoint` waits until `until`, not only the one refused.
+    public mutating func pause(_ endpoint: Int, until: Double) {
+        pausedUntil[endpoint] = max(pausedUntil[endpoint], until)
+    }
+
+    /// Seconds a request to `endpoint` must wait at `now`; 0 when none.
+    public func wait(_ endpoint: Int, now: Double) -> Double { max(0, pausedUntil[endpoint] - now) }
 
     /// The endpoint to use at time `now`: the first not resting; when all rest, the one back soonest.
     public func current(now: Double) -> Int {

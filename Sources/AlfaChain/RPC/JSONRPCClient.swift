@@ -60,6 +60,12 @@ public actor JSONRPCClient {
         }
     }
 
+    /// The host the next request goes to (the first healthy endpoint), as errors name it.
+    public func currentHost() -> String { endpoints[rotation.current(now: Self.now())].host }
+
+    /// Seconds every request to `endpoint` still waits after its 429; 0 when none.
+    public func pausedSeconds(_ endpoint: Int) -> Double { rotation.wait(endpoint, now: Self.now()) }
+
     /// One call; returns the raw JSON of `result`.
     public func call(_ method: String, _ params: String = "[]") async throws(RPCError) -> [UInt8] {
         let answers = try await send([(method, params)])
@@ -81,6 +87,11 @@ public actor JSONRPCClient {
             attempts = attempt + 1
             let index = rotation.current(now: Self.now())
             let endpoint = endpoints[index]
+            // An endpoint that answered 429 is left alone by every caller until its pause ends.
+            let paused = rotation.wait(index, now: Self.now())
+            if paused > 0 {
+                do { try await Task.sleep(for: .seconds(paused)) } catch { break }
+            }
             do {
                 if !verified[index] { try await verify(index) }
                 return try await exchange(calls, on: index)
@@ -97,6 +108,11 @@ public actor JSONRPCClient {
                 guard attempt + 1 < maxAttempts else { break }
                 let delay = failure.retryAfter ?? backoff.delay(attempt: attempt, using: &random)
                 onEvent(.retrying(host: endpoint.host, reason: failure.reason, delaySeconds: delay))
+                if failure.rateLimited {
+                    // Not just this request: the requests in flight beside it wait too (at the top).
+                    rotation.pause(index, until: Self.now() + delay)
+                    continue
+                }
                 do { try await Task.sleep(for: .seconds(delay)) } catch { break }
             } catch let error as RPCError {
                 throw error
@@ -111,6 +127,7 @@ public actor JSONRPCClient {
     private struct Transient: Error {
         let reason: String
         var retryAfter: Double? = nil
+        var rateLimited = false
     }
 
     private func verify(_ index: Int) async throws {
@@ -154,7 +171,7 @@ public actor JSONRPCClient {
         case 200: break
         case 429:
             let retryAfter = response.headers.first { $0.key.lowercased() == "retry-after" }.flatMap { Double($0.value) }
-            throw Transient(reason: "\(host): HTTP 429 (rate limited)", retryAfter: retryAfter.map { min($0, 60) })
+            throw Transient(reason: "\(host): HTTP 429 (rate limited)", retryAfter: retryAfter.map { min($0, 60) }, rateLimited: true)
         case 500...599, 408: throw Transient(reason: "\(host): HTTP \(response.status)")
         default: throw RPCError.malformedResponse(host: host, reason: "HTTP \(response.status)")
         }
