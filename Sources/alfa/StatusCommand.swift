@@ -17,11 +17,8 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let session = try await CopySession.open()
-        let started = Int64(Date().timeIntervalSince1970)
-        let configured = ExecutionState(mode: session.settings.execution.mode, emergencyStop: session.settings.execution.emergencyStop,
-                                        changedBy: .environment, changedAt: started, reason: nil)
-        let report = await StatusQueries.read(pool: session.database.pool, control: session.execution.control, configured: configured,
-                                              startedAt: started)
+        let report = await StatusQueries.read(pool: session.database.pool, control: session.execution.control,
+                                              configured: session.settings.execution, startedAt: Int64(Date().timeIntervalSince1970))
         await session.database.close()
         print(json ? try StatusJSON.encode(report) : TelegramHTML.plainText(report.html))
     }

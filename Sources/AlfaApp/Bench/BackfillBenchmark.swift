@@ -70,11 +70,9 @@ public enum BackfillBenchmark {
         return try await ScratchSchema.withPool(databaseURL, migrations: migrations, prefix: "alfa_backfill", poolSize: 3) { pool in
             let indexer = try IndexerSetup.indexer(settings, catalogue: .builtIn, pool: pool, logger: quiet)
             try await indexer.prepare()
-            let started = ContinuousClock.now
-            try await indexer.run(through: last)
-            let elapsed = ContinuousClock.now - started
+            let milliseconds = try await BenchFigures.milliseconds { try await indexer.run(through: last) }
             let fills = try await pool.withConnection { try $0.query("SELECT count(*) FROM fills")[0].decode(0, as: Int64.self) }
-            return (concurrency, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, Int(fills))
+            return (concurrency, milliseconds / 1_000, Int(fills))
         }
     }
 }

@@ -86,8 +86,7 @@ public enum FollowBenchmark {
                     }
                     try await Task.sleep(for: .milliseconds(2))
                 }
-                let delay = clock.now - served
-                delays.append(Double(delay.components.seconds) * 1_000 + Double(delay.components.attoseconds) / 1e15)
+                delays.append(BenchFigures.milliseconds(clock.now - served))
             }
             return delays.sorted()
         }

@@ -48,7 +48,7 @@ public actor ChatRouter {
     private let watchLimit: Int
     private let copySettings: Settings.Copy
     private let control: (any ExecutionControl)?
-    private let configured: ExecutionState
+    private let configured: Settings.Execution
     private let startedAt: Int64
     private let logger: Logger
     private let clock: @Sendable () -> Double
@@ -68,9 +68,7 @@ public actor ChatRouter {
         copySettings = settings.copy
         self.control = control
         startedAt = Int64(clock())
-        // Until the mode manager runs, the mode is what the environment says.
-        configured = ExecutionState(mode: settings.execution.mode, emergencyStop: settings.execution.emergencyStop,
-                                            changedBy: .environment, changedAt: startedAt, reason: nil)
+        configured = settings.execution
         self.logger = logger
         self.clock = clock
     }

@@ -4,7 +4,8 @@ import Foundation
 
 /// What `/status` and `GET /api/v1/status` report: one reading for both.
 public enum StatusQueries {
-    public static func read(pool: PostgresPool, control: (any ExecutionControl)?, configured: ExecutionState, startedAt: Int64,
+    /// `configured`: the mode and stop the environment sets, shown when no mode manager runs here.
+    public static func read(pool: PostgresPool, control: (any ExecutionControl)?, configured: Settings.Execution, startedAt: Int64,
                             clock: @Sendable () -> Double = { Date().timeIntervalSince1970 }) async -> StatusReport {
         let started = clock()
         var databaseProblem: String?
@@ -19,7 +20,10 @@ public enum StatusQueries {
         let milliseconds = Int(((clock() - started) * 1000).rounded())
         let lines = await control?.statusLines()
         var report = StatusReport(
-            now: Int64(clock()), execution: await control?.execution() ?? configured, indexer: indexer,
+            now: Int64(clock()),
+            execution: await control?.execution() ?? ExecutionState(mode: configured.mode, emergencyStop: configured.emergencyStop,
+                                                                     changedBy: .environment, changedAt: startedAt, reason: nil),
+            indexer: indexer,
             leaderboardComputedAt: computedAt, breakers: lines?.breakers, openCopyPositions: lines?.openPositions,
             copyPaused: lines?.paused,
             startedAt: startedAt, version: AlfaVersion.current, databaseProblem: databaseProblem,

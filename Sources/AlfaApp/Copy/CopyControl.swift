@@ -122,10 +122,9 @@ public struct CopyControl: ExecutionControl {
     /// Realized PnL and fills, then the open positions valued at their marks.
     public func copyPnL() async -> ChatReply {
         do {
-            let (performance, open, _) = try await account()
-            let positions = open.lines.map(\.position)
-            let chart = performance.chart(title: "Copy account · equity", start: nil, end: clock(),
-                                          unrealized: positions.isEmpty ? nil : open.unrealized)
+            let (performance, open, now) = try await account()
+            let chart = performance.chart(title: "Copy account · equity", start: nil, end: now,
+                                          unrealized: open.lines.isEmpty ? nil : open.unrealized)
             return ChatReply(html: performance.html + "\n" + open.html(realized: performance.realizedPnL), chart: chart)
         } catch {
             return ChatReplies.failed("the copy PnL")

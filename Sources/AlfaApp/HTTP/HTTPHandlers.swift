@@ -34,6 +34,26 @@ struct HTTPHandlers: Sendable {
         self.clock = clock
     }
 
+    /// The answer to `route`: one case per path, so a route cannot be served without its handler.
+    func respond(_ route: HTTPServer.Route, _ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        switch route {
+        case .healthz: return Self.json(#"{"status":"ok"}"# + "\n")
+        case .readyz: return try await readiness()
+        case .metrics: return try await metrics()
+        case .openAPI: return Self.json(OpenAPIDocument.json)
+        case .leaderboard: return try await leaderboard(query)
+        case .trader: return try await trader(try Self.address(context))
+        case .fills: return try await fills(try Self.address(context), query)
+        case .copyOrders: return try await copyOrders(query)
+        case .copyPnL: return try await copyPnL()
+        case .status: return try await status()
+        case .leaderboardPage: return try await leaderboardPage(query)
+        case .traderPage: return try await traderPage(context.parameters.get("address") ?? "")
+        case .equityChart: return try await equityChart(try Self.address(context))
+        }
+    }
+
     // MARK: Operations
 
     func readiness() async throws -> Response {
@@ -100,9 +120,7 @@ struct HTTPHandlers: Sendable {
     }
 
     func status() async throws -> Response {
-        let configured = ExecutionState(mode: settings.execution.mode, emergencyStop: settings.execution.emergencyStop,
-                                        changedBy: .environment, changedAt: startedAt, reason: nil)
-        let report = await StatusQueries.read(pool: pool, control: control, configured: configured, startedAt: startedAt)
+        let report = await StatusQueries.read(pool: pool, control: control, configured: settings.execution, startedAt: startedAt)
         return Self.json(try StatusJSON.encode(report) + "\n")
     }
 

@@ -10,22 +10,35 @@ import ServiceLifecycle
 /// `/readyz`, the read-only API under `/api/v1` with its `/openapi.json`, and the web pages.
 /// Everything is GET; any other method on a known path is a 405.
 public enum HTTPServer {
-    /// Every route, as `openapi.json` lists them (the web pages and the document itself aside).
-    static let apiRoutes = [
-        "/healthz", "/readyz", "/metrics",
-        "/api/v1/leaderboard", "/api/v1/traders/{address}", "/api/v1/traders/{address}/fills",
-        "/api/v1/copy/orders", "/api/v1/copy/pnl", "/api/v1/status",
-    ]
-    static let pageRoutes = ["/", "/traders/{address}", "/traders/{address}/equity.png", "/openapi.json"]
+    /// Every path served: routing, the 405s and the OpenAPI test all read this one list.
+    enum Route: String, CaseIterable {
+        case healthz = "/healthz"
+        case readyz = "/readyz"
+        case metrics = "/metrics"
+        case openAPI = "/openapi.json"
+        case leaderboard = "/api/v1/leaderboard"
+        case trader = "/api/v1/traders/{address}"
+        case fills = "/api/v1/traders/{address}/fills"
+        case copyOrders = "/api/v1/copy/orders"
+        case copyPnL = "/api/v1/copy/pnl"
+        case status = "/api/v1/status"
+        case leaderboardPage = "/"
+        case traderPage = "/traders/{address}"
+        case equityChart = "/traders/{address}/equity.png"
 
-    /// Whether `path` is one of ours, whatever the method: another method than GET is then a 405.
-    static func serves(_ path: String) -> Bool {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return (apiRoutes + pageRoutes).contains { template in
-            let pattern = template.split(separator: "/", omittingEmptySubsequences: false)
+        /// In `openapi.json`: all but the web pages and the document itself.
+        var isDocumented: Bool { ![.openAPI, .leaderboardPage, .traderPage, .equityChart].contains(self) }
+
+        /// Whether `path` is this route's, `{address}` standing for any one segment.
+        func matches(_ path: String) -> Bool {
+            let pattern = rawValue.split(separator: "/", omittingEmptySubsequences: false)
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false)
             return pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0 == "{address}" ? !$1.isEmpty : $0 == $1 }
         }
     }
+
+    /// Whether `path` is one of ours, whatever the method: another method than GET is then a 405.
+    static func serves(_ path: String) -> Bool { Route.allCases.contains { $0.matches(path) } }
 
     /// The service to add to the group. `onRunning` gets the bound port (HTTP_LISTEN's, or the
     /// one picked for port 0).
@@ -33,26 +46,11 @@ public enum HTTPServer {
                         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: HTTPGuard(access: access, logger: logger))
-        func get(_ template: String, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
-            let path = RouterPath(template.replacingOccurrences(of: "{address}", with: ":address"))
-            router.get(path) { request, context in try await HTTPGuard.withDeadline { try await handler(request, context) } }
+        for route in Route.allCases {
+            router.get(RouterPath(route.rawValue.replacingOccurrences(of: "{address}", with: ":address"))) { request, context in
+                try await HTTPGuard.withDeadline { try await handlers.respond(route, request, context) }
+            }
         }
-        get("/healthz") { _, _ in HTTPHandlers.json(#"{"status":"ok"}"# + "\n") }
-        get("/readyz") { _, _ in try await handlers.readiness() }
-        get("/metrics") { _, _ in try await handlers.metrics() }
-        get("/openapi.json") { _, _ in HTTPHandlers.json(OpenAPIDocument.json) }
-        get("/api/v1/leaderboard") { request, _ in try await handlers.leaderboard(request.uri.queryParameters) }
-        get("/api/v1/traders/{address}") { _, context in try await handlers.trader(try HTTPHandlers.address(context)) }
-        get("/api/v1/traders/{address}/fills") { request, context in
-            try await handlers.fills(try HTTPHandlers.address(context), request.uri.queryParameters)
-        }
-        get("/api/v1/copy/orders") { request, _ in try await handlers.copyOrders(request.uri.queryParameters) }
-        get("/api/v1/copy/pnl") { _, _ in try await handlers.copyPnL() }
-        get("/api/v1/status") { _, _ in try await handlers.status() }
-        get("/") { request, _ in try await handlers.leaderboardPage(request.uri.queryParameters) }
-        get("/traders/{address}") { _, context in try await handlers.traderPage(context.parameters.get("address") ?? "") }
-        get("/traders/{address}/equity.png") { _, context in try await handlers.equityChart(try HTTPHandlers.address(context)) }
-
         return Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .seconds(60))),
@@ -125,12 +123,11 @@ struct HTTPGuard: RouterMiddleware {
             response = Self.response(for: error, path: path, logger: logger)
         }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = context.endpointPath ?? "unmatched"
-        Telemetry.shared.httpRequest(route: route, status: response.status.code, seconds: seconds)
+        Telemetry.shared.httpRequest(route: route, status: response.status.code, duration: elapsed)
         logger.debug("http request", metadata: [
             "method": "\(request.method)", "path": "\(path)", "status": "\(response.status.code)",
-            "ms": "\(String(format: "%.1f", seconds * 1000))"])
+            "ms": "\(String(format: "%.1f", elapsed / .milliseconds(1)))"])
         return response
     }
 

@@ -3,6 +3,7 @@ import AlfaCore
 import AlfaHTTP
 import AlfaStore
 import Foundation
+import Logging
 
 /// Probes what `/readyz` decides on: the database (on a connection of its own, so a pool busy
 /// with work or waiting out an outage does not hide the answer), each RPC endpoint's chain id,
@@ -14,6 +15,9 @@ actor ReadinessProbe {
     private let endpoints: [(host: String, client: JSONRPCClient)]
     private let leases: [Lease]
     private let clock: @Sendable () -> Int64
+    private let logger: Logger
+    /// The last verdict logged: a change is logged once, in the words of the failing checks.
+    private var wasReady: Bool?
     private var rpcAnswers: (answers: [(host: String, chainID: Int64?, problem: String?)], at: ContinuousClock.Instant)?
     private var last: (report: ReadinessReport, at: ContinuousClock.Instant)?
 
@@ -21,7 +25,9 @@ actor ReadinessProbe {
     /// Providers are asked at most this often: a load balancer polling every second costs nothing.
     static let rpcInterval: Duration = .seconds(15)
 
-    init(settings: Settings, leases: [Lease], clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    init(settings: Settings, leases: [Lease], logger: Logger = Logger(label: "alfa.http"),
+         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.logger = logger
         self.settings = settings
         database = DedicatedConnection(url: settings.database.url?.value ?? "", name: "alfa-readyz", connectTimeoutSeconds: 2)
         // One client per endpoint, a single attempt each: readiness asks about every endpoint, not the first that works.
@@ -50,7 +56,8 @@ actor ReadinessProbe {
         case .success(let found)?:
             checkpoint = found
             let elapsed: Duration = ContinuousClock.now - started
-            checks.append(.database(problem: nil, milliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)))
+            let milliseconds: Double = elapsed / .milliseconds(1)
+            checks.append(.database(problem: nil, milliseconds: Int(milliseconds.rounded())))
         case .failure(let error)?:
             checkpoint = nil
             checks.append(.database(problem: "\(error)", milliseconds: nil))
@@ -70,6 +77,10 @@ actor ReadinessProbe {
         }
         let report = ReadinessReport(checks)
         last = (report, .now)
+        if report.isReady != wasReady {
+            logger.log(level: report.isReady ? .notice : .warning, "/readyz: \(report.summary)")
+            wasReady = report.isReady
+        }
         return report
     }
 

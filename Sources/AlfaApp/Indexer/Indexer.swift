@@ -357,9 +357,8 @@ public final class Indexer: Sendable {
             try lease?.check(on: connection)
             try repository.commit(range, keepBlocksFrom: keepFrom, on: connection)
         }
-        let elapsed = ContinuousClock.now - page.started
         Telemetry.shared.indexedPage(
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, fills: assembled.fills.count,
+            duration: ContinuousClock.now - page.started, fills: assembled.fills.count,
             rawLogs: Dictionary(grouping: range.rawLogs.filter { $0.reason != "companion" }, by: \.reason).mapValues(\.count))
         reportProgress(to: page.to, head: head, fills: assembled.fills.count)
         await alertOnce(about: assembled.rejected)

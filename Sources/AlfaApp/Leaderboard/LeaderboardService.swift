@@ -13,7 +13,7 @@ struct LeaderboardService: Service {
         try await runPeriodically(every: intervalSeconds) {
             do {
                 let report = try await refresher.refresh()
-                Telemetry.shared.leaderboardRefreshed(seconds: report.computeMilliseconds / 1000)
+                Telemetry.shared.leaderboardRefreshed(milliseconds: report.computeMilliseconds)
                 logger.info("leaderboard refreshed", metadata: [
                     "new_fills": "\(report.newFills)", "traders": "\(report.traders)",
                     "eligible": "\(report.eligible)", "ms": "\(Int(report.computeMilliseconds))",

@@ -1,5 +1,6 @@
 import AlfaChain
 import CoreMetrics
+import Metrics
 import Foundation
 import Prometheus
 
@@ -61,18 +62,14 @@ public final class Telemetry: Sendable {
 
     /// The RPC client's events that are metrics (its retries and failovers are log lines).
     func record(_ event: RPCEvent) {
-        guard case .exchanged(let host, let seconds, let failure) = event else { return }
-        rpcExchanged(host: host, seconds: seconds, failure: failure)
-    }
-
-    func rpcExchanged(host: String, seconds: Double, failure: String?) {
+        guard case .exchanged(let host, let duration, let failure) = event else { return }
         counter("alfa_rpc_requests_total", [("host", host)]).increment()
         if let failure { counter("alfa_rpc_errors_total", [("host", host), ("kind", failure)]).increment() }
-        timer("alfa_rpc_request_duration_seconds", [("host", host)]).recordNanoseconds(Int64(seconds * 1e9))
+        timer("alfa_rpc_request_duration_seconds", [("host", host)]).record(duration: duration)
     }
 
-    func indexedPage(seconds: Double, fills: Int, rawLogs: [String: Int]) {
-        timer("alfa_indexer_page_duration_seconds").recordNanoseconds(Int64(seconds * 1e9))
+    func indexedPage(duration: Duration, fills: Int, rawLogs: [String: Int]) {
+        timer("alfa_indexer_page_duration_seconds").record(duration: duration)
         counter("alfa_indexer_pages_total").increment()
         counter("alfa_indexer_fills_total").increment(by: fills)
         for (reason, count) in rawLogs where count > 0 {
@@ -80,8 +77,8 @@ public final class Telemetry: Sendable {
         }
     }
 
-    func leaderboardRefreshed(seconds: Double) {
-        timer("alfa_leaderboard_refresh_duration_seconds").recordNanoseconds(Int64(seconds * 1e9))
+    func leaderboardRefreshed(milliseconds: Double) {
+        timer("alfa_leaderboard_refresh_duration_seconds").recordMilliseconds(milliseconds)
     }
 
     func botUpdateHandled() { counter("alfa_bot_updates_total").increment() }
@@ -90,8 +87,8 @@ public final class Telemetry: Sendable {
 
     func botRateLimited(_ method: String) { counter("alfa_bot_rate_limited_total", [("method", method)]).increment() }
 
-    func httpRequest(route: String, status: Int, seconds: Double) {
+    func httpRequest(route: String, status: Int, duration: Duration) {
         counter("alfa_http_requests_total", [("route", route), ("status", String(status))]).increment()
-        timer("alfa_http_request_duration_seconds", [("route", route)]).recordNanoseconds(Int64(seconds * 1e9))
+        timer("alfa_http_request_duration_seconds", [("route", route)]).record(duration: duration)
     }
 }

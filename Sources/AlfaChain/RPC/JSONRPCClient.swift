@@ -155,9 +155,7 @@ public actor JSONRPCClient {
         let response: HTTPResponse
         let started = ContinuousClock.now
         func exchanged(_ failure: String?) {
-            let elapsed = ContinuousClock.now - started
-            onEvent(.exchanged(host: host, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                               failure: failure))
+            onEvent(.exchanged(host: host, duration: ContinuousClock.now - started, failure: failure))
         }
         do {
             response = try await transports[index].send(request)

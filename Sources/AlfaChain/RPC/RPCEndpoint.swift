@@ -27,5 +27,5 @@ public enum RPCEvent: Sendable {
     case failedOver(from: String, to: String, reason: String)
     case chainUnverified(host: String, reason: String)
     /// One HTTP exchange with an endpoint, for metrics: its time and, when it failed, why.
-    case exchanged(host: String, seconds: Double, failure: String?)
+    case exchanged(host: String, duration: Duration, failure: String?)
 }
