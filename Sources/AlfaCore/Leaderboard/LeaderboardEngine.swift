@@ -1,7 +1,13 @@
-/// Keeps every trader's FIFO book and history in memory and ranks them. New fills touch
+/// Keeps every trader's FIFO book and recent history in memory and ranks them. New fills touch
 /// only their traders; a trader's metrics are recomputed only when it has new fills or a
 /// window slid past one of its events, so a refresh costs what changed, not the history.
+///
+/// Memory follows the last `retentionDays` of activity: older events are sealed into each
+/// trader's running `all` totals. Metrics are exact for any `asOf` up to
+/// `retentionDays − 30` days before the newest fill, which covers a server clock behind the chain.
 public struct LeaderboardEngine: Sendable {
+    public static let retentionDays: Int64 = 32
+
     private var histories: [EVMAddress: TraderHistory] = [:]
     /// Per trader: the history version last seen, each window's running totals, and the metrics.
     private var cache: [EVMAddress: Cached] = [:]
@@ -12,6 +18,8 @@ public struct LeaderboardEngine: Sendable {
         var metrics: [TimeWindow: TraderMetrics]
     }
     public private(set) var fillsApplied = 0
+    /// The newest block time applied: events older than the retention before it are sealed.
+    public private(set) var newestFillTime = Int64.min
     /// Each pair's latest fill price (× 1e10) by chain position: the marks' fallback.
     private var lastPrices: [Int32: (block: Int64, logIndex: Int32, price: Int64)] = [:]
 
@@ -21,11 +29,25 @@ public struct LeaderboardEngine: Sendable {
 
     public func history(of trader: EVMAddress) -> TraderHistory? { histories[trader] }
 
+    /// Events kept unsealed, over every trader.
+    public var retainedEvents: Int { histories.values.reduce(0) { $0 + $1.events.count } }
+
+    /// A fill older than a trader's sealed events arrived (fills far out of chain order): the
+    /// figures are approximate until the engine is rebuilt from fills in chain order.
+    public var needsReplay: Bool { histories.values.contains { $0.needsReplay } }
+
     /// Applies a fill; fills of one position must come in chain order, positions may interleave.
     public mutating func apply(_ fill: Fill) {
-        histories[fill.trader, default: TraderHistory(trader: fill.trader)].apply(fill)
+        histories[fill.trader, default: TraderHistory(trader: fill.trader, keepsCloses: false)].apply(fill)
         notePrice(fill)
+        newestFillTime = max(newestFillTime, fill.blockTime)
         fillsApplied += 1
+    }
+
+    /// Events before this are sealed: the retention before the newest fill (or `asOf`, if earlier), at a midnight.
+    private func sealHorizon(asOf: Int64 = .max) -> Int64 {
+        guard newestFillTime > .min else { return .min }
+        return (TimeWindow.day(of: min(asOf, newestFillTime)) - Self.retentionDays) * 86_400
     }
 
     private mutating func notePrice(_ fill: Fill) {
@@ -63,6 +85,7 @@ public struct LeaderboardEngine: Sendable {
         var group = [Int32](repeating: 0, count: fills.count)
         for index in fills.indices {
             notePrice(fills[index])
+            newestFillTime = max(newestFillTime, fills[index].blockTime)
             let trader = fills[index].trader
             if let known = groupOf[trader] {
                 group[index] = known
@@ -83,10 +106,12 @@ public struct LeaderboardEngine: Sendable {
             (scratch.baseAddress! + next[g]).initialize(to: fills[index])
             next[g] += 1
         }
+        let horizon = sealHorizon()
         for (g, trader) in traders.enumerated() {
-            var history = histories.removeValue(forKey: trader) ?? TraderHistory(trader: trader)
+            var history = histories.removeValue(forKey: trader) ?? TraderHistory(trader: trader, keepsCloses: false)
             history.reserveCapacity(forMoreFills: start[g + 1] - start[g])
             for position in start[g]..<start[g + 1] { history.apply(scratch[position]) }
+            history.seal(before: horizon)
             histories[trader] = history
         }
         // Fill is a plain value: nothing to release before the buffer is reused.
@@ -123,6 +148,8 @@ public struct LeaderboardEngine: Sendable {
     public mutating func snapshot(asOf: Int64, gates: EligibilityGates, uncertain: Set<EVMAddress> = [],
                                   marks: [Int32: Int64] = [:]) -> LeaderboardSnapshot {
         let prices = lastFillPrices.merging(marks) { _, feed in feed }
+        let horizon = sealHorizon(asOf: asOf)
+        for index in histories.indices { histories.values[index].seal(before: horizon) }
         var eligible: [(metrics: [TimeWindow: TraderMetrics], exposure: OpenExposure)] = []
         for trader in histories.keys {
             guard let metrics = metrics(of: trader, asOf: asOf), let thirty = metrics[.thirtyDays],

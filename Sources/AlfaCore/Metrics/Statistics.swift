@@ -1,51 +1,106 @@
 import Foundation
 
-/// The few statistics the metrics need. Doubles: these are ratios and probabilities, not money.
-public enum Statistics {
-    public static func mean(_ values: [Double]) -> Double {
-        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+/// The first four central moments of a series, kept as values arrive or merged in blocks
+/// (Pébay, 2008): the Sharpe ratios of a long daily series without keeping the series.
+public struct Moments: Sendable, Equatable {
+    public private(set) var count = 0
+    public private(set) var mean = 0.0
+    // Sums of the 2nd, 3rd and 4th powers of the deviations from the mean.
+    private var m2 = 0.0, m3 = 0.0, m4 = 0.0
+
+    public init() {}
+
+    public init<S: Sequence<Double>>(_ values: S) {
+        for value in values { add(value) }
+    }
+
+    /// `count` zeros: a run of idle days.
+    public static func zeros(_ count: Int) -> Moments {
+        var block = Moments()
+        block.count = max(0, count)
+        return block
+    }
+
+    public mutating func add(_ value: Double) {
+        let n0 = Double(count)
+        count += 1
+        let n = Double(count)
+        let delta = value - mean
+        let deltaN = delta / n
+        let deltaN2 = deltaN * deltaN
+        let term = delta * deltaN * n0
+        mean += deltaN
+        m4 += term * deltaN2 * (n * n - 3 * n + 3) + 6 * deltaN2 * m2 - 4 * deltaN * m3
+        m3 += term * deltaN * (n - 2) - 3 * deltaN * m2
+        m2 += term
+    }
+
+    /// The moments of both series, one after the other.
+    public func merged(with other: Moments) -> Moments {
+        guard other.count > 0 else { return self }
+        guard count > 0 else { return other }
+        let na = Double(count), nb = Double(other.count)
+        let n = na + nb
+        let delta = other.mean - mean
+        let delta2 = delta * delta
+        var result = Moments()
+        result.count = count + other.count
+        result.mean = mean + delta * nb / n
+        result.m2 = m2 + other.m2 + delta2 * na * nb / n
+        result.m3 = m3 + other.m3 + delta2 * delta * na * nb * (na - nb) / (n * n)
+            + 3 * delta * (na * other.m2 - nb * m2) / n
+        result.m4 = m4 + other.m4 + delta2 * delta2 * na * nb * (na * na - na * nb + nb * nb) / (n * n * n)
+            + 6 * delta2 * (na * na * other.m2 + nb * nb * m2) / (n * n) + 4 * delta * (na * other.m3 - nb * m3) / n
+        return result
     }
 
     /// Sample standard deviation (n − 1).
-    public static func standardDeviation(_ values: [Double]) -> Double {
-        guard values.count > 1 else { return 0 }
-        let m = mean(values)
-        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
-    }
+    public var standardDeviation: Double { count > 1 ? max(0, m2 / Double(count - 1)).squareRoot() : 0 }
 
     /// Skewness and (non-excess) kurtosis, population moments.
-    public static func shape(_ values: [Double]) -> (skewness: Double, kurtosis: Double) {
-        guard values.count > 2 else { return (0, 3) }
-        let m = mean(values)
-        let n = Double(values.count)
-        var m2 = 0.0, m3 = 0.0, m4 = 0.0
-        for value in values {
-            let d = value - m
-            let d2 = d * d
-            m2 += d2
-            m3 += d2 * d
-            m4 += d2 * d2
-        }
-        (m2, m3, m4) = (m2 / n, m3 / n, m4 / n)
-        guard m2 > 0 else { return (0, 3) }
-        return (m3 / (m2 * m2.squareRoot()), m4 / (m2 * m2))
+    public var shape: (skewness: Double, kurtosis: Double) {
+        guard count > 2 else { return (0, 3) }
+        let n = Double(count)
+        let (c2, c3, c4) = (m2 / n, m3 / n, m4 / n)
+        // Below this the spread is rounding noise (a series of equal values).
+        guard c2 > 1e-24 * max(1, mean * mean) else { return (0, 3) }
+        return (c3 / (c2 * c2.squareRoot()), c4 / (c2 * c2))
     }
 
-    /// Sharpe ratio of a series (per period, not annualized); 0 when it has no spread.
-    public static func sharpe(_ values: [Double]) -> Double {
-        let deviation = standardDeviation(values)
-        return deviation > 0 ? mean(values) / deviation : 0
+    /// Sharpe ratio (per period, not annualized); 0 when the series has no spread.
+    public var sharpe: Double {
+        let deviation = standardDeviation
+        return deviation > 1e-12 * max(1, abs(mean)) ? mean / deviation : 0
     }
 
     /// Probabilistic Sharpe ratio (Bailey & López de Prado, 2012): the probability that the
     /// true Sharpe ratio exceeds `benchmark`, given the sample's length, skew and kurtosis.
-    public static func probabilisticSharpe(_ values: [Double], benchmark: Double = 0) -> Double {
-        guard values.count > 2, standardDeviation(values) > 0 else { return 0.5 }
-        let sr = sharpe(values)
-        let (skew, kurt) = shape(values)
+    public func probabilisticSharpe(benchmark: Double = 0) -> Double {
+        guard count > 2, standardDeviation > 1e-12 * max(1, abs(mean)) else { return 0.5 }
+        let sr = sharpe
+        let (skew, kurt) = shape
         let variance = max(1e-12, 1 - skew * sr + (kurt - 1) / 4 * sr * sr)
-        let z = (sr - benchmark) * Double(values.count - 1).squareRoot() / variance.squareRoot()
-        return normalCDF(z)
+        let z = (sr - benchmark) * Double(count - 1).squareRoot() / variance.squareRoot()
+        return Statistics.normalCDF(z)
+    }
+}
+
+/// The few statistics the metrics need. Doubles: these are ratios and probabilities, not money.
+public enum Statistics {
+    public static func mean(_ values: [Double]) -> Double { Moments(values).mean }
+
+    /// Sample standard deviation (n − 1).
+    public static func standardDeviation(_ values: [Double]) -> Double { Moments(values).standardDeviation }
+
+    /// Skewness and (non-excess) kurtosis, population moments.
+    public static func shape(_ values: [Double]) -> (skewness: Double, kurtosis: Double) { Moments(values).shape }
+
+    /// Sharpe ratio of a series (per period, not annualized); 0 when it has no spread.
+    public static func sharpe(_ values: [Double]) -> Double { Moments(values).sharpe }
+
+    /// Probabilistic Sharpe ratio of a series; see `Moments.probabilisticSharpe`.
+    public static func probabilisticSharpe(_ values: [Double], benchmark: Double = 0) -> Double {
+        Moments(values).probabilisticSharpe(benchmark: benchmark)
     }
 
     public static func normalCDF(_ z: Double) -> Double {
