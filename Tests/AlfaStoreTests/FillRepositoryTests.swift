@@ -18,6 +18,54 @@ struct FillRepositoryTests {
         #expect(try derived.decode(2, as: Int64.self) == close.netPnL)
     }
 
+    /// The leaderboard's replay: one binary COPY in chain order, the fields the FIFO reads exact.
+    @Test func theLeaderboardReplayStreamsWhatTheFIFOReadsInChainOrder() throws {
+        let connection = try TestDatabase.migrated()
+        let repository = FillRepository()
+        // Stored out of chain order (as alfa abi redecode may), in two traders.
+        let fills = (SampleFills.make(count: 300, trader: 2) + SampleFills.make(count: 200, trader: 3)).shuffled()
+        try connection.transaction { try repository.insert(fills, on: $0) }
+        var streamed: [(id: Int64, fill: Fill)] = []
+        var batches = 0
+        let count = try repository.streamForLeaderboard(batch: 64, on: connection) { batch in
+            batches += 1
+            streamed += batch
+        }
+        #expect(count == 500 && streamed.count == 500 && batches == 8)
+        let expected = try repository.fills(afterChainPosition: (-1, -1), limit: 1_000, on: connection)
+        #expect(streamed.map(\.id) == expected.map(\.id))
+        for ((_, ours), (_, full)) in zip(streamed, expected) {
+            var trimmed = full
+            (trimmed.blockHash, trimmed.txHash, trimmed.eventGeneration, trimmed.orderType) = (.zero, .zero, "unread", .market)
+            (trimmed.positionCollateral, trimmed.percentProfit, trimmed.orderID) = (0, 0, 0)
+            #expect(ours == trimmed)
+        }
+        // After a chain position and up to a time.
+        let middle = expected[250].fill
+        let tail = try repository.streamForLeaderboard(afterChainPosition: (middle.blockNumber, middle.logIndex),
+                                                       upTo: expected[400].fill.blockTime, on: connection) { _ in }
+        let cutoff = expected[400].fill.blockTime
+        #expect(tail > 0 && tail == expected.filter {
+            ($0.fill.blockNumber, $0.fill.logIndex) > (middle.blockNumber, middle.logIndex) && $0.fill.blockTime <= cutoff
+        }.count)
+    }
+
+    /// A consumer that fails mid-stream gets its error, and the connection stays usable.
+    @Test func aReplayStoppedMidwayLeavesTheConnectionUsable() throws {
+        struct Stop: Error {}
+        let connection = try TestDatabase.migrated()
+        try connection.transaction { try FillRepository().insert(SampleFills.make(count: 1_000, trader: 4), on: $0) }
+        var seen = 0
+        #expect(throws: Stop.self) {
+            try FillRepository().streamForLeaderboard(batch: 100, on: connection) { _ in
+                seen += 1
+                if seen == 3 { throw Stop() }
+            }
+        }
+        #expect(seen == 3)
+        #expect(try FillRepository().count(on: connection) == 1_000)
+    }
+
     @Test func aLogStoredTwiceFailsTheWholeBatchAsAUniqueViolation() throws {
         let connection = try TestDatabase.migrated()
         let repository = FillRepository()

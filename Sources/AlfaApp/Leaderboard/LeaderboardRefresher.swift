@@ -37,18 +37,23 @@ public actor LeaderboardRefresher {
         self.maxMarkAge = maxMarkAge
     }
 
-    /// Applies what is new, ranks as of `asOf` (default: now) and stores the snapshot.
+    /// Applies what is new, ranks as of `asOf` (default: now) and stores the snapshot. The
+    /// first refresh replays every fill in chain order.
     public func refresh(asOf: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Report {
         let started = DispatchTime.now()
         var rebuilt = false
-        var newFills = try await loadNewFills()
-        let watermark = try await pool.withConnection { [fills] in try fills.watermark(on: $0) }
-        if watermark.count != applied || watermark.maxID != cursor || outOfOrder {
-            // Fills vanished, or arrived out of id or chain order (alfa abi redecode stores old
-            // blocks' fills late): start over in chain order rather than guess.
-            engine = LeaderboardEngine()
-            rebuilt = true
-            newFills = try await loadAllInChainOrder()
+        var newFills = 0
+        if applied == 0 && cursor == 0 {
+            newFills = try await replayInChainOrder()
+        } else {
+            newFills = try await loadNewFills()
+            let watermark = try await pool.withConnection { [fills] in try fills.watermark(on: $0) }
+            if watermark.count != applied || watermark.maxID != cursor || outOfOrder || engine.needsReplay {
+                // Fills vanished, or arrived out of id or chain order (alfa abi redecode stores old
+                // blocks' fills late): start over in chain order rather than guess.
+                rebuilt = true
+                newFills = try await replayInChainOrder()
+            }
         }
         let uncertain = try await pool.withConnection { try RawLogRepository().uncertainTraders(on: $0) }
         var marks: [Int32: Int64] = [:]
@@ -86,39 +91,43 @@ public actor LeaderboardRefresher {
         }
     }
 
-    /// Every fill, in chain order; afterwards the cursor is the newest id.
-    private func loadAllInChainOrder() async throws -> Int {
-        var total = 0
-        var position: (block: Int64, logIndex: Int32) = (-1, -1)
-        var newest: Int64 = 0
-        while true {
-            let after = position
-            let page = try await pool.withConnection { [fills] in
-                try fills.fills(afterChainPosition: after, limit: Self.batch, on: $0)
+    /// A fresh engine from every fill in chain order, streamed from one binary COPY and
+    /// built on the database worker's thread; afterwards the cursor is the newest id.
+    private func replayInChainOrder() async throws -> Int {
+        engine = LeaderboardEngine()   // the old engine's memory goes before the new one grows
+        let replay = try await pool.withConnection { [fills] connection in
+            var engine = LeaderboardEngine()
+            var newest: Int64 = 0
+            var position: (block: Int64, logIndex: Int32) = (-1, -1)
+            let total = try fills.streamForLeaderboard(on: connection) { batch in
+                engine.apply(batch.map(\.fill))
+                for (id, _) in batch { newest = max(newest, id) }
+                if let last = batch.last?.fill { position = (last.blockNumber, last.logIndex) }
             }
-            engine.apply(page.map(\.fill))
-            total += page.count
-            for (id, _) in page { newest = max(newest, id) }
-            if let last = page.last?.fill { position = (last.blockNumber, last.logIndex) }
-            if page.count < Self.batch { break }
+            return Replay(engine: engine, total: total, newest: newest, block: position.block, logIndex: position.logIndex)
         }
-        (cursor, applied, lastApplied, outOfOrder) = (newest, Int64(total), position, false)
-        return total
+        engine = replay.engine
+        (cursor, applied, lastApplied, outOfOrder) = (replay.newest, Int64(replay.total), (replay.block, replay.logIndex), false)
+        return replay.total
+    }
+
+    private struct Replay: Sendable {
+        let engine: LeaderboardEngine
+        let total: Int
+        let newest: Int64
+        let block: Int64
+        let logIndex: Int32
     }
 
     /// A one-off ranking as of a past moment, from the fills up to it; nothing is stored.
     public static func rank(asOf: Int64, pool: PostgresPool, gates: EligibilityGates) async throws -> LeaderboardSnapshot {
-        var engine = LeaderboardEngine()
-        var position: (block: Int64, logIndex: Int32) = (-1, -1)
-        let fills = FillRepository()
-        while true {
-            let after = position
-            let page = try await pool.withConnection { try fills.fills(afterChainPosition: after, limit: batch, upTo: asOf, on: $0) }
-            engine.apply(page.map(\.fill))
-            if let last = page.last?.fill { position = (last.blockNumber, last.logIndex) }
-            if page.count < batch { break }
+        let engine = try await pool.withConnection { connection in
+            var engine = LeaderboardEngine()
+            try FillRepository().streamForLeaderboard(upTo: asOf, on: connection) { engine.apply($0.map(\.fill)) }
+            return engine
         }
+        var ranked = engine
         let uncertain = try await pool.withConnection { try RawLogRepository().uncertainTraders(on: $0) }
-        return engine.snapshot(asOf: asOf, gates: gates, uncertain: uncertain)
+        return ranked.snapshot(asOf: asOf, gates: gates, uncertain: uncertain)
     }
 }

@@ -15,6 +15,14 @@ public struct EVMAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
         (self.high, self.middle, self.low) = (high, middle, low)
     }
 
+    /// From 20 bytes in memory (a database field), without an intermediate array.
+    public init?(bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 20 else { return nil }
+        high = UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
+        middle = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        low = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+    }
+
     /// Accepts `0x` followed by 40 hex digits, in any letter case.
     public init?(hex text: some StringProtocol) {
         guard text.hasPrefix("0x") || text.hasPrefix("0X"), let bytes = Hex.decode(text.dropFirst(2)) else { return nil }

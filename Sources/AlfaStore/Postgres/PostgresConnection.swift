@@ -183,6 +183,57 @@ public final class PostgresConnection: @unchecked Sendable {
         return try finishCopy(handle)
     }
 
+    /// Streams `COPY (query) TO STDOUT (FORMAT binary)`: each row's fields, as libpq delivers
+    /// them, go to `row` without a result set in memory. Returns the rows read. If `row`
+    /// throws, the rest of the copy is read and dropped, so the connection stays usable.
+    @discardableResult
+    public func copyOut(binary query: String, _ row: (PostgresBinaryRow) throws -> Void) throws -> Int {
+        let handle = try liveHandle()
+        guard let start = PQexec(handle, "COPY (\(query)) TO STDOUT (FORMAT binary)") else {
+            throw error(kind: .connectionLost, sqlState: nil, message: String(cString: PQerrorMessage(handle)))
+        }
+        guard PQresultStatus(start) == PGRES_COPY_OUT else {
+            _ = try check(start, expecting: [])
+            return 0
+        }
+        PQclear(start)
+        var rows = 0
+        var failure: (any Error)?
+        var headerSkipped = false
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(handle, &buffer, 0)
+            guard length >= 0, let buffer else {
+                if length == -2 { failure = failure ?? error(kind: .connectionLost, sqlState: nil, message: String(cString: PQerrorMessage(handle))) }
+                break
+            }
+            defer { PQfreemem(buffer) }
+            guard failure == nil else { continue }
+            var bytes = UnsafeRawBufferPointer(start: buffer, count: Int(length))
+            if !headerSkipped {
+                // "PGCOPY\n\377\r\n\0", flags, then a header extension of the length given.
+                guard bytes.count >= 19 else { failure = PostgresError(kind: .decodingFailed, message: "short COPY header"); continue }
+                let extensionLength = Int(bytes.loadUnaligned(fromByteOffset: 15, as: UInt32.self).bigEndian)
+                bytes = UnsafeRawBufferPointer(rebasing: bytes[(19 + extensionLength)...])
+                headerSkipped = true
+            }
+            guard bytes.count >= 2, bytes.loadUnaligned(as: Int16.self).bigEndian >= 0 else { continue } // the trailer
+            do {
+                try row(PostgresBinaryRow(bytes))
+                rows += 1
+            } catch {
+                failure = error
+            }
+        }
+        var finished: PostgresError?
+        while let result = PQgetResult(handle) {
+            do throws(PostgresError) { _ = try check(result, expecting: [PGRES_COMMAND_OK]) } catch { finished = finished ?? error }
+        }
+        if let failure { throw failure }
+        if let finished { throw finished }
+        return rows
+    }
+
     private func finishCopy(_ handle: OpaquePointer) throws(PostgresError) -> Int {
         var copied = 0
         var failure: PostgresError?

@@ -92,6 +92,58 @@ public struct FillRepository: Sendable {
             [id]).first.map(Self.decode)
     }
 
+    /// Every fill after `position` (block, log index), up to unix time `upTo`, in chain order,
+    /// handed to `body` in batches of `batch` with their ids: the leaderboard's replay. One
+    /// binary COPY, no result set in memory. Only what the FIFO book and the metrics read is
+    /// filled in; hashes are zero and order ids 0.
+    @discardableResult
+    public func streamForLeaderboard(afterChainPosition position: (block: Int64, logIndex: Int32) = (-1, -1),
+                                     upTo time: Int64? = nil, batch: Int = 65_536, on connection: PostgresConnection,
+                                     _ body: ([(id: Int64, fill: Fill)]) throws -> Void) throws -> Int {
+        // COPY takes no parameters: every value below is an integer we format.
+        let until = time.map { " AND block_time <= to_timestamp(\($0))" } ?? ""
+        let query = "SELECT id, block_number, block_time, log_index, trader, pair_index, trade_index, open_time, kind, "
+            + "is_long, price, leverage, collateral, payout, opening_fee, closing_fee, rollover_fee, funding_usdc "
+            + "FROM \(try PostgresConnection.qualifiedIdentifier(table)) "
+            + "WHERE (block_number, log_index) > (\(position.block), \(position.logIndex))\(until) ORDER BY block_number, log_index"
+        var pending: [(id: Int64, fill: Fill)] = []
+        pending.reserveCapacity(batch)
+        let count = try connection.copyOut(binary: query) { row in
+            var row = row
+            let id = try row.int64()
+            let block = try row.int64()
+            let blockTime = try row.unixSeconds()
+            let logIndex = try row.int32()
+            guard let trader = EVMAddress(bytes: try row.bytes()) else { throw Self.badField("trader") }
+            let pair = try row.int32(), slot = try row.int32(), openTime = try row.int64()
+            let kindBytes = try row.bytes()
+            guard let kind = FillKind.allCases.first(where: { $0.rawValue.utf8.elementsEqual(kindBytes) }) else {
+                throw Self.badField("kind")
+            }
+            let fill = Fill(
+                blockNumber: block, blockHash: .zero, blockTime: blockTime, txHash: .zero, logIndex: logIndex,
+                eventGeneration: Self.unread, trader: trader, pairIndex: pair, tradeIndex: slot, openTime: openTime, kind: kind,
+                orderType: .market, isLong: try row.bool(), price: try row.int64(), leverage: try row.int64(),
+                collateral: try row.int64(), positionCollateral: 0, percentProfit: 0, payout: try row.int64(),
+                openingFee: try row.int64(), closingFee: try row.int64(), rolloverFee: try row.int64(),
+                fundingFee: try row.int64(), orderID: 0)
+            pending.append((id, fill))
+            if pending.count == batch {
+                try body(pending)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        if !pending.isEmpty { try body(pending) }
+        return count
+    }
+
+    /// The generation label of a fill read for the leaderboard, which does not read it.
+    private static let unread: EventGeneration = "unread"
+
+    private static func badField(_ name: String) -> PostgresError {
+        PostgresError(kind: .decodingFailed, message: "a stored fill has an unreadable \(name)")
+    }
+
     /// A trader's fills in chain order.
     public func fills(of trader: EVMAddress, on connection: PostgresConnection) throws -> [Fill] {
         let rows = try connection.query(
