@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // The domain: pure, Foundation only.
         .target(name: "AlfaCore"),
@@ -34,7 +35,7 @@ let package = Package(
         .target(
             name: "AlfaApp",
             dependencies: [
-                "AlfaCore", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram", "AlfaCharts",
+                "AlfaCore", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram", "AlfaCharts", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),

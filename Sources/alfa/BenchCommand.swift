@@ -2,6 +2,7 @@ import AlfaApp
 import AlfaCore
 import AlfaStore
 import ArgumentParser
+import Foundation
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,8 +33,8 @@ struct BenchCommand: AsyncParsableCommand {
     struct LeaderboardBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "leaderboard",
-            abstract: "FIFO + metrics throughput, full and incremental recompute, snapshot reads, SQL comparison.",
-            discussion: "Generates realistic fills in memory, then stores them in a scratch schema of DATABASE_URL's database, dropped afterwards."
+            abstract: "FIFO + metrics throughput, full and incremental recompute, memory per closed trade, alfa serve's start-up and peak RSS, snapshot reads, SQL comparison.",
+            discussion: "Generates realistic fills as a stream, then stores them in a scratch schema of DATABASE_URL's database (dropped afterwards) and starts alfa serve on them."
         )
 
         @Option(help: "Traders to simulate.")
@@ -50,8 +51,11 @@ struct BenchCommand: AsyncParsableCommand {
             var url: String?
             var migrations: [Migration] = []
             if !inMemory { (url, migrations) = try await Startup.benchmarkDatabase(settings) }
+            guard (1_000...100_000_000).contains(fills) else { throw ValidationError("--fills must be from 1000 to 100000000, got \(fills)") }
+            guard (1...10_000_000).contains(traders) else { throw ValidationError("--traders must be from 1 to 10000000, got \(traders)") }
             let report = try await LeaderboardBenchmark.run(databaseURL: url, migrations: migrations,
-                                                            traders: traders, fills: fills, gates: EligibilityGates(settings.leaderboard))
+                                                            traders: traders, fills: fills, gates: EligibilityGates(settings.leaderboard),
+                                                            serve: inMemory ? nil : try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             print(report)
         }
     }

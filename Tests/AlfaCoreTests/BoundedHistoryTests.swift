@@ -138,3 +138,28 @@ struct BoundedHistoryTests {
         #expect(abs(oneByOne.sharpe - block.sharpe) <= 1e-12 && abs(oneByOne.probabilisticSharpe() - block.probabilisticSharpe()) <= 1e-12)
     }
 }
+
+@Suite("Trader numbers")
+struct TraderNumbersTests {
+    @Test func everyTraderKeepsTheNumberItGotFirstThroughGrowth() {
+        var random = SeededRandom(seed: 21)
+        let traders = (0..<5_000).map { _ in EVMAddress(bytes: (0..<20).map { _ in UInt8.random(in: 0...255, using: &random) })! }
+        var table = TraderNumbers()
+        for (index, trader) in traders.enumerated() {
+            #expect(table.numberAdding(trader) == (index, true))
+        }
+        for (index, trader) in traders.enumerated().reversed() {
+            #expect(table.number(of: trader) == index)
+            #expect(table.numberAdding(trader) == (index, false))
+        }
+        #expect(table.count == 5_000)
+        #expect(table.number(of: EVMAddress(bytes: [UInt8](repeating: 0xAB, count: 20))!) == nil)
+        // Addresses alike in all but a byte still get numbers of their own.
+        var alike = TraderNumbers()
+        for byte in 0...255 {
+            var bytes = [UInt8](repeating: 7, count: 20)
+            bytes[19] = UInt8(byte)
+            #expect(alike.numberAdding(EVMAddress(bytes: bytes)!).number == byte)
+        }
+    }
+}

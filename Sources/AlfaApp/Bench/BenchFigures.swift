@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CMalloc
+import Foundation
+
 /// The arithmetic every benchmark reports with, so their figures mean the same thing.
 enum BenchFigures {
     /// The nearest-rank percentile of sorted values (`p` from 0 to 1); 0 for none.
@@ -15,5 +21,23 @@ enum BenchFigures {
         let started = ContinuousClock.now
         try await body()
         return milliseconds(ContinuousClock.now - started)
+    }
+
+    /// A process's resident and peak resident memory in MiB, from /proc (self by default).
+    static func residentMiB(pid: pid_t? = nil) -> (now: Int, peak: Int) {
+        let path = "/proc/\(pid.map(String.init) ?? "self")/status"
+        guard let status = try? String(contentsOfFile: path, encoding: .utf8) else { return (0, 0) }
+        func field(_ name: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
+            return (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0) / 1024
+        }
+        return (field("VmRSS"), field("VmHWM"))
+    }
+
+    /// Bytes malloc has handed out and not had back: what live objects hold, whatever the
+    /// allocator keeps cached.
+    static func heapInUse() -> Int {
+        let info = mallinfo2()
+        return Int(info.uordblks) + Int(info.hblkhd)
     }
 }

@@ -8,9 +8,12 @@
 public struct LeaderboardEngine: Sendable {
     public static let retentionDays: Int64 = 32
 
-    private var histories: [EVMAddress: TraderHistory] = [:]
+    /// Traders by number, in order of first fill: one hash per fill finds a trader, and
+    /// everything per trader lives in arrays.
+    private var traderNumbers = TraderNumbers()
+    private var histories: [TraderHistory] = []
     /// Per trader: the history version last seen, each window's running totals, and the metrics.
-    private var cache: [EVMAddress: Cached] = [:]
+    private var cache: [Cached?] = []
 
     private struct Cached: Sendable {
         var version: Int
@@ -20,25 +23,41 @@ public struct LeaderboardEngine: Sendable {
     public private(set) var fillsApplied = 0
     /// The newest block time applied: events older than the retention before it are sealed.
     public private(set) var newestFillTime = Int64.min
-    /// Each pair's latest fill price (× 1e10) by chain position: the marks' fallback.
-    private var lastPrices: [Int32: (block: Int64, logIndex: Int32, price: Int64)] = [:]
+    /// Each pair's latest fill price (× 1e10) by chain position, indexed by pair: the marks' fallback.
+    private var lastPrices: [PairPrice?] = []
+
+    private struct PairPrice: Sendable {
+        let block: Int64
+        let logIndex: Int32
+        let price: Int64
+    }
 
     public init() {}
 
     public var traderCount: Int { histories.count }
 
-    public func history(of trader: EVMAddress) -> TraderHistory? { histories[trader] }
+    public func history(of trader: EVMAddress) -> TraderHistory? { traderNumbers.number(of: trader).map { histories[$0] } }
 
     /// Events kept unsealed, over every trader.
-    public var retainedEvents: Int { histories.values.reduce(0) { $0 + $1.events.count } }
+    public var retainedEvents: Int { histories.reduce(0) { $0 + $1.events.count } }
 
     /// A fill older than a trader's sealed events arrived (fills far out of chain order): the
     /// figures are approximate until the engine is rebuilt from fills in chain order.
-    public var needsReplay: Bool { histories.values.contains { $0.needsReplay } }
+    public var needsReplay: Bool { histories.contains { $0.needsReplay } }
+
+    /// The trader's number, adding it on its first fill.
+    private mutating func number(of trader: EVMAddress) -> Int {
+        let (number, isNew) = traderNumbers.numberAdding(trader)
+        if isNew {
+            histories.append(TraderHistory(trader: trader, keepsCloses: false))
+            cache.append(nil)
+        }
+        return number
+    }
 
     /// Applies a fill; fills of one position must come in chain order, positions may interleave.
     public mutating func apply(_ fill: Fill) {
-        histories[fill.trader, default: TraderHistory(trader: fill.trader, keepsCloses: false)].apply(fill)
+        histories[number(of: fill.trader)].apply(fill)
         notePrice(fill)
         newestFillTime = max(newestFillTime, fill.blockTime)
         fillsApplied += 1
@@ -51,22 +70,29 @@ public struct LeaderboardEngine: Sendable {
     }
 
     private mutating func notePrice(_ fill: Fill) {
-        guard fill.price > 0 else { return }
-        if let last = lastPrices[fill.pairIndex], (last.block, last.logIndex) > (fill.blockNumber, fill.logIndex) { return }
-        lastPrices[fill.pairIndex] = (fill.blockNumber, fill.logIndex, fill.price)
+        guard fill.price > 0, fill.pairIndex >= 0, fill.pairIndex < 1 << 16 else { return }
+        let pair = Int(fill.pairIndex)
+        if pair >= lastPrices.count { lastPrices.append(contentsOf: repeatElement(nil, count: pair - lastPrices.count + 1)) }
+        if let last = lastPrices[pair], (last.block, last.logIndex) > (fill.blockNumber, fill.logIndex) { return }
+        lastPrices[pair] = PairPrice(block: fill.blockNumber, logIndex: fill.logIndex, price: fill.price)
     }
 
     /// Each pair's latest fill price, × 1e10.
-    public var lastFillPrices: [Int32: Int64] { lastPrices.mapValues(\.price) }
+    public var lastFillPrices: [Int32: Int64] {
+        var prices: [Int32: Int64] = [:]
+        for (pair, last) in lastPrices.enumerated() { if let last { prices[Int32(pair)] = last.price } }
+        return prices
+    }
 
     /// Applies a batch trader by trader (stable, so each position keeps its chain order):
     /// one trader's book and history stay in cache while its fills are replayed, instead of
     /// every fill landing on a different trader's memory. Chunks keep the regrouped fills
     /// themselves within the processor's cache.
     public mutating func apply(_ fills: [Fill]) {
-        let chunk = min(fills.count, 1 << 18)
+        // Under glibc's largest mmap threshold (32 MiB), so the buffer is reused from the heap
+        // call after call instead of mapped afresh: fresh memory costs a page fault per 4 KiB.
+        let chunk = min(fills.count, 1 << 17)
         guard chunk > 0 else { return }
-        // One scratch buffer for every chunk: fresh memory costs a page fault per 4 KiB.
         let scratch = UnsafeMutableBufferPointer<Fill>.allocate(capacity: chunk)
         defer { scratch.deallocate() }
         fills.withUnsafeBufferPointer { all in
@@ -80,39 +106,39 @@ public struct LeaderboardEngine: Sendable {
     }
 
     private mutating func applyGrouped(_ fills: UnsafeBufferPointer<Fill>, scratch: UnsafeMutableBufferPointer<Fill>) {
-        var groupOf: [EVMAddress: Int32] = [:]
-        var traders: [EVMAddress] = []
-        var group = [Int32](repeating: 0, count: fills.count)
+        // Each fill's trader number; the traders touched, in order of first appearance.
+        var traderOf = [Int32](repeating: 0, count: fills.count)
+        var counts = [Int32](repeating: 0, count: histories.count + fills.count)
+        var touched: [Int32] = []
         for index in fills.indices {
             notePrice(fills[index])
             newestFillTime = max(newestFillTime, fills[index].blockTime)
-            let trader = fills[index].trader
-            if let known = groupOf[trader] {
-                group[index] = known
-            } else {
-                group[index] = Int32(traders.count)
-                groupOf[trader] = Int32(traders.count)
-                traders.append(trader)
-            }
+            let trader = number(of: fills[index].trader)
+            traderOf[index] = Int32(trader)
+            if counts[trader] == 0 { touched.append(Int32(trader)) }
+            counts[trader] += 1
         }
-        // Counting sort by group: scatter the fills into trader order (independent writes the
+        // Counting sort by trader: scatter the fills into trader order (independent writes the
         // processor overlaps), then replay each trader's run sequentially.
-        var start = [Int](repeating: 0, count: traders.count + 1)
-        for g in group { start[Int(g) + 1] += 1 }
-        for g in traders.indices { start[g + 1] += start[g] }
-        var next = start
+        var next = counts   // reused as each touched trader's next slot
+        var offset: Int32 = 0
+        for trader in touched {
+            next[Int(trader)] = offset
+            offset += counts[Int(trader)]
+        }
         for index in fills.indices {
-            let g = Int(group[index])
-            (scratch.baseAddress! + next[g]).initialize(to: fills[index])
-            next[g] += 1
+            let trader = Int(traderOf[index])
+            (scratch.baseAddress! + Int(next[trader])).initialize(to: fills[index])
+            next[trader] += 1
         }
         let horizon = sealHorizon()
-        for (g, trader) in traders.enumerated() {
-            var history = histories.removeValue(forKey: trader) ?? TraderHistory(trader: trader, keepsCloses: false)
-            history.reserveCapacity(forMoreFills: start[g + 1] - start[g])
-            for position in start[g]..<start[g + 1] { history.apply(scratch[position]) }
-            history.seal(before: horizon)
-            histories[trader] = history
+        var position = 0
+        for trader in touched {
+            let count = Int(counts[Int(trader)])
+            histories[Int(trader)].reserveCapacity(forMoreFills: count)
+            for slot in position..<(position + count) { histories[Int(trader)].apply(scratch[slot]) }
+            histories[Int(trader)].seal(before: horizon)
+            position += count
         }
         // Fill is a plain value: nothing to release before the buffer is reused.
         _ = scratch.baseAddress!.deinitialize(count: fills.count)
@@ -121,24 +147,24 @@ public struct LeaderboardEngine: Sendable {
 
     /// Metrics of one trader in every window as of `asOf`, from the cache when still valid.
     public mutating func metrics(of trader: EVMAddress, asOf: Int64) -> [TimeWindow: TraderMetrics]? {
-        guard let history = histories[trader] else { return nil }
-        if let index = cache.index(forKey: trader), cache.values[index].version == history.version,
-           cache.values[index].metrics.count == TimeWindow.allCases.count,
-           cache.values[index].metrics.values.allSatisfy({ $0.validUntil.map { asOf < $0 } ?? true }) {
-            return cache.values[index].metrics
-        }
-        var cached = cache.removeValue(forKey: trader)
-            ?? Cached(version: -1, accumulators: TimeWindow.allCases.map { WindowAccumulator(window: $0, asOf: asOf) }, metrics: [:])
-        defer { cache[trader] = cached }
-        if cached.version == history.version, cached.metrics.count == TimeWindow.allCases.count,
+        traderNumbers.number(of: trader).map { metrics(ofTrader: $0, asOf: asOf) }
+    }
+
+    private mutating func metrics(ofTrader index: Int, asOf: Int64) -> [TimeWindow: TraderMetrics] {
+        let history = histories[index]
+        if let cached = cache[index], cached.version == history.version, cached.metrics.count == TimeWindow.allCases.count,
            cached.metrics.values.allSatisfy({ $0.validUntil.map { asOf < $0 } ?? true }) {
             return cached.metrics
         }
+        var cached = cache[index]
+            ?? Cached(version: -1, accumulators: TimeWindow.allCases.map { WindowAccumulator(window: $0, asOf: asOf) }, metrics: [:])
+        cache[index] = nil   // so the accumulators are changed in place, not copied
         WindowAccumulator.update(&cached.accumulators, with: history, asOf: asOf)
         for accumulator in cached.accumulators {
             cached.metrics[accumulator.window] = accumulator.metrics(of: history, asOf: asOf)
         }
         cached.version = history.version
+        cache[index] = cached
         return cached.metrics
     }
 
@@ -149,13 +175,12 @@ public struct LeaderboardEngine: Sendable {
                                   marks: [Int32: Int64] = [:]) -> LeaderboardSnapshot {
         let prices = lastFillPrices.merging(marks) { _, feed in feed }
         let horizon = sealHorizon(asOf: asOf)
-        for index in histories.indices { histories.values[index].seal(before: horizon) }
+        for index in histories.indices { histories[index].seal(before: horizon) }
         var eligible: [(metrics: [TimeWindow: TraderMetrics], exposure: OpenExposure)] = []
-        for trader in histories.keys {
-            guard let metrics = metrics(of: trader, asOf: asOf), let thirty = metrics[.thirtyDays],
-                  gates.isEligible(thirtyDays: thirty, asOf: asOf)
-            else { continue }
-            let book = histories[trader]!.book
+        for index in histories.indices {
+            let metrics = metrics(ofTrader: index, asOf: asOf)
+            guard let thirty = metrics[.thirtyDays], gates.isEligible(thirtyDays: thirty, asOf: asOf) else { continue }
+            let book = histories[index].book
             eligible.append((metrics, book.isFlat ? .none : OpenExposure(book.openPositions, marks: prices)))
         }
         var rows: [TimeWindow: [LeaderboardRow]] = [:]
