@@ -132,6 +132,7 @@ struct MigratorTests {
         let tables = try connection.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")
             .map { try $0.decode(0, as: String.self) }
+            .filter { !$0.hasPrefix("fills_") }   // the months of fills, and its default partition
         #expect(tables == ["alert_outbox", "audit_log", "breaker_events", "breaker_state", "copy_cursor", "copy_leader_changes", "copy_leader_set", "copy_leader_settings", "copy_leaders",
                            "copy_orders", "copy_pause", "execution_history", "execution_state", "fills", "indexer_blocks", "indexer_state",
                            "leaderboard_entries", "leaderboard_snapshots", "notify_preferences", "raw_log_archives", "raw_logs", "report_runs", "schema_migrations", "singleton_leases", "telegram_chats",
@@ -157,5 +158,101 @@ struct MigratorTests {
             .map { "\(try $0.decode(0, as: String.self)) \(try $0.decode(1, as: String.self)) \(try $0.decode(2, as: Int32.self))" }
         #expect(rows == ["expired left in flight by the v1.5 executor at the upgrade to Avantis v2: check the wallet on chain 0",
                          "declined  0", "intent  0", "filled  0", "intent  66"])
+    }
+}
+
+@Suite("fills by month (real server)")
+struct FillsByMonthTests {
+    /// Every row, in id order, as text: the same before and after means nothing was lost,
+    /// duplicated or changed.
+    private func fingerprint(_ connection: PostgresConnection) throws -> (count: Int64, digest: String) {
+        let row = try connection.query("SELECT count(*), md5(coalesce(string_agg(f::text, '|' ORDER BY id), '')) FROM fills f")[0]
+        return (try row.decode(0), try row.decode(1))
+    }
+
+    /// `count` fills, 15 minutes apart from `start` in a scrambled order, written by plain SQL
+    /// (no partition made first).
+    private func insertRaw(_ count: Int, from start: String, on connection: PostgresConnection) throws {
+        try connection.execute("""
+            INSERT INTO fills (block_number, block_hash, block_time, tx_hash, log_index, event_generation, trader, pair_index,
+                               trade_index, open_time, kind, order_type, is_long, price, leverage, collateral,
+                               position_collateral, notional, percent_profit, payout, order_id, funding_usdc)
+            SELECT 1000 + n, decode(repeat('bb', 32), 'hex'),
+                   timestamptz '\(start)' + ((n * 7919) % \(count)) * interval '15 minutes',
+                   decode(lpad(to_hex(n), 64, '0'), 'hex'), n % 4, 'v2', decode(lpad(to_hex(n % 37), 40, '0'), 'hex'), n % 7,
+                   n % 3, 1735689600, CASE WHEN n % 2 = 0 THEN 'open' ELSE 'close' END, 'market', n % 5 <> 0, 650000000000000 + n,
+                   200000000000, 1000000 * (n % 900 + 1), 1000000, 20000000, 0, n, n, n % 11 - 5
+            FROM generate_series(1, \(count)) n
+            """)
+    }
+
+    @Test func theConversionKeepsEveryRowOnceAndTheIdsGoOn() throws {
+        let (connection, _) = try TestDatabase.connect()
+        let all = try Migration.load(from: TestDatabase.migrationsDirectory)
+        try Migrator(migrations: all.filter { $0.version < 15 }).apply(on: connection)
+        // 20,000 fills over seven months, stored out of time order, ids with a gap.
+        try insertRaw(20_000, from: "2025-01-01 00:00:00+00", on: connection)
+        try connection.execute("""
+            DELETE FROM fills WHERE id BETWEEN 500 AND 520;
+            """)
+        let before = try fingerprint(connection)
+        let maxID: Int64 = try connection.query("SELECT max(id) FROM fills")[0].decode(0)
+        #expect(before.count == 19_979)
+
+        try Migrator(migrations: all).apply(on: connection)
+        let after = try fingerprint(connection)
+        #expect(after.count == before.count && after.digest == before.digest)
+        let months: [String] = try connection.query(
+            "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'fills'::regclass ORDER BY 1"
+        ).map { try $0.decode(0) }
+        #expect(months.contains("fills_2025_01") && months.contains("fills_2025_07") && months.contains("fills_default"))
+        #expect(try connection.query("SELECT count(*) FROM ONLY fills_default")[0].decode(0, as: Int64.self) == 0)
+        #expect(try connection.query("SELECT count(*) FROM ONLY fills_2025_03")[0].decode(0, as: Int64.self) > 0)
+
+        // New fills take the next ids; a log stored again is still refused.
+        let fresh = SampleFills.make(count: 4, trader: 9)
+        try connection.transaction { try FillRepository().insert(fresh, on: $0) }
+        let ids: [Int64] = try connection.query("SELECT id FROM fills WHERE trader = $1 ORDER BY id", [fresh[0].trader]).map { try $0.decode(0) }
+        #expect(ids == [maxID + 1, maxID + 2, maxID + 3, maxID + 4])
+        #expect {
+            try connection.transaction { try FillRepository().insert([fresh[0]], on: $0) }
+        } throws: { ($0 as? PostgresError)?.kind == .uniqueViolation }
+    }
+
+    @Test func aTimeWindowReadsOnlyItsMonths() throws {
+        let connection = try TestDatabase.migrated()
+        var fills: [Fill] = []
+        for month in 0..<4 {
+            fills += SampleFills.make(count: 50, trader: UInt8(month + 1)).map { fill in
+                var moved = fill
+                moved.blockTime += Int64(month) * 31 * 86_400
+                return moved
+            }
+        }
+        try connection.transaction { try FillRepository().insert(fills, on: $0) }
+        #expect(try connection.query("SELECT count(*) FROM ONLY fills_default")[0].decode(0, as: Int64.self) == 0)
+        let plan = try connection.query(
+            "EXPLAIN SELECT count(*) FROM fills WHERE block_time >= '2025-02-05' AND block_time < '2025-02-20'"
+        ).map { try $0.decode(0, as: String.self) }.joined(separator: "\n")
+        #expect(plan.contains("fills_2025_02"))
+        #expect(!plan.contains("fills_2025_01") && !plan.contains("fills_2025_03") && !plan.contains("fills_default"))
+    }
+
+    /// A fill of a month without its partition lands in the default one; the next insert or
+    /// `alfa db optimize` moves it into its month.
+    @Test func aFillOfAMonthWithoutItsPartitionIsMovedIntoItLater() throws {
+        let connection = try TestDatabase.migrated()
+        try insertRaw(3, from: "2020-09-10 00:00:00+00", on: connection)
+        #expect(try connection.query("SELECT count(*) FROM ONLY fills_default")[0].decode(0, as: Int64.self) == 3)
+        let created = try MaintenanceRepository().ensureFillPartitions(monthsAhead: 2, on: connection)
+        #expect(created > 0)
+        #expect(try connection.query("SELECT count(*) FROM ONLY fills_default")[0].decode(0, as: Int64.self) == 0)
+        #expect(try connection.query("SELECT count(*) FROM ONLY fills_2020_09")[0].decode(0, as: Int64.self) == 3)
+        try connection.execute("ANALYZE")
+        let partitions = try MaintenanceRepository().fillPartitions(on: connection)
+        #expect(partitions.first { $0.name == "fills_2020_09" }?.rows == 3)
+        let report = DatabaseAdvice.partitions(partitions, created: created)
+        #expect(report[0].hasPrefix("fills by month: \(partitions.count - 1) partitions"))
+        #expect(report.contains { $0.hasPrefix("fills_2020_09") && $0.contains(" 3 ") })
     }
 }

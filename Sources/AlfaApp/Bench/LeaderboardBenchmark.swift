@@ -99,6 +99,23 @@ public enum LeaderboardBenchmark {
             return seconds
         }
         say(String(format: "  stored %d fills in %.0f s (%.0f rows/s)", count + 10_000, storeSeconds, Double(count + 10_000) / storeSeconds))
+        // Partition pruning: a 7-day window names its months only.
+        let weekStart = laterAsOf - 7 * 86_400
+        let pruning = try await worker.run {
+            let connection = try PostgresConnection.connect(url: schemaURL)
+            let months: Int64 = try connection.query(
+                "SELECT count(*) FROM pg_inherits WHERE inhparent = to_regclass('fills')")[0].decode(0)
+            let plan = try connection.query(
+                "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) SELECT count(*), sum(payout) FROM fills WHERE block_time >= $1 AND block_time < $2",
+                [Timestamp(unixSeconds: weekStart), Timestamp(unixSeconds: laterAsOf)]).map { try $0.decode(0, as: String.self) }
+            return (months, plan)
+        }
+        func isPartition(_ token: Substring) -> Bool {
+            token == "fills_default" || (token.count == 13 && token.hasPrefix("fills_") && token.dropFirst(6).allSatisfy { $0.isNumber || $0 == "_" })
+        }
+        let scanned = Set(pruning.1.flatMap { line in line.split(separator: " ").filter(isPartition) }).sorted()
+        say("  a 7-day window query reads \(scanned.count) of \(pruning.0) partitions (\(scanned.joined(separator: ", "))):")
+        for line in pruning.1 { say("    " + line) }
         defer {
             if let admin = try? PostgresConnection.connect(url: databaseURL) { try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
         }

@@ -33,8 +33,11 @@ public enum DatabaseMaintenance {
             ? "raw logs: none stored more than \(settings.rawLogRetentionDays) days ago (RAW_LOG_RETENTION_DAYS); fills are never archived"
             : "raw logs: \(archived) stored more than \(settings.rawLogRetentionDays) days ago archived to \(written.joined(separator: ", ")) "
                 + "and deleted; fills are never archived")
+        let created = try await pool.withConnection { try repository.ensureFillPartitions(monthsAhead: 2, on: $0) }
         try await pool.withConnection { try repository.analyze(on: $0) }
         write("ANALYZE: planner statistics refreshed")
+        write("")
+        DatabaseAdvice.partitions(try await pool.withConnection { try repository.fillPartitions(on: $0) }, created: created).forEach(write)
         let (tables, indexes) = try await pool.withConnection { (try repository.tables(on: $0), try repository.indexes(on: $0)) }
         write("")
         DatabaseAdvice.sizes(tables).forEach(write)

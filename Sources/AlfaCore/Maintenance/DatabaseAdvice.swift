@@ -42,6 +42,44 @@ public enum DatabaseAdvice {
         }
     }
 
+    /// One partition of `fills`: a month, or the default one that catches months without theirs.
+    public struct Partition: Sendable, Equatable {
+        public var name: String
+        /// `FOR VALUES FROM (…) TO (…)`, or `DEFAULT`.
+        public var bounds: String
+        public var rows: Int64
+        public var totalBytes: Int64
+        public var isDefault: Bool { bounds == "DEFAULT" }
+
+        public init(name: String, bounds: String, rows: Int64, totalBytes: Int64) {
+            self.name = name
+            self.bounds = bounds
+            self.rows = rows
+            self.totalBytes = totalBytes
+        }
+    }
+
+    /// The `fills` partitions, oldest month first, then what to do about them.
+    public static func partitions(_ partitions: [Partition], created: Int) -> [String] {
+        let months = partitions.filter { !$0.isDefault }.sorted { $0.name < $1.name }
+        let width = max(9, partitions.map(\.name.count).max() ?? 0)
+        func pad(_ text: String, _ count: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, count - text.count))
+            return left ? fill + text : text + fill
+        }
+        var lines = ["fills by month: \(months.count) partitions" + (created > 0 ? " (\(created) created now, for months ahead)" : ""),
+                     pad("partition", width) + "  " + pad("rows", 12, left: true) + "  " + pad("size", 10, left: true)]
+        for partition in months + partitions.filter(\.isDefault) {
+            lines.append(pad(partition.name, width) + "  " + pad("\(partition.rows)", 12, left: true) + "  "
+                         + pad(bytes(partition.totalBytes), 10, left: true))
+        }
+        if let fallback = partitions.first(where: \.isDefault), fallback.rows > 0 {
+            lines.append("\(fallback.rows) fills wait in \(fallback.name), outside every month's partition: the next insert "
+                + "or alfa db optimize moves them into their months")
+        }
+        return lines
+    }
+
     /// A table is worth an index when it is big and mostly read whole.
     static let manyRows: Int64 = 10_000
     static let manySequentialScans: Int64 = 100

@@ -21,6 +21,13 @@ public struct FillRepository: Sendable {
     @discardableResult
     public func insert(_ fills: [Fill], on connection: PostgresConnection) throws -> Int {
         guard !fills.isEmpty else { return 0 }
+        // Each month's partition must exist before its fills arrive (else they land in the default one).
+        var first = fills[0].blockTime, last = fills[0].blockTime
+        for fill in fills {
+            first = min(first, fill.blockTime)
+            last = max(last, fill.blockTime)
+        }
+        try connection.query("SELECT alfa_ensure_fills_partitions($1, $2)", [Timestamp(unixSeconds: first), Timestamp(unixSeconds: last)])
         return try connection.copy(into: table, columns: Self.columns) { writer in
             for fill in fills {
                 writer.field(fill.blockNumber)

@@ -31,6 +31,24 @@ public struct MaintenanceRepository: Sendable {
         }
     }
 
+    /// Creates the partitions of `fills` missing from its first month through `monthsAhead`
+    /// months from now, moving any fill waiting in the default partition; returns how many.
+    public func ensureFillPartitions(monthsAhead: Int, on connection: PostgresConnection) throws -> Int {
+        Int(try connection.query(
+            "SELECT alfa_ensure_fills_partitions(least(coalesce((SELECT min(block_time) FROM fills), now()), now()), "
+                + "now() + make_interval(months => $1))", [Int32(monthsAhead)])[0].decode(0, as: Int32.self))
+    }
+
+    /// The partitions of `fills`, with their bounds, rows (as of the last ANALYZE) and size.
+    public func fillPartitions(on connection: PostgresConnection) throws -> [DatabaseAdvice.Partition] {
+        try connection.query(
+            "SELECT c.relname::text, pg_get_expr(c.relpartbound, c.oid), greatest(c.reltuples, 0)::bigint, pg_total_relation_size(c.oid) "
+                + "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "WHERE i.inhparent = to_regclass('fills') ORDER BY c.relname").map {
+            DatabaseAdvice.Partition(name: try $0.decode(0), bounds: try $0.decode(1), rows: try $0.decode(2), totalBytes: try $0.decode(3))
+        }
+    }
+
     /// Up to `limit` raw logs stored before `cutoff` (unix seconds), oldest first, as JSON objects.
     public func rawLogs(storedBefore cutoff: Int64, limit: Int, on connection: PostgresConnection) throws -> [(id: Int64, json: String)] {
         try connection.query(

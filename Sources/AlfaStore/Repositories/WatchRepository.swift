@@ -53,9 +53,10 @@ public struct WatchRepository: Sendable {
         let (through, looked): (Int64, Int64) = (try page.decode(0), try page.decode(1))
         guard looked > 0 else { return ([], id, 0) }
         let columns = FillRepository.columns.map { "f." + $0 }.joined(separator: ", ")
+        // Grouped by the key, (id, block_time), so every other column of the fill may be selected.
         let rows = try connection.query(
             "SELECT \(columns), array_to_string(array_agg(DISTINCT w.chat_id), ',') FROM fills f JOIN watches w ON w.trader = f.trader "
-                + "WHERE f.id > $1 AND f.id <= $2 GROUP BY f.id ORDER BY f.id", [id, through])
+                + "WHERE f.id > $1 AND f.id <= $2 GROUP BY f.id, f.block_time ORDER BY f.id", [id, through])
         let fills = try rows.map { row in
             let chats: String = try row.decode(FillRepository.columns.count)
             return (try FillRepository.decode(row), chats.split(separator: ",").compactMap { Int64($0) })
