@@ -21,11 +21,12 @@ public enum LeaderboardBenchmark {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         // The history ends an hour ago, so `alfa serve` (which ranks as of now) sees it as recent.
-        let start = Int64(Date().timeIntervalSince1970) - Int64(Double(count + 10_000) * secondsPerFill) - 3_600
+        // (The generator's clock steps by whole seconds rounded down: 0.5 s a fill less than asked, on average.)
+        let start = Int64(Date().timeIntervalSince1970) - Int64(Double(count + 10_000) * (secondsPerFill - 0.5)) - 3_600
         @Sendable func generator() -> FillGenerator {
             FillGenerator(seed: 42, traderCount: traders, start: start, secondsPerFill: secondsPerFill, openPositionsTarget: 4_000)
         }
-        say("leaderboard benchmark: \(traders) traders, \(count) fills over \(String(format: "%.0f", Double(count) * secondsPerFill / 86_400)) days, heavy-tailed activity, generated as a stream")
+        say("leaderboard benchmark: \(traders) traders, \(count) fills over about \(String(format: "%.0f", Double(count) * (secondsPerFill - 0.5) / 86_400)) days, heavy-tailed activity, generated as a stream")
 
         // Full recompute on one core: FIFO books, metrics of every window, scores, ranking.
         var stream = generator()
