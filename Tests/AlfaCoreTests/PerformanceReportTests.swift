@@ -95,6 +95,22 @@ struct DatabaseAdviceTests {
         #expect(DatabaseAdvice.advice(tables: [], indexes: []).first?.hasPrefix("nothing to change") == true)
     }
 
+    @Test func partitionsAreListedByMonthWithTheDefaultLastAndItsWaitingFillsNamed() {
+        typealias P = DatabaseAdvice.Partition
+        let lines = DatabaseAdvice.partitions([
+            P(name: "fills_default", bounds: "DEFAULT", rows: 12, totalBytes: 16_384),
+            P(name: "fills_2026_09", bounds: "FOR VALUES FROM ('2026-09-01 00:00:00+00') TO ('2026-10-01 00:00:00+00')", rows: 900, totalBytes: 1 << 20),
+            P(name: "fills_2026_08", bounds: "FOR VALUES FROM ('2026-08-01 00:00:00+00') TO ('2026-09-01 00:00:00+00')", rows: 2_000_000, totalBytes: 1 << 30),
+        ], created: 1)
+        #expect(lines[0] == "fills by month: 2 partitions (1 created now, for months ahead)")
+        #expect(lines.count == 6)
+        #expect(lines[2].hasPrefix("fills_2026_08") && lines[2].hasSuffix("1.0 GB"))
+        #expect(lines[3].hasPrefix("fills_2026_09") && lines[4].hasPrefix("fills_default"))
+        #expect(lines[5].hasPrefix("12 fills wait in fills_default"))
+        let quiet = DatabaseAdvice.partitions([P(name: "fills_default", bounds: "DEFAULT", rows: 0, totalBytes: 8_192)], created: 0)
+        #expect(quiet.count == 3 && quiet[0] == "fills by month: 0 partitions")
+    }
+
     @Test func sizesAreListedLargestFirstInReadableUnits() {
         let lines = DatabaseAdvice.sizes([T(name: "a", totalBytes: 512, indexBytes: 0, liveRows: 1, deadRows: 0, sequentialScans: 0, indexScans: 0),
                                           T(name: "fills", totalBytes: 3 * 1_073_741_824 / 2, indexBytes: 1_536, liveRows: 9, deadRows: 0,

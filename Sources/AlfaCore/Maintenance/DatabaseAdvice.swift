@@ -63,10 +63,6 @@ public enum DatabaseAdvice {
     public static func partitions(_ partitions: [Partition], created: Int) -> [String] {
         let months = partitions.filter { !$0.isDefault }.sorted { $0.name < $1.name }
         let width = max(9, partitions.map(\.name.count).max() ?? 0)
-        func pad(_ text: String, _ count: Int, left: Bool = false) -> String {
-            let fill = String(repeating: " ", count: max(0, count - text.count))
-            return left ? fill + text : text + fill
-        }
         var lines = ["fills by month: \(months.count) partitions" + (created > 0 ? " (\(created) created now, for months ahead)" : ""),
                      pad("partition", width) + "  " + pad("rows", 12, left: true) + "  " + pad("size", 10, left: true)]
         for partition in months + partitions.filter(\.isDefault) {
@@ -107,10 +103,6 @@ public enum DatabaseAdvice {
     public static func sizes(_ tables: [Table]) -> [String] {
         let sorted = tables.sorted { $0.totalBytes > $1.totalBytes }
         let width = max(5, sorted.map(\.name.count).max() ?? 0)
-        func pad(_ text: String, _ count: Int, left: Bool = false) -> String {
-            let fill = String(repeating: " ", count: max(0, count - text.count))
-            return left ? fill + text : text + fill
-        }
         var lines = [pad("table", width) + "  " + pad("total", 10, left: true) + "  " + pad("indexes", 10, left: true) + "  "
                      + pad("rows", 12, left: true)]
         for table in sorted {
@@ -118,6 +110,12 @@ public enum DatabaseAdvice {
                          + pad(bytes(table.indexBytes), 10, left: true) + "  " + pad("\(table.liveRows)", 12, left: true))
         }
         return lines
+    }
+
+    /// `text` padded with spaces to `count` characters, on the left for numbers.
+    private static func pad(_ text: String, _ count: Int, left: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, count - text.count))
+        return left ? fill + text : text + fill
     }
 
     /// `8.0 kB`, `1.5 MB`, `2.0 GB`.
