@@ -30,6 +30,13 @@ struct DatabaseMaintenanceTests {
         #expect(first.output.contains("raw logs: 2 stored more than 730 days ago archived to \(folder)/raw_logs_"))
         #expect(first.output.contains("ANALYZE: planner statistics refreshed"))
         #expect(first.output.contains("fills") && first.output.contains("raw_logs") && first.output.contains("advice:"))
+        // The fills partitions, month by month, with the next two months made ahead.
+        #expect(first.output.contains("fills by month: "))
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let inTwoMonths = utc.dateComponents([.year, .month], from: utc.date(byAdding: .month, value: 2, to: Date())!)
+        let ahead = String(format: "fills_%04d_%02d", inTwoMonths.year!, inTwoMonths.month!)
+        #expect(first.output.split(separator: "\n").contains { $0.hasPrefix(ahead + " ") }, "\(first.output)")
 
         let files = try FileManager.default.contentsOfDirectory(atPath: folder)
         #expect(files.count == 1)

@@ -32,7 +32,14 @@ struct FillRepositoryTests {
             streamed += batch
         }
         #expect(count == 500 && streamed.count == 500 && batches == 8)
-        let expected = try repository.fills(afterChainPosition: (-1, -1), limit: 1_000, on: connection)
+        // In chain order; the two traders' samples share positions, so ties are ordered by id to compare.
+        func position(_ row: (id: Int64, fill: Fill)) -> (Int64, Int32) { (row.fill.blockNumber, row.fill.logIndex) }
+        #expect(zip(streamed, streamed.dropFirst()).allSatisfy { position($0) <= position($1) })
+        let byChain: ((id: Int64, fill: Fill), (id: Int64, fill: Fill)) -> Bool = {
+            ($0.fill.blockNumber, $0.fill.logIndex, $0.id) < ($1.fill.blockNumber, $1.fill.logIndex, $1.id)
+        }
+        streamed.sort(by: byChain)
+        let expected = try repository.fills(after: 0, limit: 1_000, on: connection).sorted(by: byChain)
         #expect(streamed.map(\.id) == expected.map(\.id))
         for ((_, ours), (_, full)) in zip(streamed, expected) {
             var trimmed = full

@@ -34,6 +34,14 @@ enum BenchFigures {
         return (field("VmRSS"), field("VmHWM"))
     }
 
+    /// Whether a child has ended (a zombie not reaped yet still answers `kill(pid, 0)`).
+    static func hasExited(pid: pid_t) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return true }
+        guard let state = status.split(separator: "\n").first(where: { $0.hasPrefix("State:") }) else { return true }
+        let letter = state.dropFirst("State:".count).first { !$0.isWhitespace }
+        return letter == "Z" || letter == "X"
+    }
+
     /// Bytes malloc has handed out and not had back: what live objects hold, whatever the
     /// allocator keeps cached.
     static func heapInUse() -> Int {

@@ -11,19 +11,23 @@ enum ServeMeasurement {
         for name in ["PATH", "HOME", "TMPDIR"] { environment[name] = ProcessInfo.processInfo.environment[name] }
         let server = try ChildProcess(executable, ["serve"], environment: environment)
         let started = ContinuousClock.now
-        var line: Substring?
+        var line: String?
         while line == nil {
             try await Task.sleep(for: .milliseconds(250))
-            line = server.errorOutputSoFar.split(separator: "\n").first { $0.contains("leaderboard refreshed") && !$0.contains("new_fills=0 ") }
+            // Files are read on the worker, not on the cooperative pool.
+            let (log, exited) = try await worker.run {
+                (server.errorOutputSoFar, BenchFigures.hasExited(pid: server.pid))
+            }
+            line = log.split(separator: "\n").first { $0.contains("leaderboard refreshed") && !$0.contains("new_fills=0 ") }.map(String.init)
             let elapsed = BenchFigures.milliseconds(ContinuousClock.now - started) / 1_000
-            if line == nil, elapsed > timeoutSeconds || kill(server.pid, 0) != 0 {
+            if line == nil, elapsed > timeoutSeconds || exited {
                 server.signal(SIGKILL)
                 let outcome = try await worker.run { server.wait() }
                 throw BenchFailure("alfa serve showed no leaderboard within \(Int(elapsed)) s: \(outcome.errorOutput.suffix(800))")
             }
         }
         let elapsed = BenchFigures.milliseconds(ContinuousClock.now - started) / 1_000
-        let memory = BenchFigures.residentMiB(pid: server.pid)
+        let memory = try await worker.run { BenchFigures.residentMiB(pid: server.pid) }
         server.signal(SIGTERM)
         let outcome = try await worker.run { server.wait() }
         let refreshMilliseconds = line.flatMap { text in

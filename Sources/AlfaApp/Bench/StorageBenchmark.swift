@@ -18,7 +18,7 @@ public enum StorageBenchmark {
             let meetsRate = alfaRowsPerSecond >= 50_000
             let meetsRatio = ratio >= 0.5
             return """
-            storage benchmark: \(rows) fill rows, unique (tx_hash, log_index) and 3 indexes on each table
+            storage benchmark: \(rows) fill rows; fills (by month) and a plain copy of it for psql, each with the same keys and 5 indexes
               alfa FillRepository.insert (COPY): \(format(alfaSeconds)) s, \(Int(alfaRowsPerSecond)) rows/s
               psql \\copy from a file:            \(format(psqlSeconds)) s, \(Int(psqlRowsPerSecond)) rows/s
               ratio alfa/psql: \(format(ratio))

@@ -48,9 +48,10 @@ public actor LeaderboardRefresher {
         } else {
             newFills = try await loadNewFills()
             let watermark = try await pool.withConnection { [fills] in try fills.watermark(on: $0) }
-            if watermark.count != applied || watermark.maxID != cursor || outOfOrder || engine.needsReplay {
+            if watermark.count != applied || watermark.maxID != cursor || outOfOrder {
                 // Fills vanished, or arrived out of id or chain order (alfa abi redecode stores old
-                // blocks' fills late): start over in chain order rather than guess.
+                // blocks' fills late): start over in chain order rather than guess. (A fill older
+                // than the engine's sealed events is out of chain order too: `needsReplay` follows.)
                 rebuilt = true
                 newFills = try await replayInChainOrder()
             }
@@ -121,13 +122,12 @@ public actor LeaderboardRefresher {
 
     /// A one-off ranking as of a past moment, from the fills up to it; nothing is stored.
     public static func rank(asOf: Int64, pool: PostgresPool, gates: EligibilityGates) async throws -> LeaderboardSnapshot {
-        let engine = try await pool.withConnection { connection in
+        var engine = try await pool.withConnection { connection in
             var engine = LeaderboardEngine()
             try FillRepository().streamForLeaderboard(upTo: asOf, on: connection) { engine.apply($0.map(\.fill)) }
             return engine
         }
-        var ranked = engine
         let uncertain = try await pool.withConnection { try RawLogRepository().uncertainTraders(on: $0) }
-        return ranked.snapshot(asOf: asOf, gates: gates, uncertain: uncertain)
+        return engine.snapshot(asOf: asOf, gates: gates, uncertain: uncertain)
     }
 }

@@ -73,18 +73,6 @@ public struct FillRepository: Sendable {
         return try rows.map { row in (try row.decode(Self.columns.count, as: Int64.self), try Self.decode(row)) }
     }
 
-    /// Up to `limit` fills after `position` (block, log index) in chain order, with their ids: a
-    /// full replay that stays right when fills were stored out of chain order (alfa abi redecode).
-    public func fills(afterChainPosition position: (block: Int64, logIndex: Int32), limit: Int, upTo time: Int64? = nil,
-                      on connection: PostgresConnection) throws -> [(id: Int64, fill: Fill)] {
-        let rows = try connection.query(
-            "SELECT \(Self.columns.joined(separator: ", ")), id FROM \(try PostgresConnection.qualifiedIdentifier(table)) "
-                + "WHERE (block_number, log_index) > ($1, $2) AND ($3::timestamptz IS NULL OR block_time <= $3) "
-                + "ORDER BY block_number, log_index LIMIT $4",
-            [position.block, position.logIndex, time.map(Timestamp.init(unixSeconds:)), limit])
-        return try rows.map { row in (try row.decode(Self.columns.count, as: Int64.self), try Self.decode(row)) }
-    }
-
     /// The newest fill id and the number of fills: a reorg that removed fills shows here.
     public func watermark(on connection: PostgresConnection) throws -> (maxID: Int64, count: Int64) {
         let row = try connection.query(
