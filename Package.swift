@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "alfa", targets: ["alfa"]),
+        // For the fuzzers (Fuzz/), a package of their own built with -sanitize=fuzzer.
+        .library(name: "AlfaParsers", targets: ["AlfaCore", "AlfaChain", "AlfaTelegram"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -33,6 +33,42 @@ struct JSONRPCTests {
         #expect(throws: JSONError.self) { try RPCLog.decodeArray(Array(json.utf8)) }
     }
 
+    // Found by commands/fuzz (json-rpc): 300 nested arrays in an answer overflowed the stack.
+    @Test(arguments: [JSONCursor.maxDepth + 1, 300, 100_000])
+    func documentsNestedTooDeepAreRefusedNotACrash(depth: Int) {
+        let answer = #"{"jsonrpc":"2.0","id":1,"result":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        #expect(throws: JSONError.self) { try JSONRPCAnswers.split(Array(answer.utf8), firstID: 1, methods: ["eth_getLogs"], host: "h") }
+        #expect(throws: JSONError.self) { try RPCLog.decodeArray(Array((String(repeating: "[", count: depth)).utf8)) }
+    }
+
+    @Test func nestingUpToTheLimitIsRead() throws {
+        let depth = JSONCursor.maxDepth - 1
+        let answer = #"{"jsonrpc":"2.0","id":1,"result":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        let results = try JSONRPCAnswers.split(Array(answer.utf8), firstID: 1, methods: ["eth_getLogs"], host: "h")
+        #expect(try results[0].get().count == 2 * depth)
+    }
+
+    // Any id may come back; one that overflows against the first id matches no call.
+    @Test(arguments: [Int64.min, Int64.max, -1, 0])
+    func answersWithIdsFarFromTheCallsMatchNone(id: Int64) {
+        let answer = #"{"jsonrpc":"2.0","id":\#(id),"result":"0x1"}"#
+        for firstID: Int64 in [1, Int64.max, Int64.min + 1] {
+            #expect(throws: JSONError.self) {
+                try JSONRPCAnswers.split(Array(answer.utf8), firstID: firstID, methods: ["eth_blockNumber", "eth_chainId"], host: "h")
+            }
+        }
+    }
+
+    @Test func aBatchIsMatchedByIdInAnyOrderAndARefusalFillsEverySlot() throws {
+        let batch = #"[{"jsonrpc":"2.0","id":8,"error":{"code":-32005,"message":"query returned more than 10000 results"}},{"id":7,"result":"0x2105"}]"#
+        let results = try JSONRPCAnswers.split(Array(batch.utf8), firstID: 7, methods: ["eth_chainId", "eth_getLogs"], host: "h")
+        #expect(try results[0].get() == Array(#""0x2105""#.utf8))
+        #expect(throws: RPCError.rangeLimit(host: "h", message: "query returned more than 10000 results")) { try results[1].get() }
+        let refused = #"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"invalid request"}}"#
+        let both = try JSONRPCAnswers.split(Array(refused.utf8), firstID: 7, methods: ["eth_chainId", "eth_getLogs"], host: "h")
+        #expect(both.allSatisfy { if case .failure(.rpc(_, -32600, _)) = $0 { true } else { false } })
+    }
+
     @Test func stringsDecodeTheirEscapes() throws {
         let text = try JSONCursor.read(Array(#""a\"b\\c\n\u00e9""#.utf8)) { cursor throws(JSONError) in try cursor.readString() }
         #expect(text == "a\"b\\c\né")

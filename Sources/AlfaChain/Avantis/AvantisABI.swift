@@ -28,7 +28,7 @@ public enum AvantisABI {
     }
 
     /// The events of one contract's ABI file, each checked against what its role needs.
-    static func definitions(_ data: Data, contract: AvantisContract, file: String,
+    public static func definitions(_ data: Data, contract: AvantisContract, file: String,
                             generation: EventGeneration) throws(FileError) -> [AvantisEventDefinition] {
         let events: [ABIEvent]
         var label = generation

@@ -6,6 +6,11 @@ import AlfaCore
 public struct JSONCursor {
     public let bytes: UnsafeBufferPointer<UInt8>
     public private(set) var position: Int
+    /// Objects and arrays open around the position. Reading recurses through them, so a
+    /// document nested without end would exhaust the stack: beyond `maxDepth` it is refused.
+    private var depth = 0
+    /// Far beyond any answer alfa reads (logs nest three deep), far below a thread's stack.
+    public static let maxDepth = 64
 
     public init(_ bytes: UnsafeBufferPointer<UInt8>, position: Int = 0) {
         self.bytes = bytes
@@ -26,6 +31,8 @@ public struct JSONCursor {
     /// Calls `body` for each member of an object; `body` must consume the member's value.
     public mutating func forEachMember(_ body: (inout JSONCursor, UnsafeBufferPointer<UInt8>) throws(JSONError) -> Void) throws(JSONError) {
         try expect(UInt8(ascii: "{"))
+        try enter()
+        defer { depth -= 1 }
         if try consumeIf(UInt8(ascii: "}")) { return }
         repeat {
             let key = try readRawString()
@@ -38,9 +45,16 @@ public struct JSONCursor {
     /// Calls `body` for each element of an array; `body` must consume the element.
     public mutating func forEachElement(_ body: (inout JSONCursor) throws(JSONError) -> Void) throws(JSONError) {
         try expect(UInt8(ascii: "["))
+        try enter()
+        defer { depth -= 1 }
         if try consumeIf(UInt8(ascii: "]")) { return }
         repeat { try body(&self) } while try consumeIf(UInt8(ascii: ","))
         try expect(UInt8(ascii: "]"))
+    }
+
+    private mutating func enter() throws(JSONError) {
+        guard depth < Self.maxDepth else { throw .unexpected("at most \(Self.maxDepth) nested objects and arrays", at: position) }
+        depth += 1
     }
 
     /// What the next value is, without consuming it.

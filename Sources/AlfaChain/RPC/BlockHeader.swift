@@ -15,7 +15,7 @@ public struct BlockHeader: Sendable, Equatable {
     }
 
     /// Decodes an `eth_getBlockByNumber` result; nil for `null` (no such block yet).
-    static func decode(_ json: [UInt8]) throws(JSONError) -> BlockHeader? {
+    public static func decode(_ json: [UInt8]) throws(JSONError) -> BlockHeader? {
         try JSONCursor.read(json) { cursor throws(JSONError) in
             if try cursor.consumeNull() { return nil }
             var number: Int64?, hash: Hash32?, parent: Hash32?, timestamp: Int64?

@@ -173,61 +173,14 @@ public actor JSONRPCClient {
         case 500...599, 408: throw Transient(reason: "\(host): HTTP \(response.status)")
         default: throw RPCError.malformedResponse(host: host, reason: "HTTP \(response.status)")
         }
+        rotation.recordSuccess(index)
         do {
-            rotation.recordSuccess(index)
-            return try Self.answers(response.body, firstID: firstID, count: calls.count, calls: calls, host: host)
-        } catch let error as JSONError {
+            return try JSONRPCAnswers.split(response.body, firstID: firstID, methods: calls.map(\.method), host: host)
+        } catch {
             throw Transient(reason: "\(host): \(error)")
         }
     }
 
-    /// Splits a response into per-call results, matched by id.
-    private static func answers(_ body: [UInt8], firstID: Int64, count: Int, calls: [(method: String, params: String)],
-                                host: String) throws -> [Result<[UInt8], RPCError>] {
-        var results = [Result<[UInt8], RPCError>?](repeating: nil, count: count)
-        try JSONCursor.read(body) { cursor throws(JSONError) in
-            func one(_ cursor: inout JSONCursor) throws(JSONError) {
-                var id: Int64?, result: [UInt8]?, code: Int64 = 0, message = ""
-                var isError = false
-                try cursor.forEachMember { cursor, key throws(JSONError) in
-                    if key.equals("id") { id = try cursor.consumeNull() ? nil : try cursor.readInt() }
-                    else if key.equals("result") { result = try cursor.readRawValue() }
-                    else if key.equals("error") {
-                        isError = true
-                        try cursor.forEachMember { cursor, key throws(JSONError) in
-                            if key.equals("code") { code = try cursor.readInt() }
-                            else if key.equals("message") { message = try cursor.readString() }
-                            else { try cursor.skipValue() }
-                        }
-                    } else { try cursor.skipValue() }
-                }
-                let slot = id.map { Int($0 - firstID) } ?? (count == 1 ? 0 : -1)
-                guard results.indices.contains(slot) else {
-                    if isError, count == 1 || id == nil {  // the whole request was refused
-                        for index in results.indices { results[index] = .failure(classify(code, message, calls[index].method, host)) }
-                    }
-                    return
-                }
-                if isError { results[slot] = .failure(classify(code, message, calls[slot].method, host)) }
-                else { results[slot] = .success(result ?? Array("null".utf8)) }
-            }
-            if try cursor.peekKind() == .array {
-                try cursor.forEachElement { cursor throws(JSONError) in try one(&cursor) }
-            } else {
-                try one(&cursor)
-            }
-        }
-        return try results.map { result in
-            guard let result else { throw JSONError.unexpected("an answer for every call of the batch", at: 0) }
-            return result
-        }
-    }
-
-    private static func classify(_ code: Int64, _ message: String, _ method: String, _ host: String) -> RPCError {
-        method == "eth_getLogs" && RPCError.isRangeLimit(code: code, message: message)
-            ? .rangeLimit(host: host, message: message)
-            : .rpc(host: host, code: code, message: message)
-    }
 
     static func quantity(_ json: [UInt8], host: String) throws(RPCError) -> Int64 {
         do {

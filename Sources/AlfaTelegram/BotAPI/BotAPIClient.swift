@@ -137,18 +137,6 @@ public struct BotAPIClient: Sendable {
     /// A result whose content is not needed (a Message or `true`).
     private struct AnyResult: Decodable { init(from decoder: any Decoder) throws {} }
 
-    private struct Envelope<Result: Decodable>: Decodable {
-        struct Parameters: Decodable {
-            let retry_after: Int?
-            let migrate_to_chat_id: Int64?
-        }
-        let ok: Bool
-        let result: Result?
-        let error_code: Int?
-        let description: String?
-        let parameters: Parameters?
-    }
-
     private func call<Result: Decodable>(_ method: String, _ body: some Encodable,
                                          timeoutSeconds: Double = 30) async throws(BotAPIError) -> Result {
         let payload: Data
@@ -171,29 +159,7 @@ public struct BotAPIClient: Sendable {
         let response: HTTPResponse
         do { response = try await transport.send(request) } catch { throw .transport(error) }
 
-        let envelope = try? JSONDecoder().decode(Envelope<Result>.self, from: Data(response.body))
-        if let envelope, envelope.ok, response.status == 200 {
-            guard let result = envelope.result else { throw .malformedResponse("\(method) returned no result") }
-            return result
-        }
-        let status = envelope?.error_code ?? response.status
-        let description = redacted(envelope?.description ?? "HTTP \(response.status) from \(method)")
-        switch status {
-        case 401: throw .unauthorized
-        case 409: throw .conflict(description)
-        case 429: throw .tooManyRequests(retryAfter: envelope?.parameters?.retry_after
-                                         ?? Int(response.headers["retry-after"] ?? "") ?? 5)
-        case 403: throw .forbidden(description)
-        case 400:
-            if let id = envelope?.parameters?.migrate_to_chat_id { throw .chatMigrated(to: id) }
-            throw .badRequest(description)
-        case 200: throw .malformedResponse("\(method) answered ok without a readable result")
-        default: throw .server(status: status, description)
-        }
-    }
-
-    /// Server texts never should quote the token; if one ever does, it is cut out here.
-    private func redacted(_ text: String) -> String {
-        token.value.isEmpty ? text : text.replacingOccurrences(of: token.value, with: "<token>")
+        return try BotAPIResponse.result(of: method, status: response.status, headers: response.headers,
+                                         body: response.body, redacting: token)
     }
 }
