@@ -163,52 +163,72 @@ public final class Indexer: Sendable {
     }
 
     /// One round: look at the head, then index one page (several far behind), roll back a
-    /// reorg, or report caught up.
+    /// reorg, or report caught up. `IndexerStepMachine` decides; this performs its actions.
     public func step(through stopBlock: Int64? = nil) async throws -> Step {
         let repository = self.repository
         let started = ContinuousClock.now
-        guard let checkpoint = try await pool.withConnection({ try repository.checkpoint(on: $0) }) else {
-            return .waiting("no checkpoint yet")
-        }
-        let head = try await rpc.blockNumber()
-        await observe(head: head, checkpoint: checkpoint.lastBlock)
-        // A lower head than ours is a lagging endpoint, not a reorg: wait for it.
-        let target = min(head, stopBlock ?? head)
-        guard checkpoint.lastBlock < target else { return .caughtUp(head: head) }
-
-        let from = checkpoint.lastBlock + 1
+        var machine = IndexerStepMachine(confirmations: options.confirmations, concurrency: options.concurrency,
+                                         stopBlock: stopBlock)
+        let checkpoint = try await pool.withConnection { try repository.checkpoint(on: $0) }
+        var action = machine.start(checkpoint: checkpoint.map { .init(lastBlock: $0.lastBlock, lastBlockHash: $0.lastBlockHash) })
+        var fetched: FetchedPage?
+        var fills = 0, removedFills = 0
         // The endpoint the client will ask: its own page size.
-        let host = await rpc.currentHost()
-        let pageSize = state.withLock { $0.pageSize(host).current }
-        let finalBoundary = head - options.confirmations
-        // Far behind, on final blocks only: several pages in flight, committed in block order.
-        if options.concurrency > 1, min(target, finalBoundary) - from + 1 > pageSize {
-            return try await backfill(from: from, through: min(target, finalBoundary), head: head)
-        }
-        let to = min(target, from + pageSize - 1)
-        let recentFrom = max(from, finalBoundary + 1)
-        let page: FetchedPage
-        do {
-            page = try await fetch(from: from, to: to, recentFrom: recentFrom, started: started)
-        } catch {
-            guard case .rangeLimit(let host, let message) = error else { throw error }
-            return try split(from: from, to: to, host: host, message: message)
-        }
-        state.withLock { $0.update(host) { $0.succeeded() } }
-
-        let headers = page.headers
-        for (number, header) in headers where header == nil { return .waiting("the node does not serve block \(number) yet") }
-        if recentFrom <= to, let first = headers[from] ?? nil, first.parentHash != checkpoint.lastBlockHash {
-            return try await rollBack(from: checkpoint)
-        }
-        if recentFrom < to {
-            for number in (recentFrom + 1)...to where headers[number]??.parentHash != headers[number - 1]??.hash {
-                return .waiting("blocks changed while reading them")
+        var host = ""
+        while true {
+            switch action {
+            case .readHead:
+                let head = try await rpc.blockNumber()
+                await observe(head: head, checkpoint: checkpoint!.lastBlock)
+                host = await rpc.currentHost()
+                action = machine.headRead(head, pageSize: state.withLock { $0.pageSize(host).current })
+            case .fetch(let page):
+                let page = try await fetchOrSplit(page, started: started)
+                guard let page else { return .waiting("range split") }
+                state.withLock { $0.update(host) { $0.succeeded() } }
+                fetched = page
+                action = machine.pageFetched(logs: page.logBlocks, headers: page.links)
+            case .backfill(let from, let through, let head):
+                return try await backfill(from: from, through: through, head: head)
+            case .commit(let page, let head):
+                fills = try await commit(fetched!, recentFrom: page.recentFrom, head: head)
+                action = machine.committed()
+            case .compare(let number):
+                let stored = number == checkpoint!.lastBlock
+                    ? checkpoint!.lastBlockHash
+                    : try await pool.withConnection { try repository.recentBlock(number, on: $0) }?.hash
+                let canonical = try await rpc.header(number)
+                action = machine.blockCompared(stored: stored, canonical: canonical?.link)
+            case .rollBack(let ancestor, let hash):
+                let lease = self.lease
+                removedFills = try await pool.transaction { connection in
+                    try lease?.check(on: connection)
+                    return try repository.rollBack(to: ancestor, hash: hash, on: connection)
+                }
+                logger.warning("chain reorganisation: rolled back", metadata: [
+                    "common-ancestor": "\(ancestor)", "orphaned-blocks": "\(checkpoint!.lastBlock - ancestor)",
+                    "removed-fills": "\(removedFills)"])
+                action = machine.rolledBack()
+            case .done(let outcome):
+                switch outcome {
+                case .caughtUp(let head): return .caughtUp(head: head)
+                case .waiting(let why): return .waiting(why)
+                case .indexed(let page): return .indexed(from: page.from, to: page.to, fills: fills)
+                case .rolledBack(let ancestor): return .rolledBack(to: ancestor, removedFills: removedFills)
+                case .reorgTooDeep(let block): throw Failure.reorgTooDeep(checkpoint: block)
+                }
             }
         }
-        switch try await commit(page, recentFrom: recentFrom, head: head) {
-        case .committed(let fills): return .indexed(from: from, to: to, fills: fills)
-        case .waiting(let why): return .waiting(why)
+    }
+
+    /// The page, or nil when the provider refused its span and the page size was halved.
+    private func fetchOrSplit(_ page: IndexerStepMachine.Page, started: ContinuousClock.Instant) async throws -> FetchedPage? {
+        do {
+            return try await fetch(page, started: started)
+        } catch {
+            guard case .rangeLimit(let host, let message) = error else { throw error }
+            _ = try split(from: page.from, to: page.to, host: host, message: message)
+            return nil
         }
     }
 
@@ -220,26 +240,17 @@ public final class Indexer: Sendable {
         let headers: [Int64: BlockHeader?]
         /// When its first request left: the page's time in the metrics.
         let started: ContinuousClock.Instant
+
+        /// What the step machine looks at: each log's block, and how the blocks link.
+        var logBlocks: [(block: Int64, hash: Hash32)] { logs.map { ($0.blockNumber, $0.blockHash) } }
+        var links: [Int64: IndexerStepMachine.BlockLink?] { headers.mapValues { $0?.link } }
     }
 
-    enum PageOutcome {
-        case committed(fills: Int)
-        case waiting(String)
-    }
-
-    /// The page's logs, then the headers of every block with a log (its time), of its last
-    /// block (the checkpoint), and of every block from `recentFrom` on (not final: kept for
-    /// reorg detection, the first one checked against our checkpoint).
-    private func fetch(from: Int64, to: Int64, recentFrom: Int64, started: ContinuousClock.Instant = .now)
-        async throws(RPCError) -> FetchedPage {
-        let logs = try await rpc.logs(from: from, to: to, addresses: assembler.decoder.watchedAddresses)
-        var wanted = Set(logs.map(\.blockNumber))
-        wanted.insert(to)
-        if recentFrom <= to {
-            wanted.formUnion(recentFrom...to)
-            wanted.insert(from)
-        }
-        return FetchedPage(from: from, to: to, logs: logs, headers: try await rpc.headers(wanted.sorted()), started: started)
+    /// The page's logs, then the headers `Page.headersNeeded` names.
+    private func fetch(_ page: IndexerStepMachine.Page, started: ContinuousClock.Instant = .now) async throws(RPCError) -> FetchedPage {
+        let logs = try await rpc.logs(from: page.from, to: page.to, addresses: assembler.decoder.watchedAddresses)
+        let wanted = page.headersNeeded(logBlocks: logs.map(\.blockNumber))
+        return FetchedPage(from: page.from, to: page.to, logs: logs, headers: try await rpc.headers(wanted), started: started)
     }
 
     /// Final pages fetched `INDEXER_CONCURRENCY` at a time, committed one by one in block order,
@@ -261,7 +272,8 @@ public final class Indexer: Sendable {
                     let range = next...min(last, next + state.withLock { $0.pageSize(host).current } - 1)
                     group.addTask {
                         do throws(RPCError) {
-                            return (range, .success(try await self.fetch(from: range.lowerBound, to: range.upperBound, recentFrom: .max)))
+                            let page = IndexerStepMachine.Page(from: range.lowerBound, to: range.upperBound, recentFrom: .max)
+                            return (range, .success(try await self.fetch(page)))
                         } catch {
                             return (range, .failure(error))
                         }
@@ -281,13 +293,12 @@ public final class Indexer: Sendable {
                     switch result {
                     case .success(let page):
                         state.withLock { $0.update(host) { $0.succeeded() } }
-                        switch try await commit(page, recentFrom: .max, head: head) {
-                        case .committed(let count):
-                            fills += count
+                        if let why = IndexerStepMachine.check(logs: page.logBlocks, headers: page.links) {
+                            outcome = .waiting(why)
+                        } else {
+                            fills += try await commit(page, recentFrom: .max, head: head)
                             through = page.to
                             commitFrom = page.to + 1
-                        case .waiting(let why):
-                            outcome = .waiting(why)
                         }
                     case .failure(.rangeLimit(let host, let message)):
                         // The pages after it are asked for again, split, at the next step.
@@ -322,18 +333,11 @@ public final class Indexer: Sendable {
         return .waiting("range split")
     }
 
-    /// Decodes a fetched page and commits it with the checkpoint in one transaction.
-    private func commit(_ page: FetchedPage, recentFrom: Int64, head: Int64) async throws -> PageOutcome {
+    /// Decodes a fetched page (checked by `IndexerStepMachine`) and commits it with the
+    /// checkpoint in one transaction; returns its fills.
+    private func commit(_ page: FetchedPage, recentFrom: Int64, head: Int64) async throws -> Int {
         let headers = page.headers
-        var blockTimes: [Int64: Int64] = [:]
-        for (number, header) in headers {
-            guard let header else { return .waiting("the node does not serve block \(number) yet") }
-            blockTimes[number] = header.timestamp
-        }
-        // The logs and headers must describe one chain: a reorg between the two calls shows here.
-        for log in page.logs where headers[log.blockNumber]??.hash != log.blockHash {
-            return .waiting("block \(log.blockNumber) changed while reading it")
-        }
+        let blockTimes = headers.compactMapValues { $0?.timestamp }
         let assembled = assembler.assemble(page.logs, blockTimes: blockTimes)
         // One line per reason a page: after an upgrade every trade is an unknown log.
         for (reason, logs) in Dictionary(grouping: assembled.rejected, by: { "\($0.rejection)" }).sorted(by: { $0.key < $1.key }) {
@@ -362,40 +366,7 @@ public final class Indexer: Sendable {
             rawLogs: Dictionary(grouping: range.rawLogs.filter { $0.reason != "companion" }, by: \.reason).mapValues(\.count))
         reportProgress(to: page.to, head: head, fills: assembled.fills.count)
         await alertOnce(about: assembled.rejected)
-        return .committed(fills: assembled.fills.count)
-    }
-
-    /// Walks back from the checkpoint to the newest block whose stored hash the chain still
-    /// has, and undoes everything after it.
-    private func rollBack(from checkpoint: IndexerCheckpoint) async throws -> Step {
-        let repository = self.repository
-        var number = checkpoint.lastBlock
-        while true {
-            let stored: Hash32?
-            if number == checkpoint.lastBlock {
-                stored = checkpoint.lastBlockHash
-            } else {
-                let block = number
-                stored = try await pool.withConnection { try repository.recentBlock(block, on: $0) }?.hash
-            }
-            guard let stored else { throw Failure.reorgTooDeep(checkpoint: checkpoint.lastBlock) }
-            guard let canonical = try await rpc.header(number) else {
-                return .waiting("the node does not serve block \(number): lagging, not reorganised")
-            }
-            if canonical.hash == stored {
-                let ancestor = number
-                let lease = self.lease
-                let removed = try await pool.transaction { connection in
-                    try lease?.check(on: connection)
-                    return try repository.rollBack(to: ancestor, hash: stored, on: connection)
-                }
-                logger.warning("chain reorganisation: rolled back", metadata: [
-                    "common-ancestor": "\(ancestor)", "orphaned-blocks": "\(checkpoint.lastBlock - ancestor)",
-                    "removed-fills": "\(removed)"])
-                return .rolledBack(to: ancestor, removedFills: removed)
-            }
-            number -= 1
-        }
+        return assembled.fills.count
     }
 
     static func rawRecord(_ rejected: RejectedLog, blockTimes: [Int64: Int64]) -> RawLogRecord {

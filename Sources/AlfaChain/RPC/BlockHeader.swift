@@ -33,3 +33,8 @@ public struct BlockHeader: Sendable, Equatable {
         }
     }
 }
+
+extension BlockHeader {
+    /// How the indexer's step machine sees this block.
+    public var link: IndexerStepMachine.BlockLink { .init(number: number, hash: hash, parentHash: parentHash) }
+}
