@@ -60,6 +60,51 @@ struct ExecutionModeTests {
         #expect(again.changedBy == .admin(3) && again.changedAt == 5)
     }
 
+    /// Every change from every state: the actions, in the order the mode manager performs them.
+    @Test func eachTransitionSaysWhatToDoInOrder() throws {
+        let live = ExecutionState(mode: .live, emergencyStop: false, changedBy: .admin(1), changedAt: 1, reason: nil)
+        let stopAlert = AdminAlert(.critical, "Emergency stop engaged by admin 9", detail: "drill",
+                                   action: "/emergency start clears it; LIVE must then be confirmed again.")
+        let breakerAlert = AdminAlert(.critical, "Circuit breaker drawdown tripped: emergency stop engaged", detail: "dd 16% ≥ 15%",
+                                      action: "Check /copy pnl and /breakers, then /breaker reset drawdown and /emergency start.")
+        let cases: [(M.Change, ExecutionState, ExecutionActor, String?, [M.Action]?)] = [
+            (.engageStop, live, .admin(9), "drill", [
+                .persist(ExecutionState(mode: .live, emergencyStop: true, changedBy: .admin(9), changedAt: 10, reason: "drill")),
+                .updateGate(ExecutionState(mode: .live, emergencyStop: true, changedBy: .admin(9), changedAt: 10, reason: "drill")),
+                .alert(stopAlert)]),
+            (.engageStop, live, .breaker(.drawdown), "dd 16% ≥ 15%", [
+                .persist(ExecutionState(mode: .live, emergencyStop: true, changedBy: .breaker(.drawdown), changedAt: 10, reason: "dd 16% ≥ 15%")),
+                .updateGate(ExecutionState(mode: .live, emergencyStop: true, changedBy: .breaker(.drawdown), changedAt: 10, reason: "dd 16% ≥ 15%")),
+                .alert(breakerAlert)]),
+            // A stop on a stop is still recorded and announced.
+            (.engageStop, live.stopped(), .admin(9), "drill", [
+                .persist(ExecutionState(mode: .live, emergencyStop: true, changedBy: .admin(9), changedAt: 10, reason: "drill")),
+                .updateGate(ExecutionState(mode: .live, emergencyStop: true, changedBy: .admin(9), changedAt: 10, reason: "drill")),
+                .alert(stopAlert)]),
+            (.clearStop, live.stopped(), .admin(2), "chat", [
+                .persist(ExecutionState(mode: .dry, emergencyStop: false, changedBy: .admin(2), changedAt: 10, reason: "chat")),
+                .updateGate(ExecutionState(mode: .dry, emergencyStop: false, changedBy: .admin(2), changedAt: 10, reason: "chat"))]),
+            (.setMode(.live), Self.dry, .admin(2), "chat", [
+                .persist(ExecutionState(mode: .live, emergencyStop: false, changedBy: .admin(2), changedAt: 10, reason: "chat")),
+                .updateGate(ExecutionState(mode: .live, emergencyStop: false, changedBy: .admin(2), changedAt: 10, reason: "chat"))]),
+            // Refused: nothing is done at all.
+            (.setMode(.live), Self.dry.stopped(), .admin(2), "chat", nil),
+        ]
+        for (change, state, actor, reason, expected) in cases {
+            let result = M.transition(change, from: state, by: actor, at: 10, reason: reason, live: Self.ready)
+            #expect((try? result.get())?.actions == expected, "\(change) from \(state)")
+            if let expected, case .persist(let next) = expected[0] { #expect(try result.get().next == next) }
+        }
+        #expect(M.transition(.engageStop, from: live, by: .admin(9), at: 10, reason: nil, live: Self.ready)
+            .map(\.actions.last) == .success(.alert(AdminAlert(.critical, "Emergency stop engaged by admin 9", detail: "no reason given",
+                                                                action: stopAlert.action))))
+    }
+
+    @Test func onlyAStopClosesTheGateBeforeTheStoredStateIsRead() {
+        #expect(M.before(.engageStop) == [.closeGate])
+        for change in [M.Change.clearStop, .setMode(.live), .setMode(.dry)] { #expect(M.before(change).isEmpty) }
+    }
+
     @Test func actorsRoundTripThroughTheirStoredText() {
         for actor in [ExecutionActor.admin(123456789), .breaker(.failureRate), .environment] {
             #expect(ExecutionActor(stored: actor.description) == actor)

@@ -6,7 +6,7 @@ import Logging
 /// is also persisted and sent to each admin's private chat and to TELEGRAM_ALERT_CHAT_IDS;
 /// the console chat prints it.
 public final class AlertCenter: Sendable {
-    public enum Severity: String, Sendable { case warning, critical, info }
+    public typealias Severity = AdminAlert.Severity
 
     private let deliver: @Sendable (String, EquityChart?) async -> Void
     private let logger: Logger
@@ -38,6 +38,10 @@ public final class AlertCenter: Sendable {
     public func post(_ html: String, chart: EquityChart? = nil, logAs title: String) async {
         logger.notice("sent to admins: \(title)")
         await deliver(html, chart)
+    }
+
+    public func raise(_ alert: AdminAlert) async {
+        await raise(alert.severity, alert.title, detail: alert.detail, action: alert.action)
     }
 
     /// `title` and `detail` are plain text; `action` says how to fix or reset.

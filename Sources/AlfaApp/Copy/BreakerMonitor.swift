@@ -8,29 +8,22 @@ actor BreakerMonitor {
     private let settings: Settings
     private let pool: PostgresPool
     private let clock: @Sendable () -> Int64
-    private let alerts: AlertSink
     /// The marks the drawdown values open positions at (nil: realized equity only).
     private let prices: PriceFeed?
-    /// Set once after start-up: the mode manager asks this monitor which breakers are open.
-    private var manager: ModeManager?
+    /// Engages the stop when a breaker trips (and alerts the admins).
+    private let manager: ModeManager
     private let repository = BreakerRepository()
 
-    init(settings: Settings, pool: PostgresPool, alerts: AlertSink, prices: PriceFeed? = nil, clock: @escaping @Sendable () -> Int64) {
+    init(settings: Settings, pool: PostgresPool, manager: ModeManager, prices: PriceFeed? = nil, clock: @escaping @Sendable () -> Int64) {
         self.settings = settings
         self.pool = pool
-        self.alerts = alerts
+        self.manager = manager
         self.prices = prices
         self.clock = clock
     }
 
-    func attach(_ manager: ModeManager) {
-        self.manager = manager
-    }
-
     func openBreakers() async throws -> [BreakerName] {
-        let repository = self.repository
-        let records = try await pool.withConnection { try repository.all(on: $0) }
-        return BreakerName.allCases.filter { records[$0]?.isOpen == true }
+        try await pool.withConnection { try ModeManager.openBreakers(on: $0) }
     }
 
     /// Each breaker's figure against its threshold, and whether it is open.
@@ -71,7 +64,8 @@ actor BreakerMonitor {
         return BreakerEvaluator.evaluate(.drawdown, inputs, settings: settings.breakers, now: to, since: from)
     }
 
-    /// Trips what must trip; returns the breakers this call opened.
+    /// Trips what must trip; returns the breakers this call opened. Each trip engages the stop,
+    /// whose transition alerts the admins with the breaker's reading.
     @discardableResult
     func evaluate() async throws -> [BreakerName] {
         var opened: [BreakerName] = []
@@ -80,10 +74,7 @@ actor BreakerMonitor {
             let repository = self.repository
             guard try await pool.transaction({ try repository.trip(reading, at: now, on: $0) }) else { continue }
             opened.append(reading.name)
-            _ = try await manager?.apply(.engageStop, by: .breaker(reading.name), reason: reading.detail)
-            await alerts.current.raise(.critical, "Circuit breaker \(reading.name.rawValue) tripped: emergency stop engaged",
-                                detail: reading.detail,
-                                action: "Check /copy pnl and /breakers, then /breaker reset \(reading.name.rawValue) and /emergency start.")
+            _ = try await manager.apply(.engageStop, by: .breaker(reading.name), reason: reading.detail)
         }
         return opened
     }

@@ -31,7 +31,8 @@ public struct CopyControl: ExecutionControl {
     }
 
     public func emergencyStop(by admin: Int64, reason: String?) async -> ChatReply {
-        var reply = await change(.engageStop, by: admin, reason: reason ?? "chat") { _ in
+        // The stop's transition alerts the admins (ExecutionModeMachine).
+        var reply = await change(.engageStop, by: admin, reason: reason) { _ in
             "🛑 Emergency stop engaged: no copy order will be submitted. /emergency start clears it (mode stays DRY)."
         }
         // Submitted before the stop: the relayer executes them anyway, and says so here.
@@ -40,8 +41,6 @@ public struct CopyControl: ExecutionControl {
             reply.html += ("\n\(accepted) order(s) the relayer had already accepted may still execute: "
                 + "they cannot be recalled; /copy pnl shows how they end.")
         }
-        await alerts.current.raise(.critical, "Emergency stop engaged by admin \(admin)", detail: reason ?? "no reason given",
-                                   action: "/emergency start clears it; LIVE must then be confirmed again.")
         return reply
     }
 
@@ -202,7 +201,7 @@ public struct CopyControl: ExecutionControl {
         return (lines, (try? await engine.openPositionCount()) ?? 0, paused, await prices.status)
     }
 
-    private func change(_ change: ExecutionModeMachine.Change, by admin: Int64, reason: String, confirmed: Bool = false,
+    private func change(_ change: ExecutionModeMachine.Change, by admin: Int64, reason: String?, confirmed: Bool = false,
                         success: (ExecutionState) -> String) async -> ChatReply {
         do {
             switch try await manager.apply(change, by: .admin(admin), reason: reason, confirmed: confirmed) {

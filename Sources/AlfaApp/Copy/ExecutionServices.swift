@@ -25,10 +25,9 @@ public struct ExecutionServices: Sendable {
         async throws -> ExecutionServices {
         let alerts = AlertSink(.logOnly(Logger(label: "alfa.alerts")))
         let prices = PriceFeed(settings: settings.prices, pool: pool, clock: clock, logger: Logger(label: "alfa.prices"))
-        let monitor = BreakerMonitor(settings: settings, pool: pool, alerts: alerts, prices: prices, clock: clock)
-        let manager = try await ModeManager.start(settings: settings, pool: pool,
-                                                  openBreakers: { try await monitor.openBreakers() },
-                                                  clock: clock, logger: Logger(label: "alfa.mode"))
+        let manager = try await ModeManager.start(settings: settings, pool: pool, alerts: alerts, clock: clock,
+                                                  logger: Logger(label: "alfa.mode"))
+        let monitor = BreakerMonitor(settings: settings, pool: pool, manager: manager, prices: prices, clock: clock)
         let chain = settings.chain
         let makeRPC: (@Sendable () throws -> JSONRPCClient)? = chain.rpcURLs.isEmpty ? nil : { @Sendable in
             JSONRPCClient(urls: chain.rpcURLs, expectedChainID: chain.chainID, timeoutSeconds: Double(chain.rpcTimeoutSeconds),
@@ -43,7 +42,6 @@ public struct ExecutionServices: Sendable {
                 throw ConfigurationLoader.Failure(description: "the copy mode is LIVE but \(error)")
             }
         }
-        await monitor.attach(manager)
         let control = CopyControl(manager: manager, engine: engine, monitor: monitor, alerts: alerts, pool: pool, prices: prices,
                                   maxMarkAge: settings.prices.maxAgeSeconds, clock: clock)
         let services: [any Service] = [

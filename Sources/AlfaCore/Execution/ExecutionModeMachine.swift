@@ -1,8 +1,27 @@
-/// The rules of the mode and the emergency stop, as pure functions of the state.
-/// - The stop wins over everything: engaging it is always allowed, from anyone.
+/// The rules of the mode and the emergency stop, as pure functions of the state that return
+/// what to do; the mode manager only performs the actions, in order.
+/// - The stop wins over everything: engaging it is always allowed, from anyone, and closes
+///   this process's gate before the stored state is even read.
 /// - LIVE needs a confirmed request, a configured wallet, no open breaker and no stop.
 /// - Clearing the stop leaves the mode in DRY: LIVE must be confirmed again.
+/// - Every stop is announced to the admins: who engaged it, why, and how to clear it.
 public enum ExecutionModeMachine {
+    public enum Action: Sendable, Equatable {
+        /// Close this process's gate and wait for the submissions in flight.
+        case closeGate
+        /// Store the state and announce it to every replica (NOTIFY), in the transaction that read the old one.
+        case persist(ExecutionState)
+        /// Obey the state in this process, and log the change.
+        case updateGate(ExecutionState)
+        case alert(AdminAlert)
+    }
+
+    /// An accepted change: the state after it, and the actions that follow the stored state's read.
+    public struct Transition: Sendable, Equatable {
+        public var next: ExecutionState
+        public var actions: [Action]
+    }
+
     public enum Change: Sendable, Equatable {
         case setMode(ExecutionMode)
         case engageStop
@@ -73,6 +92,33 @@ public enum ExecutionModeMachine {
             next.mode = .live
         }
         return .success(next)
+    }
+
+    /// What is done for `change` before the stored state is read: a stop closes the gate first,
+    /// so nothing is submitted here from the moment it is asked for.
+    public static func before(_ change: Change) -> [Action] {
+        change == .engageStop ? [.closeGate] : []
+    }
+
+    /// `apply`, with what follows: persist, obey, and for a stop, alert.
+    public static func transition(_ change: Change, from stored: ExecutionState, by actor: ExecutionActor, at now: Int64,
+                                  reason: String?, live: LiveConditions) -> Result<Transition, Refusal> {
+        apply(change, to: stored, by: actor, at: now, reason: reason, live: live).map { next in
+            var actions: [Action] = [.persist(next), .updateGate(next)]
+            if change == .engageStop { actions.append(.alert(stopAlert(by: actor, reason: reason))) }
+            return Transition(next: next, actions: actions)
+        }
+    }
+
+    static func stopAlert(by actor: ExecutionActor, reason: String?) -> AdminAlert {
+        switch actor {
+        case .breaker(let name):
+            AdminAlert(.critical, "Circuit breaker \(name.rawValue) tripped: emergency stop engaged", detail: reason ?? name.rawValue,
+                       action: "Check /copy pnl and /breakers, then /breaker reset \(name.rawValue) and /emergency start.")
+        case .admin, .environment:
+            AdminAlert(.critical, "Emergency stop engaged by \(actor)", detail: reason ?? "no reason given",
+                       action: "/emergency start clears it; LIVE must then be confirmed again.")
+        }
     }
 
     /// Why LIVE cannot be switched on now (checked before asking for confirmation, and again after).
