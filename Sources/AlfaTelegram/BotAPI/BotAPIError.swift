@@ -1,3 +1,4 @@
+import AlfaCore
 import AlfaHTTP
 
 /// A Bot API call that failed, classified by what the caller must do about it.
@@ -47,6 +48,21 @@ public enum BotAPIError: Error, Equatable, CustomStringConvertible {
         case .server(let status, let text): "\(status) \(text)"
         case .transport(let error): "\(error)"
         case .malformedResponse(let what): "malformed Bot API response: \(what)"
+        }
+    }
+}
+
+extension BotAPIError {
+    /// What the bot's decisions (`MessageDelivery`, `PollingBackoff`) see of this error.
+    public var failure: BotFailure {
+        switch self {
+        case .unauthorized: .unauthorized
+        case .conflict: .conflict(description)
+        case .tooManyRequests(let seconds): .tooManyRequests(retryAfter: seconds)
+        case .chatMigrated(let chat): .chatMigrated(to: chat)
+        case .forbidden(let reason): .forbidden(reason)
+        case .badRequest: isParseError ? .htmlRefused(description) : .badRequest(description)
+        case .server, .transport, .malformedResponse: .transient(description)
         }
     }
 }

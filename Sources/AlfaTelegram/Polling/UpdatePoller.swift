@@ -2,8 +2,9 @@ import AlfaCore
 import AlfaHTTP
 
 /// Long polling with `getUpdates`, following the Bot API's rules: the offset confirms what
-/// was handled and is committed after each update; 429 waits `retry_after`; 409 deletes a
-/// webhook once and backs off; 5xx and network failures back off with jitter; 401 is fatal.
+/// was handled and is committed after each update; after a failure `PollingBackoff` decides
+/// (429 waits `retry_after`; 409 deletes a webhook once and backs off; 5xx and network
+/// failures back off with jitter; 401 is fatal).
 public struct UpdatePoller: Sendable {
     /// What happened, for the caller to log and to alert on. Never contains the token.
     public enum Event: Sendable {
@@ -19,16 +20,14 @@ public struct UpdatePoller: Sendable {
 
     private let client: BotAPIClient
     private let timeoutSeconds: Int
-    private let backoff: RetryBackoff
-    private let conflictBackoff: RetryBackoff
+    private let backoff: PollingBackoff
 
     public init(client: BotAPIClient, timeoutSeconds: Int,
                 backoff: RetryBackoff = RetryBackoff(baseSeconds: 1, capSeconds: 30, factor: 1.5),
                 conflictBackoff: RetryBackoff = RetryBackoff(baseSeconds: 5, capSeconds: 120, factor: 2)) {
         self.client = client
         self.timeoutSeconds = timeoutSeconds
-        self.backoff = backoff
-        self.conflictBackoff = conflictBackoff
+        self.backoff = PollingBackoff(backoff: backoff, conflictBackoff: conflictBackoff)
     }
 
     /// Polls until the task is cancelled (returns) or the token is refused (throws).
@@ -38,8 +37,7 @@ public struct UpdatePoller: Sendable {
                     commit: @Sendable (Int64) async -> Void,
                     observe: @Sendable (Event) async -> Void) async throws(BotAPIError) {
         var offset = initialOffset
-        var failures = 0
-        var conflicts = 0
+        var backoff = self.backoff
         var random = SystemRandomNumberGenerator()
         while !Task.isCancelled {
             let updates: [BotUpdate]
@@ -48,30 +46,24 @@ public struct UpdatePoller: Sendable {
                                                       allowedUpdates: Self.allowedUpdates)
             } catch {
                 if case .transport(.cancelled) = error { return }
-                let wait: Double
-                switch error {
-                case .unauthorized:
+                switch backoff.failed(error.failure, random: &random) {
+                case .stop:
                     throw error
-                case .tooManyRequests(let seconds):
-                    wait = Double(seconds)
-                    await observe(.rateLimited(retryAfterSeconds: seconds))
-                case .conflict(let text):
+                case .wait(let seconds, let deleteWebhook, let why):
                     // A webhook left behind is removed once; another poller is only waited out.
-                    if conflicts == 0 { try? await client.deleteWebhook() }
-                    wait = conflictBackoff.delay(attempt: conflicts, using: &random)
-                    await observe(.conflict(text, retryInSeconds: wait, first: conflicts == 0))
-                    conflicts += 1
-                default:
-                    wait = backoff.delay(attempt: failures, using: &random)
-                    await observe(.failed(error, retryInSeconds: wait))
+                    if deleteWebhook { try? await client.deleteWebhook() }
+                    switch why {
+                    case .rateLimited(let retryAfter): await observe(.rateLimited(retryAfterSeconds: retryAfter))
+                    case .conflict(let first):
+                        if case .conflict(let text) = error { await observe(.conflict(text, retryInSeconds: seconds, first: first)) }
+                    case .failed: await observe(.failed(error, retryInSeconds: seconds))
+                    }
+                    do { try await Task.sleep(for: .seconds(seconds)) } catch { return }
                 }
-                failures += 1
-                do { try await Task.sleep(for: .seconds(wait)) } catch { return }
                 continue
             }
+            let failures = backoff.succeeded()
             if failures > 0 { await observe(.recovered(afterFailures: failures)) }
-            failures = 0
-            conflicts = 0
             for update in updates {
                 guard let id = update.id else {
                     await observe(.skipped(updateID: nil, reason: "no update_id"))

@@ -32,7 +32,7 @@ public actor OutboundQueue {
     }
 
     /// A reply is given up after this many transient failures; an alert never is.
-    public static let replyAttempts = 6
+    public static let replyAttempts = MessageDelivery.replyAttempts
 
     private let client: BotAPIClient
     private let store: any BotStore
@@ -189,41 +189,37 @@ public actor OutboundQueue {
             observe(.sent(chat: chat))
             return nil
         } catch {
-            let now = clock()
-            switch error {
-            case .tooManyRequests(let seconds):
-                observe(.rateLimited(retryAfterSeconds: seconds))
-                pausedUntil = now + Double(seconds)
+            let decision = MessageDelivery.decide(error.failure, attempts: message.attempts, isAlert: message.alertID != nil,
+                                                  html: message.html, now: clock(), backoff: backoff, random: &random)
+            switch decision {
+            case .pauseEveryChat(let until):
+                if case .tooManyRequests(let seconds) = error { observe(.rateLimited(retryAfterSeconds: seconds)) }
+                pausedUntil = until
                 return message
-            case .chatMigrated(let newChat):
+            case .reroute(let newChat):
                 observe(.migrated(from: chat, to: newChat))
                 routes.migrated[chat] = newChat
                 do { try await store.markMigrated(chat: chat, to: newChat) } catch { observe(.storeFailed("\(error)")) }
                 return message
-            case .forbidden(let reason):
+            case .blocked(let reason):
                 observe(.blocked(chat: chat, reason))
                 routes.blocked.insert(chat)
                 do { try await store.markBlocked(chat: chat, reason: reason) } catch { observe(.storeFailed("\(error)")) }
                 await finish(message, outcome: "blocked")
                 return nil
-            case _ where error.isParseError && message.html:
+            case .resendAsPlainText:
                 observe(.resentAsPlainText(chat: chat))
                 message.html = false
                 message.text = TelegramHTML.plainText(message.text)
                 return message
-            case _ where error.isTransient || error == .unauthorized:
-                message.attempts += 1
-                guard message.alertID != nil || message.attempts < Self.replyAttempts else {
-                    observe(.dropped(chat: chat, reason: "\(error) after \(message.attempts) attempts"))
-                    return nil
-                }
-                let wait = backoff.delay(attempt: message.attempts - 1, using: &random)
-                observe(.retrying(chat: chat, error, retryInSeconds: wait))
-                message.notBefore = now + wait
+            case .retry(let at, let attempts):
+                message.attempts = attempts
+                message.notBefore = at
+                observe(.retrying(chat: chat, error, retryInSeconds: at - clock()))
                 return message
-            default:
-                observe(.dropped(chat: chat, reason: "\(error)"))
-                await finish(message, outcome: "refused: \(error)")
+            case .drop(let reason):
+                observe(.dropped(chat: chat, reason: reason))
+                await finish(message, outcome: reason)
                 return nil
             }
         }
