@@ -49,6 +49,32 @@ struct LeaderboardRefresherTests {
         await pool.close()
     }
 
+    // Found by commands/soak: the chain's clock ahead of the server's stored a snapshot "as of"
+    // a moment before fills it held, and a recompute as of that moment differed.
+    @Test func aSnapshotIsNeverAsOfAMomentBeforeItsNewestFill() async throws {
+        let (_, pool) = try await migratedPool()
+        var generator = FillGenerator(seed: 9, traderCount: 20, secondsPerFill: 60, openPositionsTarget: 30)
+        let fills = generator.generate(count: 2_000)
+        let newest = fills.map(\.blockTime).max()!
+        try await insert(fills, pool)
+        let refresher = LeaderboardRefresher(pool: pool, gates: Self.gates)
+        _ = try await refresher.refresh(asOf: newest - 90)
+        let stored = try #require(try await LeaderboardQueries.top(1_000, window: .thirtyDays, pool: pool))
+        #expect(stored.info.asOf == newest)
+        let again = try await LeaderboardRefresher.rank(asOf: stored.info.asOf, pool: pool, gates: Self.gates)
+        #expect(stored.rows.map(\.trader) == again.rows[.thirtyDays]!.map(\.trader))
+        // validUntil is not stored: the rest of every figure must agree.
+        func figures(_ rows: [LeaderboardRow]) -> [String] {
+            rows.map { "\($0.metrics.cleanPnL) \($0.metrics.trades) \($0.metrics.closes) \($0.metrics.lastTradeTime ?? 0) \($0.metrics.sharpe)" }
+        }
+        #expect(figures(stored.rows) == figures(again.rows[.thirtyDays]!))
+        #expect(stored.rows.map(\.score) == again.rows[.thirtyDays]!.map(\.score))
+        // A clock ahead of the chain ranks as of its own time.
+        _ = try await refresher.refresh(asOf: newest + 600)
+        #expect(try #require(try await LeaderboardQueries.top(1, window: .thirtyDays, pool: pool)).info.asOf == newest + 600)
+        await pool.close()
+    }
+
     @Test func refreshesFollowNewFillsAndRebuildWhenFillsVanish() async throws {
         let (_, pool) = try await migratedPool()
         var generator = FillGenerator(seed: 3, traderCount: 40, secondsPerFill: 60, openPositionsTarget: 60)

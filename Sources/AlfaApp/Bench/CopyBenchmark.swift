@@ -36,7 +36,7 @@ public enum CopyBenchmark {
             method: "POST", url: settings.chain.relayerURL + "/control/delegate", headers: ["Content-Type": "application/json"],
             body: Array(#"{"trader":"\#(wallet)","delegate":"\#(delegate)"}"#.utf8)))
         guard registration.status == 200 else {
-            throw ConfigurationLoader.Failure(description: "AVANTIS_RELAYER_URL is not the fake relayer (commands/bench starts it)")
+            throw BenchmarkFailure.notTheFakeRelayer
         }
         let rpc = JSONRPCClient(urls: settings.chain.rpcURLs, expectedChainID: settings.chain.chainID, timeoutSeconds: 30)
         settings.indexer.startBlock = try await rpc.blockNumber()
@@ -74,7 +74,7 @@ public enum CopyBenchmark {
                 let deadline = committed + 30
                 while times.indexed == nil {
                     guard Date().timeIntervalSince1970 < deadline else {
-                        throw ConfigurationLoader.Failure(description: "signal \(index) was not copied and indexed within 30 s")
+                        throw BenchmarkFailure.notCopied(signal: index, withinSeconds: 30)
                     }
                     if times.accepted == nil {
                         times.accepted = try await pool.withConnection { connection in
@@ -96,7 +96,7 @@ public enum CopyBenchmark {
             let failed = try await pool.withConnection {
                 try $0.query("SELECT count(*) FROM copy_orders WHERE status <> 'filled' AND action <> 'skip'")[0].decode(0, as: Int64.self)
             }
-            guard failed == 0 else { throw ConfigurationLoader.Failure(description: "\(failed) copy order(s) did not fill during the benchmark") }
+            guard failed == 0 else { throw BenchmarkFailure.ordersDidNotFill(Int(failed)) }
             propagation = try await stopPropagation(from: execution, settings: settings, pool: pool, url: url, rounds: 20)
             evaluation = try await breakerEvaluation(execution.monitor, pool: pool, trades: 50_000)
             return (accepted, indexed)
@@ -159,7 +159,7 @@ public enum CopyBenchmark {
             _ = stop ? await first.control.emergencyStop(by: 0, reason: "bench") : await first.control.emergencyStart(by: 0)
             while await replica.manager.state.emergencyStop != stop {
                 guard ContinuousClock.now - started < .seconds(10) else {
-                    throw ConfigurationLoader.Failure(description: "the second replica did not obey within 10 s")
+                    throw BenchmarkFailure.replicaDidNotObey(withinSeconds: 10)
                 }
                 try await Task.sleep(for: .microseconds(200))
             }

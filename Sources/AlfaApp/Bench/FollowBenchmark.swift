@@ -82,7 +82,7 @@ public enum FollowBenchmark {
                 let deadline = served + .seconds(30)
                 while try await pool.withConnection({ try $0.query("SELECT 1 FROM copy_orders WHERE leader_tx_hash = $1", [hash]).isEmpty }) {
                     guard clock.now < deadline else {
-                        throw ConfigurationLoader.Failure(description: "the leader's trade \(index) was not copied within 30 s")
+                        throw BenchmarkFailure.notCopied(signal: index, withinSeconds: 30)
                     }
                     try await Task.sleep(for: .milliseconds(2))
                 }
@@ -103,7 +103,7 @@ public enum FollowBenchmark {
     static func transactionHash(_ block: [UInt8]) throws -> Hash32 {
         guard let object = try JSONSerialization.jsonObject(with: Data(block)) as? [String: Any],
               let hashes = object["transactions"] as? [String], let first = hashes.first, let hash = Hash32(hex: first) else {
-            throw ConfigurationLoader.Failure(description: "the node's alfa_execute answer names no transaction (is RPC_URLS the local node?)")
+            throw BenchmarkFailure.notTheLocalChain
         }
         return hash
     }

@@ -58,18 +58,16 @@ public enum DatabaseMaintenance {
     static func writeSynced(_ text: String, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let partial = path + ".partial"
-        func failure(_ what: String, _ file: String) -> ConfigurationLoader.Failure {
-            ConfigurationLoader.Failure(description: "cannot \(what) \(file): \(String(cString: strerror(errno))); "
-                + "check RAW_LOG_ARCHIVE_DIR and its permissions")
+        func failure(_ step: ArchiveError.Step, _ file: String) -> ArchiveError {
+            ArchiveError(step: step, path: file, reason: String(cString: strerror(errno)))
         }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw ConfigurationLoader.Failure(description: "cannot create the archive directory \(directory): \(error); "
-                + "check RAW_LOG_ARCHIVE_DIR and its permissions")
+            throw ArchiveError(step: .createDirectory, path: directory, reason: "\(error)")
         }
         let file = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard file >= 0 else { throw failure("create", partial) }
+        guard file >= 0 else { throw failure(.create, partial) }
         var closed = false
         defer { if !closed { close(file) } }
         let bytes = Array(text.utf8)
@@ -77,16 +75,35 @@ public enum DatabaseMaintenance {
         while written < bytes.count {
             let count = bytes[written...].withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
-            guard count > 0 else { throw failure("write", partial) }
+            guard count > 0 else { throw failure(.write, partial) }
             written += count
         }
-        guard fsync(file) == 0 else { throw failure("sync", partial) }
+        guard fsync(file) == 0 else { throw failure(.sync, partial) }
         closed = true
-        guard close(file) == 0 else { throw failure("close", partial) }
-        guard rename(partial, path) == 0 else { throw failure("rename into place", path) }
+        guard close(file) == 0 else { throw failure(.close, partial) }
+        guard rename(partial, path) == 0 else { throw failure(.rename, path) }
         let folder = open(directory, O_RDONLY)
-        guard folder >= 0 else { throw failure("open the directory", directory) }
+        guard folder >= 0 else { throw failure(.openDirectory, directory) }
         defer { close(folder) }
-        guard fsync(folder) == 0 else { throw failure("sync the directory", directory) }
+        guard fsync(folder) == 0 else { throw failure(.syncDirectory, directory) }
+    }
+}
+
+/// A raw-log archive that could not be written durably: nothing was pruned.
+public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Step: String, Sendable {
+        case createDirectory = "create the archive directory"
+        case create, write, sync, close
+        case rename = "rename into place"
+        case openDirectory = "open the directory"
+        case syncDirectory = "sync the directory"
+    }
+
+    public var step: Step
+    public var path: String
+    public var reason: String
+
+    public var description: String {
+        "cannot \(step.rawValue) \(path): \(reason); check RAW_LOG_ARCHIVE_DIR and its permissions"
     }
 }

@@ -13,6 +13,8 @@ public final class Indexer: Sendable {
     public enum Failure: Error, CustomStringConvertible {
         case reorgTooDeep(checkpoint: Int64)
         case singleBlockRefused(Int64, String)
+        /// The node has no block before the first one to index.
+        case startBeyondHead(firstBlock: Int64)
 
         public var description: String {
             switch self {
@@ -21,6 +23,8 @@ public final class Indexer: Sendable {
                     + "INDEXER_CONFIRMATIONS, or RPC_URLS points at another chain; re-index from an earlier block"
             case .singleBlockRefused(let block, let message):
                 "the provider refuses eth_getLogs even for the single block \(block) (\(message)): use another endpoint"
+            case .startBeyondHead(let first):
+                "the node has no block \(first - 1): INDEXER_START_BLOCK is beyond its head"
             }
         }
     }
@@ -153,7 +157,7 @@ public final class Indexer: Sendable {
         var hash = Hash32.zero
         if first > 0 {
             guard let header = try await rpc.header(first - 1) else {
-                throw ConfigurationLoader.Failure(description: "the node has no block \(first - 1): INDEXER_START_BLOCK is beyond its head")
+                throw Failure.startBeyondHead(firstBlock: first)
             }
             hash = header.hash
         }

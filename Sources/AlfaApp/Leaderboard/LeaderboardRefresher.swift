@@ -38,8 +38,10 @@ public actor LeaderboardRefresher {
     }
 
     /// Applies what is new, ranks as of `asOf` (default: now) and stores the snapshot. The
-    /// first refresh replays every fill in chain order.
-    public func refresh(asOf: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Report {
+    /// first refresh replays every fill in chain order. A snapshot holds every fill it applied,
+    /// so it is never as of a moment before its newest fill (a server clock behind the chain's):
+    /// `alfa leaderboard --as-of` on its time then ranks exactly the same fills.
+    public func refresh(asOf now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Report {
         let started = DispatchTime.now()
         var rebuilt = false
         var newFills = 0
@@ -56,6 +58,7 @@ public actor LeaderboardRefresher {
                 newFills = try await replayInChainOrder()
             }
         }
+        let asOf = max(now, engine.newestFillTime)
         let uncertain = try await pool.withConnection { try RawLogRepository().uncertainTraders(on: $0) }
         var marks: [Int32: Int64] = [:]
         if let prices {

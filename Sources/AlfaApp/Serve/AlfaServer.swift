@@ -68,11 +68,11 @@ public enum AlfaServer {
                 services.append(HTTPListener.service(settings: settings, listen: listen, pool: database.pool, control: execution.control,
                                                      leases: leases, outboxDepth: { [bot] in await bot?.queue.backlog }))
             }
-            let group = ServiceGroup(
-                services: services + [RunningAnnouncement(logger: logger)],
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+                services: (services + [RunningAnnouncement(logger: logger)]).map(Self.configuration),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
-            )
+            ))
             try await group.run()
             await output?.flush()
             logger.notice("alfa serve stopped cleanly")
@@ -81,6 +81,24 @@ public enum AlfaServer {
             throw error
         }
         await database.close()
+    }
+}
+
+extension AlfaServer {
+    /// What a service's end does to `alfa serve` (the table in docs/architecture.md). Each one
+    /// retries inside what it can outlive: the database or a node away, a lease taken over (the
+    /// singletons stand down and compete again). What reaches the group is fatal for the process,
+    /// which systemd restarts: the others then stop gracefully, so the outbound queue flushes and
+    /// a submission in flight completes. Only the watch pushes are not worth stopping for.
+    static func configuration(_ service: any Service) -> ServiceGroupConfiguration.ServiceConfiguration {
+        switch service {
+        case is WatchNotifier:
+            .init(service: service, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
+        default:
+            // Returning is the end of the console's input, or of the run: the server stops too.
+            .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
+                  failureTerminationBehavior: .gracefullyShutdownGroup)
+        }
     }
 }
 

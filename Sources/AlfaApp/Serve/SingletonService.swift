@@ -48,17 +48,31 @@ struct SingletonService: Service {
                 try? await Task.sleep(for: tick + proofTimeout)
                 guard try await Self.proves(lockKey, on: connection, within: proofTimeout) else { continue }
             }
+            var epoch: Int64?
             if let lease {
-                guard let epoch = try? await connection.run({ try LeaseRepository().take(lease.name, on: $0) }) else { continue }
-                lease.hold(epoch)
+                guard let taken = try? await connection.run({ try LeaseRepository().take(lease.name, on: $0) }) else { continue }
+                lease.hold(taken)
+                epoch = taken
             }
-            logger.notice("this replica runs the \(name)")
+            // With the epoch, these two lines are what the soak proves "never two at once" from.
+            logger.notice("this replica runs the \(name)", metadata: epoch.map { ["epoch": "\($0)"] } ?? [:])
             announcedStandby = false
             let lost = try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask { try await service.run(); return false }
-                group.addTask { [connection, lockKey, tick, proofTimeout] in
+                group.addTask { [name, logger] in
+                    do {
+                        try await service.run()
+                    } catch let error where Self.isTransient(error) {
+                        // The database went away under it (a restart) or another replica took the
+                        // lease: not a reason to stop the process. Stand down and compete again.
+                        logger.warning("\(name) stopped: \(error); standing down to compete for it again")
+                        return true
+                    }
+                    return false
+                }
+                group.addTask { [connection, lockKey, tick, proofTimeout, name, logger] in
                     // Losing the lock's connection loses the lock: stop, and compete for it again.
                     while try await Self.proves(lockKey, on: connection, within: proofTimeout) { try await Task.sleep(for: tick) }
+                    logger.warning("\(name): the lock could not be proven on its connection")
                     return true
                 }
                 let lost = try await group.next() ?? false
@@ -66,14 +80,21 @@ struct SingletonService: Service {
                 return lost
             }
             lease?.hold(nil)
+            logger.notice("this replica no longer runs the \(name)", metadata: epoch.map { ["epoch": "\($0)"] } ?? [:])
             takingOver = true
             if lost {
-                logger.warning("\(name): the lock could not be proven on its connection; standing down")
+                logger.warning("\(name): standing down; the lock is given up with its connection")
                 // A proof may still hang on the old connection's thread: start afresh on a new one.
                 Task { [connection] in await connection.close() }
                 connection = DedicatedConnection(url: url, name: "alfa-lock-\(name)")
             }
         }
+    }
+
+    /// Failures a singleton outlives by standing down: the database away, or its lease taken over.
+    static func isTransient(_ error: any Error) -> Bool {
+        if let error = error as? PostgresError { return error.kind == .connectionFailed || error.kind == .connectionLost }
+        return error is LeaseRepository.Stale
     }
 
     /// Whether the lock's connection answers, within `timeout`, that it holds the lock. The

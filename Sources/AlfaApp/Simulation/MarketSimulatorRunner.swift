@@ -160,6 +160,14 @@ public struct MarketSimulatorRunner: Service {
 
     static var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 
+    /// A state file (`--state`) that is not the simulator's: it is never overwritten.
+    public struct UnreadableState: Error, Sendable, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+
+        public var description: String { "the simulator state \(path) cannot be read (\(reason)); delete it to start a new market" }
+    }
+
     /// Where the market's state is kept between runs (nowhere without `--state`).
     struct StateFile {
         let path: String?
@@ -172,7 +180,7 @@ public struct MarketSimulatorRunner: Service {
                 do {
                     return try JSONDecoder().decode(Saved.self, from: data)
                 } catch {
-                    throw ConfigurationLoader.Failure(description: "the simulator state \(path) cannot be read (\(error)); delete it to start a new market")
+                    throw UnreadableState(path: path, reason: "\(error)")
                 }
             }
         }
