@@ -28,16 +28,18 @@ let package = Package(
 
         // The domain: pure, Foundation only.
         .target(name: "AlfaCore"),
-        .target(name: "AlfaHTTP", dependencies: ["AlfaCore", "CCurl"]),
+        // Threads for blocking C calls, child processes, lines from a descriptor.
+        .target(name: "AlfaSystem"),
+        .target(name: "AlfaHTTP", dependencies: ["AlfaCore", "AlfaSystem", "CCurl"]),
         .target(name: "AlfaChain", dependencies: ["AlfaCore", "AlfaHTTP", "CSecp256k1"]),
-        .target(name: "AlfaStore", dependencies: ["AlfaCore", "CLibPQ"]),
+        .target(name: "AlfaStore", dependencies: ["AlfaCore", "AlfaSystem", "CLibPQ"]),
         .target(name: "AlfaTelegram", dependencies: ["AlfaCore", "AlfaHTTP"]),
         // Charts as PNG: the layout is AlfaCore's, the strokes cairo's.
-        .target(name: "AlfaCharts", dependencies: ["AlfaCore", "CCairo"]),
+        .target(name: "AlfaCharts", dependencies: ["AlfaCore", "AlfaSystem", "CCairo"]),
         .target(
             name: "AlfaApp",
             dependencies: [
-                "AlfaCore", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram", "AlfaCharts", "CMalloc",
+                "AlfaCore", "AlfaSystem", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram", "AlfaCharts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -46,15 +48,25 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        // `alfa bench …`: what measures the services sits above them.
+        .target(
+            name: "AlfaBenchmarks",
+            dependencies: [
+                "AlfaApp", "AlfaCore", "AlfaSystem", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram", "CMalloc",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "alfa",
             dependencies: [
-                "AlfaApp", "AlfaCore", "AlfaStore",
+                "AlfaApp", "AlfaBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "AlfaCoreTests", dependencies: ["AlfaCore"]),
+        .testTarget(name: "AlfaSystemTests", dependencies: ["AlfaSystem"]),
         .testTarget(name: "AlfaHTTPTests", dependencies: ["AlfaHTTP", "AlfaCore"], exclude: ["Peers"]),
         .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore", "AlfaHTTP"], exclude: ["Fixtures"]),
         .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore", "AlfaCore"]),
@@ -62,7 +74,7 @@ let package = Package(
         .testTarget(name: "AlfaChartsTests", dependencies: ["AlfaCharts", "AlfaCore"]),
         .testTarget(
             name: "AlfaAppTests",
-            dependencies: ["AlfaApp", "AlfaCore", "AlfaStore", "AlfaChain", "AlfaHTTP", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["AlfaApp", "AlfaBenchmarks", "AlfaCore", "AlfaSystem", "AlfaStore", "AlfaChain", "AlfaHTTP", "AlfaTelegram", .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
     ]

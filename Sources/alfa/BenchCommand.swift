@@ -1,4 +1,5 @@
 import AlfaApp
+import AlfaBenchmarks
 import AlfaCore
 import AlfaStore
 import ArgumentParser

@@ -1,5 +1,6 @@
 import AlfaApp
 import AlfaCore
+import AlfaSystem
 import ArgumentParser
 import Foundation
 

@@ -1,5 +1,6 @@
 import AlfaChain
 import AlfaCore
+import AlfaSystem
 import ArgumentParser
 import Foundation
 

@@ -1,6 +1,7 @@
 import AlfaCore
 import AlfaHTTP
 import AlfaStore
+import AlfaSystem
 import Foundation
 import Testing
 

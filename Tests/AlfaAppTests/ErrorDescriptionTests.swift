@@ -1,4 +1,5 @@
 @testable import AlfaApp
+@testable import AlfaBenchmarks
 import AlfaStore
 import Testing
 

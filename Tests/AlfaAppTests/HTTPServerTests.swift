@@ -1,6 +1,7 @@
 @testable import AlfaApp
 import AlfaCore
 import AlfaStore
+import AlfaSystem
 import Foundation
 import Logging
 import Testing

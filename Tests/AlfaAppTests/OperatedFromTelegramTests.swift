@@ -1,5 +1,6 @@
 import AlfaCore
 import AlfaStore
+import AlfaSystem
 import Foundation
 import Testing
 

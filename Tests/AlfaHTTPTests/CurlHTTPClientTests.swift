@@ -1,5 +1,6 @@
 import AlfaCore
 import AlfaHTTP
+import AlfaSystem
 import Foundation
 import Testing
 

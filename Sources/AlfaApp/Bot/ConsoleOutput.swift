@@ -1,4 +1,5 @@
 import AlfaCore
+import AlfaSystem
 import Foundation
 
 /// Lines for the terminal, written in order on a thread of their own: a write to a slow

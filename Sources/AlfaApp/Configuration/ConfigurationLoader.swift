@@ -1,4 +1,5 @@
 import AlfaCore
+import AlfaSystem
 import Configuration
 import Foundation
 import SystemPackage

@@ -4,7 +4,7 @@ import Foundation
 
 /// Evaluates the circuit breakers on the copy account's history (after every copy fill and on
 /// a timer). A trip is persisted, engages the emergency stop and alerts the admins.
-actor BreakerMonitor {
+package actor BreakerMonitor {
     private let settings: Settings
     private let pool: PostgresPool
     private let clock: @Sendable () -> Int64
@@ -27,7 +27,7 @@ actor BreakerMonitor {
     }
 
     /// Each breaker's figure against its threshold, and whether it is open.
-    func readings() async throws -> [(reading: BreakerReading, isOpen: Bool)] {
+    package func readings() async throws -> [(reading: BreakerReading, isOpen: Bool)] {
         let repository = self.repository
         let now = clock()
         let capital = self.capital

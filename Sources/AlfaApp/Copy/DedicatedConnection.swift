@@ -1,5 +1,6 @@
 import AlfaCore
 import AlfaStore
+import AlfaSystem
 
 /// One database connection on a thread of its own, outside the pool: LISTEN and session
 /// advisory locks belong to a connection and must outlive any checkout. Reconnects lazily

@@ -11,8 +11,8 @@ public struct ExecutionServices: Sendable {
     public let engine: CopyEngine
     public let control: CopyControl
     public let alerts: AlertSink
-    let monitor: BreakerMonitor
-    let services: [any Service]
+    package let monitor: BreakerMonitor
+    package let services: [any Service]
     /// The copy executor's: which replica runs it, for /readyz and /metrics.
     let lease: Lease
 

@@ -1,5 +1,6 @@
 import AlfaChain
 import AlfaCore
+import AlfaSystem
 import Foundation
 
 /// Who signs LIVE intents, and for which trading wallet.

@@ -1,5 +1,6 @@
 import AlfaCore
 import AlfaStore
+import AlfaSystem
 
 /// The service's database: a pool built from the settings, and the migrations that go with it.
 public struct Database: Sendable {

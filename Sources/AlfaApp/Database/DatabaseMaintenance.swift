@@ -1,5 +1,6 @@
 import AlfaCore
 import AlfaStore
+import AlfaSystem
 import Foundation
 
 /// `alfa db optimize`: archives raw logs older than RAW_LOG_RETENTION_DAYS (to JSON-lines files,

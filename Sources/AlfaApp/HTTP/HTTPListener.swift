@@ -6,9 +6,11 @@ import NIOCore
 import ServiceLifecycle
 
 /// Builds the HTTP listener of `alfa serve` from the settings and what the server runs.
-enum HTTPListener {
-    static func service(settings: Settings, listen: Settings.HTTP.Listen, pool: PostgresPool, control: CopyControl?, leases: [Lease],
-                        outboxDepth: @escaping @Sendable () async -> Int?) -> any Service {
+package enum HTTPListener {
+    /// `bound` hears the port actually bound (port 0 picks one).
+    package static func service(settings: Settings, listen: Settings.HTTP.Listen, pool: PostgresPool, control: CopyControl?,
+                                leases: [Lease], outboxDepth: @escaping @Sendable () async -> Int?,
+                                bound: @escaping @Sendable (Int) -> Void = { _ in }) -> any Service {
         let logger = Logger(label: "alfa.http")
         let handlers = HTTPHandlers(
             settings: settings, pool: pool, control: control,
@@ -20,6 +22,7 @@ enum HTTPListener {
                 "address": "\(Settings.HTTP.Listen(host: listen.host, port: port))",
                 "token": "\(settings.http.token == nil ? "none" : "required for /api")",
                 "metrics": "\(settings.http.metricsPublic ? "public" : "token")"])
+            bound(port)
         }
         return Named(server: server, listen: listen)
     }

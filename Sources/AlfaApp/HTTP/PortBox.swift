@@ -1,10 +1,12 @@
 import Synchronization
 
 /// The port the listener bound, handed from its start-up callback to the waiter.
-final class PortBox: Sendable {
+package final class PortBox: Sendable {
     private let state = Mutex<(port: Int?, waiter: CheckedContinuation<Int, Never>?)>((nil, nil))
 
-    func set(_ port: Int) {
+    package init() {}
+
+    package func set(_ port: Int) {
         let waiter = state.withLock { state -> CheckedContinuation<Int, Never>? in
             state.port = port
             defer { state.waiter = nil }
@@ -13,7 +15,7 @@ final class PortBox: Sendable {
         waiter?.resume(returning: port)
     }
 
-    func wait() async -> Int {
+    package func wait() async -> Int {
         await withCheckedContinuation { continuation in
             let port = state.withLock { state -> Int? in
                 if state.port == nil { state.waiter = continuation }

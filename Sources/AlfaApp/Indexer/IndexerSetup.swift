@@ -1,6 +1,7 @@
 import AlfaChain
 import AlfaCore
 import AlfaStore
+import AlfaSystem
 import Logging
 
 /// Builds the RPC client and the indexer from the settings.

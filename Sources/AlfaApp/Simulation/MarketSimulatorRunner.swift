@@ -1,6 +1,7 @@
 import AlfaChain
 import AlfaCore
 import AlfaHTTP
+import AlfaSystem
 import Foundation
 import Logging
 import ServiceLifecycle

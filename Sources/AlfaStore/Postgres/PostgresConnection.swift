@@ -1,3 +1,4 @@
+import AlfaSystem
 import CLibPQ
 import Foundation
 

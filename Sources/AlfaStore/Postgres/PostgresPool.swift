@@ -1,4 +1,5 @@
 import AlfaCore
+import AlfaSystem
 import Foundation
 import Synchronization
 

@@ -1,6 +1,7 @@
 @testable import AlfaApp
 import AlfaCore
 import AlfaStore
+import AlfaTelegram
 import Foundation
 import Testing
 

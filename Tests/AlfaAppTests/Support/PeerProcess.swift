@@ -1,4 +1,5 @@
 import AlfaCore
+import AlfaSystem
 import Foundation
 
 /// Starts a Python peer from `commands/lib/` that announces itself with one JSON line on

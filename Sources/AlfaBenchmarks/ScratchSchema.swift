@@ -1,3 +1,4 @@
+import AlfaApp
 import AlfaStore
 import Foundation
 

@@ -1,6 +1,8 @@
+import AlfaApp
 import AlfaCore
 import AlfaHTTP
 import AlfaStore
+import AlfaSystem
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -36,12 +38,9 @@ public enum HTTPBenchmark {
         let settings = try Settings(lookup: { values[$0] })
         var logger = Logger(label: "alfa.bench.http")
         logger.logLevel = .warning
-        let handlers = HTTPHandlers(settings: settings, pool: pool, control: nil,
-                                    sampler: MetricsSampler(pool: pool, control: nil, leases: []),
-                                    readiness: ReadinessProbe(settings: settings, leases: []))
         let port = PortBox()
-        let service = HTTPServer.service(listen: settings.http.listen!, handlers: handlers, access: HTTPAccess(settings.http),
-                                         logger: logger) { port.set($0) }
+        let service = HTTPListener.service(settings: settings, listen: settings.http.listen!, pool: pool, control: nil, leases: [],
+                                           outboxDepth: { nil }) { port.set($0) }
         let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
         let server = Task { try await group.run() }
         defer { server.cancel() }

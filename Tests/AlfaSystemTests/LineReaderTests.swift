@@ -1,4 +1,4 @@
-import AlfaCore
+import AlfaSystem
 import Foundation
 import Testing
 

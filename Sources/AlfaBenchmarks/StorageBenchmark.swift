@@ -1,5 +1,7 @@
+import AlfaApp
 import AlfaCore
 import AlfaStore
+import AlfaSystem
 import Foundation
 
 /// `alfa bench storage`: bulk-inserts realistic fills through `FillRepository` and, in the

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import AlfaApp
 import Glibc
 #endif
 import CMalloc

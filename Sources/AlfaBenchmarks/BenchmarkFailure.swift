@@ -1,3 +1,4 @@
+import AlfaApp
 /// Why a benchmark could not measure what it set out to: the run is void, not slow.
 public enum BenchmarkFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// The relayer answering is not the loopback fake the benchmark controls.

@@ -1,3 +1,4 @@
+import AlfaApp
 import AlfaCharts
 import AlfaCore
 import Foundation

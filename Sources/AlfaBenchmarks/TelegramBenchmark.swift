@@ -1,6 +1,8 @@
+import AlfaApp
 import AlfaCore
 import AlfaHTTP
 import AlfaStore
+import AlfaTelegram
 import Foundation
 import Logging
 import Synchronization

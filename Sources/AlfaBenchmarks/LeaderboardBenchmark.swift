@@ -1,5 +1,7 @@
+import AlfaApp
 import AlfaCore
 import AlfaStore
+import AlfaSystem
 import Foundation
 
 /// `alfa bench leaderboard`: FIFO + metrics throughput, full and incremental recompute, the

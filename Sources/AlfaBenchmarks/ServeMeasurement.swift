@@ -1,4 +1,6 @@
+import AlfaApp
 import AlfaCore
+import AlfaSystem
 import Foundation
 
 /// Starts `alfa serve` on a populated database and measures what an operator would see: how

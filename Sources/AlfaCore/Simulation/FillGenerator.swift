@@ -1,9 +1,8 @@
-import AlfaCore
 
-/// Realistic fills for benchmarks: many traders with heavy-tailed activity (a few very
+/// Realistic fills for benchmarks and tests: many traders with heavy-tailed activity (a few very
 /// active, most occasional), positions that stay open while others trade, partial and full
 /// closes, TP/SL and liquidations, with fees and payouts that follow the on-chain formulas.
-struct FillGenerator {
+public struct FillGenerator {
     private struct OpenPosition {
         let trader: EVMAddress
         let pair: Int32
@@ -16,19 +15,19 @@ struct FillGenerator {
     }
 
     private var random: SeededRandom
-    let traders: [EVMAddress]
+    public let traders: [EVMAddress]
     private var open: [OpenPosition] = []
     private var nextSlot: [EVMAddress: Int32] = [:]
-    private(set) var block: Int64 = 30_000_000
-    private(set) var time: Int64
+    public private(set) var block: Int64 = 30_000_000
+    public private(set) var time: Int64
     private var logIndex: Int32 = 0
     private let secondsPerFill: Double
     private let openPositionsTarget: Int
 
     /// `secondsPerFill` sets how fast the chain clock moves; `openPositionsTarget` how many
     /// positions stay open at once (their average hold is about the product of the two).
-    init(seed: UInt64, traderCount: Int, start: Int64 = 1_735_689_600, secondsPerFill: Double = 2.5,
-         openPositionsTarget: Int = 4_000) {
+    public init(seed: UInt64, traderCount: Int, start: Int64 = 1_735_689_600, secondsPerFill: Double = 2.5,
+                openPositionsTarget: Int = 4_000) {
         random = SeededRandom(seed: seed)
         var generator = SeededRandom(seed: seed ^ 0xA1FA)
         traders = (0..<traderCount).map { _ in
@@ -50,7 +49,7 @@ struct FillGenerator {
     /// Keeper order ids are a counter on chain: small numbers.
     private var nextOrderID: UInt64 = 1_000
 
-    mutating func generate(count: Int) -> [Fill] {
+    public mutating func generate(count: Int) -> [Fill] {
         var fills: [Fill] = []
         fills.reserveCapacity(count)
         while fills.count < count {

@@ -1,3 +1,4 @@
+import AlfaApp
 import AlfaChain
 import AlfaCore
 import Foundation
