@@ -65,16 +65,19 @@ let package = Package(
             ]
         ),
 
+        // What the test targets share: the PostgreSQL trait.
+        .target(name: "AlfaTestSupport", path: "Tests/AlfaTestSupport"),
         .testTarget(name: "AlfaCoreTests", dependencies: ["AlfaCore"]),
         .testTarget(name: "AlfaSystemTests", dependencies: ["AlfaSystem"]),
         .testTarget(name: "AlfaHTTPTests", dependencies: ["AlfaHTTP", "AlfaCore"], exclude: ["Peers"]),
         .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore", "AlfaHTTP"], exclude: ["Fixtures"]),
-        .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore", "AlfaCore"]),
+        .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore", "AlfaCore", "AlfaTestSupport"]),
         .testTarget(name: "AlfaTelegramTests", dependencies: ["AlfaTelegram"]),
         .testTarget(name: "AlfaChartsTests", dependencies: ["AlfaCharts", "AlfaCore"]),
         .testTarget(
             name: "AlfaAppTests",
-            dependencies: ["AlfaApp", "AlfaBenchmarks", "AlfaCore", "AlfaSystem", "AlfaStore", "AlfaChain", "AlfaHTTP", "AlfaTelegram", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["AlfaApp", "AlfaBenchmarks", "AlfaCore", "AlfaSystem", "AlfaStore", "AlfaChain", "AlfaHTTP", "AlfaTelegram",
+                           "AlfaTestSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
     ]

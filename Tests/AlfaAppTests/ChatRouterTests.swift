@@ -1,13 +1,14 @@
 @testable import AlfaApp
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Logging
 import Synchronization
 import Testing
 
 /// The router and the console chat on a real PostgreSQL, with a clock the test turns.
-@Suite("Chat router and console chat (PostgreSQL)")
+@Suite("Chat router and console chat (PostgreSQL)", .postgres)
 struct ChatRouterTests {
     final class TestClock: Sendable {
         let now = Mutex<Double>(1_800_000_000)

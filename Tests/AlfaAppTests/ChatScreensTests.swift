@@ -1,12 +1,13 @@
 @testable import AlfaApp
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Testing
 
 /// Buttons, charts, trader references and watchlists, against the fake Bot API server and a
 /// real PostgreSQL.
-@Suite("Chat screens: boards with buttons, cards with charts, watchlists (fake Bot API, PostgreSQL)")
+@Suite("Chat screens: boards with buttons, cards with charts, watchlists (fake Bot API, PostgreSQL)", .postgres)
 struct ChatScreensTests {
     typealias H = BotHarness
 

@@ -2,6 +2,7 @@ import AlfaCore
 import AlfaHTTP
 import AlfaStore
 import AlfaSystem
+import AlfaTestSupport
 import Foundation
 import Testing
 
@@ -36,9 +37,12 @@ enum AlfaBinary {
     /// A fresh, empty database in the test cluster, and its URL.
     static func freshDatabase() throws -> String {
         let name = "alfa_cli_\(UInt32.random(in: 0...UInt32.max))"
-        let admin = try PostgresConnection.connect(url: ProcessInfo.processInfo.environment["DATABASE_URL"]!)
+        guard let url = TestPostgres.url else {
+            fatalError("DATABASE_URL is not set and a suite that needs PostgreSQL lacks the .postgres trait")
+        }
+        let admin = try PostgresConnection.connect(url: url)
         try admin.execute("CREATE DATABASE \(name)")
-        return ProcessInfo.processInfo.environment["DATABASE_URL"]!.replacingOccurrences(of: "/alfa_test?", with: "/\(name)?")
+        return url.replacingOccurrences(of: "/alfa_test?", with: "/\(name)?")
     }
 
     /// A pool on a fresh database with the real migrations applied.
@@ -50,7 +54,7 @@ enum AlfaBinary {
     }
 }
 
-@Suite("alfa command line")
+@Suite("alfa command line", .postgres)
 struct CommandLineTests {
     @Test func aBadSettingStopsWithExitCodeTwoAndOneLine() async throws {
         let outcome = try await AlfaBinary.run(["config"], ["COPY_EXECUTION_MODE": "dry-run"])

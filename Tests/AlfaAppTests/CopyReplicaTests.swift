@@ -1,11 +1,12 @@
 import AlfaCore
 import AlfaStore
 import AlfaSystem
+import AlfaTestSupport
 import Foundation
 import Testing
 
 /// `alfa serve` processes, killed as a machine would kill them.
-@Suite("Copy executor across crashes and replicas (alfa serve)")
+@Suite("Copy executor across crashes and replicas (alfa serve)", .postgres)
 struct CopyReplicaTests {
     static func serve(_ env: [String: String]) throws -> ChildProcess { try AlfaBinary.start(["serve"], env) }
 
@@ -59,93 +60,96 @@ struct CopyReplicaTests {
     ])
     func killNineAfterEachStoredStateExecutesExactlyOnce(state: String, faults: String) async throws {
         let (chain, relayer, env, pool) = try await Self.liveStack()
-        defer { Task { await pool.close() } }
-        try await relayer.faults(faults)
-        let first = try Self.serve(env)
-        try await Self.waitForEngine(pool)
-        try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 1, collateral: 1_000_000_000, price: CopyHarness.price,
-                                              openTime: Int64(Date().timeIntervalSince1970))]])
-        let stored = try await Self.waitFor(pool) { $0.first?.status.rawValue == state }
-        #expect(stored.first?.status.rawValue == state, "\(stored)")
-        await Self.stop(first, SIGKILL)
-        try await relayer.faults("{}")
+        try await closing(pool) { pool in
+            try await relayer.faults(faults)
+            let first = try Self.serve(env)
+            try await Self.waitForEngine(pool)
+            try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 1, collateral: 1_000_000_000, price: CopyHarness.price,
+                                                  openTime: Int64(Date().timeIntervalSince1970))]])
+            let stored = try await Self.waitFor(pool) { $0.first?.status.rawValue == state }
+            #expect(stored.first?.status.rawValue == state, "\(stored)")
+            await Self.stop(first, SIGKILL)
+            try await relayer.faults("{}")
 
-        let second = try Self.serve(env)
-        let orders = try await Self.waitFor(pool, seconds: 60) { $0.first?.live.ownFillID != nil }
-        try await Task.sleep(for: .seconds(5))  // the killed process's POST has run its course by now
-        let log = await Self.stop(second, SIGTERM)
-        #expect(orders.count == 1 && orders[0].status == .filled, "\(orders)\n\(log.suffix(2000))")
-        let own = try await pool.withConnection { try FillRepository().fills(of: EVMAddress(hex: CopyHarness.wallet)!, on: $0) }
-        #expect(own.count == 1, "our fills on chain: \(own.count)")
-        #expect(try await relayer.accepted().map(\.nonce) == [orders[0].live.nonce!])
+            let second = try Self.serve(env)
+            let orders = try await Self.waitFor(pool, seconds: 60) { $0.first?.live.ownFillID != nil }
+            try await Task.sleep(for: .seconds(5))  // the killed process's POST has run its course by now
+            let log = await Self.stop(second, SIGTERM)
+            #expect(orders.count == 1 && orders[0].status == .filled, "\(orders)\n\(log.suffix(2000))")
+            let own = try await pool.withConnection { try FillRepository().fills(of: EVMAddress(hex: CopyHarness.wallet)!, on: $0) }
+            #expect(own.count == 1, "our fills on chain: \(own.count)")
+            #expect(try await relayer.accepted().map(\.nonce) == [orders[0].live.nonce!])
+        }
     }
 
     /// kill -9 while a close waits as a bare intent (the stop held it): after the restart, LIVE
     /// again, it is signed and executed once.
     @Test func killNineWithAWaitingIntentSendsItOnceAfterTheRestart() async throws {
         let (chain, relayer, env, pool) = try await Self.liveStack()
-        defer { Task { await pool.close() } }
-        let first = try Self.serve(env)
-        try await Self.waitForEngine(pool)
-        let openTime = Int64(Date().timeIntervalSince1970)
-        try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 1, collateral: 1_000_000_000, price: CopyHarness.price,
-                                              openTime: openTime)]])
-        _ = try await Self.waitFor(pool) { $0.first?.live.ownFillID != nil }
-        try await pool.withConnection { connection in
-            try connection.query("UPDATE execution_state SET emergency_stop = true")
-            try connection.query("SELECT pg_notify('alfa_execution', 'test')")
-        }
-        try await Task.sleep(for: .seconds(2))
-        try await chain.execute([[.marketClose(CopyHarness.leader, pair: 1, position: 1_000_000_000, closing: 1_000_000_000,
-                                               entry: CopyHarness.price, price: CopyHarness.price, percentProfit: 0,
-                                               payout: 1_000_000_000, closingFee: 0, openTime: openTime)]])
-        let held = try await Self.waitFor(pool) { $0.count == 2 }
-        #expect(held.count == 2 && held[1].status == .intent, "\(held)")
-        await Self.stop(first, SIGKILL)
-        try await pool.withConnection { try $0.query("UPDATE execution_state SET emergency_stop = false, mode = 'LIVE'") }
+        try await closing(pool) { pool in
+            let first = try Self.serve(env)
+            try await Self.waitForEngine(pool)
+            let openTime = Int64(Date().timeIntervalSince1970)
+            try await chain.execute([[.marketOpen(CopyHarness.leader, pair: 1, collateral: 1_000_000_000, price: CopyHarness.price,
+                                                  openTime: openTime)]])
+            _ = try await Self.waitFor(pool) { $0.first?.live.ownFillID != nil }
+            try await pool.withConnection { connection in
+                try connection.query("UPDATE execution_state SET emergency_stop = true")
+                try connection.query("SELECT pg_notify('alfa_execution', 'test')")
+            }
+            try await Task.sleep(for: .seconds(2))
+            try await chain.execute([[.marketClose(CopyHarness.leader, pair: 1, position: 1_000_000_000, closing: 1_000_000_000,
+                                                   entry: CopyHarness.price, price: CopyHarness.price, percentProfit: 0,
+                                                   payout: 1_000_000_000, closingFee: 0, openTime: openTime)]])
+            let held = try await Self.waitFor(pool) { $0.count == 2 }
+            #expect(held.count == 2 && held[1].status == .intent, "\(held)")
+            await Self.stop(first, SIGKILL)
+            try await pool.withConnection { try $0.query("UPDATE execution_state SET emergency_stop = false, mode = 'LIVE'") }
 
-        let second = try Self.serve(env)
-        let orders = try await Self.waitFor(pool, seconds: 60) { $0.count == 2 && $0[1].live.ownFillID != nil }
-        await Self.stop(second, SIGTERM)
-        #expect(orders[1].status == .filled, "\(orders)")
-        #expect(try await relayer.accepted().map(\.kind) == ["OpenTradeReq", "CloseTradeReq"])
+            let second = try Self.serve(env)
+            let orders = try await Self.waitFor(pool, seconds: 60) { $0.count == 2 && $0[1].live.ownFillID != nil }
+            await Self.stop(second, SIGTERM)
+            #expect(orders[1].status == .filled, "\(orders)")
+            #expect(try await relayer.accepted().map(\.kind) == ["OpenTradeReq", "CloseTradeReq"])
+        }
     }
 
     /// Two LIVE replicas, the executor's holder killed with SIGKILL: the other takes over, and
     /// every order is submitted once (one nonce each at the relayer) and filled once on chain.
     @Test func twoLiveReplicasRunOneExecutorAndTheOtherTakesOverWhenItDies() async throws {
         let (chain, relayer, env, pool) = try await Self.liveStack()
-        defer { Task { await pool.close() } }
-        let first = try Self.serve(env)
-        try await Self.waitForEngine(pool)
-        let second = try Self.serve(env)
-        try await Task.sleep(for: .seconds(2))
-        let start = Int64(Date().timeIntervalSince1970)
-        for pair in 0..<3 {
-            try await chain.execute([[.marketOpen(CopyHarness.leader, pair: Int64(pair), collateral: 1_000_000_000,
-                                                  price: CopyHarness.price, openTime: start + Int64(pair))]])
-        }
-        var orders = try await Self.waitFor(pool) { $0.count == 3 && $0.allSatisfy { $0.live.ownFillID != nil } }
-        #expect(orders.count == 3 && orders.allSatisfy { $0.status == .filled })
-        let locks = try await pool.withConnection {
-            // The executor's key, 0x616c6661_636f7079 ("alfacopy"), as PostgreSQL splits it.
-            try $0.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                         + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                         + "AND (classid::bigint << 32 | objid::bigint) = $1", [CopyOrderRepository.executorLockKey])
-                .first?.decode(0, as: Int64.self)
-        }
-        #expect(locks == 1)  // one executor
+        try await closing(pool) { pool in
+            let first = try Self.serve(env)
+            try await Self.waitForEngine(pool)
+            let second = try Self.serve(env)
+            try await Task.sleep(for: .seconds(2))
+            let start = Int64(Date().timeIntervalSince1970)
+            for pair in 0..<3 {
+                try await chain.execute([[.marketOpen(CopyHarness.leader, pair: Int64(pair), collateral: 1_000_000_000,
+                                                      price: CopyHarness.price, openTime: start + Int64(pair))]])
+            }
+            var orders = try await Self.waitFor(pool) { $0.count == 3 && $0.allSatisfy { $0.live.ownFillID != nil } }
+            #expect(orders.count == 3 && orders.allSatisfy { $0.status == .filled })
+            let locks = try await pool.withConnection {
+                // The executor's key, 0x616c6661_636f7079 ("alfacopy"), as PostgreSQL splits it.
+                try $0.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                             + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                             + "AND (classid::bigint << 32 | objid::bigint) = $1", [CopyOrderRepository.executorLockKey])
+                    .first?.decode(0, as: Int64.self)
+            }
+            #expect(locks == 1)  // one executor
 
-        await Self.stop(first, SIGKILL)
-        for pair in 3..<5 {
-            try await chain.execute([[.marketOpen(CopyHarness.leader, pair: Int64(pair), collateral: 1_000_000_000,
-                                                  price: CopyHarness.price, openTime: start + Int64(pair))]])
+            await Self.stop(first, SIGKILL)
+            for pair in 3..<5 {
+                try await chain.execute([[.marketOpen(CopyHarness.leader, pair: Int64(pair), collateral: 1_000_000_000,
+                                                      price: CopyHarness.price, openTime: start + Int64(pair))]])
+            }
+            orders = try await Self.waitFor(pool, seconds: 60) { $0.count == 5 && $0.allSatisfy { $0.live.ownFillID != nil } }
+            let log = await Self.stop(second, SIGTERM)
+            #expect(log.contains("this replica runs the copy executor"))
+            #expect(orders.count == 5 && orders.allSatisfy { $0.status == .filled }, "\(orders.map(\.status))\n\(log.suffix(3000))")
+            try await Self.expectEachSubmittedOnce(orders, relayer: relayer, pool: pool)
         }
-        orders = try await Self.waitFor(pool, seconds: 60) { $0.count == 5 && $0.allSatisfy { $0.live.ownFillID != nil } }
-        let log = await Self.stop(second, SIGTERM)
-        #expect(log.contains("this replica runs the copy executor"))
-        #expect(orders.count == 5 && orders.allSatisfy { $0.status == .filled }, "\(orders.map(\.status))\n\(log.suffix(3000))")
-        try await Self.expectEachSubmittedOnce(orders, relayer: relayer, pool: pool)
     }
 
     /// A PostgreSQL restart under two LIVE replicas: both lose their sessions and locks, both
@@ -171,15 +175,16 @@ struct CopyReplicaTests {
         _ = try await Self.cluster("restart", cluster)
         await pool.close()  // the test's own session is gone too
         pool = PostgresPool(configuration: .init(url: database, size: 1))
-        defer { Task { [pool] in await pool.close() } }
-        for pair in 1..<3 {
-            try await chain.execute([[.marketOpen(CopyHarness.leader, pair: Int64(pair), collateral: 1_000_000_000,
-                                                  price: CopyHarness.price, openTime: start + Int64(pair))]])
+        try await closing(pool) { pool in
+            for pair in 1..<3 {
+                try await chain.execute([[.marketOpen(CopyHarness.leader, pair: Int64(pair), collateral: 1_000_000_000,
+                                                      price: CopyHarness.price, openTime: start + Int64(pair))]])
+            }
+            let orders = try await Self.waitFor(pool, seconds: 90) { $0.count == 3 && $0.allSatisfy { $0.live.ownFillID != nil } }
+            let logs = [await Self.stop(first, SIGTERM), await Self.stop(second, SIGTERM)]
+            #expect(orders.count == 3 && orders.allSatisfy { $0.status == .filled }, "\(orders)\n\(logs.map { $0.suffix(2000) })")
+            try await Self.expectEachSubmittedOnce(orders, relayer: relayer, pool: pool)
         }
-        let orders = try await Self.waitFor(pool, seconds: 90) { $0.count == 3 && $0.allSatisfy { $0.live.ownFillID != nil } }
-        let logs = [await Self.stop(first, SIGTERM), await Self.stop(second, SIGTERM)]
-        #expect(orders.count == 3 && orders.allSatisfy { $0.status == .filled }, "\(orders)\n\(logs.map { $0.suffix(2000) })")
-        try await Self.expectEachSubmittedOnce(orders, relayer: relayer, pool: pool)
     }
 
     /// One nonce per order at the relayer, none twice, and one fill of ours on chain per order.

@@ -2,12 +2,13 @@
 @testable import AlfaBenchmarks
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Testing
 
 /// `alfa db optimize` against a real PostgreSQL: raw logs past the retention are archived to a
 /// file and deleted, fills are untouched, and the report names sizes and advice.
-@Suite("alfa db optimize: retention, statistics, advice")
+@Suite("alfa db optimize: retention, statistics, advice", .postgres)
 struct DatabaseMaintenanceTests {
     @Test func oldRawLogsAreArchivedToAFileFillsStayAndAdviceIsPrinted() async throws {
         let database = try AlfaBinary.freshDatabase()

@@ -2,6 +2,7 @@
 import AlfaCore
 import AlfaStore
 import AlfaSystem
+import AlfaTestSupport
 import Foundation
 import Logging
 import Testing
@@ -10,7 +11,7 @@ import Testing
 /// schemathesis), the token, the metrics through prometheus_client's parser, /readyz through a
 /// PostgreSQL stop, and the web leaderboard in a real headless Chromium.
 /// Serialized: the gauges live in the process' one registry.
-@Suite("HTTP listener (real PostgreSQL, Chromium)", .serialized)
+@Suite("HTTP listener (real PostgreSQL, Chromium)", .serialized, .postgres)
 struct HTTPServerTests {
     static let scripts = AlfaBinary.root + "/commands/lib/http/"
 

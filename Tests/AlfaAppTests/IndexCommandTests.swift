@@ -1,12 +1,13 @@
 import AlfaCore
 import AlfaStore
 import AlfaSystem
+import AlfaTestSupport
 import Foundation
 import Testing
 
 /// `alfa index`, `alfa abi inspect --verify` and `alfa export fills` run as an operator
 /// would, against the local EVM and a fresh database.
-@Suite("alfa index, abi and export (local EVM)")
+@Suite("alfa index, abi and export (local EVM)", .postgres)
 struct IndexCommandTests {
     static func environment(_ chain: ChainPeer, database: String, _ extra: [String: String] = [:]) -> [String: String] {
         var values = [

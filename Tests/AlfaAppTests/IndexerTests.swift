@@ -2,13 +2,14 @@
 import AlfaChain
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Logging
 import Synchronization
 import Testing
 
 /// The indexer against a real EVM (alysis + the mock Avantis contracts) and a real PostgreSQL.
-@Suite("Indexer (local EVM and PostgreSQL)")
+@Suite("Indexer (local EVM and PostgreSQL)", .postgres)
 struct IndexerTests {
     static let alice = "0x00000000000000000000000000000000000a11ce"
     static let bob = "0x0000000000000000000000000000000000000b0b"

@@ -1,10 +1,11 @@
 @testable import AlfaApp
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Testing
 
-@Suite("Leaderboard refresher (real server)")
+@Suite("Leaderboard refresher (real server)", .postgres)
 struct LeaderboardRefresherTests {
     static let gates = EligibilityGates(minTrades30d: 5, minVolume30d: 10_000_000_000, activeHours: 72)
 

@@ -3,6 +3,7 @@ import AlfaChain
 import AlfaCore
 import AlfaHTTP
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -10,7 +11,7 @@ import Testing
 
 /// Marks against the fake Pyth Hermes (commands/lib/hermes/fake_hermes.py) and a real
 /// PostgreSQL holding the pairs' last fills: fresh, stale, down, nonsense, and the cache.
-@Suite("Price feed: Pyth Hermes and the last fill")
+@Suite("Price feed: Pyth Hermes and the last fill", .postgres)
 struct PriceFeedTests {
     final class Hermes: LoopbackPeer, @unchecked Sendable {
         init() throws { try super.init("hermes/fake_hermes.py") }
@@ -52,17 +53,18 @@ struct PriceFeedTests {
         try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 995}}"#)
         let clock = Clock(1_000)
         let (feed, feedPool) = try await Self.feed(hermes, clock: clock)
-        defer { Task { await feedPool.close() } }
-        let marks = await feed.marks(for: [0, 1])
-        #expect(marks[0] == Mark(price: 660_000_000_000_000, source: .pyth, publishedAt: 995))
-        // BTC has no Pyth price here: its last fill.
-        #expect(marks[1] == Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 950))
-        _ = await feed.marks(for: [0])
-        #expect(try await hermes.requests() == 1)
-        clock.set(1_006)
-        _ = await feed.marks(for: [0])
-        #expect(try await hermes.requests() == 2)
-        #expect(await feed.outage == nil)
+        try await closing(feedPool) { feedPool async throws in
+            let marks = await feed.marks(for: [0, 1])
+            #expect(marks[0] == Mark(price: 660_000_000_000_000, source: .pyth, publishedAt: 995))
+            // BTC has no Pyth price here: its last fill.
+            #expect(marks[1] == Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 950))
+            _ = await feed.marks(for: [0])
+            #expect(try await hermes.requests() == 1)
+            clock.set(1_006)
+            _ = await feed.marks(for: [0])
+            #expect(try await hermes.requests() == 2)
+            #expect(await feed.outage == nil)
+        }
     }
 
     /// The local environment: the simulator publishes its prices to the fake Hermes each minute,
@@ -77,10 +79,11 @@ struct PriceFeedTests {
         await runner.publishPrices([3_200 * 10_000_000_000, 65_123 * 10_000_000_000], at: 995, failing: &failing)
         #expect(!failing)
         let (feed, feedPool) = try await Self.feed(hermes, clock: Clock(1_000))
-        defer { Task { await feedPool.close() } }
-        let marks = await feed.marks(for: [0, 1])
-        #expect(marks[0] == Mark(price: 32_000_000_000_000, source: .pyth, publishedAt: 995))
-        #expect(marks[1] == Mark(price: 651_230_000_000_000, source: .pyth, publishedAt: 995))
+        try await closing(feedPool) { feedPool in
+            let marks = await feed.marks(for: [0, 1])
+            #expect(marks[0] == Mark(price: 32_000_000_000_000, source: .pyth, publishedAt: 995))
+            #expect(marks[1] == Mark(price: 651_230_000_000_000, source: .pyth, publishedAt: 995))
+        }
     }
 
     @Test func aStalePythPriceGivesWayToANewerFill() async throws {
@@ -88,13 +91,14 @@ struct PriceFeedTests {
         try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 800}}"#)
         let clock = Clock(1_000)
         let (feed, feedPool) = try await Self.feed(hermes, clock: clock)
-        defer { Task { await feedPool.close() } }
-        #expect(await feed.marks(for: [0])[0]?.source == .lastFill)  // Pyth 200 s old, the fill 100 s
-        // Older than both: Pyth stays, shown as stale.
-        try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 920}}"#)
-        clock.set(1_100)
-        let mark = await feed.marks(for: [0])[0]
-        #expect(mark?.source == .pyth && mark?.isStale(now: 1_100, maxAge: 60) == true)
+        try await closing(feedPool) { feedPool in
+            #expect(await feed.marks(for: [0])[0]?.source == .lastFill)  // Pyth 200 s old, the fill 100 s
+            // Older than both: Pyth stays, shown as stale.
+            try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 920}}"#)
+            clock.set(1_100)
+            let mark = await feed.marks(for: [0])[0]
+            #expect(mark?.source == .pyth && mark?.isStale(now: 1_100, maxAge: 60) == true)
+        }
     }
 
     @Test(arguments: [#"{"status": 503}"#, #"{"nonsense": true}"#])
@@ -102,25 +106,27 @@ struct PriceFeedTests {
         let hermes = try Hermes()
         try await hermes.post("/control/faults", fault)
         let (feed, feedPool) = try await Self.feed(hermes, clock: Clock(1_000))
-        defer { Task { await feedPool.close() } }
-        #expect(await feed.marks(for: [0])[0] == Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 900))
-        #expect(await feed.outage != nil)
-        let down = await feed.status
-        #expect(down.hasPrefix("Pyth Hermes unavailable (") && down.hasSuffix("marks fall back to the pairs' last fills"), "\(down)")
-        // Back: the next poll clears the outage.
-        try await hermes.post("/control/faults", "{}")
-        try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 999}}"#)
-        let (recovered, recoveredPool) = try await Self.feed(hermes, clock: Clock(1_000))
-        defer { Task { await recoveredPool.close() } }
-        #expect(await recovered.marks(for: [0])[0]?.source == .pyth)
-        let (outage, status) = (await recovered.outage, await recovered.status)
-        #expect(outage == nil && status == "Pyth Hermes")
+        try await closing(feedPool) { feedPool in
+            #expect(await feed.marks(for: [0])[0] == Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 900))
+            #expect(await feed.outage != nil)
+            let down = await feed.status
+            #expect(down.hasPrefix("Pyth Hermes unavailable (") && down.hasSuffix("marks fall back to the pairs' last fills"), "\(down)")
+            // Back: the next poll clears the outage.
+            try await hermes.post("/control/faults", "{}")
+            try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 999}}"#)
+            let (recovered, recoveredPool) = try await Self.feed(hermes, clock: Clock(1_000))
+            defer { Task { await recoveredPool.close() } }
+            #expect(await recovered.marks(for: [0])[0]?.source == .pyth)
+            let (outage, status) = (await recovered.outage, await recovered.status)
+            #expect(outage == nil && status == "Pyth Hermes")
+        }
     }
 
     @Test func withoutAFeedURLTheLastFillsAreTheMarks() async throws {
         let (feed, feedPool) = try await Self.feed(Hermes?.none, clock: Clock(1_000))
-        defer { Task { await feedPool.close() } }
-        #expect(await feed.marks(for: [0, 5]) == [0: Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 900)])
+        try await closing(feedPool) { feedPool in
+            #expect(await feed.marks(for: [0, 5]) == [0: Mark(price: 650_000_000_000_000, source: .lastFill, publishedAt: 900)])
+        }
     }
 }
 

@@ -2,13 +2,14 @@ import AlfaApp
 import AlfaChain
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Logging
 import Testing
 
 /// A deployment that ran through the v2 upgrade with a catalogue that did not know v2, made
 /// whole by `alfa abi redecode` from what it stored, with no RPC traffic.
-@Suite("alfa abi redecode (local EVM)")
+@Suite("alfa abi redecode (local EVM)", .postgres)
 struct RedecodeTests {
     /// Every column of every fill but its id, in chain order.
     static func fills(_ url: String) async throws -> [String] {
@@ -19,10 +20,11 @@ struct RedecodeTests {
 
     static func rows(_ url: String, _ sql: String) async throws -> [String] {
         let pool = PostgresPool(configuration: .init(url: url, size: 1))
-        defer { Task { await pool.close() } }
-        return try await pool.withConnection { connection in
-            let result = try connection.query("SELECT row_to_json(r)::text FROM (\(sql)) r")
-            return try result.map { try $0.decode(0, as: String.self) }
+        return try await closing(pool) { pool in
+            try await pool.withConnection { connection in
+                let result = try connection.query("SELECT row_to_json(r)::text FROM (\(sql)) r")
+                return try result.map { try $0.decode(0, as: String.self) }
+            }
         }
     }
 
@@ -121,7 +123,7 @@ struct RedecodeTests {
 
 /// Increases arrive through an operator's ABI file: `PositionSizeIncreased`'s layout is not
 /// public, so this one is made up; alfa reads it by its field names.
-@Suite("Position increases through a made-up ABI (local EVM)")
+@Suite("Position increases through a made-up ABI (local EVM)", .postgres)
 struct IncreaseTests {
     static let trader = "0xb0b0000000000000000000000000000000000b0b"
     static let madeUp = """

@@ -2,6 +2,7 @@ import AlfaApp
 import AlfaChain
 import AlfaCore
 import AlfaHTTP
+import AlfaTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -9,7 +10,7 @@ import Testing
 /// alfa's intents, signatures and relayer client against the fake relayer
 /// (commands/lib/relayer/fake_relayer.py), which recovers signers with eth-account: an
 /// implementation of EIP-712 that is not alfa's.
-@Suite("Relayer client and v2 intents (fake relayer)")
+@Suite("Relayer client and v2 intents (fake relayer)", .postgres)
 struct RelayerTests {
     static let router = EVMAddress(hex: "0x44914408af82bC9983bbb330e3578E1105e11d4e")!
     static let trader = try! WalletKey(hex: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")

@@ -1,12 +1,13 @@
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Testing
 
 /// The local market of `commands/run`, end to end: `alfa simulate` writes two days of history on
 /// the local EVM, `alfa index` indexes it, `alfa leaderboard --refresh` ranks it. The ranking
 /// must find the skill the simulator gave its traders.
-@Suite("Simulated market: indexed and ranked (local EVM)")
+@Suite("Simulated market: indexed and ranked (local EVM)", .postgres)
 struct SimulatedMarketTests {
     static let traders = 120
 

@@ -1,5 +1,6 @@
 @testable import AlfaApp
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -7,7 +8,7 @@ import Testing
 
 /// A singleton (the executor, the poller, the indexer) runs on one replica at a time, also when
 /// its lock's connection dies under it: the holder proves its lock every tick and stands down.
-@Suite("Singleton lease (real server)")
+@Suite("Singleton lease (real server)", .postgres)
 struct SingletonLeaseTests {
     actor Recorder {
         private(set) var running: [String] = []
@@ -112,30 +113,31 @@ struct SingletonLeaseTests {
     @Test func aWriteUnderAStaleEpochIsRefusedAndATakeoverWaitsForOneInFlight() async throws {
         let url = try AlfaBinary.freshDatabase()
         let pool = try await AlfaBinary.migratedPool(url: url)
-        defer { Task { await pool.close() } }
-        let (a, b) = (Lease(name: "copy executor"), Lease(name: "copy executor"))
-        a.hold(try await pool.withConnection { try LeaseRepository().take("copy executor", on: $0) })
-        try await pool.transaction { try a.check(on: $0) }
-
-        // A holds a write open (its check taken FOR SHARE): B's takeover waits for it.
-        let holder = try PostgresConnection.connect(url: url)
-        let taker = try PostgresConnection.connect(url: url)
-        defer { holder.close(); taker.close() }
-        try holder.execute("BEGIN")
-        try a.check(on: holder)
-        try taker.execute("SET statement_timeout = 300")
-        #expect(throws: PostgresError.self) { _ = try LeaseRepository().take("copy executor", on: taker) }
-        try holder.execute("COMMIT")
-        b.hold(try LeaseRepository().take("copy executor", on: taker))
-        #expect(try b.epoch() == (try a.epoch()) + 1)
-
-        // From now on A's writes are refused, B's go through.
-        do {
+        try await closing(pool) { pool in
+            let (a, b) = (Lease(name: "copy executor"), Lease(name: "copy executor"))
+            a.hold(try await pool.withConnection { try LeaseRepository().take("copy executor", on: $0) })
             try await pool.transaction { try a.check(on: $0) }
-            Issue.record("a write under a stale epoch went through")
-        } catch let stale as LeaseRepository.Stale {
-            #expect(stale.description.contains("taken over by another replica"))
+
+            // A holds a write open (its check taken FOR SHARE): B's takeover waits for it.
+            let holder = try PostgresConnection.connect(url: url)
+            let taker = try PostgresConnection.connect(url: url)
+            defer { holder.close(); taker.close() }
+            try holder.execute("BEGIN")
+            try a.check(on: holder)
+            try taker.execute("SET statement_timeout = 300")
+            #expect(throws: PostgresError.self) { _ = try LeaseRepository().take("copy executor", on: taker) }
+            try holder.execute("COMMIT")
+            b.hold(try LeaseRepository().take("copy executor", on: taker))
+            #expect(try b.epoch() == (try a.epoch()) + 1)
+
+            // From now on A's writes are refused, B's go through.
+            do {
+                try await pool.transaction { try a.check(on: $0) }
+                Issue.record("a write under a stale epoch went through")
+            } catch let stale as LeaseRepository.Stale {
+                #expect(stale.description.contains("taken over by another replica"))
+            }
+            try await pool.transaction { try b.check(on: $0) }
         }
-        try await pool.transaction { try b.check(on: $0) }
     }
 }

@@ -3,11 +3,12 @@ import AlfaCore
 import AlfaHTTP
 import AlfaStore
 import AlfaTelegram
+import AlfaTestSupport
 import Foundation
 import Testing
 
 /// The bot against the fake Bot API server and a real PostgreSQL.
-@Suite("Telegram bot (fake Bot API server, PostgreSQL)")
+@Suite("Telegram bot (fake Bot API server, PostgreSQL)", .postgres)
 struct TelegramBotTests {
     typealias H = BotHarness
 

@@ -1,8 +1,9 @@
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Testing
 
-@Suite("Fill repository (real server)")
+@Suite("Fill repository (real server)", .postgres)
 struct FillRepositoryTests {
     @Test func fillsRoundTripWithEveryField() throws {
         let connection = try TestDatabase.migrated()

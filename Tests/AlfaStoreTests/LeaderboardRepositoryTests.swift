@@ -1,8 +1,9 @@
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Testing
 
-@Suite("Leaderboard snapshots (real server)")
+@Suite("Leaderboard snapshots (real server)", .postgres)
 struct LeaderboardRepositoryTests {
     private func metrics(_ trader: UInt8, pnl: Int64, window: TimeWindow) -> TraderMetrics {
         TraderMetrics(

@@ -1,10 +1,11 @@
 import AlfaCore
 import AlfaStore
 import AlfaSystem
+import AlfaTestSupport
 import Foundation
 import Testing
 
-@Suite("Migrations (real server)")
+@Suite("Migrations (real server)", .postgres)
 struct MigratorTests {
     /// A folder of migrations; the second would fail if it ran twice.
     private func folder(_ files: [String: String]) throws -> String {
@@ -162,7 +163,7 @@ struct MigratorTests {
     }
 }
 
-@Suite("fills by month (real server)")
+@Suite("fills by month (real server)", .postgres)
 struct FillsByMonthTests {
     /// Every row, in id order, as text: the same before and after means nothing was lost,
     /// duplicated or changed.

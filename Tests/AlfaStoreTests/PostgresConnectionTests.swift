@@ -1,9 +1,10 @@
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Testing
 
-@Suite("PostgreSQL connection (real server)")
+@Suite("PostgreSQL connection (real server)", .postgres)
 struct PostgresConnectionTests {
     @Test func everyColumnTypeRoundTripsThroughParameters() throws {
         let (connection, _) = try TestDatabase.connect()

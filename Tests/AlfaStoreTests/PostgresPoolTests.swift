@@ -1,10 +1,11 @@
 import AlfaCore
 import AlfaStore
 import AlfaSystem
+import AlfaTestSupport
 import Foundation
 import Testing
 
-@Suite("Connection pool (real server)")
+@Suite("Connection pool (real server)", .postgres)
 struct PostgresPoolTests {
     @Test func borrowersRunOnThePoolsOwnThreadsNotTheCooperativePool() async throws {
         let schema = try TestDatabase.makeSchema()

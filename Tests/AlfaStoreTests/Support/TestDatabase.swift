@@ -1,5 +1,6 @@
 import AlfaCore
 import AlfaStore
+import AlfaTestSupport
 import Foundation
 import Testing
 
@@ -7,8 +8,8 @@ import Testing
 /// so suites run in parallel without seeing each other's rows.
 enum TestDatabase {
     static var url: String {
-        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else {
-            fatalError("DATABASE_URL is not set: run the tests with commands/test, which starts a PostgreSQL cluster")
+        guard let url = TestPostgres.url else {
+            fatalError("DATABASE_URL is not set and a suite that needs PostgreSQL lacks the .postgres trait")
         }
         return url
     }
