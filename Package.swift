@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "alfa", targets: ["alfa"]),
         // For the fuzzers (Fuzz/), a package of their own built with -sanitize=fuzzer.
-        .library(name: "AlfaParsers", targets: ["AlfaCore", "AlfaChain", "AlfaTelegram"]),
+        .library(name: "AlfaParsers", targets: ["AlfaCore", "AlfaSettings", "AlfaChain", "AlfaTelegram"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +28,8 @@ let package = Package(
 
         // The domain: pure, Foundation only.
         .target(name: "AlfaCore"),
+        // The environment variables alfa reads, typed and validated (AlfaCore's policies among them).
+        .target(name: "AlfaSettings", dependencies: ["AlfaCore"]),
         // Threads for blocking C calls, child processes, lines from a descriptor.
         .target(name: "AlfaSystem"),
         .target(name: "AlfaHTTP", dependencies: ["AlfaCore", "AlfaSystem", "CCurl"]),
@@ -39,7 +41,7 @@ let package = Package(
         .target(
             name: "AlfaApp",
             dependencies: [
-                "AlfaCore", "AlfaSystem", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram", "AlfaCharts",
+                "AlfaCore", "AlfaSettings", "AlfaSystem", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram", "AlfaCharts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -52,7 +54,7 @@ let package = Package(
         .target(
             name: "AlfaBenchmarks",
             dependencies: [
-                "AlfaApp", "AlfaCore", "AlfaSystem", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram", "CMalloc",
+                "AlfaApp", "AlfaCore", "AlfaSettings", "AlfaSystem", "AlfaHTTP", "AlfaChain", "AlfaStore", "AlfaTelegram", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -68,6 +70,7 @@ let package = Package(
         // What the test targets share: the PostgreSQL trait.
         .target(name: "AlfaTestSupport", path: "Tests/AlfaTestSupport"),
         .testTarget(name: "AlfaCoreTests", dependencies: ["AlfaCore"]),
+        .testTarget(name: "AlfaSettingsTests", dependencies: ["AlfaSettings", "AlfaCore"]),
         .testTarget(name: "AlfaSystemTests", dependencies: ["AlfaSystem"]),
         .testTarget(name: "AlfaHTTPTests", dependencies: ["AlfaHTTP", "AlfaCore"], exclude: ["Peers"]),
         .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore", "AlfaHTTP"], exclude: ["Fixtures"]),
@@ -76,7 +79,7 @@ let package = Package(
         .testTarget(name: "AlfaChartsTests", dependencies: ["AlfaCharts", "AlfaCore"]),
         .testTarget(
             name: "AlfaAppTests",
-            dependencies: ["AlfaApp", "AlfaBenchmarks", "AlfaCore", "AlfaSystem", "AlfaStore", "AlfaChain", "AlfaHTTP", "AlfaTelegram",
+            dependencies: ["AlfaApp", "AlfaBenchmarks", "AlfaCore", "AlfaSettings", "AlfaSystem", "AlfaStore", "AlfaChain", "AlfaHTTP", "AlfaTelegram",
                            "AlfaTestSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),

@@ -1,6 +1,7 @@
 import AlfaApp
 import AlfaCharts
 import AlfaCore
+import AlfaSettings
 import Foundation
 
 /// `alfa bench backtest`: one leader with `fills` fills (and the minute bars of their pairs)

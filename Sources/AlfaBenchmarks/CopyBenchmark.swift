@@ -2,6 +2,7 @@ import AlfaApp
 import AlfaChain
 import AlfaCore
 import AlfaHTTP
+import AlfaSettings
 import AlfaStore
 import Foundation
 import Logging

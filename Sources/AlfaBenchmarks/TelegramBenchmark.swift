@@ -1,6 +1,7 @@
 import AlfaApp
 import AlfaCore
 import AlfaHTTP
+import AlfaSettings
 import AlfaStore
 import AlfaTelegram
 import Foundation

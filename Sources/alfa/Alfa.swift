@@ -1,4 +1,5 @@
 import AlfaApp
+import AlfaSettings
 import ArgumentParser
 
 @main

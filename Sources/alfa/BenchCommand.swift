@@ -1,6 +1,7 @@
 import AlfaApp
 import AlfaBenchmarks
 import AlfaCore
+import AlfaSettings
 import AlfaStore
 import ArgumentParser
 import Foundation

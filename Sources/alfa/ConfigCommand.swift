@@ -1,5 +1,6 @@
 import AlfaApp
 import AlfaCore
+import AlfaSettings
 import ArgumentParser
 
 struct ConfigCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import AlfaApp
 import AlfaCore
+import AlfaSettings
 import AlfaStore
 import ArgumentParser
 import Foundation

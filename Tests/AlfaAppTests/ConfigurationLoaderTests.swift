@@ -1,5 +1,6 @@
 @testable import AlfaApp
 import AlfaCore
+import AlfaSettings
 import Foundation
 import Testing
 

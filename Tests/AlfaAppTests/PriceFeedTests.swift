@@ -2,6 +2,7 @@
 import AlfaChain
 import AlfaCore
 import AlfaHTTP
+import AlfaSettings
 import AlfaStore
 import AlfaTestSupport
 import Foundation

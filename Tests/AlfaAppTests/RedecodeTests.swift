@@ -1,6 +1,7 @@
 import AlfaApp
 import AlfaChain
 import AlfaCore
+import AlfaSettings
 import AlfaStore
 import AlfaTestSupport
 import Foundation

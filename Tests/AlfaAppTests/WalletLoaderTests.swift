@@ -1,6 +1,7 @@
 @testable import AlfaApp
 import AlfaChain
 import AlfaCore
+import AlfaSettings
 import Foundation
 import Testing
 

@@ -17,7 +17,7 @@ struct BacktestTests {
     /// Worked by hand (docs/telegram.md, "Backtests"): 100 USDC per copy, leverage capped at 10×,
     /// 0.5 % slippage, our stop-loss at 50 % of the collateral.
     @Test func aSmallCaseEqualsTheHandComputedOne() throws {
-        let settings = try Settings(lookup: { ["COPY_STOP_LOSS_PCT": "50"][$0] }).copy
+        let settings = CopyPolicy.defaults { $0.stopLossBps = 5_000 }
         let fills = [
             // BTC long at 100, 20×, 1,000 USDC, fee 8 (0.04 % of 20,000): ours 100 USDC at 10×, fee 0.40, at 100.50.
             Self.fill(.open, pair: 1, at: 1_000, openTime: 1_000, long: true, price: 100 * Self.e10, leverage: 20 * Self.e10,
@@ -51,7 +51,7 @@ struct BacktestTests {
     }
 
     @Test func theLeadersOwnSettingsAndTheWindowApply() throws {
-        let settings = try Settings(lookup: { _ in nil }).copy
+        let settings = CopyPolicy.defaults
         var overrides = LeaderSettings()
         overrides.pairs = .except([2])
         let fills = [

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Circuit breakers")
 struct BreakerTests {
-    static let settings = try! Settings(lookup: { _ in nil }).breakers
+    static let settings = BreakerLimits.defaults
     let usdc = FillFactory.usdc
     let now: Int64 = 1_800_000_000
 

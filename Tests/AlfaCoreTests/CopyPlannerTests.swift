@@ -3,9 +3,7 @@ import Testing
 
 @Suite("Copy planner and DRY fills")
 struct CopyPlannerTests {
-    static func settings(_ extra: [String: String] = [:]) -> Settings.Copy {
-        try! Settings(lookup: { extra[$0] }).copy
-    }
+    static func settings() -> CopyPolicy { .defaults }
 
     var leader = FillFactory(trader: 7)
     let now: Int64 = 1_800_000_100
@@ -30,7 +28,7 @@ struct CopyPlannerTests {
 
     @Test mutating func sizeRatioSizesFromTheLeadersCollateral() {
         let open = leader.open(at: now, collateral: 2_000 * usdc)
-        let settings = Self.settings(["COPY_SIZE_RATIO": "0.05", "COPY_COLLATERAL_USDC": "7"])
+        let settings = CopyPolicy.defaults { $0.sizeRatio = 50_000; $0.collateral = 7_000_000 }
         guard case .open(let order) = CopyPlanner.plan(open, settings: settings, now: now, openPositions: 0, mirror: nil)
         else { Issue.record("not an open"); return }
         #expect(order.collateral == 100 * usdc)

@@ -3,9 +3,7 @@ import Testing
 
 @Suite("Per-leader settings (/copy set)")
 struct LeaderSettingsTests {
-    static func settings(_ extra: [String: String] = [:]) -> Settings.Copy {
-        try! Settings(lookup: { extra[$0] }).copy
-    }
+    static func settings() -> CopyPolicy { .defaults }
 
     static func parse(_ words: String, over base: LeaderSettings = LeaderSettings()) -> Result<LeaderSettings, LeaderSettings.Invalid> {
         base.setting(words.split(separator: " ").map(String.init))
@@ -65,7 +63,7 @@ struct LeaderSettingsTests {
     }
 
     @Test func theEnvironmentIsTheDefaultAndALeadersSettingsWin() throws {
-        let defaults = Self.settings(["COPY_SIZE_RATIO": "0.5", "COPY_STOP_LOSS_PCT": "30"])
+        let defaults = CopyPolicy.defaults { $0.sizeRatio = 500_000; $0.stopLossBps = 3_000 }
         #expect(LeaderSettings().applied(to: defaults).sizeRatio == 500_000)
         let own = try Self.parse("size=25 maxlev=3 sl=off tp=50").get().applied(to: defaults)
         #expect(own.collateral == 25 * usdc && own.sizeRatio == nil && own.maxLeverage == 3 * x)
@@ -86,7 +84,7 @@ struct LeaderSettingsTests {
                 == .skip(.leaderMaxPositions(1)))
         #expect(CopyDecision.SkipReason.pairNotCopied(2).description == "SOL/USD is not copied from this leader (/copy set pairs=…)")
         // The global cap still holds over a leader's own.
-        let global = Self.settings(["COPY_MAX_OPEN_POSITIONS": "1"])
+        let global = CopyPolicy.defaults { $0.maxOpenPositions = 1 }
         #expect(CopyPlanner.plan(btc, settings: global, leader: try Self.parse("maxpos=5").get(), now: now, openPositions: 1,
                                  leaderOpenPositions: 0, mirror: nil) == .skip(.maxOpenPositions(1)))
     }

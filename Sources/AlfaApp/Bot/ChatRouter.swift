@@ -1,4 +1,5 @@
 import AlfaCore
+import AlfaSettings
 import AlfaStore
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import AlfaCore
+import AlfaSettings
 import AlfaSystem
 import Configuration
 import Foundation

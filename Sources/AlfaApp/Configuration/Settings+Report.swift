@@ -1,4 +1,5 @@
 import AlfaCore
+import AlfaSettings
 
 extension Settings {
     /// `alfa config`: every setting's effective value, secrets as `***`, unset ones marked.

@@ -1,4 +1,5 @@
 import AlfaCore
+import AlfaSettings
 import AlfaStore
 
 /// Loads what a backtest needs (the leader's fills, their own copy settings, the minute bars of

@@ -1,5 +1,6 @@
 import AlfaChain
 import AlfaCore
+import AlfaSettings
 import AlfaStore
 import Foundation
 import Logging

@@ -1,5 +1,6 @@
 import AlfaChain
 import AlfaCore
+import AlfaSettings
 import Logging
 
 /// The LIVE signer, loaded the first time it is needed (never in DRY) and kept: at start-up

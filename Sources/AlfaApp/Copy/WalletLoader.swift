@@ -1,5 +1,6 @@
 import AlfaChain
 import AlfaCore
+import AlfaSettings
 import AlfaSystem
 import Foundation
 

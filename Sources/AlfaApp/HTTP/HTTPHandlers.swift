@@ -1,5 +1,6 @@
 import AlfaCharts
 import AlfaCore
+import AlfaSettings
 import AlfaStore
 import Foundation
 import Hummingbird

@@ -1,6 +1,7 @@
 import AlfaChain
 import AlfaCore
 import AlfaHTTP
+import AlfaSettings
 import AlfaStore
 import Foundation
 import Logging

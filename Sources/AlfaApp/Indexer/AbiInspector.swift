@@ -1,5 +1,6 @@
 import AlfaChain
 import AlfaCore
+import AlfaSettings
 import Logging
 
 /// `alfa abi inspect`: the event catalogue as the indexer uses it and, with `--verify`, what a

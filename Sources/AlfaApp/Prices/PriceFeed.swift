@@ -1,5 +1,6 @@
 import AlfaCore
 import AlfaHTTP
+import AlfaSettings
 import AlfaStore
 import Foundation
 import Logging

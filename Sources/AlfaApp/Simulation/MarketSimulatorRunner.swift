@@ -1,6 +1,7 @@
 import AlfaChain
 import AlfaCore
 import AlfaHTTP
+import AlfaSettings
 import AlfaSystem
 import Foundation
 import Logging

@@ -3,12 +3,12 @@ import Foundation
 /// The circuit breakers as pure functions of the copy account's history. Each breaker sees only
 /// what happened after its last reset (`since`), so a reset starts its window afresh.
 public enum BreakerEvaluator {
-    public static func evaluate(_ inputs: BreakerInputs, settings: Settings.Breakers, now: Int64,
+    public static func evaluate(_ inputs: BreakerInputs, settings: BreakerLimits, now: Int64,
                                 since: [BreakerName: Int64] = [:]) -> [BreakerReading] {
         BreakerName.allCases.map { evaluate($0, inputs, settings: settings, now: now, since: since[$0] ?? .min) }
     }
 
-    public static func evaluate(_ name: BreakerName, _ inputs: BreakerInputs, settings: Settings.Breakers, now: Int64,
+    public static func evaluate(_ name: BreakerName, _ inputs: BreakerInputs, settings: BreakerLimits, now: Int64,
                                 since: Int64) -> BreakerReading {
         let trades = inputs.trades.filter { $0.time > since }
         let executions = inputs.executions.filter { $0.time > since }
@@ -96,7 +96,7 @@ public enum BreakerEvaluator {
 
     /// Recent volatility (standard deviation of the last 20 price returns) against its normal
     /// level (the returns before those), on the pair where the ratio is highest.
-    static func volatility(_ prices: [Int32: [BreakerInputs.Sample]], settings: Settings.Breakers,
+    static func volatility(_ prices: [Int32: [BreakerInputs.Sample]], settings: BreakerLimits,
                            since: Int64) -> BreakerReading {
         let recentCount = 20
         var worst: (pair: Int32, ratio: Double)?

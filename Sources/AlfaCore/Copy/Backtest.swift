@@ -27,7 +27,7 @@ public struct PriceBar: Sendable, Equatable {
 public enum Backtester {
     /// `fills`: the leader's, in chain order (fills outside `from...until` are not signals);
     /// `bars`: in time order.
-    public static func run(leader: EVMAddress, fills: [Fill], bars: [PriceBar], settings: Settings.Copy,
+    public static func run(leader: EVMAddress, fills: [Fill], bars: [PriceBar], settings: CopyPolicy,
                            overrides: LeaderSettings = LeaderSettings(), from: Int64?, until: Int64) -> BacktestResult {
         struct Key: Hashable { let pair: Int32; let slot: Int32; let openTime: Int64 }
         var result = BacktestResult(leader: leader, from: from, until: until)

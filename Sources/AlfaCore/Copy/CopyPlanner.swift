@@ -2,7 +2,7 @@
 /// Pure: the engine supplies what it knows (our mirrored position, how many are open in all and
 /// from this leader, the time).
 public enum CopyPlanner {
-    public static func plan(_ signal: Fill, settings defaults: Settings.Copy, leader: LeaderSettings = LeaderSettings(), now: Int64,
+    public static func plan(_ signal: Fill, settings defaults: CopyPolicy, leader: LeaderSettings = LeaderSettings(), now: Int64,
                             openPositions: Int64, leaderOpenPositions: Int64 = 0, mirror: MirroredPosition?) -> CopyDecision {
         let settings = leader.applied(to: defaults)
         let age = now - signal.blockTime

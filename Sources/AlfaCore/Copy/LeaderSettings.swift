@@ -47,7 +47,7 @@ public struct LeaderSettings: Sendable, Equatable, CustomStringConvertible {
     public var isEmpty: Bool { self == LeaderSettings() }
 
     /// The environment's copy settings with this leader's applied.
-    public func applied(to defaults: Settings.Copy) -> Settings.Copy {
+    public func applied(to defaults: CopyPolicy) -> CopyPolicy {
         var copy = defaults
         if let collateral { copy.collateral = collateral; copy.sizeRatio = nil }
         if let sizeRatio { copy.sizeRatio = sizeRatio }

@@ -11,11 +11,6 @@ public struct EligibilityGates: Sendable, Equatable {
         self.activeHours = activeHours
     }
 
-    public init(_ settings: Settings.Leaderboard) {
-        self.init(minTrades30d: Int(settings.minTrades30d), minVolume30d: settings.minVolume30d,
-                  activeHours: settings.activeHours)
-    }
-
     /// The same judgement as `reasons`, without building the sentences.
     public func isEligible(thirtyDays metrics: TraderMetrics, asOf: Int64) -> Bool {
         guard let last = metrics.lastTradeTime else { return false }

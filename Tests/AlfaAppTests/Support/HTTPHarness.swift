@@ -1,6 +1,7 @@
 @testable import AlfaApp
 import AlfaCore
 import AlfaHTTP
+import AlfaSettings
 import AlfaStore
 import Foundation
 import Logging

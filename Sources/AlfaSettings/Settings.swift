@@ -1,3 +1,5 @@
+import AlfaCore
+
 /// The service's whole configuration, typed and validated. Built from a lookup so the
 /// rules are tested without an environment; AlfaApp feeds it the environment and `.env`.
 public struct Settings: Sendable {
@@ -176,48 +178,10 @@ public struct Settings: Sendable {
         public var isLiveConfigured: Bool { signer != .none }
     }
 
-    public struct Copy: Sendable {
-        public var leaders: [EVMAddress]
-        public var autoTopK: Int64
-        /// USDC × 1e6.
-        public var collateral: Int64
-        /// Fraction × 1e6 of the leader's collateral, used instead of `collateral` when set.
-        public var sizeRatio: Int64?
-        /// Leverage × 1e10.
-        public var maxLeverage: Int64
-        public var maxOpenPositions: Int64
-        public var slippageBps: Int64
-        public var maxSignalAgeSeconds: Int64
-        /// A LIVE order waiting longer than this for the chain or the keeper is reported to the admins.
-        public var orderTimeoutSeconds: Int64
-        /// How long a signed intent stays valid: past it, with no fill of ours on chain, it is expired for certain.
-        public var intentDeadlineSeconds: Int64
-        /// Our own stop-loss and take-profit, as shares of the collateral in basis points; nil for none.
-        public var stopLossBps: Int64?
-        public var takeProfitBps: Int64?
-        /// How close to its liquidation price (bps of the mark) a position raises an alert.
-        public var liquidationAlertBps: Int64
-    }
-
-    public struct Breakers: Sendable {
-        public var minWinRate: Double
-        public var winRateTrades: Int64
-        public var maxDrawdownPercent: Double
-        public var maxGasSharePercent: Double
-        public var maxConsecutiveFailures: Int64
-        public var maxVolatilityMultiple: Double
-        public var maxFailureRatePercent: Double
-        public var failureWindowMinutes: Int64
-        public var maxSlippageSigma: Double
-        public var checkSeconds: Int64
-        public var action: BreakerAction
-    }
-
-    /// `BREAKER_ACTION`: what a tripped breaker does besides engaging the emergency stop.
-    public enum BreakerAction: String, Sendable, CaseIterable {
-        case stop
-        case closeAll = "close_all"
-    }
+    /// The copy section is the copy engine's policy, and the breakers' section their limits.
+    public typealias Copy = CopyPolicy
+    public typealias Breakers = BreakerLimits
+    public typealias BreakerAction = AlfaCore.BreakerAction
 
     public struct Simulator: Sendable {
         public var seed: Int64

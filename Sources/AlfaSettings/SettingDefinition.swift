@@ -1,3 +1,5 @@
+import AlfaCore
+
 /// One environment variable the service reads: its name, default, whether it is a secret,
 /// and the one line that documents it in `env.production.template`.
 public struct SettingDefinition: Sendable, Equatable {

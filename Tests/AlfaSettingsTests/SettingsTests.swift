@@ -1,4 +1,5 @@
 @testable import AlfaCore
+import AlfaSettings
 import Testing
 
 @Suite("Settings")
@@ -38,6 +39,15 @@ struct SettingsTests {
         #expect(settings.breakers.minWinRate == 0.40)
         #expect(settings.breakers.maxSlippageSigma == 2.5)
         #expect(settings.chain.tradingCallbacks == EVMAddress(hex: "0x0c16ff40065cc3ab4bc55b60e447504afb9c7970"))
+        // The policies AlfaCoreTests use as defaults (Tests/AlfaCoreTests/Support/Policies.swift).
+        #expect(settings.copy == CopyPolicy(
+            leaders: [], autoTopK: 5, collateral: 100_000_000, sizeRatio: nil, maxLeverage: 100_000_000_000, maxOpenPositions: 5,
+            slippageBps: 50, maxSignalAgeSeconds: 60, orderTimeoutSeconds: 120, intentDeadlineSeconds: 30,
+            stopLossBps: nil, takeProfitBps: nil, liquidationAlertBps: 300))
+        #expect(settings.breakers == BreakerLimits(
+            minWinRate: 0.40, winRateTrades: 20, maxDrawdownPercent: 15, maxGasSharePercent: 40, maxConsecutiveFailures: 5,
+            maxVolatilityMultiple: 3, maxFailureRatePercent: 80, failureWindowMinutes: 15, maxSlippageSigma: 2.5, checkSeconds: 30,
+            action: .stop))
     }
 
     @Test func theCatalogAndTheCodeReadExactlyTheSameSettings() throws {

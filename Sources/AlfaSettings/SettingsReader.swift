@@ -1,3 +1,5 @@
+import AlfaCore
+
 /// Reads raw strings through a lookup (environment, `.env`) and turns them into typed
 /// values, failing with a `SettingsError` that names the variable. It remembers which
 /// names it read, so a test can prove the catalog and the code agree.

@@ -1,3 +1,5 @@
+import AlfaCore
+
 /// Every setting alfa reads, with its default. The template, `alfa config` and the
 /// validation in `Settings(lookup:)` all come from this list; a test holds them together.
 public enum SettingsCatalog {

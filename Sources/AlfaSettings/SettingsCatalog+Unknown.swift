@@ -1,3 +1,5 @@
+import AlfaCore
+
 /// Spotting settings that nothing reads: a typo in `.env` must not be silently ignored.
 extension SettingsCatalog {
     /// Prefixes of alfa's own variables; an environment variable with one of them that is

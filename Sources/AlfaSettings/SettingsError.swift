@@ -1,3 +1,5 @@
+import AlfaCore
+
 /// A setting whose value cannot be used. Its description is the one line an operator
 /// sees: the variable, the value (`***` for secrets) and what is expected.
 public struct SettingsError: Error, Equatable, CustomStringConvertible {
