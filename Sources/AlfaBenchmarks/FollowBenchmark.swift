@@ -15,6 +15,11 @@ public enum FollowBenchmark {
     static let leader = EVMAddress(hex: "0x00000000000000000000000000000000000000f0")!
     static let price: Int64 = 650_000_000_000_000
 
+    /// The poll intervals compared when none are given: the old 2 s and today's default.
+    public static var defaultPolls: [Double] {
+        [2, Double(SettingsCatalog.definition(named: "INDEXER_SLEEP_HTTP")!.defaultValue!)!]
+    }
+
     public static func run(settings base: Settings, databaseURL: String, migrations: [Migration], trades: Int,
                            pollSeconds: [Double]) async throws -> String {
         var lines = ["follow: the node mines a block every 2 s; the leader trades at random moments (DRY copies, real indexer and engine)"]

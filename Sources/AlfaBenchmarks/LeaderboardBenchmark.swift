@@ -1,5 +1,6 @@
 import AlfaApp
 import AlfaCore
+import AlfaSettings
 import AlfaStore
 import AlfaSystem
 import Foundation
@@ -10,6 +11,18 @@ import Foundation
 /// on them (its first board's time and its peak RSS, read from /proc), `alfa leaderboard
 /// --top 50` from the stored snapshot, and the 30-day clean PnL per trader by one SQL query.
 public enum LeaderboardBenchmark {
+    /// `alfa bench leaderboard`: with DATABASE_URL's database unless `inMemory`.
+    public static func run(traders: Int, fills: Int, inMemory: Bool) async throws -> String {
+        let settings = try await Startup.settings()
+        var url: String?
+        var migrations: [Migration] = []
+        if !inMemory { (url, migrations) = try await Startup.benchmarkDatabase(settings) }
+        // alfa serve is this very binary.
+        let serve = inMemory ? nil : try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        return try await run(databaseURL: url, migrations: migrations, traders: traders, fills: fills,
+                             gates: EligibilityGates(settings.leaderboard), serve: serve)
+    }
+
     static let chunk = 262_144
     static let secondsPerFill = 2.5
 

@@ -1,6 +1,5 @@
 import AlfaApp
 import ArgumentParser
-import Logging
 
 struct AbiCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,15 +24,7 @@ struct AbiCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try await Startup.settings()
-            let database = try await Startup.database(settings)
-            let logger = Logger(label: "alfa.abi")
-            let report = await Startup.closing(database) {
-                try await database.requireCurrentMigrations()
-                return try await Redecoder.run(pool: database.pool, catalogue: try await IndexerSetup.catalogue(settings),
-                                               addresses: IndexerSetup.addresses(settings), rangeBlocks: rangeBlocks, logger: logger)
-            }
-            print(report)
+            try await AbiCommands.redecode(rangeBlocks: rangeBlocks)
         }
     }
 
@@ -54,22 +45,7 @@ struct AbiCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try await Startup.settings()
-            do {
-                print(AbiInspector.catalogue(try await IndexerSetup.catalogue(settings)))
-            } catch {
-                Startup.fail("\(error)")
-            }
-            guard verify else { return }
-            do {
-                let result = try await AbiInspector.verify(settings: settings, blocks: blocks, logger: Logger(label: "alfa.abi"))
-                print(result.report)
-                if !result.passed { throw ExitCode.failure }
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                Startup.fail("\(error)")
-            }
+            guard try await AbiCommands.inspect(verify: verify, blocks: blocks) else { throw ExitCode.failure }
         }
     }
 }

@@ -1,5 +1,4 @@
 import AlfaApp
-import AlfaSettings
 import ArgumentParser
 
 @main

@@ -1,7 +1,5 @@
 import AlfaApp
-import AlfaCore
 import ArgumentParser
-import Foundation
 
 struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +21,7 @@ struct BacktestCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard EVMAddress(hex: address) != nil else {
+        guard Arguments.isAddress(address) else {
             throw ValidationError("\"\(address)\" is not an address (0x followed by 40 hex digits)")
         }
         if let since, let until, since.unixSeconds >= until.unixSeconds {
@@ -32,18 +30,6 @@ struct BacktestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try await Startup.settings()
-        let database = try await Startup.database(settings)
-        let result: BacktestResult
-        do {
-            result = try await BacktestQueries.run(EVMAddress(hex: address)!, since: since?.unixSeconds,
-                                                   until: until?.unixSeconds ?? Int64(Date().timeIntervalSince1970),
-                                                   copy: settings.copy, pool: database.pool)
-        } catch {
-            await database.close()
-            throw error
-        }
-        await database.close()
-        print(json ? try BacktestJSON.encode(result) : TelegramHTML.plainText(result.html(window: result.from == nil ? "all" : "from \(CivilDate.isoTime(unixSeconds: result.start))")))
+        print(try await LeaderboardCommands.backtest(address, since: since, until: until, json: json))
     }
 }

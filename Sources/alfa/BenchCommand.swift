@@ -1,10 +1,6 @@
 import AlfaApp
 import AlfaBenchmarks
-import AlfaCore
-import AlfaSettings
-import AlfaStore
 import ArgumentParser
-import Foundation
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,16 +45,9 @@ struct BenchCommand: AsyncParsableCommand {
         var inMemory = false
 
         func run() async throws {
-            let settings = try await Startup.settings()
-            var url: String?
-            var migrations: [Migration] = []
-            if !inMemory { (url, migrations) = try await Startup.benchmarkDatabase(settings) }
             guard (1_000...100_000_000).contains(fills) else { throw ValidationError("--fills must be from 1000 to 100000000, got \(fills)") }
             guard (1...10_000_000).contains(traders) else { throw ValidationError("--traders must be from 1 to 10000000, got \(traders)") }
-            let report = try await LeaderboardBenchmark.run(databaseURL: url, migrations: migrations,
-                                                            traders: traders, fills: fills, gates: EligibilityGates(settings.leaderboard),
-                                                            serve: inMemory ? nil : try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            print(report)
+            print(try await LeaderboardBenchmark.run(traders: traders, fills: fills, inMemory: inMemory))
         }
     }
 
@@ -276,7 +265,7 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try await Startup.settings()
             let database = try await Startup.benchmarkDatabase(settings)
-            let compared = polls.isEmpty ? [2, Double(SettingsCatalog.definition(named: "INDEXER_SLEEP_HTTP")!.defaultValue!)!] : polls
+            let compared = polls.isEmpty ? FollowBenchmark.defaultPolls : polls
             print(try await FollowBenchmark.run(settings: settings, databaseURL: database.url, migrations: database.migrations,
                                                 trades: trades, pollSeconds: compared))
         }

@@ -9,9 +9,6 @@ struct CheckCommand: AsyncParsableCommand {
     )
 
     func run() async throws {
-        let settings = try await Startup.settings()
-        let results = await SanityChecks.run(settings: settings)
-        print(SanityChecks.render(results))
-        if results.contains(where: { !$0.passed }) { throw ExitCode.failure }
+        guard try await ServiceCommands.check() else { throw ExitCode.failure }
     }
 }

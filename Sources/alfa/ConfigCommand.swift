@@ -1,6 +1,4 @@
 import AlfaApp
-import AlfaCore
-import AlfaSettings
 import ArgumentParser
 
 struct ConfigCommand: AsyncParsableCommand {
@@ -18,9 +16,9 @@ struct ConfigCommand: AsyncParsableCommand {
 
     func run() async throws {
         if template || markdown {
-            print(template ? SettingsCatalog.renderTemplate() : SettingsCatalog.renderMarkdown(), terminator: "")
+            print(ServiceCommands.configurationTemplate(markdown: !template), terminator: "")
             return
         }
-        print(try await Startup.load().report)
+        print(try await ServiceCommands.configuration())
     }
 }

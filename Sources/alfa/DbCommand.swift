@@ -1,6 +1,5 @@
 import AlfaApp
 import ArgumentParser
-import Foundation
 
 struct DbCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,13 +19,7 @@ struct DbCommand: AsyncParsableCommand {
         )
 
         func run() async throws {
-            let settings = try await Startup.settings()
-            let database = try await Startup.database(settings)
-            await Startup.closing(database) {
-                try await database.requireCurrentMigrations()
-                try await DatabaseMaintenance.optimize(settings: settings.maintenance, pool: database.pool,
-                                                       now: Int64(Date().timeIntervalSince1970)) { print($0) }
-            }
+            try await ServiceCommands.optimizeDatabase()
         }
     }
 }

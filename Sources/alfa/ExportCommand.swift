@@ -1,9 +1,5 @@
 import AlfaApp
-import AlfaCore
-import AlfaStore
 import ArgumentParser
-
-extension FillExport.Format: ExpressibleByArgument {}
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +13,7 @@ struct ExportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Export fills: one row per fill.")
 
         @Option(help: "csv or json.")
-        var format: FillExport.Format = .csv
+        var format: ExportFormat = .csv
 
         @Option(help: "Only this trader's fills (0x address).")
         var trader: String?
@@ -35,19 +31,14 @@ struct ExportCommand: AsyncParsableCommand {
         var until: Moment?
 
         func validate() throws {
-            if let trader, EVMAddress(hex: trader) == nil {
+            if let trader, !Arguments.isAddress(trader) {
                 throw ValidationError("--trader \"\(trader)\" is not an address: expected 0x and 40 hex digits")
             }
         }
 
         func run() async throws {
-            let settings = try await Startup.settings()
-            let database = try await Startup.database(settings)
-            let filter = FillRepository.Filter(trader: trader.flatMap { EVMAddress(hex: $0) }, fromBlock: fromBlock, toBlock: toBlock,
-                                               since: since?.unixSeconds, until: until?.unixSeconds)
-            await Startup.closing(database) {
-                try await FillExporter.write(format: format, filter, pool: database.pool) { print($0, terminator: "") }
-            }
+            try await ExportCommands.fills(format: format, trader: trader, fromBlock: fromBlock, toBlock: toBlock, since: since,
+                                           until: until)
         }
     }
 
@@ -57,7 +48,7 @@ struct ExportCommand: AsyncParsableCommand {
         )
 
         @Option(help: "csv or json.")
-        var format: FillExport.Format = .csv
+        var format: ExportFormat = .csv
 
         @Option(help: "Only orders created at or after this moment (\(Moment.help)).")
         var since: Moment?
@@ -66,12 +57,7 @@ struct ExportCommand: AsyncParsableCommand {
         var until: Moment?
 
         func run() async throws {
-            let settings = try await Startup.settings()
-            let database = try await Startup.database(settings)
-            let orders = await Startup.closing(database) {
-                try await CopyQueries.orders(since: since?.unixSeconds, until: until?.unixSeconds, pool: database.pool)
-            }
-            print(OrderExport.render(orders, format: format), terminator: "")
+            try await ExportCommands.orders(format: format, since: since, until: until)
         }
     }
 
@@ -81,10 +67,10 @@ struct ExportCommand: AsyncParsableCommand {
         )
 
         @Option(help: "csv or json.")
-        var format: FillExport.Format = .csv
+        var format: ExportFormat = .csv
 
         @Option(help: "The window: 7d, 30d or all.")
-        var window: TimeWindow = .thirtyDays
+        var window: LeaderboardWindow = .thirtyDays
 
         @Option(help: "How many traders (1-1000).")
         var top = 1_000
@@ -97,11 +83,7 @@ struct ExportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (rows, time, eligible) = try await Startup.leaderboard(top: top, window: window, asOf: asOf, refresh: false)
-            switch format {
-            case .csv: print(LeaderboardJSON.csv(rows), terminator: "")
-            case .json: print(try LeaderboardJSON.board(rows, window: window, asOf: time, eligible: eligible))
-            }
+            try await ExportCommands.leaderboard(format: format, window: window, top: top, asOf: asOf)
         }
     }
 }

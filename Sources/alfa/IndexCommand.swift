@@ -1,6 +1,5 @@
 import AlfaApp
 import ArgumentParser
-import Logging
 
 struct IndexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,13 +26,6 @@ struct IndexCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try await Startup.settings()
-        let database = try await Startup.database(settings)
-        let logger = Logger(label: "alfa.indexer")
-        await Startup.closing(database) {
-            try await IndexerRunner.run(settings: settings, database: database, fromBlock: fromBlock, throughBlock: toBlock,
-                                        logger: logger)
-        }
-        logger.notice("indexer stopped")
+        try await ServiceCommands.index(fromBlock: fromBlock, toBlock: toBlock)
     }
 }

@@ -1,10 +1,5 @@
 import AlfaApp
-import AlfaCore
 import ArgumentParser
-import Foundation
-import Logging
-
-extension TimeWindow: ExpressibleByArgument {}
 
 struct LeaderboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +15,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
     var top = 50
 
     @Option(help: "The window: 7d, 30d or all.")
-    var window: TimeWindow = .thirtyDays
+    var window: LeaderboardWindow = .thirtyDays
 
     @Option(name: .customLong("as-of"), help: "Rank as of this moment instead of reading the stored snapshot (\(Moment.help)).")
     var asOf: Moment?
@@ -36,9 +31,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (rows, time, eligible) = try await Startup.leaderboard(top: top, window: window, asOf: asOf, refresh: refresh)
-        print(json ? try LeaderboardJSON.board(rows, window: window, asOf: time, eligible: eligible)
-                   : LeaderboardText.table(rows[...], window: window, asOf: time, eligible: eligible, style: .plain))
+        print(try await LeaderboardCommands.board(top: top, window: window, asOf: asOf, refresh: refresh, json: json))
     }
 }
 
@@ -58,29 +51,12 @@ struct TraderCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard EVMAddress(hex: address) != nil else {
+        guard Arguments.isAddress(address) else {
             throw ValidationError("\"\(address)\" is not an address (0x followed by 40 hex digits)")
         }
     }
 
     func run() async throws {
-        let settings = try await Startup.settings()
-        let database = try await Startup.database(settings)
-        let report: LeaderboardQueries.TraderReport
-        do {
-            let now = Int64(Date().timeIntervalSince1970)
-            // Marks from the price feed for now; a past moment has only its fills.
-            let prices = asOf == nil ? PriceFeed(settings: settings.prices, pool: database.pool, clock: { now },
-                                                 logger: Logger(label: "alfa.prices")) : nil
-            report = try await LeaderboardQueries.trader(EVMAddress(hex: address)!, asOf: asOf?.unixSeconds ?? now,
-                                                         gates: EligibilityGates(settings.leaderboard), pool: database.pool,
-                                                         feed: { await prices?.marks(for: $0) ?? [:] },
-                                                         maxMarkAge: settings.prices.maxAgeSeconds)
-        } catch {
-            await database.close()
-            throw error
-        }
-        await database.close()
-        print(json ? try LeaderboardJSON.trader(report) : report.text(style: .plain))
+        print(try await LeaderboardCommands.trader(address, asOf: asOf, json: json))
     }
 }

@@ -1,6 +1,5 @@
 import AlfaApp
 import ArgumentParser
-import Logging
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,11 +12,6 @@ struct ServeCommand: AsyncParsableCommand {
     var console = false
 
     func run() async throws {
-        let settings = try await Startup.settings()
-        do {
-            try await AlfaServer.run(settings: settings, logger: Logger(label: "alfa.serve"), console: console)
-        } catch let failure as ConfigurationLoader.Failure {
-            Startup.fail(failure.description)
-        }
+        try await ServiceCommands.serve(console: console)
     }
 }

@@ -1,8 +1,5 @@
 import AlfaApp
-import AlfaChain
 import ArgumentParser
-import Logging
-import ServiceLifecycle
 
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,19 +20,6 @@ struct SimulateCommand: AsyncParsableCommand {
     var historyOnly = false
 
     func run() async throws {
-        let settings = try await Startup.settings()
-        guard !settings.chain.rpcURLs.isEmpty else { Startup.fail("RPC_URLS is unset: point it at the local chain (commands/run does)") }
-        let rpc = JSONRPCClient(urls: settings.chain.rpcURLs, expectedChainID: settings.chain.chainID,
-                                timeoutSeconds: Double(settings.chain.rpcTimeoutSeconds))
-        let logger = Logger(label: "alfa.simulate")
-        let runner = MarketSimulatorRunner(settings: settings.simulator, rpc: rpc, statePath: state, historyOnly: historyOnly, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            Startup.fail("the market simulator stopped: \(error)")
-        }
+        try await ServiceCommands.simulate(statePath: state, historyOnly: historyOnly)
     }
 }

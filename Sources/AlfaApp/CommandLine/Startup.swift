@@ -1,19 +1,17 @@
-import AlfaApp
 import AlfaCore
 import AlfaSettings
 import AlfaStore
-import ArgumentParser
 import Foundation
 import Logging
 
 /// What every subcommand does first: read and validate the settings, warn about variables
 /// nothing reads, start logging. A bad setting ends the program with exit code 2 and one line.
-enum Startup {
-    static func settings() async throws -> Settings {
+public enum Startup {
+    public static func settings() async throws -> Settings {
         try await load().settings
     }
 
-    static func load() async throws -> ConfigurationLoader.Loaded {
+    public static func load() async throws -> ConfigurationLoader.Loaded {
         let loaded: ConfigurationLoader.Loaded
         do {
             loaded = try await ConfigurationLoader.load()
@@ -27,7 +25,7 @@ enum Startup {
     }
 
     /// The database of the settings, or exit 2 with what is missing.
-    static func database(_ settings: Settings) async throws -> Database {
+    public static func database(_ settings: Settings) async throws -> Database {
         do {
             return try await Database(settings: settings)
         } catch {
@@ -36,7 +34,7 @@ enum Startup {
     }
 
     /// DATABASE_URL and the migrations, for the benchmarks (they work in a scratch schema).
-    static func benchmarkDatabase(_ settings: Settings) async throws -> (url: String, migrations: [Migration]) {
+    public static func benchmarkDatabase(_ settings: Settings) async throws -> (url: String, migrations: [Migration]) {
         guard let url = settings.database.url else { fail("DATABASE_URL is not set: the benchmark needs a database") }
         let database = try await self.database(settings)
         await database.close()
@@ -44,7 +42,7 @@ enum Startup {
     }
 
     /// The leaderboard `alfa leaderboard` and `alfa export leaderboard` print; exit 2 when none is stored yet.
-    static func leaderboard(top: Int, window: TimeWindow, asOf: Moment?, refresh: Bool) async throws
+    public static func leaderboard(top: Int, window: TimeWindow, asOf: Moment?, refresh: Bool) async throws
         -> (rows: [LeaderboardRow], asOf: Int64, eligible: Int) {
         let settings = try await self.settings()
         let database = try await self.database(settings)
@@ -57,7 +55,7 @@ enum Startup {
     }
 
     /// Runs `body` and closes the database whatever happened; an error ends the command with its message.
-    static func closing<T>(_ database: Database, _ body: () async throws -> T) async -> T {
+    public static func closing<T>(_ database: Database, _ body: () async throws -> T) async -> T {
         do {
             let value = try await body()
             await database.close()
@@ -69,7 +67,7 @@ enum Startup {
     }
 
     /// Prints `alfa: reason` on stderr and exits with the configuration-error code 2.
-    static func fail(_ reason: String) -> Never {
+    public static func fail(_ reason: String) -> Never {
         FileHandle.standardError.write(Data("alfa: \(reason)\n".utf8))
         Foundation.exit(2)
     }
