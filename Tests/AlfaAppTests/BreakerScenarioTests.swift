@@ -67,7 +67,8 @@ struct BreakerScenarioTests {
             // The close is recorded first (the breaker may trip on the mark even before it is).
             try await harness.waitForOrders { $0.count == 2 }
             try await Self.expectTripped(.drawdown, harness, figures: "from peak (worst")
-            #expect(harness.alerts.contains { $0.contains("maximum 15.0 %") })
+            let toldTheLimit = harness.alerts.contains { $0.contains("maximum 15.0 %") }
+            #expect(toldTheLimit)
             // The breaker reads the loss at the mark (the leader's close price) or realized, whichever
             // it sees first: our close either filled at a loss or waits, held by the stop it engaged.
             let close = try await harness.orders()[1]
@@ -83,7 +84,8 @@ struct BreakerScenarioTests {
             #expect(!(try await harness.waitForAlert("Breaker drawdown closes all 1 copied position(s)")).isEmpty)
             let orders = try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
             #expect(orders[1].action == .close && orders[1].orderedBy == "breaker drawdown" && orders[1].netPnL < 0, "\(orders)")
-            #expect(orders[1].fillPrice.map { $0 < Self.p - Self.p * 29 / 1_000 } == true, "closed at the mark: \(orders)")
+            let atTheMark = orders[1].fillPrice.map { $0 < Self.p - Self.p * 29 / 1_000 }
+            #expect(atTheMark == true, "closed at the mark: \(orders)")
             #expect(await harness.control.execution().emergencyStop)
         }
     }
@@ -138,7 +140,8 @@ struct BreakerScenarioTests {
             try await harness.leaderOpens(pair: 1, openTime: start)
             try await harness.leaderOpens(pair: 2, openTime: start + 1)
             let orders = try await harness.waitForOrders { $0.count == 2 && $0.allSatisfy { $0.status == .failed } }
-            #expect(orders.allSatisfy { ($0.reason ?? "").contains("ATTEMPTS_EXHAUSTED") }, "\(orders)")
+            let exhausted = orders.allSatisfy { ($0.reason ?? "").contains("ATTEMPTS_EXHAUSTED") }
+            #expect(exhausted, "\(orders)")
             try await Self.expectTripped(.consecutiveFailures, harness, figures: "2 failed executions in a row (limit 2)")
             #expect(try await harness.ownFills().isEmpty)
         }
@@ -171,7 +174,8 @@ struct BreakerScenarioTests {
                 try await harness.waitForOrders { $0.count == pair + 1 && $0.last?.status == .filled }
             }
             let orders = try await harness.orders()
-            #expect(orders.compactMap(\.slippageBps).map { $0.rounded() } == offsets.map(Double.init))
+            let slippages = orders.compactMap(\.slippageBps).map { $0.rounded() }
+            #expect(slippages == offsets.map(Double.init))
             try await Self.expectTripped(.slippage, harness, figures: "last slippage 60.00 bps")
         }
     }
@@ -192,7 +196,8 @@ struct BreakerScenarioTests {
             }
             _ = try await harness.chain.execute([Array(fills.prefix(21)), Array(fills.dropFirst(21))])  // 32 per transaction at most
             try await Self.expectTripped(.volatility, harness, figures: "BNB/USD: volatility")
-            #expect(harness.alerts.contains { $0.contains("its normal level (limit 3.00×)") })
+            let toldTheLevel = harness.alerts.contains { $0.contains("its normal level (limit 3.00×)") }
+            #expect(toldTheLevel)
         }
     }
 }

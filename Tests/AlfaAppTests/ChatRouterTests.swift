@@ -61,7 +61,7 @@ struct ChatRouterTests {
         #expect(await router.press(Self.input(ask.buttons[0].data, user: 2)).toast == "Only the admin who asked can answer.")
         #expect(await control.calls.isEmpty)
         let done = await router.press(Self.input(ask.buttons[0].data))
-        #expect(done.reply?.plainText == "Closing 1 position(s) at market." && done.edit?.plainText == "The close was confirmed by 1.")
+        #expect(done.reply?.plainText == "Closing 1 position(s) at market:\n#1 BTC/USD long closing" && done.edit?.plainText == "The close was confirmed by 1.")
         #expect(await control.calls == ["close all by 1"])
 
         let again = try #require(await router.handle(Self.input("/copy close all")).first)
@@ -103,7 +103,7 @@ struct ChatRouterTests {
         #expect(lines[1].contains("/emergency stop [reason]"))
         #expect(lines[2].contains("Switch copying to LIVE?"))
         #expect(lines[3] == "  [1] Confirm LIVE     [2] Cancel")
-        #expect(lines[4] == "Confirmed." && lines[5] == "Copy mode is now LIVE.")
+        #expect(lines[4] == "Confirmed." && lines[5].hasPrefix("Copy mode is now LIVE: leader trades are signed"))
         #expect(lines[6].contains("mode: LIVE") && lines[6].contains("open copy positions: 3"))
         #expect(lines.count == 7)      // nothing after /quit
         #expect(await control.calls == ["mode LIVE by \(ConsoleChat.adminUser)"])

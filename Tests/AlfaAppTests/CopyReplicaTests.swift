@@ -129,7 +129,8 @@ struct CopyReplicaTests {
                                                       price: CopyHarness.price, openTime: start + Int64(pair))]])
             }
             var orders = try await Self.waitFor(pool) { $0.count == 3 && $0.allSatisfy { $0.live.ownFillID != nil } }
-            #expect(orders.count == 3 && orders.allSatisfy { $0.status == .filled })
+            let allFilled = orders.allSatisfy { $0.status == .filled }
+            #expect(orders.count == 3 && allFilled)
             let locks = try await pool.withConnection {
                 // The executor's key, 0x616c6661_636f7079 ("alfacopy"), as PostgreSQL splits it.
                 try $0.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
@@ -147,7 +148,8 @@ struct CopyReplicaTests {
             orders = try await Self.waitFor(pool, seconds: 60) { $0.count == 5 && $0.allSatisfy { $0.live.ownFillID != nil } }
             let log = await Self.stop(second, SIGTERM)
             #expect(log.contains("this replica runs the copy executor"))
-            #expect(orders.count == 5 && orders.allSatisfy { $0.status == .filled }, "\(orders.map(\.status))\n\(log.suffix(3000))")
+            let allFilledAfterTheRestart = orders.allSatisfy { $0.status == .filled }
+            #expect(orders.count == 5 && allFilledAfterTheRestart, "\(orders.map(\.status))\n\(log.suffix(3000))")
             try await Self.expectEachSubmittedOnce(orders, relayer: relayer, pool: pool)
         }
     }
@@ -182,7 +184,9 @@ struct CopyReplicaTests {
             }
             let orders = try await Self.waitFor(pool, seconds: 90) { $0.count == 3 && $0.allSatisfy { $0.live.ownFillID != nil } }
             let logs = [await Self.stop(first, SIGTERM), await Self.stop(second, SIGTERM)]
-            #expect(orders.count == 3 && orders.allSatisfy { $0.status == .filled }, "\(orders)\n\(logs.map { $0.suffix(2000) })")
+            let allFilled = orders.allSatisfy { $0.status == .filled }
+            let tails = logs.map { $0.suffix(2000) }
+            #expect(orders.count == 3 && allFilled, "\(orders)\n\(tails)")
             try await Self.expectEachSubmittedOnce(orders, relayer: relayer, pool: pool)
         }
     }

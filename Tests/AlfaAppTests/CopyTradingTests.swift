@@ -94,8 +94,10 @@ struct CopyTradingTests {
 
             let accepted = try await harness.relayer.accepted()
             #expect(accepted.map(\.kind) == ["OpenTradeReq", "CloseTradeReq"])
-            #expect(accepted.allSatisfy { $0.signer == CopyHarness.delegate.lowercased() && $0.trader == CopyHarness.wallet })
-            #expect(accepted.map(\.nonce) == orders.map { $0.live.nonce! })
+            let signedByTheDelegate = accepted.allSatisfy { $0.signer == CopyHarness.delegate.lowercased() && $0.trader == CopyHarness.wallet }
+            #expect(signedByTheDelegate)
+            let nonces = orders.map { $0.live.nonce! }
+            #expect(accepted.map(\.nonce) == nonces)
             #expect(try await harness.chain.requestCount("eth_sendRawTransaction", endpoint: 0) == 0)
         }
     }
@@ -118,6 +120,7 @@ struct CopyTradingTests {
             #expect(await harness.control.statusLines().openPositions == 0)
             try await harness.leaderCloses(price: Self.p, openTime: openTime)
             orders = try await harness.waitForOrders { $0.count == 3 }
+            try #require(orders.count == 3, "\(orders)")
             #expect(orders[2].status == .skipped && orders[2].reason == "no mirrored position to close")
         }
     }
@@ -138,14 +141,16 @@ struct CopyTradingTests {
             try await marketTrades(at: Self.p * 94 / 100, 1)
             try await harness.waitForAlert(title)
             try await Task.sleep(for: .seconds(2.5))
-            #expect(harness.alerts.filter { $0.contains(title) }.count == 1, "\(harness.alerts)")
-            #expect(harness.alerts.first { $0.contains(title) }?.contains("liquidation at 59,772.38") == true)
+            let told = harness.alerts.filter { $0.contains(title) }
+            #expect(told.count == 1, "\(harness.alerts)")
+            #expect(told.first?.contains("liquidation at 59,772.38") == true)
             try await marketTrades(at: Self.p, 2)  // 8 % away: cleared
             try await Task.sleep(for: .seconds(2.5))
             try await marketTrades(at: Self.p * 94 / 100, 3)
             let deadline = Date().addingTimeInterval(30)
             while harness.alerts.filter({ $0.contains(title) }).count < 2, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
-            #expect(harness.alerts.filter { $0.contains(title) }.count == 2)
+            let toldAgain = harness.alerts.filter { $0.contains(title) }
+            #expect(toldAgain.count == 2)
         }
     }
 
@@ -183,7 +188,8 @@ struct CopyTradingTests {
             try await harness.waitForOrders { $0.count == 2 && $0[1].status == .filled }
             _ = await harness.control.emergencyStop(by: 1001, reason: "test")
 
-            #expect(try await harness.control.positionsToClose(.pair(2)).map { $0.hasPrefix("#2 SOL/USD long") } == [true])
+            let solOnly = try await harness.control.positionsToClose(.pair(2)).map { $0.hasPrefix("#2 SOL/USD long") }
+            #expect(solOnly == [true])
             #expect(try await harness.control.positionsToClose(.order(99)).isEmpty)
             let reply = await harness.control.closePositions(.all, by: 1001).plainText
             #expect(reply.hasPrefix("Closing 2 position(s) at market:") && reply.contains("sent to the relayer")
@@ -281,13 +287,17 @@ struct CopyTradingTests {
         try await withCopyHarness(Self.live) { harness in
             let openTime = Self.time()
             try await harness.leaderOpens(openTime: openTime)
-            let open = try #require(try await harness.waitForOrders { $0.first?.live.ownFillID != nil }.first)
+            // Not inside #require: Swift 6.3 gave a closure there and the next one below the same body.
+            let opened = try await harness.waitForOrders { $0.first?.live.ownFillID != nil }
+            let open = try #require(opened.first)
             let (slot, openedAt) = (try #require(open.tradeIndex), try #require(open.live.openTimestamp))
             try await harness.chain.execute([[.limit(CopyHarness.wallet, orderType: 2, pair: 1, index: Int64(slot), collateral: 100_000_000,
                                                      entry: Self.p, price: Self.p - Self.p / 12, percentProfit: -850_000_000_000, payout: 0,
                                                      openTime: openedAt)]])
             var orders = try await harness.waitForOrders { $0.count == 2 }
-            #expect(orders.count == 2 && orders[1].action == .close && orders[1].status == .filled, "\(orders)")
+            let ownFills = try await harness.ownFills()
+            try #require(orders.count == 2, "\(orders)\nour fills: \(ownFills)")
+            #expect(orders[1].action == .close && orders[1].status == .filled, "\(orders)")
             #expect(orders[1].positionOrderID == open.id && orders[1].reason == "liquidation executed by the exchange")
             #expect(orders[1].netPnL == -100_000_000 && orders[1].live.ownFillID != nil)
             try await harness.waitForAlert("Our BTC/USD long was closed on chain: liquidation")
@@ -295,6 +305,7 @@ struct CopyTradingTests {
 
             try await harness.leaderCloses(price: Self.p, openTime: openTime)
             orders = try await harness.waitForOrders { $0.count == 3 }
+            try #require(orders.count == 3, "\(orders)")
             #expect(orders[2].status == .skipped && orders[2].reason == "no mirrored position to close", "\(orders)")
             #expect(try await harness.relayer.accepted().count == 1)
         }
@@ -340,7 +351,8 @@ struct CopyTradingTests {
             // The admins hear that a real position stays open while its close waits.
             let title = "Copy order 2 (close BTC/USD long) unanswered for"
             try await harness.waitForAlert(title)
-            #expect(harness.alerts.contains { $0.contains(title) && $0.contains("our position stays open on chain") }, "\(harness.alerts)")
+            let toldItStaysOpen = harness.alerts.contains { $0.contains(title) && $0.contains("our position stays open on chain") }
+            #expect(toldItStaysOpen, "\(harness.alerts)")
             #expect(try await harness.relayer.accepted().count == 1)  // the open: nothing while stopped
             #expect(try await harness.orders()[1].status == .intent)
 
@@ -496,13 +508,17 @@ struct CopyTradingTests {
             try await Task.sleep(for: .seconds(1))
 
             let accepted = try await harness.relayer.accepted()
-            #expect(accepted.allSatisfy { $0.at <= stoppedAt }, "an intent reached the relayer after the stop's reply")
+            let beforeTheStop = accepted.allSatisfy { $0.at <= stoppedAt }
+            #expect(beforeTheStop, "an intent reached the relayer after the stop's reply")
             #expect(orders.count == 16)
             let afterStop = orders.filter { $0.status == .skipped || $0.status == .failed }
-            #expect(!afterStop.isEmpty && afterStop.allSatisfy { ($0.reason ?? "").contains("emergency stop") || ($0.reason ?? "").contains("not allowed") },
-                    "\(afterStop.map { $0.reason ?? "-" })")
-            #expect(orders.filter { $0.status == .filled }.count == accepted.count)
-            #expect(harness.alerts.contains { $0.contains("Emergency stop engaged by admin 1001") })
+            let heldByTheStop = afterStop.allSatisfy { ($0.reason ?? "").contains("emergency stop") || ($0.reason ?? "").contains("not allowed") }
+            let reasons = afterStop.map { $0.reason ?? "-" }
+            #expect(!afterStop.isEmpty && heldByTheStop, "\(reasons)")
+            let filled = orders.filter { $0.status == .filled }
+            #expect(filled.count == accepted.count)
+            let toldTheStop = harness.alerts.contains { $0.contains("Emergency stop engaged by admin 1001") }
+            #expect(toldTheStop)
             #expect(await harness.control.execution().emergencyStop)
         }
     }

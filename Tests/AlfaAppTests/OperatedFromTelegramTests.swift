@@ -108,7 +108,8 @@ struct OperatedFromTelegramTests {
             #expect(after[4].status == .skipped && after[4].reason == "emergency stop engaged", "\(after)")
             try await Task.sleep(for: .seconds(1))
             var accepted = try await relayer.accepted()
-            #expect(accepted.count == 1 && accepted.allSatisfy { $0.at <= stopped.t },
+            let beforeTheStop = accepted.allSatisfy { $0.at <= stopped.t }
+            #expect(accepted.count == 1 && beforeTheStop,
                     "submitted after the stop's reply: \(accepted.map(\.at)) vs \(stopped.t)")
             try await Self.ask(fake, "/status", expecting: "mode: LIVE · emergency stop: ON")
 
@@ -127,7 +128,8 @@ struct OperatedFromTelegramTests {
             let own = try await pool.withConnection { try FillRepository().fills(of: EVMAddress(hex: CopyHarness.wallet)!, on: $0) }
             #expect(own.map(\.kind) == [.open, .close] && own[1].openTime == own[0].openTime)
 
-            #expect(try await fake.sent().filter { $0.visible.contains("Skipped") }.isEmpty, "skips were turned off")
+            let skips = try await fake.sent().filter { $0.visible.contains("Skipped") }
+            #expect(skips.isEmpty, "skips were turned off")
             // /copy pnl comes with the account's equity chart, a PNG the fake server decoded.
             try await Self.ask(fake, "/copy pnl", expecting: "Copy account")
             let chart = try await fake.waitFor({ try await fake.photos() }) { !$0.isEmpty }.first

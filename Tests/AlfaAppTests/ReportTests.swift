@@ -83,7 +83,8 @@ struct ReportTests {
             try await replica(at: due + 86_400 + 90).tick()
             #expect(reports().count == 1)
             #expect(reports().first?.hasPrefix("Daily report · ") == true)
-            #expect(sent.lines.contains { $0.hasPrefix("chart: ") && $0.hasSuffix("copy-account.png") })
+            let charted = sent.lines.contains { $0.hasPrefix("chart: ") && $0.hasSuffix("copy-account.png") }
+            #expect(charted)
             // A day the service was down for more than twelve hours after the hour: skipped, not sent late.
             try await replica(at: due + 2 * 86_400 + 13 * 3_600).tick()
             #expect(reports().count == 1)

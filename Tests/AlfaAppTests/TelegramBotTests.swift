@@ -117,7 +117,7 @@ struct TelegramBotTests {
         #expect(await control.calls.isEmpty)
         try await h.fake.press(buttons[0].callback_data, by: H.admin, messageID: question.message_id)
         let confirmed = try await h.replies(to: H.admin, atLeast: 2)
-        #expect(confirmed[1] == "Copy mode is now LIVE.")
+        #expect(confirmed[1] == ChatReplies.render(.modeChanged(.live)).plainText)
         #expect(await control.calls == ["mode LIVE by \(H.admin)"])
         let requests = try await h.fake.requests()
         #expect(requests.contains { $0.method == "answerCallbackQuery" && $0.body.text == "Only the admin who asked can answer." })
@@ -132,7 +132,8 @@ struct TelegramBotTests {
         await control.block("no wallet is configured (WALLET_PRIVATE_KEY or WALLET_PRIVATE_KEY_FILE)")
         try await h.fake.say("/copy mode LIVE", from: H.admin)
         let replies = try await h.replies(to: H.admin, atLeast: 6)
-        #expect(replies[2...].map { $0 } == ["Copy mode is now DRY.", "Emergency stop engaged.", "Breaker slippage reset.",
+        #expect(replies[2...].map { $0 } == [ControlOutcome.modeChanged(.dry).plainText, ControlOutcome.stopEngaged(alreadyAccepted: 0).plainText,
+                                              ControlOutcome.breakerReset(.slippage, wasOpen: true).plainText,
                                               "LIVE cannot be switched on: no wallet is configured (WALLET_PRIVATE_KEY or WALLET_PRIVATE_KEY_FILE)"])
         #expect(await control.calls == ["mode LIVE by \(H.admin)", "mode DRY by \(H.admin)", "stop by \(H.admin): gas spike", "reset slippage by \(H.admin)"])
         let audit = try await h.audit()

@@ -29,7 +29,8 @@ struct TelegramReplicaTests {
         defer { first.signal(SIGKILL) }
         let pool = PostgresPool(configuration: .init(url: url, size: 1))
         try await closing(pool) { pool in
-            #expect(try await eventually({ try await Self.pollerLocks(pool) }, until: { $0 == 1 }) == 1)
+            let locks = try await eventually({ try await Self.pollerLocks(pool) }, until: { $0 == 1 })
+            #expect(locks == 1)
             let second = try AlfaBinary.start(["serve"], values)
             defer { second.signal(SIGKILL) }
 
@@ -52,10 +53,12 @@ struct TelegramReplicaTests {
             first.signal(SIGKILL)
             let killed = try await BlockingWorker(name: "alfa-serve").run { first.wait() }
             try await Task.sleep(for: .seconds(1))
-            #expect(try await eventually({ try await Self.pollerLocks(pool) }, until: { $0 == 1 }) == 1)
+            let locksAfter = try await eventually({ try await Self.pollerLocks(pool) }, until: { $0 == 1 })
+            #expect(locksAfter == 1)
             try await fake.say("/help", from: 1001)
             let after = try await fake.waitForSent(atLeast: 4, seconds: 30)
-            #expect(after.count == 4 && after.filter { $0.visible.contains("raised on the other replica") }.count == 1)
+            let raised = after.filter { $0.visible.contains("raised on the other replica") }
+            #expect(after.count == 4 && raised.count == 1)
             second.signal(SIGTERM)
             let standby = try await BlockingWorker(name: "alfa-serve").run { second.wait() }
             #expect(standby.status == 0)

@@ -146,7 +146,7 @@ public actor ChatRouter {
                     await audit(input, .copyFollow(trader), allowed: false, result: "refused: not an admin")
                     return ButtonOutcome(toast: "Following is for admins only.")
                 }
-                let reply = await withControl(.copyFollow(trader)) { await $0.follow(trader, by: input.userID) }
+                let reply = await acting(.copyFollow(trader)) { await $0.follow(trader, by: input.userID) }
                 await audit(input, .copyFollow(trader), allowed: true, result: String(reply.plainText.prefix(300)))
                 return ButtonOutcome(toast: "Done.", reply: reply)
             }
@@ -167,11 +167,11 @@ public actor ChatRouter {
         let note = ChatReplies.confirmation(resolution)
         switch resolution {
         case .confirmed(.goLive):
-            let reply = await control?.setMode(.live, by: input.userID) ?? ChatReplies.notAvailableYet(.copyMode(.live))
+            let reply = await acting(.copyMode(.live)) { await $0.setMode(.live, by: input.userID) }
             await audit(input, .copyMode(.live), allowed: true, result: "confirmed: " + String(reply.plainText.prefix(280)))
             return .closing(note, question: "LIVE was confirmed by \(input.userID).", reply: reply)
         case .confirmed(.close(let target)):
-            let reply = await control?.closePositions(target, by: input.userID) ?? ChatReplies.notAvailableYet(.copyClose(target))
+            let reply = await acting(.copyClose(target)) { await $0.closePositions(target, by: input.userID) }
             await audit(input, .copyClose(target), allowed: true, result: "confirmed: " + String(reply.plainText.prefix(280)))
             return .closing(note, question: "The close was confirmed by \(input.userID).", reply: reply)
         case .cancelled(let action):
@@ -205,21 +205,21 @@ public actor ChatRouter {
                 return try await TraderLookup.withTrader(reference, pool: pool) { try await self.backtest($0, window: window) }
             case .status: return await status()
             case .copyMode(let mode): return await withControl(command) { await self.copyMode(mode, input: input, control: $0) }
-            case .copyStatus: return await withControl(command) { await $0.copyStatus() }
-            case .copyFollow(let leader): return await withControl(command) { await $0.follow(leader, by: admin) }
-            case .copyUnfollow(let leader): return await withControl(command) { await $0.unfollow(leader, by: admin) }
-            case .copyList: return await withControl(command) { await $0.leaders() }
-            case .copyPnL: return await withControl(command) { await $0.copyPnL() }
-            case .copyPause: return await withControl(command) { await $0.setPaused(true, by: admin) }
-            case .copyResume: return await withControl(command) { await $0.setPaused(false, by: admin) }
-            case .copySet(let leader, let change): return await withControl(command) { await $0.leaderSettings(leader, change, by: admin) }
+            case .copyStatus: return await acting(command) { await $0.copyStatus() }
+            case .copyFollow(let leader): return await acting(command) { await $0.follow(leader, by: admin) }
+            case .copyUnfollow(let leader): return await acting(command) { await $0.unfollow(leader, by: admin) }
+            case .copyList: return await acting(command) { await $0.leaders() }
+            case .copyPnL: return await acting(command) { await $0.copyPnL() }
+            case .copyPause: return await acting(command) { await $0.setPaused(true, by: admin) }
+            case .copyResume: return await acting(command) { await $0.setPaused(false, by: admin) }
+            case .copySet(let leader, let change): return await acting(command) { await $0.leaderSettings(leader, change, by: admin) }
             case .copyClose(let target): return try await withControl(command) { try await self.askToClose(target, input: input, control: $0) }
             case .notify(let kinds, let level): return try await notify(kinds, level, user: admin)
-            case .emergencyStop(let reason): return await withControl(command) { await $0.emergencyStop(by: admin, reason: reason) }
-            case .emergencyStart: return await withControl(command) { await $0.emergencyStart(by: admin) }
-            case .breakers: return await withControl(command) { await $0.breakers() }
-            case .breakerReset(let name): return await withControl(command) { await $0.resetBreaker(name, by: admin) }
-            case .report(let period): return await withControl(command) { await $0.report(period) }
+            case .emergencyStop(let reason): return await acting(command) { await $0.emergencyStop(by: admin, reason: reason) }
+            case .emergencyStart: return await acting(command) { await $0.emergencyStart(by: admin) }
+            case .breakers: return await acting(command) { await $0.breakers() }
+            case .breakerReset(let name): return await acting(command) { await $0.resetBreaker(name, by: admin) }
+            case .report(let period): return await acting(command) { await $0.report(period) }
             }
         } catch {
             logger.error("chat command failed", metadata: ["command": "\(command.canonical)", "error": "\(error)"])
@@ -231,6 +231,12 @@ public actor ChatRouter {
     private func withControl(_ command: ChatCommand, _ body: (any ExecutionControl) async throws -> ChatReply) async rethrows -> ChatReply {
         guard let control else { return ChatReplies.notAvailableYet(command) }
         return try await body(control)
+    }
+
+    /// A command the control performs; its outcome in words.
+    private func acting(_ command: ChatCommand, _ body: (any ExecutionControl) async -> ControlOutcome) async -> ChatReply {
+        guard let control else { return ChatReplies.notAvailableYet(command) }
+        return ChatReplies.render(await body(control))
     }
 
     /// `/notify`: the caller's own choices, shown or changed.
@@ -245,14 +251,14 @@ public actor ChatRouter {
     /// `/copy close`: the positions it takes, and a button to confirm (nothing is closed before).
     private func askToClose(_ target: CloseTarget, input: ChatInput, control: any ExecutionControl) async throws -> ChatReply {
         let positions = try await control.positionsToClose(target)
-        guard !positions.isEmpty else { return .plain("Nothing to close: no open copy position matches \(target) (see /copy pnl).") }
+        guard !positions.isEmpty else { return ChatReplies.render(.nothingToClose(target)) }
         let token = String(UInt64.random(in: 1...UInt64.max, using: &random), radix: 36)
         confirmations.ask(.close(target), token: token, user: input.userID, chat: input.chatID, now: clock())
         return ChatReplies.confirmClose(target, positions: positions, token: token, lifetimeSeconds: Int(confirmations.lifetimeSeconds))
     }
 
     private func copyMode(_ mode: ExecutionMode, input: ChatInput, control: any ExecutionControl) async -> ChatReply {
-        guard mode == .live else { return await control.setMode(.dry, by: input.userID) }
+        guard mode == .live else { return ChatReplies.render(await control.setMode(.dry, by: input.userID)) }
         if let blocker = await control.liveBlocker() { return .plain("LIVE cannot be switched on: \(blocker)") }
         let token = String(UInt64.random(in: 1...UInt64.max, using: &random), radix: 36)
         confirmations.ask(.goLive, token: token, user: input.userID, chat: input.chatID, now: clock())

@@ -90,70 +90,72 @@ actor RecordingControl: ExecutionControl {
 
     func liveBlocker() -> String? { blocker }
 
-    func setMode(_ mode: ExecutionMode, by admin: Int64) -> ChatReply {
+    func setMode(_ mode: ExecutionMode, by admin: Int64) -> ControlOutcome {
         calls.append("mode \(mode.rawValue) by \(admin)")
         self.mode = mode
-        return .plain("Copy mode is now \(mode.rawValue).")
+        return .modeChanged(mode)
     }
 
-    func emergencyStop(by admin: Int64, reason: String?) -> ChatReply {
+    func emergencyStop(by admin: Int64, reason: String?) -> ControlOutcome {
         calls.append("stop by \(admin): \(reason ?? "-")")
         stopped = true
-        return .plain("Emergency stop engaged.")
+        return .stopEngaged(alreadyAccepted: 0)
     }
 
-    func emergencyStart(by admin: Int64) -> ChatReply {
+    func emergencyStart(by admin: Int64) -> ControlOutcome {
         calls.append("start by \(admin)")
         stopped = false
-        return .plain("Emergency stop cleared; mode stays DRY.")
+        return .stopCleared
     }
 
-    func copyStatus() -> ChatReply { .plain("copy engine: \(mode.rawValue)") }
+    func copyStatus() -> ControlOutcome {
+        .copyStatus(CopyStatus(state: execution(), leaders: 0, performance: CopyPerformance(), wallet: nil))
+    }
 
-    func follow(_ leader: EVMAddress, by admin: Int64) -> ChatReply {
+    func follow(_ leader: EVMAddress, by admin: Int64) -> ControlOutcome {
         calls.append("follow \(leader) by \(admin)")
-        return .plain("Following \(leader).")
+        return .following(leader)
     }
 
-    func unfollow(_ leader: EVMAddress, by admin: Int64) -> ChatReply {
+    func unfollow(_ leader: EVMAddress, by admin: Int64) -> ControlOutcome {
         calls.append("unfollow \(leader) by \(admin)")
-        return .plain("No longer following \(leader).")
+        return .unfollowed(leader)
     }
 
-    func leaders() -> ChatReply { .plain("no leaders") }
-    func copyPnL() -> ChatReply { .plain("no copy trades yet") }
-    func breakers() -> ChatReply { .plain("drawdown 1% of 15%") }
-    func leaderSettings(_ leader: TraderReference, _ change: LeaderSettings.Change, by admin: Int64) -> ChatReply {
+    func leaders() -> ControlOutcome { .leaders([], own: [:]) }
+    func copyPnL() -> ControlOutcome { .failed("the copy PnL") }
+    func breakers() -> ControlOutcome { .breakers([]) }
+    func leaderSettings(_ leader: TraderReference, _ change: LeaderSettings.Change, by admin: Int64) -> ControlOutcome {
         calls.append("set \(leader) by \(admin)")
-        return .plain("\(leader) now has size=50.")
+        return .refused("recorded only")
     }
 
     func marks(for pairs: Set<Int32>) -> [Int32: Mark] { [:] }
 
     func positionsToClose(_ target: CloseTarget) -> [String] { target == .all ? ["#1 BTC/USD long 100.00 USDC ×10.0 DRY"] : [] }
 
-    func closePositions(_ target: CloseTarget, by admin: Int64) -> ChatReply {
+    func closePositions(_ target: CloseTarget, by admin: Int64) -> ControlOutcome {
         calls.append("close \(target) by \(admin)")
-        return .plain("Closing 1 position(s) at market.")
+        return .closing(["#1 BTC/USD long closing"])
     }
 
-    func resetBreaker(_ name: BreakerName, by admin: Int64) -> ChatReply {
+    func resetBreaker(_ name: BreakerName, by admin: Int64) -> ControlOutcome {
         calls.append("reset \(name.rawValue) by \(admin)")
-        return .plain("Breaker \(name.rawValue) reset.")
+        return .breakerReset(name, wasOpen: true)
     }
 
     func statusLines() -> (breakers: [String], openPositions: Int, paused: String?, prices: String?) {
         (["drawdown 1% of 15% · closed"], 3, paused ? "paused by admin 1001 0s ago: new opens skipped, exits mirrored" : nil, "Pyth Hermes")
     }
     private(set) var paused = false
-    func setPaused(_ paused: Bool, by admin: Int64) -> ChatReply {
+    func setPaused(_ paused: Bool, by admin: Int64) -> ControlOutcome {
         self.paused = paused
         calls.append("\(paused ? "pause" : "resume") by \(admin)")
-        return .plain(paused ? "⏸ Copying paused" : "▶️ Copying resumed")
+        return .paused(paused)
     }
 
-    func report(_ period: PerformanceReport.Period) -> ChatReply {
+    func report(_ period: PerformanceReport.Period) -> ControlOutcome {
         calls.append("report \(period.rawValue)")
-        return .plain("\(period.rawValue) report")
+        return .failed("the \(period.rawValue) report")
     }
 }
