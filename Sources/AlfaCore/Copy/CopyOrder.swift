@@ -1,7 +1,7 @@
 /// One copy order, linked to the leader fill that caused it. Amounts USDC × 1e6, prices and
 /// leverage × 1e10, times unix seconds.
 public struct CopyOrder: Sendable, Equatable {
-    public enum Action: String, Sendable { case open, close, skip }
+    public enum Action: String, Sendable, CaseIterable { case open, close, skip }
 
     /// DRY: intent → filled. LIVE (Avantis v2, `CopyOrderMachine`): intent → signed → accepted →
     /// initiated → filled; or declined / failed / expired. Any order may be skipped at the start.

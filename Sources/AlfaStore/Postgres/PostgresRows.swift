@@ -5,10 +5,13 @@ import CLibPQ
 public final class PostgresRows: @unchecked Sendable, RandomAccessCollection {
     let result: OpaquePointer
     public let columnNames: [String]
+    /// Each name's position, looked up once per result; the first column wins a repeated name.
+    private let positions: [String: Int32]
 
     init(result: OpaquePointer) {
         self.result = result
         columnNames = (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+        positions = Dictionary(columnNames.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
     }
 
     deinit { PQclear(result) }
@@ -21,14 +24,14 @@ public final class PostgresRows: @unchecked Sendable, RandomAccessCollection {
     public var affectedRows: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
 
     func columnIndex(_ name: String) throws(PostgresError) -> Int32 {
-        guard let index = columnNames.firstIndex(of: name) else {
+        guard let index = positions[name] else {
             throw PostgresError(kind: .decodingFailed, message: "no column named \(name) in the result")
         }
-        return Int32(index)
+        return index
     }
 }
 
-/// One row; columns are read by position or name, decoded into the type asked for.
+/// One row; columns are read by name (or, for a single value, by position), decoded into the type asked for.
 public struct PostgresRow: Sendable {
     let rows: PostgresRows
     let index: Int32

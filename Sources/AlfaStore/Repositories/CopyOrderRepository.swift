@@ -28,8 +28,8 @@ public struct CopyOrderRepository: Sendable {
 
     /// Who paused copying and since when (unix seconds); nil when it is not paused.
     public func pause(on connection: PostgresConnection) throws -> (by: String, since: Int64)? {
-        try connection.query("SELECT changed_by, extract(epoch FROM changed_at)::bigint FROM copy_pause WHERE id = 1 AND paused")
-            .first.map { (try $0.decode(0), try $0.decode(1)) }
+        try connection.query("SELECT changed_by, extract(epoch FROM changed_at)::bigint AS changed_at FROM copy_pause WHERE id = 1 AND paused")
+            .first.map { (try $0.decode("changed_by"), try $0.decode("changed_at")) }
     }
 
     public func setPaused(_ paused: Bool, by actor: String, on connection: PostgresConnection) throws {
@@ -40,7 +40,9 @@ public struct CopyOrderRepository: Sendable {
     // MARK: leaders
 
     public func leaderChoices(on connection: PostgresConnection) throws -> [(leader: EVMAddress, followed: Bool)] {
-        try connection.query("SELECT leader, followed FROM copy_leaders ORDER BY changed_at").map { (try $0.decode(0), try $0.decode(1)) }
+        try connection.query("SELECT leader, followed FROM copy_leaders ORDER BY changed_at").map {
+            (try $0.decode("leader"), try $0.decode("followed"))
+        }
     }
 
     /// Records the set of leaders the executor trades on: each leader that entered or left it
@@ -55,7 +57,7 @@ public struct CopyOrderRepository: Sendable {
             guard stored != wanted else { return [] }
             var choices: [EVMAddress: (followed: Bool, by: String)] = [:]
             for row in try connection.query("SELECT leader, followed, changed_by FROM copy_leaders") {
-                choices[try row.decode(0)] = (try row.decode(1), try row.decode(2))
+                choices[try row.decode("leader")] = (try row.decode("followed"), try row.decode("changed_by"))
             }
             let changes = wanted.subtracting(stored).map { (leader: $0, added: true) }
                 + stored.subtracting(wanted).map { (leader: $0, added: false) }
@@ -77,10 +79,11 @@ public struct CopyOrderRepository: Sendable {
     /// Leaders that entered or left the traded set in [from, to), oldest first.
     public func leaderChanges(from: Int64, to: Int64, on connection: PostgresConnection) throws -> [PerformanceReport.LeaderChange] {
         try connection.query(
-            "SELECT leader, added, actor, extract(epoch FROM at)::bigint FROM copy_leader_changes "
+            "SELECT leader, added, actor, extract(epoch FROM at)::bigint AS at FROM copy_leader_changes "
                 + "WHERE at >= $1 AND at < $2 ORDER BY at, id",
             [Timestamp(unixSeconds: from), Timestamp(unixSeconds: to)]).map {
-            PerformanceReport.LeaderChange(leader: try $0.decode(0), added: try $0.decode(1), by: try $0.decode(2), at: try $0.decode(3))
+            PerformanceReport.LeaderChange(leader: try $0.decode("leader"), added: try $0.decode("added"), by: try $0.decode("actor"),
+                                           at: try $0.decode("at"))
         }
     }
 
@@ -96,7 +99,7 @@ public struct CopyOrderRepository: Sendable {
     public func leaderSettings(on connection: PostgresConnection) throws -> [EVMAddress: LeaderSettings] {
         var settings: [EVMAddress: LeaderSettings] = [:]
         for row in try connection.query("SELECT leader, settings FROM copy_leader_settings") {
-            if let parsed = LeaderSettings(canonical: try row.decode(1)) { settings[try row.decode(0)] = parsed }
+            if let parsed = LeaderSettings(canonical: try row.decode("settings")) { settings[try row.decode("leader")] = parsed }
         }
         return settings
     }
@@ -156,9 +159,10 @@ public struct CopyOrderRepository: Sendable {
         // The status list is spelled out (not a parameter) so that the planner uses copy_orders_open_positions.
         let rows = try connection.query("""
             SELECT o.id, o.leader_trade, o.pair_index, o.is_long,
-                   coalesce(o.fill_price, o.leader_price), o.leverage,
-                   coalesce(o.fill_collateral, o.collateral) - coalesce(sum(c.collateral), 0),
-                   o.fee - coalesce(sum(c.opening_fee_share), 0), o.mode, o.stop_loss_price, o.take_profit_price
+                   coalesce(o.fill_price, o.leader_price) AS entry_price, o.leverage,
+                   coalesce(o.fill_collateral, o.collateral) - coalesce(sum(c.collateral), 0) AS remaining_collateral,
+                   o.fee - coalesce(sum(c.opening_fee_share), 0) AS remaining_opening_fee, o.mode, o.stop_loss_price,
+                   o.take_profit_price
             FROM copy_orders o
             LEFT JOIN copy_orders c ON c.position_order_id = o.id AND c.action = 'close'
                  AND c.status IN (\(Self.holdingPosition))
@@ -168,11 +172,13 @@ public struct CopyOrderRepository: Sendable {
             """)
         var positions: [String: MirroredPosition] = [:]
         for row in rows {
-            positions[try row.decode(1)] = MirroredPosition(
-                openOrderID: try row.decode(0), pairIndex: try row.decode(2), isLong: try row.decode(3),
-                entryPrice: try row.decode(4), leverage: try row.decode(5), remainingCollateral: try row.decode(6),
-                remainingOpeningFee: try row.decode(7), mode: ExecutionMode(rawValue: try row.decode(8)) ?? .dry)
-            positions[try row.decode(1)]?.exits = CopyExits(stopLoss: try row.optional(9), takeProfit: try row.optional(10))
+            var position = MirroredPosition(
+                openOrderID: try row.decode("id"), pairIndex: try row.decode("pair_index"), isLong: try row.decode("is_long"),
+                entryPrice: try row.decode("entry_price"), leverage: try row.decode("leverage"),
+                remainingCollateral: try row.decode("remaining_collateral"), remainingOpeningFee: try row.decode("remaining_opening_fee"),
+                mode: ExecutionMode(rawValue: try row.decode("mode")) ?? .dry)
+            position.exits = CopyExits(stopLoss: try row.optional("stop_loss_price"), takeProfit: try row.optional("take_profit_price"))
+            positions[try row.decode("leader_trade")] = position
         }
         return positions
     }
@@ -324,8 +330,10 @@ public struct CopyOrderRepository: Sendable {
         guard let row = try connection.query(
             "SELECT wallet, intent_kind, order_type, user_intent, intent_signature FROM copy_orders WHERE id = $1 AND user_intent IS NOT NULL",
             [id]).first else { return nil }
-        return SignedIntent(wallet: try row.decode(0), kind: try row.decode(1), orderType: Int(try row.decode(2, as: Int32.self)),
-                            userIntent: try row.decode(3, as: ByteA.self).bytes, signature: try row.decode(4, as: ByteA.self).bytes)
+        return SignedIntent(wallet: try row.decode("wallet"), kind: try row.decode("intent_kind"),
+                            orderType: Int(try row.decode("order_type", as: Int32.self)),
+                            userIntent: try row.decode("user_intent", as: ByteA.self).bytes,
+                            signature: try row.decode("intent_signature", as: ByteA.self).bytes)
     }
 
     /// LIVE orders the reconciler looks at: in flight, or executed by the relayer's word with
@@ -355,7 +363,7 @@ public struct CopyOrderRepository: Sendable {
             """, [wallet, order.pairIndex, order.keeperOrderID.map(String.init) ?? "-1", order.action == .open, order.isLong,
                   Timestamp(unixSeconds: order.createdAt - 60), position?.tradeIndex ?? -1, position?.live.openTimestamp ?? -1])
         guard let row = rows.first else { return nil }
-        return (try row.decode(FillRepository.columns.count), try FillRepository.decode(row))
+        return (try row.decode("id"), try FillRepository.decode(row))
     }
 
     /// Our wallet's fills that closed a LIVE position of ours with no order of ours: a
@@ -363,19 +371,18 @@ public struct CopyOrderRepository: Sendable {
     /// with the open they close.
     public func exchangeCloses(limit: Int = 100, on connection: PostgresConnection) throws -> [(fillID: Int64, fill: Fill, open: CopyOrder)] {
         let rows = try connection.query("""
-            SELECT \(FillRepository.columns.map { "f." + $0 }.joined(separator: ", ")), f.id, o.id FROM copy_orders o
+            SELECT \(FillRepository.columns.map { "f." + $0 }.joined(separator: ", ")), f.id AS fill_id, o.id AS open_id FROM copy_orders o
             JOIN fills f ON f.trader = o.wallet AND f.pair_index = o.pair_index AND f.trade_index = o.trade_index
                  AND f.open_time = o.open_timestamp AND f.kind IN ('take_profit', 'stop_loss', 'liquidation')
             WHERE o.action = 'open' AND o.mode = 'LIVE' AND o.status = 'filled' AND o.position_closed_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM copy_orders c WHERE c.own_fill_id = f.id)
             ORDER BY f.id LIMIT $1
             """, [limit])
-        let count = FillRepository.columns.count
         return try rows.map { row in
-            guard let open = try order(try row.decode(count + 1), on: connection) else {
+            guard let open = try order(try row.decode("open_id"), on: connection) else {
                 throw PostgresError(kind: .decodingFailed, message: "a copy order vanished while it was read")
             }
-            return (try row.decode(count), try FillRepository.decode(row), open)
+            return (try row.decode("fill_id"), try FillRepository.decode(row), open)
         }
     }
 
@@ -431,38 +438,41 @@ public struct CopyOrderRepository: Sendable {
     }
 
     static let columns = """
-        id, leader_fill_id, leader, leader_kind, leader_price, extract(epoch FROM leader_time)::bigint, action, mode, status, reason, \
-        pair_index, is_long, collateral, leverage, position_order_id, trade_index, nonce, tx_hash, keeper_order_id, fill_price, \
-        fill_collateral, fee, net_pnl, gross_pnl, gas_usdc, extract(epoch FROM created_at)::bigint, \
-        extract(epoch FROM completed_at)::bigint, slippage_bps, \
+        id, leader_fill_id, leader, leader_kind, leader_price, extract(epoch FROM leader_time)::bigint AS leader_time, action, mode, \
+        status, reason, pair_index, is_long, collateral, leverage, position_order_id, trade_index, nonce, tx_hash, keeper_order_id, \
+        fill_price, fill_collateral, fee, net_pnl, gross_pnl, gas_usdc, extract(epoch FROM created_at)::bigint AS created_at, \
+        extract(epoch FROM completed_at)::bigint AS completed_at, slippage_bps, \
         wallet, intent_nonce, intent_digest, deadline_ms, tracking_id, last_seq, open_timestamp, own_fill_id, \
         stop_loss_price, take_profit_price, ordered_by
         """
 
+    /// An order from a row holding `columns`, by name.
     static func decode(_ row: PostgresRow) throws -> CopyOrder {
-        guard let kind = FillKind(rawValue: try row.decode(3)), let action = CopyOrder.Action(rawValue: try row.decode(6)),
-              let mode = ExecutionMode(rawValue: try row.decode(7)), let status = CopyOrder.Status(rawValue: try row.decode(8))
+        guard let kind = FillKind(rawValue: try row.decode("leader_kind")), let action = CopyOrder.Action(rawValue: try row.decode("action")),
+              let mode = ExecutionMode(rawValue: try row.decode("mode")), let status = CopyOrder.Status(rawValue: try row.decode("status"))
         else { throw PostgresError(kind: .decodingFailed, message: "copy_orders holds an unknown kind, action, mode or status") }
         var order = CopyOrder(
-            id: try row.decode(0), leaderFillID: try row.decode(1), leader: try row.decode(2), leaderKind: kind,
-            leaderPrice: try row.decode(4), leaderTime: try row.decode(5), action: action, mode: mode, status: status,
-            reason: try row.optional(9), pairIndex: try row.decode(10), isLong: try row.decode(11), collateral: try row.decode(12),
-            leverage: try row.decode(13), positionOrderID: try row.optional(14), tradeIndex: try row.optional(15),
-            nonce: try row.optional(16), txHash: try row.optional(17, as: Hash32.self),
-            keeperOrderID: try row.optional(18),
-            fillPrice: try row.optional(19), fillCollateral: try row.optional(20), fee: try row.decode(21), netPnL: try row.decode(22),
-            grossPnL: try row.decode(23), gasUSDC: try row.decode(24), createdAt: try row.decode(25), completedAt: try row.optional(26))
-        order.slippageLimitBps = try row.decode(27)
-        order.live.wallet = try row.optional(28, as: EVMAddress.self)
-        order.live.nonce = try row.optional(29)
-        order.live.digest = try row.optional(30, as: Hash32.self)
-        order.live.deadline = try row.optional(31)
-        order.live.trackingID = try row.optional(32)
-        order.live.lastSeq = try row.optional(33)
-        order.live.openTimestamp = try row.optional(34)
-        order.live.ownFillID = try row.optional(35)
-        order.exits = CopyExits(stopLoss: try row.optional(36), takeProfit: try row.optional(37))
-        order.orderedBy = try row.optional(38)
+            id: try row.decode("id"), leaderFillID: try row.decode("leader_fill_id"), leader: try row.decode("leader"), leaderKind: kind,
+            leaderPrice: try row.decode("leader_price"), leaderTime: try row.decode("leader_time"), action: action, mode: mode,
+            status: status, reason: try row.optional("reason"), pairIndex: try row.decode("pair_index"), isLong: try row.decode("is_long"),
+            collateral: try row.decode("collateral"), leverage: try row.decode("leverage"),
+            positionOrderID: try row.optional("position_order_id"), tradeIndex: try row.optional("trade_index"),
+            nonce: try row.optional("nonce"), txHash: try row.optional("tx_hash", as: Hash32.self),
+            keeperOrderID: try row.optional("keeper_order_id"),
+            fillPrice: try row.optional("fill_price"), fillCollateral: try row.optional("fill_collateral"), fee: try row.decode("fee"),
+            netPnL: try row.decode("net_pnl"), grossPnL: try row.decode("gross_pnl"), gasUSDC: try row.decode("gas_usdc"),
+            createdAt: try row.decode("created_at"), completedAt: try row.optional("completed_at"))
+        order.slippageLimitBps = try row.decode("slippage_bps")
+        order.live.wallet = try row.optional("wallet", as: EVMAddress.self)
+        order.live.nonce = try row.optional("intent_nonce")
+        order.live.digest = try row.optional("intent_digest", as: Hash32.self)
+        order.live.deadline = try row.optional("deadline_ms")
+        order.live.trackingID = try row.optional("tracking_id")
+        order.live.lastSeq = try row.optional("last_seq")
+        order.live.openTimestamp = try row.optional("open_timestamp")
+        order.live.ownFillID = try row.optional("own_fill_id")
+        order.exits = CopyExits(stopLoss: try row.optional("stop_loss_price"), takeProfit: try row.optional("take_profit_price"))
+        order.orderedBy = try row.optional("ordered_by")
         return order
     }
 }

@@ -70,14 +70,14 @@ public struct FillRepository: Sendable {
             "SELECT \(Self.columns.joined(separator: ", ")), id FROM \(try PostgresConnection.qualifiedIdentifier(table)) "
                 + "WHERE id > $1 AND ($2::timestamptz IS NULL OR block_time <= $2) ORDER BY id LIMIT $3",
             [id, time.map(Timestamp.init(unixSeconds:)), limit])
-        return try rows.map { row in (try row.decode(Self.columns.count, as: Int64.self), try Self.decode(row)) }
+        return try rows.map { row in (try row.decode("id", as: Int64.self), try Self.decode(row)) }
     }
 
     /// The newest fill id and the number of fills: a reorg that removed fills shows here.
     public func watermark(on connection: PostgresConnection) throws -> (maxID: Int64, count: Int64) {
         let row = try connection.query(
-            "SELECT coalesce(max(id), 0), count(*) FROM \(try PostgresConnection.qualifiedIdentifier(table))")[0]
-        return (try row.decode(0), try row.decode(1))
+            "SELECT coalesce(max(id), 0) AS max_id, count(*) AS count FROM \(try PostgresConnection.qualifiedIdentifier(table))")[0]
+        return (try row.decode("max_id"), try row.decode("count"))
     }
 
     /// One fill by id, if it is still stored (a reorg removes fills).
@@ -188,43 +188,44 @@ public struct FillRepository: Sendable {
                 + "AND ($6::timestamptz IS NULL OR block_time < $6) ORDER BY id LIMIT $7",
             [id, filter.trader, filter.fromBlock, filter.toBlock, filter.since.map(Timestamp.init(unixSeconds:)),
              filter.until.map(Timestamp.init(unixSeconds:)), limit])
-        return try rows.map { row in (try row.decode(Self.columns.count, as: Int64.self), try Self.decode(row)) }
+        return try rows.map { row in (try row.decode("id", as: Int64.self), try Self.decode(row)) }
     }
 
     public func count(on connection: PostgresConnection) throws -> Int64 {
         try connection.query("SELECT count(*) FROM \(try PostgresConnection.qualifiedIdentifier(table))")[0].decode(0)
     }
 
+    /// A fill from a row holding `columns`, by name (other columns may come before or after).
     static func decode(_ row: PostgresRow) throws -> Fill {
-        guard let kind = FillKind(rawValue: try row.decode(10)),
-              let orderType = OrderType(rawValue: try row.decode(11)),
-              let generation = EventGeneration(try row.decode(5, as: String.self)),
-              let orderID = UInt64(try row.decode(25, as: String.self))
+        guard let kind = FillKind(rawValue: try row.decode("kind")),
+              let orderType = OrderType(rawValue: try row.decode("order_type")),
+              let generation = EventGeneration(try row.decode("event_generation", as: String.self)),
+              let orderID = UInt64(try row.decode("order_id", as: String.self))
         else { throw PostgresError(kind: .decodingFailed, message: "unknown fill kind, order type, generation or order id") }
         return Fill(
-            blockNumber: try row.decode(0),
-            blockHash: try row.decode(1, as: Hash32.self),
-            blockTime: try row.decode(2, as: Timestamp.self).unixSeconds,
-            txHash: try row.decode(3, as: Hash32.self),
-            logIndex: try row.decode(4),
+            blockNumber: try row.decode("block_number"),
+            blockHash: try row.decode("block_hash", as: Hash32.self),
+            blockTime: try row.decode("block_time", as: Timestamp.self).unixSeconds,
+            txHash: try row.decode("tx_hash", as: Hash32.self),
+            logIndex: try row.decode("log_index"),
             eventGeneration: generation,
-            trader: try row.decode(6),
-            pairIndex: try row.decode(7),
-            tradeIndex: try row.decode(8),
-            openTime: try row.decode(9),
+            trader: try row.decode("trader"),
+            pairIndex: try row.decode("pair_index"),
+            tradeIndex: try row.decode("trade_index"),
+            openTime: try row.decode("open_time"),
             kind: kind,
             orderType: orderType,
-            isLong: try row.decode(12),
-            price: try row.decode(13),
-            leverage: try row.decode(14),
-            collateral: try row.decode(15),
-            positionCollateral: try row.decode(16),
-            percentProfit: try row.decode(18),
-            payout: try row.decode(19),
-            openingFee: try row.decode(20),
-            closingFee: try row.decode(21),
-            rolloverFee: try row.decode(22),
-            fundingFee: try row.decode(26),
+            isLong: try row.decode("is_long"),
+            price: try row.decode("price"),
+            leverage: try row.decode("leverage"),
+            collateral: try row.decode("collateral"),
+            positionCollateral: try row.decode("position_collateral"),
+            percentProfit: try row.decode("percent_profit"),
+            payout: try row.decode("payout"),
+            openingFee: try row.decode("opening_fee"),
+            closingFee: try row.decode("closing_fee"),
+            rolloverFee: try row.decode("rollover_fee"),
+            fundingFee: try row.decode("funding_usdc"),
             orderID: orderID
         )
     }
@@ -240,12 +241,13 @@ public struct FillRepository: Sendable {
     public func priceBars(pairs: [Int32], from: Int64, until: Int64, on connection: PostgresConnection) throws -> [PriceBar] {
         guard !pairs.isEmpty else { return [] }
         return try connection.query(
-            "SELECT pair_index, (floor(extract(epoch FROM block_time) / 60) * 60)::bigint AS minute, min(price), max(price), "
-                + "(array_agg(price ORDER BY block_number DESC, log_index DESC))[1] "
+            "SELECT pair_index, (floor(extract(epoch FROM block_time) / 60) * 60)::bigint AS minute, min(price) AS low, max(price) AS high, "
+                + "(array_agg(price ORDER BY block_number DESC, log_index DESC))[1] AS close "
                 + "FROM fills WHERE pair_index = ANY($1::int[]) AND block_time >= $2 AND block_time <= $3 GROUP BY 1, 2 ORDER BY 2, 1",
             ["{" + pairs.map(String.init).joined(separator: ",") + "}", Timestamp(unixSeconds: from), Timestamp(unixSeconds: until)]
         ).map {
-            PriceBar(pairIndex: try $0.decode(0), time: try $0.decode(1), low: try $0.decode(2), high: try $0.decode(3), close: try $0.decode(4))
+            PriceBar(pairIndex: try $0.decode("pair_index"), time: try $0.decode("minute"), low: try $0.decode("low"),
+                     high: try $0.decode("high"), close: try $0.decode("close"))
         }
     }
 
@@ -266,8 +268,8 @@ public struct FillRepository: Sendable {
             """, ["{" + pairs.map(String.init).joined(separator: ",") + "}", limit, upTo])
         var prices: [Int32: [BreakerInputs.Sample]] = [:]
         for row in rows {
-            prices[try row.decode(0, as: Int32.self), default: []]
-                .append(.init(time: try row.decode(1), value: Double(try row.decode(2, as: Int64.self))))
+            prices[try row.decode("pair", as: Int32.self), default: []]
+                .append(.init(time: try row.decode("t"), value: Double(try row.decode("price", as: Int64.self))))
         }
         return prices
     }

@@ -108,9 +108,9 @@ public struct IndexerRepository: Sendable {
             [name])
         guard let row = rows.first else { return nil }
         return IndexerCheckpoint(
-            lastBlock: try row.decode(0), lastBlockHash: try row.decode(1, as: Hash32.self),
-            headBlock: try row.optional(2), headSeenAt: try row.optional(3),
-            lastError: try row.optional(4), lastErrorAt: try row.optional(5))
+            lastBlock: try row.decode("last_block"), lastBlockHash: try row.decode("last_block_hash", as: Hash32.self),
+            headBlock: try row.optional("head_block"), headSeenAt: try row.optional("head_seen_at"),
+            lastError: try row.optional("last_error"), lastErrorAt: try row.optional("last_error_at"))
     }
 
     /// Sets the starting point of a new indexer (the block before the first one to index).
@@ -185,7 +185,8 @@ public struct IndexerRepository: Sendable {
         let rows = try connection.query(
             "SELECT block_hash, parent_hash FROM indexer_blocks WHERE name = $1 AND block_number = $2", [name, number])
         guard let row = rows.first else { return nil }
-        return StoredBlock(number: number, hash: try row.decode(0, as: Hash32.self), parentHash: try row.decode(1, as: Hash32.self))
+        return StoredBlock(number: number, hash: try row.decode("block_hash", as: Hash32.self),
+                           parentHash: try row.decode("parent_hash", as: Hash32.self))
     }
 
     /// Undoes everything after `ancestor` (a reorg): fills and raw logs of orphaned blocks go,
@@ -225,8 +226,9 @@ public struct IndexerRepository: Sendable {
     /// Raw logs kept, by reason and topic0 (unknown topics after a contract upgrade show here).
     public func rawLogSummary(on connection: PostgresConnection) throws -> [(reason: String, topic0: Hash32?, count: Int64)] {
         try connection.query(
-            "SELECT reason, topic0, count(*) FROM raw_logs WHERE reason <> 'companion' GROUP BY reason, topic0 ORDER BY count(*) DESC, reason").map { row in
-            (try row.decode(0), try row.optional(1, as: Hash32.self), try row.decode(2))
+            "SELECT reason, topic0, count(*) AS count FROM raw_logs WHERE reason <> 'companion' GROUP BY reason, topic0 "
+                + "ORDER BY count(*) DESC, reason").map { row in
+            (try row.decode("reason"), try row.optional("topic0", as: Hash32.self), try row.decode("count"))
         }
     }
 

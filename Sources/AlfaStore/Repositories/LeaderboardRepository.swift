@@ -93,9 +93,9 @@ public struct LeaderboardRepository: Sendable {
             FROM leaderboard_snapshots ORDER BY id DESC LIMIT 1
             """)
         return try rows.first.map { row in
-            SnapshotInfo(id: try row.decode(0), asOf: try row.decode(1, as: Timestamp.self).unixSeconds,
-                         computedAt: try row.decode(2), lastFillID: try row.decode(3), traders: try row.decode(4),
-                         eligible: try row.decode(5), computeMilliseconds: try row.decode(6))
+            SnapshotInfo(id: try row.decode("id"), asOf: try row.decode("as_of", as: Timestamp.self).unixSeconds,
+                         computedAt: try row.decode("computed_at"), lastFillID: try row.decode("last_fill_id"), traders: try row.decode("traders"),
+                         eligible: try row.decode("eligible"), computeMilliseconds: try row.decode("compute_ms"))
         }
     }
 
@@ -117,21 +117,22 @@ public struct LeaderboardRepository: Sendable {
         return try rows.first.map { try Self.decode($0, window: window) }
     }
 
+    /// A row from `columns` (less the snapshot and window), by name.
     static func decode(_ row: PostgresRow, window: TimeWindow) throws -> LeaderboardRow {
-        let peak: Int64 = try row.decode(13)
-        let clean: Int64 = try row.decode(3)
+        let peak: Int64 = try row.decode("peak_collateral")
+        let clean: Int64 = try row.decode("clean_pnl")
         let metrics = TraderMetrics(
-            trader: try row.decode(1), window: window, cleanPnL: clean, grossPnL: try row.decode(4), fees: try row.decode(5),
-            closes: try row.decode(24), trades: try row.decode(6), wins: try row.decode(7), volume: try row.decode(8),
-            profitFactor: try row.optional(9), expectancy: try row.decode(10), maxDrawdown: try row.decode(11),
-            maxDrawdownPct: try row.decode(12), peakCollateral: peak,
+            trader: try row.decode("trader"), window: window, cleanPnL: clean, grossPnL: try row.decode("gross_pnl"), fees: try row.decode("fees"),
+            closes: try row.decode("closes"), trades: try row.decode("trades"), wins: try row.decode("wins"), volume: try row.decode("volume"),
+            profitFactor: try row.optional("profit_factor"), expectancy: try row.decode("expectancy"), maxDrawdown: try row.decode("max_drawdown"),
+            maxDrawdownPct: try row.decode("max_drawdown_pct"), peakCollateral: peak,
             returnOnPeakCollateral: peak > 0 ? Double(clean) / Double(peak) : 0,
-            sharpe: try row.decode(14), probabilisticSharpe: try row.decode(15), averageLeverage: try row.decode(16),
-            maxLeverage: try row.decode(17), liquidations: try row.decode(18), medianHoldSeconds: try row.optional(19),
-            shortHoldShare: try row.decode(20), activeDays: try row.decode(21), activeWeeks: try row.decode(22),
-            positiveWeeks: try row.decode(23), lastTradeTime: try row.optional(26, as: Timestamp.self)?.unixSeconds,
-            payoutMismatches: try row.decode(25), validUntil: nil)
-        return LeaderboardRow(rank: try row.decode(0), score: try row.decode(2), metrics: metrics, unrealized: try row.decode(27),
-                              openRisk: try row.decode(28))
+            sharpe: try row.decode("sharpe"), probabilisticSharpe: try row.decode("probabilistic_sharpe"), averageLeverage: try row.decode("average_leverage"),
+            maxLeverage: try row.decode("max_leverage"), liquidations: try row.decode("liquidations"), medianHoldSeconds: try row.optional("median_hold_seconds"),
+            shortHoldShare: try row.decode("short_hold_share"), activeDays: try row.decode("active_days"), activeWeeks: try row.decode("active_weeks"),
+            positiveWeeks: try row.decode("positive_weeks"), lastTradeTime: try row.optional("last_trade_time", as: Timestamp.self)?.unixSeconds,
+            payoutMismatches: try row.decode("payout_mismatches"), validUntil: nil)
+        return LeaderboardRow(rank: try row.decode("rank"), score: try row.decode("score"), metrics: metrics, unrealized: try row.decode("unrealized_pnl"),
+                              openRisk: try row.decode("open_risk"))
     }
 }

@@ -12,22 +12,23 @@ public struct MaintenanceRepository: Sendable {
     /// The tables of the schema alfa uses (the first on the search path).
     public func tables(on connection: PostgresConnection) throws -> [DatabaseAdvice.Table] {
         try connection.query(
-            "SELECT relname::text, pg_total_relation_size(relid), pg_indexes_size(relid), n_live_tup, n_dead_tup, "
-                + "coalesce(seq_scan, 0), coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE schemaname = current_schema() "
-                + "ORDER BY relname").map {
-            DatabaseAdvice.Table(name: try $0.decode(0), totalBytes: try $0.decode(1), indexBytes: try $0.decode(2),
-                                 liveRows: try $0.decode(3), deadRows: try $0.decode(4), sequentialScans: try $0.decode(5),
-                                 indexScans: try $0.decode(6))
+            "SELECT relname::text AS name, pg_total_relation_size(relid) AS total_bytes, pg_indexes_size(relid) AS index_bytes, "
+                + "n_live_tup, n_dead_tup, coalesce(seq_scan, 0) AS seq_scan, coalesce(idx_scan, 0) AS idx_scan "
+                + "FROM pg_stat_user_tables WHERE schemaname = current_schema() ORDER BY relname").map {
+            DatabaseAdvice.Table(name: try $0.decode("name"), totalBytes: try $0.decode("total_bytes"), indexBytes: try $0.decode("index_bytes"),
+                                 liveRows: try $0.decode("n_live_tup"), deadRows: try $0.decode("n_dead_tup"),
+                                 sequentialScans: try $0.decode("seq_scan"), indexScans: try $0.decode("idx_scan"))
         }
     }
 
     public func indexes(on connection: PostgresConnection) throws -> [DatabaseAdvice.Index] {
         try connection.query(
-            "SELECT s.indexrelname::text, s.relname::text, pg_relation_size(s.indexrelid), s.idx_scan, i.indisunique OR i.indisprimary "
+            "SELECT s.indexrelname::text AS name, s.relname::text AS table_name, pg_relation_size(s.indexrelid) AS bytes, s.idx_scan, "
+                + "i.indisunique OR i.indisprimary AS enforces_uniqueness "
                 + "FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid "
                 + "WHERE s.schemaname = current_schema() ORDER BY s.relname, s.indexrelname").map {
-            DatabaseAdvice.Index(name: try $0.decode(0), table: try $0.decode(1), bytes: try $0.decode(2), scans: try $0.decode(3),
-                                 enforcesUniqueness: try $0.decode(4))
+            DatabaseAdvice.Index(name: try $0.decode("name"), table: try $0.decode("table_name"), bytes: try $0.decode("bytes"),
+                                 scans: try $0.decode("idx_scan"), enforcesUniqueness: try $0.decode("enforces_uniqueness"))
         }
     }
 
@@ -42,10 +43,11 @@ public struct MaintenanceRepository: Sendable {
     /// The partitions of `fills`, with their bounds, rows (as of the last ANALYZE) and size.
     public func fillPartitions(on connection: PostgresConnection) throws -> [DatabaseAdvice.Partition] {
         try connection.query(
-            "SELECT c.relname::text, pg_get_expr(c.relpartbound, c.oid), greatest(c.reltuples, 0)::bigint, pg_total_relation_size(c.oid) "
-                + "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "SELECT c.relname::text AS name, pg_get_expr(c.relpartbound, c.oid) AS bounds, greatest(c.reltuples, 0)::bigint AS rows, "
+                + "pg_total_relation_size(c.oid) AS total_bytes FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
                 + "WHERE i.inhparent = to_regclass('fills') ORDER BY c.relname").map {
-            DatabaseAdvice.Partition(name: try $0.decode(0), bounds: try $0.decode(1), rows: try $0.decode(2), totalBytes: try $0.decode(3))
+            DatabaseAdvice.Partition(name: try $0.decode("name"), bounds: try $0.decode("bounds"), rows: try $0.decode("rows"),
+                                     totalBytes: try $0.decode("total_bytes"))
         }
     }
 
@@ -55,8 +57,8 @@ public struct MaintenanceRepository: Sendable {
             "SELECT id, json_build_object('id', id, 'block_number', block_number, 'block_hash', '0x' || encode(block_hash, 'hex'), "
                 + "'tx_hash', '0x' || encode(tx_hash, 'hex'), 'log_index', log_index, 'address', '0x' || encode(address, 'hex'), "
                 + "'topics', '0x' || encode(topics, 'hex'), 'data', '0x' || encode(data, 'hex'), 'reason', reason, "
-                + "'detail', detail, 'stored_at', stored_at)::text FROM raw_logs WHERE stored_at < $1 ORDER BY id LIMIT $2",
-            [Timestamp(unixSeconds: cutoff), limit]).map { (try $0.decode(0), try $0.decode(1)) }
+                + "'detail', detail, 'stored_at', stored_at)::text AS json FROM raw_logs WHERE stored_at < $1 ORDER BY id LIMIT $2",
+            [Timestamp(unixSeconds: cutoff), limit]).map { (try $0.decode("id"), try $0.decode("json")) }
     }
 
     /// Deletes the archived rows and records the archive file, in one transaction.

@@ -34,12 +34,12 @@ public struct MetricsRepository: Sendable {
             sample.headSeenAt = checkpoint.headSeenAt?.unixSeconds
         }
         for reason in ["unknown_topic", "malformed"] { sample.rawLogs[reason] = 0 }
-        for row in try connection.query("SELECT reason, count(*) FROM raw_logs WHERE reason <> 'companion' GROUP BY reason") {
-            sample.rawLogs[try row.decode(0)] = try row.decode(1)
+        for row in try connection.query("SELECT reason, count(*) AS count FROM raw_logs WHERE reason <> 'companion' GROUP BY reason") {
+            sample.rawLogs[try row.decode("reason")] = try row.decode("count")
         }
         sample.leaderboard = try LeaderboardRepository().latest(on: connection)
-        sample.orders = try connection.query("SELECT status, mode, count(*) FROM copy_orders GROUP BY status, mode ORDER BY 1, 2").map {
-            OrderCount(status: try $0.decode(0), mode: try $0.decode(1), count: try $0.decode(2))
+        sample.orders = try connection.query("SELECT status, mode, count(*) AS count FROM copy_orders GROUP BY status, mode ORDER BY 1, 2").map {
+            OrderCount(status: try $0.decode("status"), mode: try $0.decode("mode"), count: try $0.decode("count"))
         }
         sample.alertsPending = try connection.query("SELECT count(*) FROM alert_outbox WHERE finished_at IS NULL").first?.decode(0) ?? 0
         sample.execution = try ExecutionRepository().load(on: connection)

@@ -7,8 +7,9 @@ public struct NoticeRepository: Sendable {
     public func preferences(on connection: PostgresConnection) throws -> [Int64: NoticePreferences] {
         var all: [Int64: NoticePreferences] = [:]
         for row in try connection.query("SELECT user_id, kind, level FROM notify_preferences") {
-            guard let kind = NoticeKind(rawValue: try row.decode(1)), let level = NoticeLevel(rawValue: try row.decode(2)) else { continue }
-            all[try row.decode(0), default: NoticePreferences()].levels[kind] = level
+            guard let kind = NoticeKind(rawValue: try row.decode("kind")), let level = NoticeLevel(rawValue: try row.decode("level"))
+            else { continue }
+            all[try row.decode("user_id"), default: NoticePreferences()].levels[kind] = level
         }
         return all
     }

@@ -57,31 +57,32 @@ public struct RawLogRepository: Sendable {
         try connection.query(
             "SELECT u.pair_index, u.trade_index, r.topic0, r.block_number FROM uncertain_positions u JOIN raw_logs r ON r.id = u.raw_log_id "
                 + "WHERE u.trader = $1 ORDER BY r.block_number, r.log_index", [trader]).map { row in
-            UncertainPosition(pairIndex: try row.decode(0), tradeIndex: try row.decode(1), topic0: try row.optional(2, as: Hash32.self),
-                              blockNumber: try row.decode(3))
+            UncertainPosition(pairIndex: try row.decode("pair_index"), tradeIndex: try row.decode("trade_index"),
+                              topic0: try row.optional("topic0", as: Hash32.self), blockNumber: try row.decode("block_number"))
         }
     }
 
     /// The blocks raw logs (not companions) span, if any are stored.
     public func blockSpan(on connection: PostgresConnection) throws -> ClosedRange<Int64>? {
-        let row = try connection.query("SELECT min(block_number), max(block_number) FROM raw_logs WHERE reason <> 'companion'")[0]
-        guard let low = try row.optional(0, as: Int64.self), let high = try row.optional(1, as: Int64.self) else { return nil }
+        let row = try connection.query("SELECT min(block_number) AS low, max(block_number) AS high FROM raw_logs WHERE reason <> 'companion'")[0]
+        guard let low = try row.optional("low", as: Int64.self), let high = try row.optional("high", as: Int64.self) else { return nil }
         return low...high
     }
 
     /// Every raw log of blocks `range`, companions included, in chain order, locked for this transaction.
     public func logs(in range: ClosedRange<Int64>, on connection: PostgresConnection) throws -> [StoredRawLog] {
         try connection.query(
-            "SELECT id, block_number, block_hash, extract(epoch FROM block_time)::bigint, tx_hash, log_index, address, topics, data, reason "
+            "SELECT id, block_number, block_hash, extract(epoch FROM block_time)::bigint AS block_time, tx_hash, log_index, address, topics, "
+                + "data, reason "
                 + "FROM raw_logs WHERE block_number BETWEEN $1 AND $2 ORDER BY block_number, log_index FOR UPDATE",
             [range.lowerBound, range.upperBound]).map { row in
-            let topics = try row.decode(7, as: ByteA.self).bytes
+            let topics = try row.decode("topics", as: ByteA.self).bytes
             return StoredRawLog(
-                id: try row.decode(0), blockNumber: try row.decode(1), blockHash: try row.decode(2, as: Hash32.self),
-                blockTime: try row.optional(3, as: Int64.self), txHash: try row.decode(4, as: Hash32.self),
-                logIndex: try row.decode(5), address: try row.decode(6),
+                id: try row.decode("id"), blockNumber: try row.decode("block_number"), blockHash: try row.decode("block_hash", as: Hash32.self),
+                blockTime: try row.optional("block_time", as: Int64.self), txHash: try row.decode("tx_hash", as: Hash32.self),
+                logIndex: try row.decode("log_index"), address: try row.decode("address"),
                 topics: stride(from: 0, to: topics.count, by: 32).map { Hash32(bytes: Array(topics[$0..<$0 + 32]))! },
-                data: try row.decode(8, as: ByteA.self).bytes, reason: try row.decode(9))
+                data: try row.decode("data", as: ByteA.self).bytes, reason: try row.decode("reason"))
         }
     }
 

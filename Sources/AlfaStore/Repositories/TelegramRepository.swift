@@ -25,10 +25,10 @@ public struct TelegramRepository: Sendable {
 
     public func routes(on connection: PostgresConnection) throws -> Routes {
         var routes = Routes()
-        for row in try connection.query("SELECT chat_id, blocked_at IS NOT NULL, migrated_to FROM telegram_chats") {
-            let chat: Int64 = try row.decode(0)
-            if try row.decode(1, as: Bool.self) { routes.blocked.insert(chat) }
-            if let target: Int64 = try row.optional(2) { routes.migrated[chat] = target }
+        for row in try connection.query("SELECT chat_id, blocked_at IS NOT NULL AS blocked, migrated_to FROM telegram_chats") {
+            let chat: Int64 = try row.decode("chat_id")
+            if try row.decode("blocked", as: Bool.self) { routes.blocked.insert(chat) }
+            if let target: Int64 = try row.optional("migrated_to") { routes.migrated[chat] = target }
         }
         return routes
     }
@@ -68,54 +68,13 @@ public struct TelegramRepository: Sendable {
     public func pendingAlerts(on connection: PostgresConnection) throws
         -> [(id: Int64, chat: Int64, text: String, silent: Bool, photo: (png: [UInt8], name: String)?)] {
         try connection.query("SELECT id, chat_id, text, silent, photo, photo_name FROM alert_outbox WHERE finished_at IS NULL ORDER BY id").map {
-            let photo: ByteA? = try $0.optional(4)
-            let name: String = try $0.optional(5) ?? "chart.png"
-            return (try $0.decode(0), try $0.decode(1), try $0.decode(2), try $0.decode(3), photo.map { ($0.bytes, name) })
+            let photo: ByteA? = try $0.optional("photo")
+            let name: String = try $0.optional("photo_name") ?? "chart.png"
+            return (try $0.decode("id"), try $0.decode("chat_id"), try $0.decode("text"), try $0.decode("silent"), photo.map { ($0.bytes, name) })
         }
     }
 
     public func finishAlert(id: Int64, outcome: String, on connection: PostgresConnection) throws {
         try connection.query("UPDATE alert_outbox SET finished_at = now(), outcome = $2 WHERE id = $1", [id, outcome])
-    }
-}
-
-/// One line of the audit log.
-public struct AuditEntry: Sendable, Equatable {
-    public enum Source: String, Sendable { case telegram, console }
-
-    public var userID: Int64
-    public var chatID: Int64
-    public var source: Source
-    public var command: String
-    public var allowed: Bool
-    public var result: String
-
-    public init(userID: Int64, chatID: Int64, source: Source, command: String, allowed: Bool, result: String) {
-        self.userID = userID
-        self.chatID = chatID
-        self.source = source
-        self.command = command
-        self.allowed = allowed
-        self.result = result
-    }
-}
-
-/// Who ran which admin command, when, and what came of it — refused attempts included.
-public struct AuditRepository: Sendable {
-    public init() {}
-
-    public func record(_ entry: AuditEntry, on connection: PostgresConnection) throws {
-        try connection.query(
-            "INSERT INTO audit_log (user_id, chat_id, source, command, allowed, result) VALUES ($1, $2, $3, $4, $5, $6)",
-            [entry.userID, entry.chatID, entry.source.rawValue, entry.command, entry.allowed, entry.result])
-    }
-
-    public func recent(_ limit: Int, on connection: PostgresConnection) throws -> [AuditEntry] {
-        try connection.query(
-            "SELECT user_id, chat_id, source, command, allowed, result FROM audit_log ORDER BY id DESC LIMIT $1", [limit]
-        ).map {
-            AuditEntry(userID: try $0.decode(0), chatID: try $0.decode(1), source: AuditEntry.Source(rawValue: try $0.decode(2)) ?? .telegram,
-                       command: try $0.decode(3), allowed: try $0.decode(4), result: try $0.decode(5))
-        }
     }
 }

@@ -49,16 +49,17 @@ public struct WatchRepository: Sendable {
     public func watchedFills(after id: Int64, limit: Int, on connection: PostgresConnection) throws
         -> (fills: [(fill: Fill, chats: [Int64])], through: Int64, looked: Int) {
         let page = try connection.query(
-            "SELECT coalesce(max(id), $1), count(*) FROM (SELECT id FROM fills WHERE id > $1 ORDER BY id LIMIT $2) page", [id, limit])[0]
-        let (through, looked): (Int64, Int64) = (try page.decode(0), try page.decode(1))
+            "SELECT coalesce(max(id), $1) AS through, count(*) AS looked FROM (SELECT id FROM fills WHERE id > $1 ORDER BY id LIMIT $2) page",
+            [id, limit])[0]
+        let (through, looked): (Int64, Int64) = (try page.decode("through"), try page.decode("looked"))
         guard looked > 0 else { return ([], id, 0) }
         let columns = FillRepository.columns.map { "f." + $0 }.joined(separator: ", ")
         // Grouped by the key, (id, block_time), so every other column of the fill may be selected.
         let rows = try connection.query(
-            "SELECT \(columns), array_to_string(array_agg(DISTINCT w.chat_id), ',') FROM fills f JOIN watches w ON w.trader = f.trader "
+            "SELECT \(columns), array_to_string(array_agg(DISTINCT w.chat_id), ',') AS chats FROM fills f JOIN watches w ON w.trader = f.trader "
                 + "WHERE f.id > $1 AND f.id <= $2 GROUP BY f.id, f.block_time ORDER BY f.id", [id, through])
         let fills = try rows.map { row in
-            let chats: String = try row.decode(FillRepository.columns.count)
+            let chats: String = try row.decode("chats")
             return (try FillRepository.decode(row), chats.split(separator: ",").compactMap { Int64($0) })
         }
         return (fills, through, Int(looked))
