@@ -12,6 +12,7 @@ public actor CopyEngine {
     private let settings: Settings
     private let pool: PostgresPool
     private let gate: ExecutionGate
+    private let barrier: StopBarrier?
     private let clock: @Sendable () -> Int64
     private let logger: Logger
     private let repository = CopyOrderRepository()
@@ -30,7 +31,10 @@ public actor CopyEngine {
     /// Orders seen in flight whose ending has not been counted yet (for the breakers' evaluation).
     private var settling: Set<Int64> = []
 
-    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, lease: Lease, alerts: AlertSink,
+    /// Closes the stop barrier's session when this replica stops running the executor.
+    func closeBarrier() async { await barrier?.close() }
+
+    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier?, lease: Lease, alerts: AlertSink,
          makeRPC: (@Sendable () throws -> JSONRPCClient)?, relayer: RelayerClient? = nil, prices: PriceFeed,
          clock: @escaping @Sendable () -> Int64, milliseconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) },
          logger: Logger) {
@@ -43,7 +47,8 @@ public actor CopyEngine {
         self.dry = DryExecutor(pool: pool, gate: gate)
         let signer = LiveWalletSource(settings: settings, makeRPC: makeRPC, logger: logger)
         self.signer = signer
-        live = LiveExecutor(settings: settings, pool: pool, gate: gate, lease: lease,
+        self.barrier = barrier
+        live = LiveExecutor(settings: settings, pool: pool, gate: gate, barrier: barrier, lease: lease,
                             relayer: relayer ?? RelayerClient(base: settings.chain.relayerURL), alerts: alerts,
                             clock: milliseconds, loadWallet: { try await signer.load() }, logger: logger)
     }

@@ -20,7 +20,7 @@ struct CopyEngineService: Service {
 
     func run() async throws {
         let connection = DedicatedConnection(url: url, name: "alfa-copy-listen") { try $0.listen(IndexerRepository.fillsChannel) }
-        defer { Task { await connection.close() } }
+        defer { Task { await connection.close(); await engine.closeBarrier() } }
         var lastTimedChecks = ContinuousClock.now
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {

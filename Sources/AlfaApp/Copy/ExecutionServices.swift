@@ -36,7 +36,8 @@ public struct ExecutionServices: Sendable {
         }
         let engineLogger = Logger(label: "alfa.copy")
         let lease = Lease(name: "copy executor")
-        let engine = CopyEngine(settings: settings, pool: pool, gate: manager.gate, lease: lease, alerts: alerts, makeRPC: makeRPC,
+        let engine = CopyEngine(settings: settings, pool: pool, gate: manager.gate, barrier: StopBarrier(url: databaseURL), lease: lease,
+                                alerts: alerts, makeRPC: makeRPC,
                                 prices: prices, clock: clock, logger: engineLogger)
         if verifyLive, await manager.state.mode == .live {
             do { try await engine.prepareLive() } catch {

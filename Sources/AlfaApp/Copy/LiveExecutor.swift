@@ -20,6 +20,8 @@ actor LiveExecutor {
     private let settings: Settings
     private let pool: PostgresPool
     private let gate: ExecutionGate
+    /// The stop as stored, for replicas its NOTIFY has not reached yet; nil in tests of one process.
+    private let barrier: StopBarrier?
     private let lease: Lease
     private let relayer: RelayerClient
     private let alerts: AlertSink
@@ -42,11 +44,13 @@ actor LiveExecutor {
     private var signing: [Int64: CopyOrderRepository.SignedIntent] = [:]
     private var delegationAlerted = false
 
-    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, lease: Lease, relayer: RelayerClient, alerts: AlertSink,
-         clock: @escaping @Sendable () -> Int64, loadWallet: @escaping @Sendable () async throws -> LiveWallet, logger: Logger) {
+    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier?, lease: Lease, relayer: RelayerClient,
+         alerts: AlertSink, clock: @escaping @Sendable () -> Int64, loadWallet: @escaping @Sendable () async throws -> LiveWallet,
+         logger: Logger) {
         self.settings = settings
         self.pool = pool
         self.gate = gate
+        self.barrier = barrier
         self.lease = lease
         self.relayer = relayer
         self.alerts = alerts
@@ -325,13 +329,19 @@ actor LiveExecutor {
         let resubmission = machines[order.id]?.resubmitted ?? false
         streaming.insert(order.id)
         let intent = signing[order.id]
-        Task { await self.stream(order.id, intent, resubmission: resubmission) }
+        Task { await self.stream(order, intent, resubmission: resubmission) }
     }
 
-    private nonisolated func stream(_ id: Int64, _ cached: CopyOrderRepository.SignedIntent?, resubmission: Bool) async {
-        let released = Mutex(false)
-        let gate = self.gate
-        @Sendable func release() { if released.withLock({ let was = $0; $0 = true; return !was }) { gate.endSubmission() } }
+    private nonisolated func stream(_ order: CopyOrder, _ cached: CopyOrderRepository.SignedIntent?, resubmission: Bool) async {
+        let id = order.id
+        let released = Mutex(false), entered = Mutex(false)
+        let (gate, barrier) = (self.gate, self.barrier)
+        @Sendable func release() {
+            guard released.withLock({ let was = $0; $0 = true; return !was }) else { return }
+            gate.endSubmission()
+            // After the relayer's answer: a stop waiting on the barrier may commit now.
+            if entered.withLock({ $0 }), let barrier { Task { await barrier.leave() } }
+        }
         let (events, continuation) = AsyncStream.makeStream(of: (RelayerEvent, Int64?).self)
         let consumer = Task {
             for await (event, seq) in events { await self.receive(id, .relayer(event, seq: seq)) }
@@ -348,6 +358,16 @@ actor LiveExecutor {
             }
             // Again after a cut or a failed POST: not in a tight loop.
             if resubmission { try await Task.sleep(for: .seconds(1)) }
+            // A close an admin or a breaker ordered passes the stop; anything else checks the stored one.
+            if let barrier, !order.passesTheStop {
+                guard await barrier.enter(order) else {
+                    release()
+                    continuation.finish()
+                    await consumer.value
+                    return await endStream(id, .gateClosed)
+                }
+                entered.withLock { $0 = true }
+            }
             try await relayer.submit(orderType: intent.orderType, userIntent: intent.userIntent, signature: intent.signature) { event, seq in
                 release()
                 continuation.yield((event, seq))

@@ -5,6 +5,8 @@ import AlfaCore
 public struct ExecutionRepository: Sendable {
     public static let channel = "alfa_execution"
     /// Advisory-lock key that serializes start-up and changes across replicas.
+    /// Mode changes take it exclusively, in the transaction that writes them; a LIVE submission
+    /// holds it shared while on the wire (`holdForSubmission`), on any replica.
     public static let lockKey: Int64 = 0x616c_6661_6d6f_6465  // "alfamode"
 
     public init() {}
@@ -37,5 +39,17 @@ public struct ExecutionRepository: Sendable {
         try connection.query(
             "SELECT mode, emergency_stop, changed_by, reason FROM execution_history ORDER BY id DESC LIMIT $1", [limit]
         ).map { (try $0.decode("mode"), try $0.decode("emergency_stop"), try $0.decode("changed_by"), try $0.optional("reason")) }
+    }
+
+    /// A shared hold on `lockKey` for one submission, taken only when no change holds it or
+    /// waits for it (never blocks), with the stored state read under it; nil when a change is
+    /// under way. Pair with `releaseSubmission` on the same session.
+    public func holdForSubmission(on connection: PostgresConnection) throws -> ExecutionState?? {
+        guard try connection.query("SELECT pg_try_advisory_lock_shared($1)", [Self.lockKey])[0].decode(0, as: Bool.self) else { return nil }
+        return .some(try load(on: connection))
+    }
+
+    public func releaseSubmission(on connection: PostgresConnection) throws {
+        try connection.query("SELECT pg_advisory_unlock_shared($1)", [Self.lockKey])
     }
 }

@@ -296,7 +296,7 @@ class Soak:
         self.head = int(http(self.rpc, {"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []})["result"], 16)
         self.wait_until("the indexer to reach the head", lambda: int(self.psql("SELECT max(last_block) FROM indexer_state")) >= self.head, 180)
         self.wait_until("copy orders to settle", lambda: self.psql(
-            "SELECT count(*) FROM copy_orders WHERE status IN ('intent', 'signed', 'submitted')") == "0", 120)
+            "SELECT count(*) FROM copy_orders WHERE status IN ('intent', 'signed', 'accepted', 'initiated')") == "0", 120)
         self.wait_until("alerts to be delivered", lambda: self.psql("SELECT count(*) FROM alert_outbox WHERE finished_at IS NULL") == "0", 120)
         self.wait_until("the leaderboard to refresh after the last fill", lambda: self.psql(
             "SELECT (SELECT max(computed_at) FROM leaderboard_snapshots) > now() - interval '5 seconds'") == "t", 60)
@@ -336,7 +336,7 @@ class Soak:
         nonces = [r["nonce"] for r in accepted]
         twice = len(nonces) - len(set(nonces))
         orders = self.psql("SELECT count(*) FROM copy_orders")
-        unsettled = self.psql("SELECT count(*) FROM copy_orders WHERE status IN ('intent', 'signed', 'submitted')")
+        unsettled = self.psql("SELECT count(*) FROM copy_orders WHERE status IN ('intent', 'signed', 'accepted', 'initiated')")
         live = self.psql("SELECT count(*) FROM copy_orders WHERE mode = 'LIVE' AND status = 'filled'")
         rows.append(("at most one copy order per leader fill", per_fill == "0" and twice == 0,
                      "%s orders (%s LIVE filled, %s unsettled), %d intents accepted; %s fills with two orders, "
@@ -344,7 +344,7 @@ class Soak:
 
         # The stop: no intent accepted while it was on, but the closes an admin or a breaker ordered.
         history = [line.split("|") for line in self.psql(
-            "SELECT extract(epoch FROM changed_at), emergency_stop FROM execution_history ORDER BY id").splitlines() if line]
+            "SELECT extract(epoch FROM recorded_at), emergency_stop FROM execution_history ORDER BY id").splitlines() if line]
         stops, since = [], None
         for at, stopped in history:
             if stopped == "t" and since is None:
@@ -357,6 +357,10 @@ class Soak:
         passing = set(self.psql("SELECT intent_nonce FROM copy_orders WHERE ordered_by IS NOT NULL AND intent_nonce IS NOT NULL")
                       .splitlines())
         violations = [r for r in accepted if r["nonce"] not in passing and any(a <= r["at"] < b for a, b in stops)]
+        for r in violations:
+            order = self.psql("SELECT id || ' ' || action || ' ' || status || ' created ' || created_at FROM copy_orders "
+                              "WHERE intent_nonce = '%s'" % r["nonce"].replace("'", ""))
+            print("soak: accepted inside a stop at %.3f: order %s" % (r["at"], order or "?"), file=sys.stderr)
         rows.append(("no order accepted while the stop was on", not violations,
                      "%d stop periods, %d intents accepted, %d of them inside a stop (%d admin or breaker closes pass it)"
                      % (len(stops), len(accepted), len(violations), len(passing))))
