@@ -69,7 +69,6 @@ public final class Indexer: Sendable {
         var lastProgressLog: Double = 0
         var lastLagWarning: Double = 0
         var lastHead: Int64 = -1
-        var lastHeadChange: Double = Date().timeIntervalSince1970
         /// Kinds of raw logs already reported to the admins by this process (one alert each).
         var alertedRawKinds: Set<String> = []
     }
@@ -90,8 +89,9 @@ public final class Indexer: Sendable {
     }
 
     /// Seconds since a new head was last seen (the liveness watchdog reads it).
-    public var secondsSinceNewHead: Double {
-        Date().timeIntervalSince1970 - state.withLock { $0.lastHeadChange }
+    /// The last head read from the node; nil before the first.
+    public var lastHead: Int64? {
+        state.withLock { $0.lastHead < 0 ? nil : $0.lastHead }
     }
 
     /// Indexes until cancelled, or through `stopBlock` when given.
@@ -404,10 +404,7 @@ public final class Indexer: Sendable {
         let now = Date().timeIntervalSince1970
         let (changed, warnLag) = state.withLock { state -> (Bool, Bool) in
             let changed = head != state.lastHead
-            if changed {
-                state.lastHead = head
-                state.lastHeadChange = now
-            }
+            if changed { state.lastHead = head }
             let lagging = head - checkpoint > options.lagWarningBlocks && now - state.lastLagWarning > 60
             if lagging { state.lastLagWarning = now }
             return (changed, lagging)

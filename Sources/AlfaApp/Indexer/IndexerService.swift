@@ -27,25 +27,21 @@ struct IndexerService: Service {
     }
 
     private func watchdog() async throws {
-        var alerted = false
-        while !Task.isCancelled {
-            try await Task.sleep(for: .seconds(max(1, min(stallSeconds / 4, 30))))
-            let silent = indexer.secondsSinceNewHead
-            if silent >= Double(stallSeconds) {
-                if !alerted {
-                    alerted = true
-                    await indexer.alerts.raise(
-                        .critical, "Indexer: no new block from the RPC endpoints",
-                        detail: "No new head for \(Int(silent)) s (INDEXER_STALL_SECONDS=\(stallSeconds)).",
-                        action: "Check RPC_URLS and the provider's status; the indexer keeps retrying.")
-                }
+        let indexer = self.indexer, limit = stallSeconds
+        try await StallWatchdog(limitSeconds: limit, clock: ContinuousClock(), head: { indexer.lastHead }) { action in
+            switch action {
+            case .alertStalled(let silent):
+                await indexer.alerts.raise(
+                    .critical, "Indexer: no new block from the RPC endpoints",
+                    detail: "No new head for \(silent) s (INDEXER_STALL_SECONDS=\(limit)).",
+                    action: "Check RPC_URLS and the provider's status; the indexer keeps retrying.")
+            case .recordStall(let silent):
                 // Stored on every tick while the stall lasts: /status shows how long it has been, and a
                 // stall noticed before the checkpoint row exists (a slow start) is still recorded.
-                await indexer.record(error: "no new block for \(Int(silent)) s (INDEXER_STALL_SECONDS=\(stallSeconds))")
-            } else if alerted {
-                alerted = false
+                await indexer.record(error: "no new block for \(silent) s (INDEXER_STALL_SECONDS=\(limit))")
+            case .alertRecovered:
                 await indexer.alerts.raise(.info, "Indexer: new blocks again", detail: "The RPC endpoints deliver new blocks again.")
             }
-        }
+        }.run()
     }
 }
