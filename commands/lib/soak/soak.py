@@ -386,6 +386,8 @@ class Soak:
         doubled_alerts = [a for a in outbox if delivered.get((a["chat"], a["text"]), 0) > 1
                           and sum(1 for b in outbox if (b["chat"], b["text"]) == (a["chat"], a["text"])) == 1]
         unfinished = [a for a in outbox if a["outcome"] is None]
+        for a in unfinished:
+            print("soak: alert never finished, to %s: %s" % (a["chat"], a["text"][:200]), file=sys.stderr)
         rows.append(("every alert delivered exactly once", not lost and not doubled_alerts and not unfinished,
                      "%d alerts; %d lost, %d delivered twice, %d never finished" % (len(outbox), len(lost), len(doubled_alerts), len(unfinished))))
 
