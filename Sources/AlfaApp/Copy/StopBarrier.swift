@@ -55,8 +55,10 @@ final class StopBarrier: Sendable {
 
     func leave() async {
         let repository = self.repository
-        // A lost session lost its hold with it.
-        _ = try? await connection.run { try repository.releaseSubmission(on: $0) }
+        // Only the session that holds it: a closed one lost its holds with it, and opening
+        // another just to release nothing would leave a connection behind.
+        guard let held = session.withLock({ $0 }) else { return }
+        _ = try? await held.run { try repository.releaseSubmission(on: $0) }
     }
 
     /// Closes the session (its holds go with it); the next `enter` opens another.
