@@ -12,7 +12,7 @@ public actor CopyEngine {
     private let settings: Settings
     private let pool: PostgresPool
     private let gate: ExecutionGate
-    private let barrier: StopBarrier?
+    private let barrier: StopBarrier
     private let clock: @Sendable () -> Int64
     private let logger: Logger
     private let repository = CopyOrderRepository()
@@ -32,9 +32,9 @@ public actor CopyEngine {
     private var settling: Set<Int64> = []
 
     /// Closes the stop barrier's session when this replica stops running the executor.
-    func closeBarrier() async { await barrier?.close() }
+    func closeBarrier() async { await barrier.close() }
 
-    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier?, lease: Lease, alerts: AlertSink,
+    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, alerts: AlertSink,
          makeRPC: (@Sendable () throws -> JSONRPCClient)?, relayer: RelayerClient? = nil, prices: PriceFeed,
          clock: @escaping @Sendable () -> Int64, milliseconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) },
          logger: Logger) {

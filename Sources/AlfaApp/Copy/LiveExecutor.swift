@@ -20,8 +20,8 @@ actor LiveExecutor {
     private let settings: Settings
     private let pool: PostgresPool
     private let gate: ExecutionGate
-    /// The stop as stored, for replicas its NOTIFY has not reached yet; nil in tests of one process.
-    private let barrier: StopBarrier?
+    /// The stop as stored, for the replicas its NOTIFY has not reached yet.
+    private let barrier: StopBarrier
     private let lease: Lease
     private let relayer: RelayerClient
     private let alerts: AlertSink
@@ -44,7 +44,7 @@ actor LiveExecutor {
     private var signing: [Int64: CopyOrderRepository.SignedIntent] = [:]
     private var delegationAlerted = false
 
-    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier?, lease: Lease, relayer: RelayerClient,
+    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, relayer: RelayerClient,
          alerts: AlertSink, clock: @escaping @Sendable () -> Int64, loadWallet: @escaping @Sendable () async throws -> LiveWallet,
          logger: Logger) {
         self.settings = settings
@@ -340,7 +340,7 @@ actor LiveExecutor {
             guard released.withLock({ let was = $0; $0 = true; return !was }) else { return }
             gate.endSubmission()
             // After the relayer's answer: a stop waiting on the barrier may commit now.
-            if entered.withLock({ $0 }), let barrier { Task { await barrier.leave() } }
+            if entered.withLock({ $0 }) { Task { await barrier.leave() } }
         }
         let (events, continuation) = AsyncStream.makeStream(of: (RelayerEvent, Int64?).self)
         let consumer = Task {
@@ -359,7 +359,7 @@ actor LiveExecutor {
             // Again after a cut or a failed POST: not in a tight loop.
             if resubmission { try await Task.sleep(for: .seconds(1)) }
             // A close an admin or a breaker ordered passes the stop; anything else checks the stored one.
-            if let barrier, !order.passesTheStop {
+            if !order.passesTheStop {
                 guard await barrier.enter(order) else {
                     release()
                     continuation.finish()
