@@ -70,7 +70,7 @@ public enum BackfillBenchmark {
         var quiet = Logger(label: "alfa.bench.backfill")
         quiet.logLevel = .error
         return try await ScratchSchema.withPool(databaseURL, migrations: migrations, prefix: "alfa_backfill", poolSize: 3) { pool in
-            let indexer = try IndexerSetup.indexer(settings, catalogue: .builtIn, pool: pool, logger: quiet)
+            let indexer = try IndexerSetup.indexer(settings.chain, settings.indexer, catalogue: .builtIn, pool: pool, logger: quiet)
             try await indexer.prepare()
             let milliseconds = try await BenchFigures.milliseconds { try await indexer.run(through: last) }
             let fills = try await pool.withConnection { try $0.query("SELECT count(*) FROM fills")[0].decode(0, as: Int64.self) }

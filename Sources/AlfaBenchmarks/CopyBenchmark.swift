@@ -48,7 +48,8 @@ public enum CopyBenchmark {
         let (accepted, indexed) = try await ScratchSchema.withPool(databaseURL, migrations: migrations, prefix: "alfa_copy", poolSize: 3) { pool in
             let url = PostgresURL.withSearchPath(databaseURL, schema: "alfa_copy_\(getpid())")
             let execution = try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: url)
-            let indexer = try IndexerSetup.indexer(settings, catalogue: .builtIn, pool: pool, logger: Logger(label: "alfa.bench.indexer"))
+            let indexer = try IndexerSetup.indexer(settings.chain, settings.indexer, catalogue: .builtIn, pool: pool,
+                                                   logger: Logger(label: "alfa.bench.indexer"))
             let services = execution.services
             let task = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in

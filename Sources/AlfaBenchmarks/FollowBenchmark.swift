@@ -49,7 +49,7 @@ public enum FollowBenchmark {
             let execution = try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: url)
             var quiet = Logger(label: "alfa.bench.follow")
             quiet.logLevel = .error
-            let indexer = try IndexerSetup.indexer(settings, catalogue: .builtIn, pool: pool, logger: quiet)
+            let indexer = try IndexerSetup.indexer(settings.chain, settings.indexer, catalogue: .builtIn, pool: pool, logger: quiet)
             let services = execution.services
             let running = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in

@@ -11,8 +11,8 @@ import Logging
 public enum IngestBenchmark {
     public static func run(settings: Settings, databaseURL: String, migrations: [Migration], page: Int64) async throws -> String {
         let logger = Logger(label: "alfa.bench")
-        let rpc = try IndexerSetup.rpc(settings, logger: logger)
-        let addresses = IndexerSetup.addresses(settings)
+        let rpc = try IndexerSetup.rpc(settings.chain, connections: settings.indexer.concurrency, logger: logger)
+        let addresses = IndexerSetup.addresses(settings.chain)
         try await rpc.verifyChainIDs()
         let head = try await rpc.blockNumber()
         let watched = AvantisLogDecoder(addresses: addresses).watchedAddresses

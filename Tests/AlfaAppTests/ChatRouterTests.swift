@@ -18,8 +18,11 @@ struct ChatRouterTests {
     }
 
     static func router(_ pool: PostgresPool, control: (any ExecutionControl)? = nil, clock: TestClock) throws -> ChatRouter {
-        ChatRouter(botUsername: "alfa_bot", admins: [1], pool: pool, settings: try Settings(lookup: { _ in nil }),
-                   control: control, logger: Logger(label: "test.router"), clock: clock.read)
+        let settings = try Settings(lookup: { _ in nil })
+        return ChatRouter(botUsername: "alfa_bot", admins: [1], pool: pool,
+                          leaderboard: settings.leaderboard, copy: settings.copy, execution: settings.execution,
+                          maxMarkAge: settings.prices.maxAgeSeconds, watchLimit: settings.telegram.watchMaxPerUser,
+                          control: control, logger: Logger(label: "test.router"), clock: clock.read)
     }
 
     static func input(_ text: String, user: Int64 = 1) -> ChatInput {

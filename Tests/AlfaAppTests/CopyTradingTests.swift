@@ -262,7 +262,7 @@ struct CopyTradingTests {
             #expect(try await outbox().count == 2, "the burst waits for the group")
             // The group's time has come (another notifier, its clock an hour on): one message, to the admin who wants skips.
             let later = Self.time() + 3_600
-            let notifier = CopyNotifier(settings: harness.settings, pool: harness.pool, clock: { later }, logger: Logger(label: "test.notices"))
+            let notifier = CopyNotifier(telegram: harness.settings.telegram, pool: harness.pool, clock: { later }, logger: Logger(label: "test.notices"))
             #expect(try await notifier.flush() == 1)
             sent = try await outbox()
             #expect(sent.count == 3 && sent[2].chat == 1001 && !sent[2].silent, "\(sent)")

@@ -195,7 +195,8 @@ extension HTTPServerTests {
         let http = try await HTTPHarness.start(pool: pool, databaseURL: url, IndexCommandTests.environment(chain, database: url), copy: true,
                                                leases: [lease])
         // The indexer as alfa serve builds it, so its RPC client reports to the metrics as there.
-        let indexer = try IndexerSetup.indexer(http.settings, catalogue: .builtIn, pool: pool, logger: Logger(label: "test.indexer"))
+        let indexer = try IndexerSetup.indexer(http.settings.chain, http.settings.indexer, catalogue: .builtIn, pool: pool,
+                                                   logger: Logger(label: "test.indexer"))
         let before = try await Self.scrape(http)
         #expect(before.value("alfa_build_info", ["version": AlfaVersion.current]) == 1)
         #expect(before.value("alfa_database_up") == 1)

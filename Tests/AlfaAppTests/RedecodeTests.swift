@@ -45,7 +45,8 @@ struct RedecodeTests {
         let beforeV2 = AvantisEventCatalogue(AvantisEventCatalogue.builtIn.definitions.filter { $0.generation != "v2" })
         let pool = PostgresPool(configuration: .init(url: stale, size: 2))
         let logger = Logger(label: "test.redecode")
-        let indexer = Indexer(rpc: try IndexerSetup.rpc(settings, logger: logger), pool: pool, addresses: chain.addresses,
+        let indexer = Indexer(rpc: try IndexerSetup.rpc(settings.chain, connections: settings.indexer.concurrency, logger: logger),
+                              pool: pool, addresses: chain.addresses,
                               catalogue: beforeV2, options: settings.indexer, logger: logger)
         try await indexer.run(through: head)
         let refresher = LeaderboardRefresher(pool: pool, gates: EligibilityGates(settings.leaderboard))
@@ -73,7 +74,7 @@ struct RedecodeTests {
 
         // First contact: the solver names the unknown topic0s from the chain's own logs and
         // writes the ABI files an operator drops in AVANTIS_ABI_DIR.
-        let rpc = try IndexerSetup.rpc(settings, logger: logger)
+        let rpc = try IndexerSetup.rpc(settings.chain, connections: settings.indexer.concurrency, logger: logger)
         let verification = try await AbiInspector.verify(rpc: rpc, addresses: chain.addresses, catalogue: beforeV2, blocks: head + 1)
         #expect(!verification.passed, "trades stay undecoded")
         let v2 = AvantisEventCatalogue.builtIn.definitions.filter { $0.generation == "v2" && $0.role != .marketOpenCanceled }

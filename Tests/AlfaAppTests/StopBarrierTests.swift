@@ -36,7 +36,7 @@ struct StopBarrierTests {
             let values = ["DATABASE_URL": url, "COPY_EXECUTION_MODE": "LIVE"]
             let settings = try Settings(lookup: { values[$0] })
             // The replica the admin types on; the executor's replica is the barrier below.
-            let manager = try await ModeManager.start(settings: settings, pool: pool, alerts: AlertSink(.logOnly(Logger(label: "test"))),
+            let manager = try await ModeManager.start(execution: settings.execution, pool: pool, alerts: AlertSink(.logOnly(Logger(label: "test"))),
                                                       logger: Logger(label: "test.mode"))
             let barrier = StopBarrier(url: url)
             #expect(await barrier.enter(Self.order(.live)))

@@ -57,19 +57,21 @@ public actor ChatRouter {
     private var confirmations = ConfirmationBook()
     private var random = SystemRandomNumberGenerator()
 
-    public init(botUsername: String?, admins: Set<Int64>, pool: PostgresPool, settings: Settings,
+    public init(botUsername: String?, admins: Set<Int64>, pool: PostgresPool,
+                leaderboard: Settings.Leaderboard, copy: Settings.Copy, execution: Settings.Execution,
+                maxMarkAge: Int64, watchLimit: Int,
                 control: (any ExecutionControl)? = nil, logger: Logger,
                 clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         parser = CommandParser(botUsername: botUsername)
         self.admins = admins
         self.pool = pool
-        gates = EligibilityGates(settings.leaderboard)
-        maxMarkAge = settings.prices.maxAgeSeconds
-        watchLimit = settings.telegram.watchMaxPerUser
-        copySettings = settings.copy
+        gates = EligibilityGates(leaderboard)
+        self.maxMarkAge = maxMarkAge
+        self.watchLimit = watchLimit
+        copySettings = copy
         self.control = control
         startedAt = Int64(clock())
-        configured = settings.execution
+        configured = execution
         self.logger = logger
         self.clock = clock
     }

@@ -14,7 +14,9 @@ public enum ConsoleChat {
     public static func run(settings: Settings, pool: PostgresPool, asAdmin: Bool, control: (any ExecutionControl)? = nil,
                            readLine: @escaping @Sendable () async -> String?, write: @escaping @Sendable (String) -> Void) async {
         let router = ChatRouter(botUsername: nil, admins: Set(settings.telegram.adminIDs + [adminUser]), pool: pool,
-                                settings: settings, control: control, logger: Logger(label: "alfa.chat"))
+                                leaderboard: settings.leaderboard, copy: settings.copy, execution: settings.execution,
+                                maxMarkAge: settings.prices.maxAgeSeconds, watchLimit: settings.telegram.watchMaxPerUser,
+                                control: control, logger: Logger(label: "alfa.chat"))
         let user = asAdmin ? adminUser : plainUser
         write("alfa console chat as \(asAdmin ? "admin" : "user"); /help lists the commands, Ctrl-D or /quit leaves.")
         let charts = ChartDelivery(logger: Logger(label: "alfa.chat"))

@@ -66,7 +66,9 @@ public final class TelegramBot: Sendable {
         }
         try await queue.restore()
         let router = ChatRouter(botUsername: me.username, admins: Set(settings.telegram.adminIDs), pool: pool,
-                                settings: settings, control: control, logger: logger)
+                                leaderboard: settings.leaderboard, copy: settings.copy, execution: settings.execution,
+                                maxMarkAge: settings.prices.maxAgeSeconds, watchLimit: settings.telegram.watchMaxPerUser,
+                                control: control, logger: logger)
         let offset = try await store.offset(bot: me.id)
         let poller = UpdatePoller(client: pollingClient, timeoutSeconds: Int(settings.telegram.pollTimeoutSeconds))
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -21,7 +21,7 @@ public enum SanityChecks {
                               detail: settings.execution.signerSummary + "; intents go to \(settings.chain.relayerURL)")]
         let database: Database
         do {
-            database = try await Database(settings: settings, reconnectWindowSeconds: 0) // a check reports, it does not wait
+            database = try await Database(settings.database, reconnectWindowSeconds: 0) // a check reports, it does not wait
         } catch {
             results.append(Result(name: "database reachable", passed: false, detail: "\(error)"))
             return results

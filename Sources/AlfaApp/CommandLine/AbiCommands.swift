@@ -9,8 +9,8 @@ public enum AbiCommands {
         let logger = Logger(label: "alfa.abi")
         let report = await Startup.closing(database) {
             try await database.requireCurrentMigrations()
-            return try await Redecoder.run(pool: database.pool, catalogue: try await IndexerSetup.catalogue(settings),
-                                           addresses: IndexerSetup.addresses(settings), rangeBlocks: rangeBlocks, logger: logger)
+            return try await Redecoder.run(pool: database.pool, catalogue: try await IndexerSetup.catalogue(settings.chain),
+                                           addresses: IndexerSetup.addresses(settings.chain), rangeBlocks: rangeBlocks, logger: logger)
         }
         print(report)
     }
@@ -20,7 +20,7 @@ public enum AbiCommands {
     public static func inspect(verify: Bool, blocks: Int64) async throws -> Bool {
         let settings = try await Startup.settings()
         do {
-            print(AbiInspector.catalogue(try await IndexerSetup.catalogue(settings)))
+            print(AbiInspector.catalogue(try await IndexerSetup.catalogue(settings.chain)))
         } catch {
             Startup.fail("\(error)")
         }

@@ -27,7 +27,7 @@ public enum Startup {
     /// The database of the settings, or exit 2 with what is missing.
     public static func database(_ settings: Settings) async throws -> Database {
         do {
-            return try await Database(settings: settings)
+            return try await Database(settings.database)
         } catch {
             fail("\(error)")
         }

@@ -6,7 +6,11 @@ import Foundation
 /// Evaluates the circuit breakers on the copy account's history (after every copy fill and on
 /// a timer). A trip is persisted, engages the emergency stop and alerts the admins.
 package actor BreakerMonitor {
-    private let settings: Settings
+    private let limits: Settings.Breakers
+    /// What the drawdown is measured against: collateral × max open positions.
+    private let capital: Int64
+    /// PRICE_MAX_AGE_SECONDS: an older mark does not value a position.
+    private let maxMarkAge: Int64
     private let pool: PostgresPool
     private let clock: @Sendable () -> Int64
     /// The marks the drawdown values open positions at (nil: realized equity only).
@@ -15,8 +19,10 @@ package actor BreakerMonitor {
     private let manager: ModeManager
     private let repository = BreakerRepository()
 
-    init(settings: Settings, pool: PostgresPool, manager: ModeManager, prices: PriceFeed? = nil, clock: @escaping @Sendable () -> Int64) {
-        self.settings = settings
+    init(limits: Settings.Breakers, copy: Settings.Copy, maxMarkAge: Int64, pool: PostgresPool, manager: ModeManager, prices: PriceFeed? = nil, clock: @escaping @Sendable () -> Int64) {
+        self.limits = limits
+        capital = copy.collateral * copy.maxOpenPositions
+        self.maxMarkAge = maxMarkAge
         self.pool = pool
         self.manager = manager
         self.prices = prices
@@ -44,25 +50,22 @@ package actor BreakerMonitor {
         }
         if let prices, !positions.isEmpty {
             let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
-            inputs.unrealized = OpenPositionsReport(positions, marks: marks, now: now, maxAge: settings.prices.maxAgeSeconds).unrealized
+            inputs.unrealized = OpenPositionsReport(positions, marks: marks, now: now, maxAge: maxMarkAge).unrealized
         }
         let since = records.compactMapValues(\.resetAt)
-        let readings = BreakerEvaluator.evaluate(inputs, settings: settings.breakers, now: now, since: since)
+        let readings = BreakerEvaluator.evaluate(inputs, settings: limits, now: now, since: since)
         return readings.map { ($0, records[$0.name]?.isOpen == true) }
     }
 
     /// Market prices per pair the volatility breaker looks at (its normal level and the last 20 moves).
     static let pricesPerPair = 200
 
-    /// What the drawdown is measured against: collateral × max open positions.
-    private var capital: Int64 { settings.copy.collateral * settings.copy.maxOpenPositions }
-
     /// The drawdown breaker's reading over the orders created from `from` to `to`, for reports.
     func drawdown(from: Int64, to: Int64) async throws -> BreakerReading {
         let repository = self.repository
         let capital = self.capital
         let inputs = try await pool.withConnection { try repository.inputs(capital: capital, from: from, until: to, on: $0) }
-        return BreakerEvaluator.evaluate(.drawdown, inputs, settings: settings.breakers, now: to, since: from)
+        return BreakerEvaluator.evaluate(.drawdown, inputs, settings: limits, now: to, since: from)
     }
 
     /// Trips what must trip; returns the breakers this call opened. Each trip engages the stop,

@@ -9,7 +9,10 @@ import Logging
 /// Only the replica holding the executor lock calls `step()` (see `CopyEngineService`);
 /// any replica answers the reads.
 public actor CopyEngine {
-    private let settings: Settings
+    private let copy: Settings.Copy
+    private let execution: Settings.Execution
+    /// PRICE_MAX_AGE_SECONDS: an older mark is not acted on.
+    private let maxMarkAge: Int64
     private let pool: PostgresPool
     private let gate: ExecutionGate
     private let barrier: StopBarrier
@@ -34,22 +37,24 @@ public actor CopyEngine {
     /// Closes the stop barrier's session when this replica stops running the executor.
     func closeBarrier() async { await barrier.close() }
 
-    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, alerts: AlertSink,
+    init(copy: Settings.Copy, execution: Settings.Execution, chain: Settings.Chain, maxMarkAge: Int64, confirmations: Int64, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, alerts: AlertSink,
          makeRPC: (@Sendable () throws -> JSONRPCClient)?, relayer: RelayerClient? = nil, prices: PriceFeed,
          clock: @escaping @Sendable () -> Int64, milliseconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) },
          logger: Logger) {
-        self.settings = settings
+        self.copy = copy
+        self.execution = execution
+        self.maxMarkAge = maxMarkAge
         self.pool = pool
         self.gate = gate
         self.clock = clock
         self.logger = logger
         self.prices = prices
         self.dry = DryExecutor(pool: pool, gate: gate)
-        let signer = LiveWalletSource(settings: settings, makeRPC: makeRPC, logger: logger)
+        let signer = LiveWalletSource(execution: execution, chainID: chain.chainID, makeRPC: makeRPC, logger: logger)
         self.signer = signer
         self.barrier = barrier
-        live = LiveExecutor(settings: settings, pool: pool, gate: gate, barrier: barrier, lease: lease,
-                            relayer: relayer ?? RelayerClient(base: settings.chain.relayerURL), alerts: alerts,
+        live = LiveExecutor(chain: chain, intentDeadlineSeconds: copy.intentDeadlineSeconds, confirmations: confirmations, pool: pool, gate: gate, barrier: barrier, lease: lease,
+                            relayer: relayer ?? RelayerClient(base: chain.relayerURL), alerts: alerts,
                             clock: milliseconds, loadWallet: { try await signer.load() }, logger: logger)
     }
 
@@ -67,7 +72,7 @@ public actor CopyEngine {
 
     /// A warning once a day while the delegation (WALLET_DELEGATE_EXPIRES_AT) ends within 7 days.
     public func delegationWarning() -> OverdueOrder? {
-        guard case .delegate = settings.execution.signer, let expires = settings.execution.delegateExpiresAt else { return nil }
+        guard case .delegate = execution.signer, let expires = execution.delegateExpiresAt else { return nil }
         let now = clock()
         guard expires - now < 7 * 86_400, now - (lastDelegationWarning ?? .min / 2) >= 86_400 else { return nil }
         lastDelegationWarning = now
@@ -89,7 +94,7 @@ public actor CopyEngine {
     public func leaders() async throws -> [EVMAddress] {
         let now = clock()
         if let cache = leaderCache, now - cache.at < 10 { return cache.leaders }
-        let copy = settings.copy
+        let copy = self.copy
         let repository = self.repository
         let (choices, top) = try await pool.withConnection { connection in
             let choices = try repository.leaderChoices(on: connection)
@@ -169,13 +174,13 @@ public actor CopyEngine {
     private func readSignals() async throws -> Int {
         let leaders = Set(try await leaders())
         if leaders != recordedLeaders {
-            let otherwise = settings.copy.leaders.isEmpty ? "leaderboard top \(settings.copy.autoTopK)" : "COPY_LEADERS"
+            let otherwise = copy.leaders.isEmpty ? "leaderboard top \(copy.autoTopK)" : "COPY_LEADERS"
             let repository = self.repository
             try await pool.withConnection { try repository.recordLeaderSet(Array(leaders), otherwise: otherwise, on: $0) }
             recordedLeaders = leaders
         }
         let repository = self.repository
-        let settings = self.settings.copy
+        let policy = copy
         let gate = self.gate
         let now = clock()
         var total = 0
@@ -194,7 +199,7 @@ public actor CopyEngine {
                     let state = gate.current
                     let key = CopyOrderRepository.tradeKey(signal)
                     let fromLeader = mirrors.keys.filter { $0.hasPrefix("\(signal.trader):") }.count
-                    var decision = CopyPlanner.plan(signal, settings: settings, leader: leaderSettings[signal.trader] ?? LeaderSettings(),
+                    var decision = CopyPlanner.plan(signal, settings: policy, leader: leaderSettings[signal.trader] ?? LeaderSettings(),
                                                     now: now, openPositions: Int64(mirrors.count),
                                                     leaderOpenPositions: Int64(fromLeader), mirror: mirrors[key])
                     var mode = state.mode
@@ -263,7 +268,7 @@ public actor CopyEngine {
         let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
         let repository = self.repository
         for position in positions {
-            guard let mark = marks[position.pairIndex], !mark.isStale(now: now, maxAge: settings.prices.maxAgeSeconds),
+            guard let mark = marks[position.pairIndex], !mark.isStale(now: now, maxAge: maxMarkAge),
                   let hit = position.exits.hit(mark: mark.price, isLong: position.isLong) else { continue }
             let reason = "\(hit.rawValue) at the mark \(FixedPoint.display(mark.price, scale: FixedPoint.priceScale)) (\(mark.source.rawValue))"
             let recorded = try await pool.withConnection {
@@ -301,14 +306,14 @@ public actor CopyEngine {
         guard !positions.isEmpty else { nearLiquidation = []; return [] }
         let now = clock()
         let marks = await prices.marks(for: Set(positions.map(\.pairIndex)))
-        let report = OpenPositionsReport(positions, marks: marks, now: now, maxAge: settings.prices.maxAgeSeconds)
+        let report = OpenPositionsReport(positions, marks: marks, now: now, maxAge: maxMarkAge)
         nearLiquidation.formIntersection(positions.map(\.openOrderID))
         var warnings: [OverdueOrder] = []
         for line in report.lines {
-            guard let mark = line.mark, !mark.isStale(now: now, maxAge: settings.prices.maxAgeSeconds), let value = line.valuation
+            guard let mark = line.mark, !mark.isStale(now: now, maxAge: maxMarkAge), let value = line.valuation
             else { continue }
             let id = line.position.openOrderID
-            guard value.liquidationDistanceBps <= settings.copy.liquidationAlertBps else {
+            guard value.liquidationDistanceBps <= copy.liquidationAlertBps else {
                 nearLiquidation.remove(id)
                 continue
             }
@@ -317,7 +322,7 @@ public actor CopyEngine {
             warnings.append(OverdueOrder(
                 title: "Our \(PairCatalogue.builtIn.name(of: line.position.pairIndex)) \(side) is "
                     + "\(FixedPoint.display(value.liquidationDistanceBps, scale: 2, decimals: 1)) % from liquidation",
-                detail: "Copy order \(id), \(line.position.mode.rawValue): mark \(mark.describe(now: now, maxAge: settings.prices.maxAgeSeconds)), "
+                detail: "Copy order \(id), \(line.position.mode.rawValue): mark \(mark.describe(now: now, maxAge: maxMarkAge)), "
                     + "liquidation at \(FixedPoint.display(value.liquidationPrice, scale: FixedPoint.priceScale)), "
                     + "unrealized \(FixedPoint.display(value.gross, signed: true)) USDC.",
                 action: "Close it in the Avantis app if the leader's exit will come too late; /copy pnl shows every position."))
@@ -329,7 +334,7 @@ public actor CopyEngine {
     /// each returned once (the claim is stored), for the admins' alerts.
     public func claimOverdueOrders() async throws -> [OverdueOrder] {
         let now = clock()
-        let before = now - settings.copy.orderTimeoutSeconds
+        let before = now - copy.orderTimeoutSeconds
         let repository = self.repository
         return try await pool.withConnection { try repository.claimOverdue(createdBefore: before, on: $0) }
             .map { OverdueOrder($0, now: now) }

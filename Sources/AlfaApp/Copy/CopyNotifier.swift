@@ -19,11 +19,11 @@ actor CopyNotifier {
     private let logger: Logger
     private var lastSent: Int64 = .min / 2
 
-    init(settings: Settings, pool: PostgresPool, clock: @escaping @Sendable () -> Int64, logger: Logger) {
+    init(telegram: Settings.Telegram, pool: PostgresPool, clock: @escaping @Sendable () -> Int64, logger: Logger) {
         self.pool = pool
-        admins = settings.telegram.adminIDs
-        hasBot = settings.telegram.botToken != nil
-        groupSeconds = settings.telegram.noticeGroupSeconds
+        admins = telegram.adminIDs
+        hasBot = telegram.botToken != nil
+        groupSeconds = telegram.noticeGroupSeconds
         self.clock = clock
         self.logger = logger
     }

@@ -26,9 +26,9 @@ public struct ExecutionServices: Sendable {
         async throws -> ExecutionServices {
         let alerts = AlertSink(.logOnly(Logger(label: "alfa.alerts")))
         let prices = PriceFeed(settings: settings.prices, pool: pool, clock: clock, logger: Logger(label: "alfa.prices"))
-        let manager = try await ModeManager.start(settings: settings, pool: pool, alerts: alerts, clock: clock,
+        let manager = try await ModeManager.start(execution: settings.execution, pool: pool, alerts: alerts, clock: clock,
                                                   logger: Logger(label: "alfa.mode"))
-        let monitor = BreakerMonitor(settings: settings, pool: pool, manager: manager, prices: prices, clock: clock)
+        let monitor = BreakerMonitor(limits: settings.breakers, copy: settings.copy, maxMarkAge: settings.prices.maxAgeSeconds, pool: pool, manager: manager, prices: prices, clock: clock)
         let chain = settings.chain
         let makeRPC: (@Sendable () throws -> JSONRPCClient)? = chain.rpcURLs.isEmpty ? nil : { @Sendable in
             JSONRPCClient(urls: chain.rpcURLs, expectedChainID: chain.chainID, timeoutSeconds: Double(chain.rpcTimeoutSeconds),
@@ -36,7 +36,8 @@ public struct ExecutionServices: Sendable {
         }
         let engineLogger = Logger(label: "alfa.copy")
         let lease = Lease(name: "copy executor")
-        let engine = CopyEngine(settings: settings, pool: pool, gate: manager.gate, barrier: StopBarrier(url: databaseURL), lease: lease,
+        let engine = CopyEngine(copy: settings.copy, execution: settings.execution, chain: settings.chain,
+                                maxMarkAge: settings.prices.maxAgeSeconds, confirmations: settings.indexer.confirmations, pool: pool, gate: manager.gate, barrier: StopBarrier(url: databaseURL), lease: lease,
                                 alerts: alerts, makeRPC: makeRPC,
                                 prices: prices, clock: clock, logger: engineLogger)
         if verifyLive, await manager.state.mode == .live {
@@ -51,7 +52,7 @@ public struct ExecutionServices: Sendable {
             SingletonService(name: "copy executor", lockKey: CopyOrderRepository.executorLockKey, url: databaseURL,
                              service: CopyEngineService(engine: engine, monitor: monitor, alerts: alerts, url: databaseURL,
                                                         breakerCheckSeconds: settings.breakers.checkSeconds, breakerAction: settings.breakers.action,
-                                                        notifier: CopyNotifier(settings: settings, pool: pool, clock: clock, logger: engineLogger),
+                                                        notifier: CopyNotifier(telegram: settings.telegram, pool: pool, clock: clock, logger: engineLogger),
                                                         logger: engineLogger),
                              logger: engineLogger, lease: lease),
             DailyReportService(control: control, pool: pool, alerts: alerts,

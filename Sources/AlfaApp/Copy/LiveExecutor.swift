@@ -17,7 +17,10 @@ import Synchronization
 actor LiveExecutor {
     typealias Machine = CopyOrderMachine
 
-    private let settings: Settings
+    /// How long a signed intent may wait for the relayer (COPY_INTENT_DEADLINE_SECONDS).
+    private let intentDeadlineSeconds: Int64
+    /// Blocks behind the head before a fill counts (INDEXER_CONFIRMATIONS).
+    private let confirmations: Int64
     private let pool: PostgresPool
     private let gate: ExecutionGate
     /// The stop as stored, for the replicas its NOTIFY has not reached yet.
@@ -44,10 +47,11 @@ actor LiveExecutor {
     private var signing: [Int64: CopyOrderRepository.SignedIntent] = [:]
     private var delegationAlerted = false
 
-    init(settings: Settings, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, relayer: RelayerClient,
+    init(chain: Settings.Chain, intentDeadlineSeconds: Int64, confirmations: Int64, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, relayer: RelayerClient,
          alerts: AlertSink, clock: @escaping @Sendable () -> Int64, loadWallet: @escaping @Sendable () async throws -> LiveWallet,
          logger: Logger) {
-        self.settings = settings
+        self.intentDeadlineSeconds = intentDeadlineSeconds
+        self.confirmations = confirmations
         self.pool = pool
         self.gate = gate
         self.barrier = barrier
@@ -57,7 +61,7 @@ actor LiveExecutor {
         self.clock = clock
         self.loadWallet = loadWallet
         self.logger = logger
-        domainSeparator = AvantisIntent.domainSeparator(chainID: UInt64(settings.chain.chainID), tradingRouter: settings.chain.trading)
+        domainSeparator = AvantisIntent.domainSeparator(chainID: UInt64(chain.chainID), tradingRouter: chain.trading)
     }
 
     /// Moves every LIVE order as far as it can go now: the chain's word first (our fills), then
@@ -170,7 +174,7 @@ actor LiveExecutor {
     }
 
     private func confirmedChainTime() async throws -> Int64? {
-        let confirmations = settings.indexer.confirmations
+        let confirmations = self.confirmations
         return try await pool.withConnection {
             try IndexerRepository().confirmedChainTime(confirmations: confirmations, on: $0)
         }.map { $0 * 1_000 }
@@ -275,7 +279,7 @@ actor LiveExecutor {
             try await fail(order, "LIVE wallet unavailable: \(error)")
             return nil
         }
-        let deadline = clock() + settings.copy.intentDeadlineSeconds * 1_000
+        let deadline = clock() + intentDeadlineSeconds * 1_000
         let intent: AvantisIntent.Order
         switch order.action {
         case .open:

@@ -12,9 +12,9 @@ actor LiveWalletSource {
     private let logger: Logger
     private(set) var wallet: LiveWallet?
 
-    init(settings: Settings, makeRPC: (@Sendable () throws -> JSONRPCClient)?, logger: Logger) {
-        execution = settings.execution
-        chainID = settings.chain.chainID
+    init(execution: Settings.Execution, chainID: Int64, makeRPC: (@Sendable () throws -> JSONRPCClient)?, logger: Logger) {
+        self.execution = execution
+        self.chainID = chainID
         self.makeRPC = makeRPC
         self.logger = logger
     }

@@ -17,11 +17,10 @@ public actor ModeManager {
     private let repository = ExecutionRepository()
 
     /// Reads the stored state and applies the start-up rules under a cross-replica lock.
-    public static func start(settings: Settings, pool: PostgresPool, alerts: AlertSink,
+    public static func start(execution: Settings.Execution, pool: PostgresPool, alerts: AlertSink,
                              clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
                              logger: Logger) async throws -> ModeManager {
         let now = clock()
-        let execution = settings.execution
         let state = try await pool.transaction { connection in
             try connection.query("SELECT pg_advisory_xact_lock($1)", [ExecutionRepository.lockKey])
             let repository = ExecutionRepository()

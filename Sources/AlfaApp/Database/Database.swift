@@ -10,14 +10,14 @@ public struct Database: Sendable {
 
     /// Fails with a one-line reason when DATABASE_URL is unset or MIGRATIONS_DIR is unreadable.
     /// `reconnectWindowSeconds` is how long a query waits for an unreachable server.
-    public init(settings: Settings, reconnectWindowSeconds: Double = 30) async throws {
-        guard let url = settings.database.url else {
+    public init(_ settings: Settings.Database, reconnectWindowSeconds: Double = 30) async throws {
+        guard let url = settings.url else {
             throw ConfigurationLoader.Failure(
                 description: "DATABASE_URL is not set: give a postgres:// URL, or use commands/run, which starts a local cluster")
         }
-        pool = PostgresPool(configuration: .init(url: url.value, size: settings.database.poolSize,
+        pool = PostgresPool(configuration: .init(url: url.value, size: settings.poolSize,
                                                  reconnectWindowSeconds: reconnectWindowSeconds))
-        if let directory = settings.database.migrationsDirectory {
+        if let directory = settings.migrationsDirectory {
             // A file read blocks: not on the cooperative pool.
             migrator = Migrator(migrations: try await BlockingWorker.once("alfa-migrations") { try Migration.load(from: directory) })
         } else {

@@ -13,7 +13,11 @@ struct HTTPHandlers: Sendable {
     }
 
     let pool: PostgresPool
-    let settings: Settings
+    let gates: EligibilityGates
+    /// PRICE_MAX_AGE_SECONDS: an older mark is shown as stale.
+    let maxMarkAge: Int64
+    /// The execution section as configured, beside the stored state in the status.
+    let configured: Settings.Execution
     let control: CopyControl?
     let sampler: MetricsSampler
     let readinessProbe: ReadinessProbe
@@ -22,9 +26,11 @@ struct HTTPHandlers: Sendable {
     let startedAt: Int64
     let clock: @Sendable () -> Int64
 
-    init(settings: Settings, pool: PostgresPool, control: CopyControl?, sampler: MetricsSampler, readiness: ReadinessProbe,
+    init(leaderboard: Settings.Leaderboard, maxMarkAge: Int64, configured: Settings.Execution, pool: PostgresPool, control: CopyControl?, sampler: MetricsSampler, readiness: ReadinessProbe,
          clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
-        self.settings = settings
+        gates = EligibilityGates(leaderboard)
+        self.maxMarkAge = maxMarkAge
+        self.configured = configured
         self.pool = pool
         self.control = control
         self.sampler = sampler
@@ -85,7 +91,7 @@ struct HTTPHandlers: Sendable {
         let top = try APIParameters.count("top", query.get("top"), in: 1...1_000, default: 50)
         if let asOf = try APIParameters.moment("as_of", query.get("as_of")) {
             // Ranked from the fills up to then: nothing stored is read, so it costs a full ranking.
-            let snapshot = try await LeaderboardRefresher.rank(asOf: asOf, pool: pool, gates: EligibilityGates(settings.leaderboard))
+            let snapshot = try await LeaderboardRefresher.rank(asOf: asOf, pool: pool, gates: gates)
             return Self.json(try LeaderboardJSON.board(Array((snapshot.rows[window] ?? []).prefix(top)), window: window, asOf: asOf,
                                                        eligible: snapshot.eligible) + "\n")
         }
@@ -117,11 +123,11 @@ struct HTTPHandlers: Sendable {
         guard let control else { throw NotFound(message: "the copy engine does not run in this process") }
         let account = try await control.account()
         return Self.json(try CopyAccountJSON.encode(account.performance, account.open, now: account.now,
-                                                    maxMarkAge: settings.prices.maxAgeSeconds) + "\n")
+                                                    maxMarkAge: maxMarkAge) + "\n")
     }
 
     func status() async throws -> Response {
-        let report = await StatusQueries.read(pool: pool, control: control, configured: settings.execution, startedAt: startedAt)
+        let report = await StatusQueries.read(pool: pool, control: control, configured: configured, startedAt: startedAt)
         return Self.json(try StatusJSON.encode(report) + "\n")
     }
 
@@ -159,8 +165,8 @@ struct HTTPHandlers: Sendable {
     private func report(_ trader: EVMAddress) async throws -> LeaderboardQueries.TraderReport {
         let control = self.control
         let report = try await LeaderboardQueries.trader(
-            trader, asOf: clock(), gates: EligibilityGates(settings.leaderboard), pool: pool,
-            feed: { await control?.marks(for: $0) ?? [:] }, maxMarkAge: settings.prices.maxAgeSeconds)
+            trader, asOf: clock(), gates: gates, pool: pool,
+            feed: { await control?.marks(for: $0) ?? [:] }, maxMarkAge: maxMarkAge)
         guard !report.closes.isEmpty || !report.openPositions.isEmpty else {
             throw NotFound(message: "no trade of \(trader) is indexed")
         }

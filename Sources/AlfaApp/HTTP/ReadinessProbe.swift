@@ -11,7 +11,9 @@ import Logging
 /// the indexer's last head, and this replica's singletons. Every probe has a deadline: a
 /// database or node that stopped answering makes the check fail, never the request hang.
 actor ReadinessProbe {
-    private let settings: Settings
+    private let chain: Settings.Chain
+    /// INDEXER_STALL_SECONDS: a head older than this is not ready.
+    private let stallSeconds: Int64
     private let database: DedicatedConnection
     private let endpoints: [(host: String, client: JSONRPCClient)]
     private let leases: [Lease]
@@ -26,15 +28,16 @@ actor ReadinessProbe {
     /// Providers are asked at most this often: a load balancer polling every second costs nothing.
     static let rpcInterval: Duration = .seconds(15)
 
-    init(settings: Settings, leases: [Lease], logger: Logger = Logger(label: "alfa.http"),
+    init(databaseURL: Secret?, chain: Settings.Chain, stallSeconds: Int64, leases: [Lease], logger: Logger = Logger(label: "alfa.http"),
          clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.logger = logger
-        self.settings = settings
-        database = DedicatedConnection(url: settings.database.url?.value ?? "", name: "alfa-readyz", connectTimeoutSeconds: 2)
+        self.chain = chain
+        self.stallSeconds = stallSeconds
+        database = DedicatedConnection(url: databaseURL?.value ?? "", name: "alfa-readyz", connectTimeoutSeconds: 2)
         // One client per endpoint, a single attempt each: readiness asks about every endpoint, not the first that works.
-        endpoints = settings.chain.rpcURLs.map { url in
+        endpoints = chain.rpcURLs.map { url in
             (RPCEndpoint(url: url).host,
-             JSONRPCClient(endpoints: [RPCEndpoint(url: url)], expectedChainID: settings.chain.chainID,
+             JSONRPCClient(endpoints: [RPCEndpoint(url: url)], expectedChainID: chain.chainID,
                            transports: [CurlHTTPClient(name: "alfa-readyz-rpc")], timeoutSeconds: 2, maxAttempts: 1))
         }
         self.leases = leases
@@ -66,10 +69,10 @@ actor ReadinessProbe {
             checkpoint = nil
             checks.append(.database(problem: "no answer within \(Self.deadline)", milliseconds: nil))
         }
-        checks.append(.rpc(await rpc(), expected: settings.chain.chainID))
+        checks.append(.rpc(await rpc(), expected: chain.chainID))
         if checks[0].ok {
-            checks.append(.indexer(configured: !settings.chain.rpcURLs.isEmpty, headSeenAt: checkpoint?.headSeenAt?.unixSeconds,
-                                   lastBlock: checkpoint?.lastBlock, now: clock(), stallSeconds: settings.indexer.stallSeconds))
+            checks.append(.indexer(configured: !chain.rpcURLs.isEmpty, headSeenAt: checkpoint?.headSeenAt?.unixSeconds,
+                                   lastBlock: checkpoint?.lastBlock, now: clock(), stallSeconds: stallSeconds))
         } else {
             checks.append(ReadinessReport.Check("indexer", ok: false, "unknown: the database does not answer"))
         }

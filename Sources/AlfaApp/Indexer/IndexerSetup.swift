@@ -12,11 +12,11 @@ public enum IndexerSetup {
     }
 
     /// The RPC client of the settings; its retries and failovers are logged by host only.
-    public static func rpc(_ settings: Settings, logger: Logger) throws -> JSONRPCClient {
-        guard !settings.chain.rpcURLs.isEmpty else { throw NotConfigured() }
-        // As many connections to each endpoint as pages the backfill has in flight.
-        return JSONRPCClient(urls: settings.chain.rpcURLs, expectedChainID: settings.chain.chainID,
-                             timeoutSeconds: Double(settings.chain.rpcTimeoutSeconds), connections: settings.indexer.concurrency) { event in
+    /// `connections`: to each endpoint, as many as pages the backfill has in flight (INDEXER_CONCURRENCY).
+    public static func rpc(_ chain: Settings.Chain, connections: Int, logger: Logger) throws -> JSONRPCClient {
+        guard !chain.rpcURLs.isEmpty else { throw NotConfigured() }
+        return JSONRPCClient(urls: chain.rpcURLs, expectedChainID: chain.chainID,
+                             timeoutSeconds: Double(chain.rpcTimeoutSeconds), connections: connections) { event in
             switch event {
             case .retrying(let host, let reason, let delay):
                 logger.info("RPC retry", metadata: ["host": "\(host)", "reason": "\(reason)", "delay-s": "\(delay)"])
@@ -31,15 +31,14 @@ public enum IndexerSetup {
         }
     }
 
-    public static func addresses(_ settings: Settings) -> [AvantisContract: EVMAddress] {
-        [.tradingCallbacks: settings.chain.tradingCallbacks, .tradingStorage: settings.chain.tradingStorage,
-         .pairInfos: settings.chain.pairInfos]
+    public static func addresses(_ chain: Settings.Chain) -> [AvantisContract: EVMAddress] {
+        [.tradingCallbacks: chain.tradingCallbacks, .tradingStorage: chain.tradingStorage, .pairInfos: chain.pairInfos]
     }
 
     /// The event catalogue: the built-in ABIs, plus AVANTIS_ABI_DIR's files. A file alfa cannot
     /// use is a configuration error, one line naming the file, the event and the field.
-    public static func catalogue(_ settings: Settings) async throws(ConfigurationLoader.Failure) -> AvantisEventCatalogue {
-        guard let directory = settings.chain.abiDirectory else { return .builtIn }
+    public static func catalogue(_ chain: Settings.Chain) async throws(ConfigurationLoader.Failure) -> AvantisEventCatalogue {
+        guard let directory = chain.abiDirectory else { return .builtIn }
         do {
             // Reading files blocks: not on the cooperative pool.
             return try await BlockingWorker.once("alfa-abi") { try AvantisEventCatalogue.loading(directory: directory) }
@@ -48,9 +47,9 @@ public enum IndexerSetup {
         }
     }
 
-    public static func indexer(_ settings: Settings, catalogue: AvantisEventCatalogue, pool: PostgresPool, logger: Logger,
-                               alerts: AlertCenter? = nil, lease: Lease? = nil) throws -> Indexer {
-        Indexer(rpc: try rpc(settings, logger: logger), pool: pool, addresses: addresses(settings), catalogue: catalogue,
-                options: settings.indexer, logger: logger, alerts: alerts, lease: lease)
+    public static func indexer(_ chain: Settings.Chain, _ options: Settings.Indexer, catalogue: AvantisEventCatalogue, pool: PostgresPool,
+                               logger: Logger, alerts: AlertCenter? = nil, lease: Lease? = nil) throws -> Indexer {
+        Indexer(rpc: try rpc(chain, connections: options.concurrency, logger: logger), pool: pool, addresses: addresses(chain),
+                catalogue: catalogue, options: options, logger: logger, alerts: alerts, lease: lease)
     }
 }

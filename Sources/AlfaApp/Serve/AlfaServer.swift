@@ -13,8 +13,8 @@ public enum AlfaServer {
             logger.log(level: item.ready ? .info : .warning, "\(item.part): \(item.detail)")
         }
         // A bad ABI file stops the start, whether or not this replica will index.
-        let catalogue = try await IndexerSetup.catalogue(settings)
-        let database = try await Database(settings: settings)
+        let catalogue = try await IndexerSetup.catalogue(settings.chain)
+        let database = try await Database(settings.database)
         do {
             let version = try await database.serverVersion()
             logger.info("database reachable", metadata: ["server": "\(version)"])
@@ -58,7 +58,7 @@ public enum AlfaServer {
                 let indexerLease = Lease(name: "indexer")
                 leases.append(indexerLease)
                 let indexer = IndexerService(
-                    indexer: try IndexerSetup.indexer(settings, catalogue: catalogue, pool: database.pool,
+                    indexer: try IndexerSetup.indexer(settings.chain, settings.indexer, catalogue: catalogue, pool: database.pool,
                                                       logger: indexerLogger, alerts: alerts, lease: indexerLease),
                     stallSeconds: settings.indexer.stallSeconds)
                 services.append(SingletonService(name: "indexer", lockKey: IndexerRepository.lockKey,

@@ -59,7 +59,8 @@ final class CopyHarness: Sendable {
         execution = try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: url)
         let log = alertLog
         execution.alerts.route(to: .console({ line in log.append(line) }, logger: Logger(label: "test.alerts")))
-        let indexer = try IndexerSetup.indexer(settings, catalogue: .builtIn, pool: pool, logger: Logger(label: "test.indexer"))
+        let indexer = try IndexerSetup.indexer(settings.chain, settings.indexer, catalogue: .builtIn, pool: pool,
+                                               logger: Logger(label: "test.indexer"))
         let services = execution.services
         task = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -28,9 +28,11 @@ final class HTTPHarness: Sendable {
             ? try await ExecutionServices.start(settings: settings, pool: pool, databaseURL: databaseURL, verifyLive: false).control
             : nil
         let bound = PortBox()
-        let handlers = HTTPHandlers(settings: settings, pool: pool, control: control,
+        let handlers = HTTPHandlers(leaderboard: settings.leaderboard, maxMarkAge: settings.prices.maxAgeSeconds,
+                                    configured: settings.execution, pool: pool, control: control,
                                     sampler: MetricsSampler(pool: pool, control: control, leases: leases, minimumInterval: 0),
-                                    readiness: ReadinessProbe(settings: settings, leases: leases))
+                                    readiness: ReadinessProbe(databaseURL: settings.database.url, chain: settings.chain,
+                                                          stallSeconds: settings.indexer.stallSeconds, leases: leases))
         let logger = Logger(label: "test.http")
         let service = HTTPServer.service(listen: settings.http.listen!, handlers: handlers, access: HTTPAccess(settings.http),
                                          logger: logger) { bound.set($0) }
