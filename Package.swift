@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "AlfaHTTPTests", dependencies: ["AlfaHTTP", "AlfaCore"], exclude: ["Peers"]),
         .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore", "AlfaHTTP"], exclude: ["Fixtures"]),
         .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore", "AlfaCore", "AlfaTestSupport"]),
-        .testTarget(name: "AlfaTelegramTests", dependencies: ["AlfaTelegram"]),
+        .testTarget(name: "AlfaTelegramTests", dependencies: ["AlfaTelegram", "AlfaTestSupport"]),
         .testTarget(name: "AlfaChartsTests", dependencies: ["AlfaCharts", "AlfaCore"]),
         .testTarget(
             name: "AlfaAppTests",

@@ -1,21 +1,58 @@
 import AlfaCore
 import AlfaHTTP
 @testable import AlfaTelegram
+import AlfaTestSupport
+import Foundation
 import Synchronization
 import Testing
 
-/// A Bot API whose first `sendMessage` is held up on the way, as a busy thread or a busy
-/// server holds one; it notes when each message arrives, which is when Telegram counts it.
-final class SlowFirstTransport: HTTPTransport {
-    let arrivals = Mutex<[Double]>([])
+/// A Bot API that answers each chat from its script (then with success), in virtual time: an answer may be held up on the way
+/// (as a busy thread or a busy server holds one). It notes when each request arrives, which is
+/// when Telegram counts it.
+final class ScriptedBotAPI: HTTPTransport {
+    struct Answer {
+        var delay: Duration = .zero
+        var status = 200
+        var body: String?
+
+        static func tooManyRequests(retryAfter seconds: Int) -> Answer {
+            Answer(status: 429, body: #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \#(seconds)","parameters":{"retry_after":\#(seconds)}}"#)
+        }
+        static let badGateway = Answer(status: 502, body: #"{"ok":false,"error_code":502,"description":"Bad Gateway"}"#)
+    }
+
+    struct Arrival: Equatable {
+        let chat: Int64
+        let text: String
+        let at: Double
+    }
+
+    private let clock: ManualClock
+    private let elapsed: ServiceClock
+    private let script: Mutex<[Int64: [Answer]]>
+    let arrivals = Mutex<[Arrival]>([])
+
+    init(clock: ManualClock, script: [Int64: [Answer]] = [:]) {
+        self.clock = clock
+        elapsed = ServiceClock(clock)
+        self.script = Mutex(script)
+    }
+
+    var count: Int { arrivals.withLock { $0.count } }
 
     func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
-        if arrivals.withLock({ $0.isEmpty }) { try? await Task.sleep(for: .milliseconds(300)) }
+        struct Body: Decodable {
+            let chat_id: Int64
+            let text: String
+        }
+        let body = try? JSONDecoder().decode(Body.self, from: Data(request.body))
+        let answer = script.withLock { script in script[body?.chat_id ?? 0, default: []].isEmpty ? Answer() : script[body?.chat_id ?? 0]!.removeFirst() }
+        if answer.delay > .zero { try? await clock.sleep(for: answer.delay) }
         let count = arrivals.withLock { arrivals in
-            arrivals.append(OutboundQueue.monotonicSeconds())
+            arrivals.append(Arrival(chat: body?.chat_id ?? 0, text: body?.text ?? "", at: elapsed.seconds))
             return arrivals.count
         }
-        return HTTPResponse(status: 200, body: Array(#"{"ok":true,"result":{"message_id":\#(count)}}"#.utf8))
+        return HTTPResponse(status: answer.status, body: Array((answer.body ?? #"{"ok":true,"result":{"message_id":\#(count)}}"#).utf8))
     }
 }
 
@@ -32,19 +69,82 @@ struct NoStore: BotStore {
     func finishAlert(id: Int64, outcome: String) async throws {}
 }
 
-@Suite("Outbound queue: pacing where Telegram counts")
+/// The queue against a scripted Bot API on a manual clock: pacing, 429 pauses and retries run
+/// in virtual time, so the figures are exact and no test waits on the wall clock.
+@Suite("Outbound queue (virtual time)")
 struct OutboundQueueTests {
+    final class Events: Sendable {
+        private let events = Mutex<[OutboundQueue.Event]>([])
+        func append(_ event: OutboundQueue.Event) { events.withLock { $0.append(event) } }
+        var all: [OutboundQueue.Event] { events.withLock { $0 } }
+    }
+
+    final class Harness: Sendable {
+        let clock = ManualClock()
+        let api: ScriptedBotAPI
+        let queue: OutboundQueue
+        let events = Events()
+
+        init(script: [Int64: [ScriptedBotAPI.Answer]] = [:]) {
+            api = ScriptedBotAPI(clock: clock, script: script)
+            let client = BotAPIClient(transport: api, base: "http://bot.test/", token: Secret("1:T"))
+            let events = self.events
+            queue = OutboundQueue(client: client, store: NoStore(), clock: ServiceClock(clock)) { event in
+                events.append(event)
+            }
+        }
+
+        /// Runs the queue until the Bot API has seen `count` requests: whenever everything
+        /// waits, time jumps to the next deadline.
+        func run(until count: Int) async throws -> [ScriptedBotAPI.Arrival] {
+            let running = Task { await queue.run() }
+            defer { running.cancel() }
+            let (clock, api) = (self.clock, self.api)
+            while api.count < count {
+                try await clock.until("request \(count) or a sleeper") { api.count >= count || clock.sleepers > 0 }
+                if api.count < count { clock.advanceToNextDeadline() }
+            }
+            return api.arrivals.withLock { $0 }
+        }
+    }
+
     @Test func aSlowSendIsNotFollowedWithinASecondOfItsArrival() async throws {
-        let transport = SlowFirstTransport()
-        let client = BotAPIClient(transport: transport, base: "http://bot.test/", token: Secret("1:T"))
-        let queue = OutboundQueue(client: client, store: NoStore(), observe: { _ in })
-        await queue.send(ChatReply(html: "first"), to: 42)
-        await queue.send(ChatReply(html: "second"), to: 42)
-        let running = Task { await queue.run() }
-        while transport.arrivals.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
-        running.cancel()
-        let arrivals = transport.arrivals.withLock { $0 }
+        let h = Harness(script: [42: [.init(delay: .milliseconds(300))]])
+        await h.queue.send(ChatReply(html: "first"), to: 42)
+        await h.queue.send(ChatReply(html: "second"), to: 42)
+        let arrivals = try await h.run(until: 2).map(\.at)
         // Paced from the request, the second would arrive 0.7 s after the first: a 429 from Telegram.
-        #expect(arrivals[1] - arrivals[0] >= 1.0, "\(arrivals[1] - arrivals[0]) s apart")
+        #expect(abs(arrivals[0] - 0.3) < 1e-9)
+        #expect(abs(arrivals[1] - 1.3) < 1e-9, "\(arrivals)")
+    }
+
+    @Test func aRetryAfterPausesEveryChatForThatLongThenTheMessageGoesFirst() async throws {
+        let h = Harness(script: [1: [.tooManyRequests(retryAfter: 5)]])
+        await h.queue.send(ChatReply(html: "to one"), to: 1)
+        await h.queue.send(ChatReply(html: "to two"), to: 2)
+        let arrivals = try await h.run(until: 3)
+        #expect(arrivals == [.init(chat: 1, text: "to one", at: 0), .init(chat: 1, text: "to one", at: 5),
+                             .init(chat: 2, text: "to two", at: 5)])
+        let rateLimited = h.events.all.compactMap { if case .rateLimited(let s) = $0 { s } else { nil } }
+        #expect(rateLimited == [5])
+    }
+
+    @Test func aReplyFailingAtTheServerIsRetriedWithGrowingBackoffThenDropped() async throws {
+        let attempts = OutboundQueue.replyAttempts
+        let h = Harness(script: [7: Array(repeating: .badGateway, count: attempts)])
+        await h.queue.send(ChatReply(html: "doomed"), to: 7)
+        await h.queue.send(ChatReply(html: "after"), to: 8)
+        let arrivals = try await h.run(until: attempts + 1)
+        let doomed = arrivals.filter { $0.chat == 7 }.map(\.at)
+        #expect(doomed.count == attempts)
+        // Attempt n waits between half and all of min(30, 1.5ⁿ) seconds.
+        for (n, gap) in zip(doomed.dropFirst(), doomed).map({ $0 - $1 }).enumerated() {
+            let ceiling = min(30, pow(1.5, Double(n)))
+            #expect(gap >= ceiling / 2 - 1e-9 && gap <= ceiling + 1e-9, "attempt \(n + 1) waited \(gap) s")
+        }
+        // Another chat's message is not held behind the failing one.
+        #expect(arrivals.first { $0.chat == 8 }?.at == 0)
+        let dropped = h.events.all.compactMap { if case .dropped(let chat, let why) = $0 { "\(chat) \(why)" } else { nil } }
+        #expect(dropped.count == 1 && dropped[0].hasPrefix("7 ") && dropped[0].hasSuffix(" after \(attempts) attempts"), "\(dropped)")
     }
 }

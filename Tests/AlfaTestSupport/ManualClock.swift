@@ -69,9 +69,33 @@ public final class ManualClock: Clock, Sendable {
         for sleeper in due { sleeper.continuation.resume() }
     }
 
-    /// Yields until `count` tasks are asleep on this clock (the service under test has done its
+    /// Moves time on to the earliest sleeper's deadline and wakes it (and any due with it).
+    public func advanceToNextDeadline() {
+        let next = state.withLock { state in state.sleepers.map(\.deadline).min() }
+        guard let next else { return }
+        advance(by: now.duration(to: next))
+    }
+
+    /// Waits until `count` tasks are asleep on this clock (the service under test has done its
     /// work and waits for time to move).
-    public func untilSleeping(_ count: Int = 1) async {
-        while sleepers < count { await Task.yield() }
+    public func untilSleeping(_ count: Int = 1) async throws {
+        try await until("\(count) task(s) asleep on the clock") { self.sleepers >= count }
+    }
+
+    /// Yields until `condition` holds. A test waiting for what never comes fails after `limit`
+    /// of real time, naming what it waited for, instead of spinning forever.
+    public func until(_ what: String = "a sleeper", limit: Duration = .seconds(30),
+                      _ condition: @Sendable () -> Bool) async throws {
+        let deadline = ContinuousClock.now + limit
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw Timeout(waitedFor: what, limit: limit) }
+            await Task.yield()
+        }
+    }
+
+    public struct Timeout: Error, CustomStringConvertible {
+        public let waitedFor: String
+        public let limit: Duration
+        public var description: String { "waited \(limit) of real time for \(waitedFor)" }
     }
 }

@@ -28,7 +28,7 @@ struct IndexerService: Service {
 
     private func watchdog() async throws {
         let indexer = self.indexer, limit = stallSeconds
-        try await StallWatchdog(limitSeconds: limit, clock: ContinuousClock(), head: { indexer.lastHead }) { action in
+        try await StallWatchdog(limitSeconds: limit, clock: .continuous, head: { indexer.lastHead }) { action in
             switch action {
             case .alertStalled(let silent):
                 await indexer.alerts.raise(

@@ -37,7 +37,8 @@ public actor OutboundQueue {
     private let client: BotAPIClient
     private let store: any BotStore
     private let observe: @Sendable (Event) -> Void
-    private let clock: @Sendable () -> Double
+    /// Paces, retries and pauses on it (virtual in tests).
+    private let clock: ServiceClock
     private let backoff = RetryBackoff(baseSeconds: 1, capSeconds: 30, factor: 1.5)
     private var random = SystemRandomNumberGenerator()
     private var pacer: FloodPacer
@@ -50,7 +51,7 @@ public actor OutboundQueue {
     private var timer: Task<Void, Never>?
 
     public init(client: BotAPIClient, store: any BotStore, limits: FloodPacer.Limits = .telegram,
-                clock: @escaping @Sendable () -> Double = OutboundQueue.monotonicSeconds,
+                clock: ServiceClock = .continuous,
                 observe: @escaping @Sendable (Event) -> Void) {
         self.client = client
         self.store = store
@@ -136,7 +137,7 @@ public actor OutboundQueue {
     public func run() async {
         await withTaskCancellationHandler {
             while !Task.isCancelled {
-                let now = clock()
+                let now = clock.seconds
                 guard let (index, readyAt) = next(now: now) else {
                     await sleep(upTo: nil)
                     continue
@@ -154,7 +155,7 @@ public actor OutboundQueue {
                 let retry = await deliver(&message, to: chat)
                 // Counted from the answer, not the request: Telegram counts from arrival, which
                 // lies between the two, so a slow request cannot bunch up with the next one.
-                pacer.record(chat: chat, at: clock())
+                pacer.record(chat: chat, at: clock.seconds)
                 if let retry { pending.insert(retry, at: index) }
             }
         } onCancel: {
@@ -190,7 +191,7 @@ public actor OutboundQueue {
             return nil
         } catch {
             let decision = MessageDelivery.decide(error.failure, attempts: message.attempts, isAlert: message.alertID != nil,
-                                                  html: message.html, now: clock(), backoff: backoff, random: &random)
+                                                  html: message.html, now: clock.seconds, backoff: backoff, random: &random)
             switch decision {
             case .pauseEveryChat(let until):
                 if case .tooManyRequests(let seconds) = error { observe(.rateLimited(retryAfterSeconds: seconds)) }
@@ -215,7 +216,7 @@ public actor OutboundQueue {
             case .retry(let at, let attempts):
                 message.attempts = attempts
                 message.notBefore = at
-                observe(.retrying(chat: chat, error, retryInSeconds: at - clock()))
+                observe(.retrying(chat: chat, error, retryInSeconds: at - clock.seconds))
                 return message
             case .drop(let reason):
                 observe(.dropped(chat: chat, reason: reason))
@@ -230,13 +231,6 @@ public actor OutboundQueue {
         do { try await store.finishAlert(id: id, outcome: outcome) } catch { observe(.storeFailed("\(error)")) }
     }
 
-    /// Seconds on a clock that never goes back (the pacer needs non-decreasing times).
-    public static let monotonicSeconds: @Sendable () -> Double = {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-    private static let start = ContinuousClock.now
-
     // MARK: Waiting for work or for the next slot
 
     private func sleep(upTo seconds: Double?) async {
@@ -244,8 +238,10 @@ public actor OutboundQueue {
         await withCheckedContinuation { continuation in
             waiter = continuation
             if let seconds {
+                let clock = self.clock
                 timer = Task { [weak self] in
-                    try? await Task.sleep(for: .seconds(seconds))
+                    // Cancelled when work comes first: then `wake` has run already.
+                    guard (try? await clock.sleep(seconds: seconds)) != nil else { return }
                     await self?.wake()
                 }
             }
