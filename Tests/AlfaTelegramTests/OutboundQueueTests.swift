@@ -6,56 +6,6 @@ import Foundation
 import Synchronization
 import Testing
 
-/// A Bot API that answers each chat from its script (then with success), in virtual time: an answer may be held up on the way
-/// (as a busy thread or a busy server holds one). It notes when each request arrives, which is
-/// when Telegram counts it.
-final class ScriptedBotAPI: HTTPTransport {
-    struct Answer {
-        var delay: Duration = .zero
-        var status = 200
-        var body: String?
-
-        static func tooManyRequests(retryAfter seconds: Int) -> Answer {
-            Answer(status: 429, body: #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \#(seconds)","parameters":{"retry_after":\#(seconds)}}"#)
-        }
-        static let badGateway = Answer(status: 502, body: #"{"ok":false,"error_code":502,"description":"Bad Gateway"}"#)
-    }
-
-    struct Arrival: Equatable {
-        let chat: Int64
-        let text: String
-        let at: Double
-    }
-
-    private let clock: ManualClock
-    private let elapsed: ServiceClock
-    private let script: Mutex<[Int64: [Answer]]>
-    let arrivals = Mutex<[Arrival]>([])
-
-    init(clock: ManualClock, script: [Int64: [Answer]] = [:]) {
-        self.clock = clock
-        elapsed = ServiceClock(clock)
-        self.script = Mutex(script)
-    }
-
-    var count: Int { arrivals.withLock { $0.count } }
-
-    func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
-        struct Body: Decodable {
-            let chat_id: Int64
-            let text: String
-        }
-        let body = try? JSONDecoder().decode(Body.self, from: Data(request.body))
-        let answer = script.withLock { script in script[body?.chat_id ?? 0, default: []].isEmpty ? Answer() : script[body?.chat_id ?? 0]!.removeFirst() }
-        if answer.delay > .zero { try? await clock.sleep(for: answer.delay) }
-        let count = arrivals.withLock { arrivals in
-            arrivals.append(Arrival(chat: body?.chat_id ?? 0, text: body?.text ?? "", at: elapsed.seconds))
-            return arrivals.count
-        }
-        return HTTPResponse(status: answer.status, body: Array((answer.body ?? #"{"ok":true,"result":{"message_id":\#(count)}}"#).utf8))
-    }
-}
-
 /// Keeps nothing: these replies are not alerts, so the store is never asked to persist.
 struct NoStore: BotStore {
     func offset(bot: Int64) async throws -> Int64? { nil }
@@ -85,8 +35,8 @@ struct OutboundQueueTests {
         let queue: OutboundQueue
         let events = Events()
 
-        init(script: [Int64: [ScriptedBotAPI.Answer]] = [:]) {
-            api = ScriptedBotAPI(clock: clock, script: script)
+        init(chats: [Int64: [ScriptedBotAPI.Answer]]) {
+            api = ScriptedBotAPI(clock: clock, chats: chats)
             let client = BotAPIClient(transport: api, base: "http://bot.test/", token: Secret("1:T"))
             let events = self.events
             queue = OutboundQueue(client: client, store: NoStore(), clock: ServiceClock(clock)) { event in
@@ -94,22 +44,16 @@ struct OutboundQueueTests {
             }
         }
 
-        /// Runs the queue until the Bot API has seen `count` requests: whenever everything
-        /// waits, time jumps to the next deadline.
+        /// Runs the queue until the Bot API has seen `count` requests.
         func run(until count: Int) async throws -> [ScriptedBotAPI.Arrival] {
             let running = Task { await queue.run() }
             defer { running.cancel() }
-            let (clock, api) = (self.clock, self.api)
-            while api.count < count {
-                try await clock.until("request \(count) or a sleeper") { api.count >= count || clock.sleepers > 0 }
-                if api.count < count { clock.advanceToNextDeadline() }
-            }
-            return api.arrivals.withLock { $0 }
+            return try await api.advance(untilRequests: count)
         }
     }
 
     @Test func aSlowSendIsNotFollowedWithinASecondOfItsArrival() async throws {
-        let h = Harness(script: [42: [.init(delay: .milliseconds(300))]])
+        let h = Harness(chats: [42: [.init(delay: .milliseconds(300))]])
         await h.queue.send(ChatReply(html: "first"), to: 42)
         await h.queue.send(ChatReply(html: "second"), to: 42)
         let arrivals = try await h.run(until: 2).map(\.at)
@@ -119,7 +63,7 @@ struct OutboundQueueTests {
     }
 
     @Test func aRetryAfterPausesEveryChatForThatLongThenTheMessageGoesFirst() async throws {
-        let h = Harness(script: [1: [.tooManyRequests(retryAfter: 5)]])
+        let h = Harness(chats: [1: [.tooManyRequests(retryAfter: 5)]])
         await h.queue.send(ChatReply(html: "to one"), to: 1)
         await h.queue.send(ChatReply(html: "to two"), to: 2)
         let arrivals = try await h.run(until: 3)
@@ -131,7 +75,7 @@ struct OutboundQueueTests {
 
     @Test func aReplyFailingAtTheServerIsRetriedWithGrowingBackoffThenDropped() async throws {
         let attempts = OutboundQueue.replyAttempts
-        let h = Harness(script: [7: Array(repeating: .badGateway, count: attempts)])
+        let h = Harness(chats: [7: Array(repeating: .badGateway, count: attempts)])
         await h.queue.send(ChatReply(html: "doomed"), to: 7)
         await h.queue.send(ChatReply(html: "after"), to: 8)
         let arrivals = try await h.run(until: attempts + 1)

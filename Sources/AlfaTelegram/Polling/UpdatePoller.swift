@@ -21,12 +21,15 @@ public struct UpdatePoller: Sendable {
     private let client: BotAPIClient
     private let timeoutSeconds: Int
     private let backoff: PollingBackoff
+    /// Backs off on it (virtual in tests).
+    private let clock: ServiceClock
 
-    public init(client: BotAPIClient, timeoutSeconds: Int,
+    public init(client: BotAPIClient, timeoutSeconds: Int, clock: ServiceClock = .continuous,
                 backoff: RetryBackoff = RetryBackoff(baseSeconds: 1, capSeconds: 30, factor: 1.5),
                 conflictBackoff: RetryBackoff = RetryBackoff(baseSeconds: 5, capSeconds: 120, factor: 2)) {
         self.client = client
         self.timeoutSeconds = timeoutSeconds
+        self.clock = clock
         self.backoff = PollingBackoff(backoff: backoff, conflictBackoff: conflictBackoff)
     }
 
@@ -58,7 +61,7 @@ public struct UpdatePoller: Sendable {
                         if case .conflict(let text) = error { await observe(.conflict(text, retryInSeconds: seconds, first: first)) }
                     case .failed: await observe(.failed(error, retryInSeconds: seconds))
                     }
-                    do { try await Task.sleep(for: .seconds(seconds)) } catch { return }
+                    do { try await clock.sleep(seconds: seconds) } catch { return }
                 }
                 continue
             }
