@@ -25,6 +25,8 @@ public final class TelegramBot: Sendable {
     private let logger: Logger
     private let charts: ChartDelivery
     private let onUpdate: @Sendable (Int64) -> Void
+    /// What the queue, the poller and the bot's own waits run on.
+    private let clock: ServiceClock
 
     /// `pollingTransport`/`sendingTransport` default to two libcurl clients (separate
     /// connections, so a reply never waits behind a 50 s poll). `onUpdate` sees each update id
@@ -33,13 +35,13 @@ public final class TelegramBot: Sendable {
                 limits: FloodPacer.Limits = .telegram, lease: Lease? = nil,
                 pollingTransport: any HTTPTransport = CurlHTTPClient(name: "tg-poll"),
                 sendingTransport: any HTTPTransport = CurlHTTPClient(name: "tg-send"),
-                logger: Logger = Logger(label: "alfa.telegram"), charts: ChartDelivery? = nil,
+                logger: Logger = Logger(label: "alfa.telegram"), charts: ChartDelivery? = nil, clock: ServiceClock = .continuous,
                 onUpdate: @escaping @Sendable (Int64) -> Void = { _ in }) {
         let base = settings.telegram.apiBase
         pollingClient = BotAPIClient(transport: pollingTransport, base: base, token: token)
         sendingClient = BotAPIClient(transport: sendingTransport, base: base, token: token)
         store = PostgresBotStore(pool: pool, lease: lease)
-        queue = OutboundQueue(client: sendingClient, store: store, limits: limits) { event in
+        queue = OutboundQueue(client: sendingClient, store: store, limits: limits, clock: clock) { event in
             TelegramBot.log(event, logger)
         }
         self.charts = charts ?? ChartDelivery(logger: logger)
@@ -50,6 +52,7 @@ public final class TelegramBot: Sendable {
         self.control = control
         self.logger = logger
         self.onUpdate = onUpdate
+        self.clock = clock
     }
 
     /// Runs until cancelled or a graceful shutdown; throws when Telegram refuses the token.
@@ -70,13 +73,13 @@ public final class TelegramBot: Sendable {
                                 maxMarkAge: settings.prices.maxAgeSeconds, watchLimit: settings.telegram.watchMaxPerUser,
                                 control: control, logger: logger)
         let offset = try await store.offset(bot: me.id)
-        let poller = UpdatePoller(client: pollingClient, timeoutSeconds: Int(settings.telegram.pollTimeoutSeconds))
+        let poller = UpdatePoller(client: pollingClient, timeoutSeconds: Int(settings.telegram.pollTimeoutSeconds), clock: clock)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.queue.run() }
             group.addTask {
                 // Alerts raised on the other replicas wait in the outbox for the one polling.
                 while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(2))
+                    try await self.clock.sleep(for: .seconds(2))
                     await self.queue.adoptStoredAlerts()
                 }
             }
@@ -113,7 +116,7 @@ public final class TelegramBot: Sendable {
                 let wait = RetryBackoff(baseSeconds: 1, capSeconds: 30, factor: 1.5).delay(attempt: attempt, using: &random)
                 logger.warning("Telegram is not reachable yet; retrying", metadata: ["error": "\(error)", "retry-in-s": "\(Int(wait.rounded(.up)))"])
                 attempt += 1
-                try await Task.sleep(for: .seconds(wait))
+                try await clock.sleep(seconds: wait)
             }
         }
     }
@@ -190,10 +193,9 @@ public final class TelegramBot: Sendable {
 
     /// Gives replies already queued a moment to leave on shutdown (alerts are persisted anyway).
     private func flush(seconds: Double) async {
-        let clock = ContinuousClock()
         let deadline = clock.now + .seconds(seconds)
         while await queue.backlog > 0, clock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
+            try? await clock.sleep(for: .milliseconds(50))
         }
     }
 

@@ -1,3 +1,4 @@
+import AlfaCore
 import AlfaStore
 import Logging
 import ServiceLifecycle
@@ -26,6 +27,8 @@ struct SingletonService: Service {
     var lease: Lease? = nil
     var tick: Duration = .seconds(1)
     var proofTimeout: Duration = .seconds(3)
+    /// What the ticks, the stand-down delay and the proof's deadline run on.
+    var clock: ServiceClock = .continuous
 
     func run() async throws {
         var connection = DedicatedConnection(url: url, name: "alfa-lock-\(name)")
@@ -40,13 +43,13 @@ struct SingletonService: Service {
                 if !announcedStandby { logger.notice("\(name) on standby: another replica runs it") }
                 announcedStandby = true
                 takingOver = true
-                try? await Task.sleep(for: .seconds(1))
+                try? await clock.sleep(for: .seconds(1))
                 continue
             }
             if takingOver {
                 // The previous holder may still be finding out it lost the lock: let it stand down first.
-                try? await Task.sleep(for: tick + proofTimeout)
-                guard try await Self.proves(lockKey, on: connection, within: proofTimeout) else { continue }
+                try? await clock.sleep(for: tick + proofTimeout)
+                guard try await Self.proves(lockKey, on: connection, within: proofTimeout, clock: clock) else { continue }
             }
             var epoch: Int64?
             if let lease {
@@ -69,9 +72,9 @@ struct SingletonService: Service {
                     }
                     return false
                 }
-                group.addTask { [connection, lockKey, tick, proofTimeout, name, logger] in
+                group.addTask { [connection, lockKey, tick, proofTimeout, clock, name, logger] in
                     // Losing the lock's connection loses the lock: stop, and compete for it again.
-                    while try await Self.proves(lockKey, on: connection, within: proofTimeout) { try await Task.sleep(for: tick) }
+                    while try await Self.proves(lockKey, on: connection, within: proofTimeout, clock: clock) { try await clock.sleep(for: tick) }
                     logger.warning("\(name): the lock could not be proven on its connection")
                     return true
                 }
@@ -99,13 +102,20 @@ struct SingletonService: Service {
 
     /// Whether the lock's connection answers, within `timeout`, that it holds the lock. The
     /// proof runs unstructured: a query stuck in libpq on a dead network is not waited for.
-    static func proves(_ key: Int64, on connection: DedicatedConnection, within timeout: Duration) async throws -> Bool {
+    static func proves(_ key: Int64, on connection: DedicatedConnection, within timeout: Duration,
+                       clock: ServiceClock = .continuous) async throws -> Bool {
         let answer = FirstAnswer<Bool>()
+        var deadline: Task<Void, Never>?
         let proven = await withCheckedContinuation { continuation in
             answer.await(continuation)
             Task { answer.give((try? await connection.run { try $0.holdsAdvisoryLock(key) }) ?? false) }
-            Task { try? await Task.sleep(for: timeout); answer.give(false) }
+            deadline = Task {
+                guard (try? await clock.sleep(for: timeout)) != nil else { return }
+                answer.give(false)
+            }
         }
+        // Answered in time: the deadline's timer is not left running.
+        deadline?.cancel()
         try Task.checkCancellation()
         return proven
     }
