@@ -68,9 +68,9 @@ struct ReportTests {
             let schedule = ReportSchedule(hourUTC: 8)
             let sent = AlertLog()
             let alerts = AlertSink(.console({ sent.append($0) }, logger: Logger(label: "test.reports")))
-            func replica(at time: Int64) -> DailyReportService {
+            func replica(at time: Int64, on clock: ManualClock = ManualClock()) -> DailyReportService {
                 DailyReportService(control: harness.control, pool: harness.pool, alerts: alerts, schedule: schedule,
-                                   clock: { time }, logger: Logger(label: "test.reports"))
+                                   clock: ServiceClock(clock, unixStart: Double(time)), logger: Logger(label: "test.reports"))
             }
             // Each report is printed with its chart's file.
             func reports() -> [String] { sent.lines.filter { !$0.hasPrefix("chart: ") } }
@@ -93,6 +93,21 @@ struct ReportTests {
             #expect(reports().count == 2)
             let runs = try await harness.pool.withConnection { try $0.query("SELECT count(*) FROM report_runs")[0].decode(0, as: Int64.self) }
             #expect(runs == 3)
+
+            // As a service, in virtual time: ten minutes before the next hour it has nothing to
+            // send and sleeps until the hour; then it sends that day's report, once.
+            let clock = ManualClock()
+            let service = replica(at: due + 4 * 86_400 - 600, on: clock)
+            let running = Task { try await service.run() }
+            try await clock.untilSleeping()
+            #expect(reports().count == 2)
+            clock.advanceToNextDeadline()
+            #expect(clock.now.offset == .seconds(600))
+            try await clock.until("the day's report") { sent.lines.filter { !$0.hasPrefix("chart: ") }.count == 3 }
+            try await clock.untilSleeping()
+            running.cancel()
+            _ = await running.result
+            #expect(reports().count == 3)
         }
     }
 }

@@ -15,12 +15,13 @@ struct WatchNotifier: Service {
     let console: (@Sendable (String) -> Void)?
     let intervalSeconds: Int64
     let logger: Logger
+    var clock: ServiceClock = .continuous
 
     /// Fills looked at per transaction.
     static let batch = 5_000
 
     func run() async throws {
-        try await runPeriodically(every: intervalSeconds) {
+        try await runPeriodically(every: intervalSeconds, on: clock) {
             do {
                 while try await flush() == Self.batch {}
             } catch {

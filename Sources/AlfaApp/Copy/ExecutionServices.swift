@@ -56,7 +56,7 @@ public struct ExecutionServices: Sendable {
                                                         logger: engineLogger),
                              logger: engineLogger, lease: lease),
             DailyReportService(control: control, pool: pool, alerts: alerts,
-                               schedule: ReportSchedule(hourUTC: settings.maintenance.dailyReportHourUTC), clock: clock,
+                               schedule: ReportSchedule(hourUTC: settings.maintenance.dailyReportHourUTC), clock: .continuous,
                                logger: Logger(label: "alfa.reports")),
         ]
         return ExecutionServices(manager: manager, engine: engine,

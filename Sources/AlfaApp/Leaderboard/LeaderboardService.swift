@@ -8,9 +8,10 @@ struct LeaderboardService: Service {
     let refresher: LeaderboardRefresher
     let intervalSeconds: Int64
     let logger: Logger
+    var clock: ServiceClock = .continuous
 
     func run() async throws {
-        try await runPeriodically(every: intervalSeconds) {
+        try await runPeriodically(every: intervalSeconds, on: clock) {
             do {
                 let report = try await refresher.refresh()
                 Telemetry.shared.leaderboardRefreshed(milliseconds: report.computeMilliseconds)

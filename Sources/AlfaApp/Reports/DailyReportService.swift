@@ -12,7 +12,8 @@ struct DailyReportService: Service {
     let pool: PostgresPool
     let alerts: AlertSink
     let schedule: ReportSchedule
-    let clock: @Sendable () -> Int64
+    /// Its Unix time says which report is due; it sleeps on it until the next.
+    let clock: ServiceClock
     let logger: Logger
 
     func run() async throws {
@@ -25,10 +26,11 @@ struct DailyReportService: Service {
                         throw CancellationError()
                     } catch {
                         logger.warning("daily report failed; retrying in a minute", metadata: ["error": "\(error)"])
-                        try await Task.sleep(for: .seconds(60))
+                        try await clock.sleep(for: .seconds(60))
                         continue
                     }
-                    try await Task.sleep(for: .seconds(max(1, schedule.nextDue(after: clock()) - clock())))
+                    let now = clock.unixSeconds
+                    try await clock.sleep(for: .seconds(max(1, schedule.nextDue(after: now) - now)))
                 }
             }
         } catch is CancellationError {
@@ -38,7 +40,7 @@ struct DailyReportService: Service {
 
     /// Sends the report due now, unless it is stale or another replica (or an earlier run) sent it.
     func tick() async throws {
-        let now = clock()
+        let now = clock.unixSeconds
         let due = schedule.lastDue(atOrBefore: now)
         guard schedule.isFresh(due, now: now) else { return }
         // Built before the claim, so the claim is followed at once by the send (the outbox

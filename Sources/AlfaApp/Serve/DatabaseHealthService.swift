@@ -1,3 +1,4 @@
+import AlfaCore
 import AlfaStore
 import Logging
 import ServiceLifecycle
@@ -9,6 +10,7 @@ struct DatabaseHealthService: Service {
     let database: Database
     let intervalSeconds: Int
     let logger: Logger
+    var clock: ServiceClock = .continuous
 
     func run() async throws {
         let healthy = Mutex(true)
@@ -19,7 +21,7 @@ struct DatabaseHealthService: Service {
                 return state != now
             }
         }
-        try await runPeriodically(every: Int64(intervalSeconds)) {
+        try await runPeriodically(every: Int64(intervalSeconds), on: clock) {
             do {
                 _ = try await database.serverVersion()
                 if changed(to: true) { logger.notice("database is reachable again") }

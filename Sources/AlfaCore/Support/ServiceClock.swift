@@ -1,19 +1,40 @@
+import Foundation
+
 /// The time a service reads and sleeps on. It is injected: `alfa serve` gives every service the
 /// continuous clock, tests give them a manual one, so their timeouts, retries and schedules run
 /// in virtual time and do not depend on how loaded the machine is.
 public struct ServiceClock: Sendable {
     private let elapsed: @Sendable () -> Duration
     private let sleeper: @Sendable (Duration) async throws -> Void
+    private let unix: @Sendable () -> Double
 
-    /// Erases `clock`'s type, so that the actors holding it need not be generic.
-    public init<C: Clock>(_ clock: C) where C.Duration == Duration {
+    /// Erases `clock`'s type, so that the actors holding it need not be generic. Its Unix time
+    /// is `unixStart` plus the time elapsed on it.
+    public init<C: Clock>(_ clock: C, unixStart: Double) where C.Duration == Duration {
         let start = clock.now
         elapsed = { start.duration(to: clock.now) }
         sleeper = { try await clock.sleep(for: $0) }
+        unix = { unixStart + start.duration(to: clock.now).seconds }
     }
 
-    /// Real time that never goes back, which pacing and timeouts need.
-    public static let continuous = ServiceClock(ContinuousClock())
+    /// A clock whose Unix time starts at 2027-01-15 (tests that read only elapsed time).
+    public init<C: Clock>(_ clock: C) where C.Duration == Duration {
+        self.init(clock, unixStart: 1_800_000_000)
+    }
+
+    private init(continuous: ContinuousClock) {
+        let start = continuous.now
+        elapsed = { start.duration(to: continuous.now) }
+        sleeper = { try await continuous.sleep(for: $0) }
+        unix = { Date().timeIntervalSince1970 }
+    }
+
+    /// Real time: elapsed time that never goes back, which pacing and timeouts need, and the
+    /// system's Unix time, which schedules and records need.
+    public static let continuous = ServiceClock(continuous: ContinuousClock())
+
+    /// Unix time in whole seconds.
+    public var unixSeconds: Int64 { Int64(unix().rounded(.down)) }
 
     /// Time since this clock was made.
     public var now: Duration { elapsed() }
