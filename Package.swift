@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "AlfaSettingsTests", dependencies: ["AlfaSettings", "AlfaCore"]),
         .testTarget(name: "AlfaSystemTests", dependencies: ["AlfaSystem"]),
         .testTarget(name: "AlfaHTTPTests", dependencies: ["AlfaHTTP", "AlfaCore"], exclude: ["Peers"]),
-        .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore", "AlfaHTTP"], exclude: ["Fixtures"]),
+        .testTarget(name: "AlfaChainTests", dependencies: ["AlfaChain", "AlfaCore", "AlfaHTTP", "AlfaTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AlfaStoreTests", dependencies: ["AlfaStore", "AlfaCore", "AlfaTestSupport"]),
         .testTarget(name: "AlfaTelegramTests", dependencies: ["AlfaTelegram", "AlfaTestSupport"]),
         .testTarget(name: "AlfaChartsTests", dependencies: ["AlfaCharts", "AlfaCore"]),

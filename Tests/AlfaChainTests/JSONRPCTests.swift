@@ -1,6 +1,7 @@
 @testable import AlfaChain
 import AlfaCore
 import AlfaHTTP
+import AlfaTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -152,12 +153,17 @@ struct JSONRPCTests {
         #expect(first.calls.withLock { $0 } == 2 && second.calls.withLock { $0 } >= 2)
     }
 
-    /// Records when each request arrived; the second one (after the chain-id check) is refused with 429.
+    /// Records when each request arrived, on the test's clock; the second one (after the
+    /// chain-id check) is refused with 429.
     final class RateLimitedTransport: HTTPTransport {
+        let clock: ServiceClock
         let arrivals = Mutex<[Double]>([])
+
+        init(clock: ServiceClock) { self.clock = clock }
+
         func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
             let count = arrivals.withLock { arrivals in
-                arrivals.append(Date().timeIntervalSince1970)
+                arrivals.append(clock.seconds)
                 return arrivals.count
             }
             if count == 2 { return HTTPResponse(status: 429, headers: ["Retry-After": "2"], body: []) }
@@ -166,28 +172,28 @@ struct JSONRPCTests {
         }
     }
 
+    /// In virtual time: the pause is exact, and nothing can slip through a loaded machine's gaps.
     @Test func a429PausesEveryRequestToThatEndpointNotJustTheOneRefused() async throws {
-        let transport = RateLimitedTransport()
+        let manual = ManualClock()
+        let transport = RateLimitedTransport(clock: ServiceClock(manual))
         let client = JSONRPCClient(endpoints: [RPCEndpoint(url: Secret("http://a.example/"))], expectedChainID: 8453,
-                                   transports: [transport], timeoutSeconds: 5, maxAttempts: 4)
+                                   transports: [transport], timeoutSeconds: 5, maxAttempts: 4, clock: ServiceClock(manual))
         let refused = Task { try await client.blockNumber() }
-        // Wait (bounded) for the refusal to be taken in: the pause lasts 2 s, far longer than this takes.
-        let deadline = Date().addingTimeInterval(10)
-        while await client.pausedSeconds(0) == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
-        let paused = Date().timeIntervalSince1970
-        #expect(transport.arrivals.withLock { $0.count } == 2, "the pause was not seen while it lasted")
+        try await manual.untilSleeping()
+        #expect(await client.pausedSeconds(0) == 2)
         // Callers that come while the endpoint is paused wait for it too.
-        try await withThrowingTaskGroup(of: Int64.self) { group in
-            for _ in 0..<4 { group.addTask { try await client.blockNumber() } }
-            for try await number in group { #expect(number == 0x2105) }
+        let others = Task {
+            try await withThrowingTaskGroup(of: Int64.self) { group in
+                for _ in 0..<4 { group.addTask { try await client.blockNumber() } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
         }
+        try await manual.untilSleeping(5)
+        #expect(transport.arrivals.withLock { $0 } == [0, 0], "nothing reaches the endpoint while it is paused")
+        manual.advance(by: .seconds(2))
+        #expect(try await others.value == Array(repeating: 0x2105, count: 4))
         #expect(try await refused.value == 0x2105)
-        let arrivals = transport.arrivals.withLock { $0 }
-        #expect(arrivals.count == 7)
-        // Nothing reached the endpoint within the 2 s it asked for (a loaded machine only delays them more).
-        let after = arrivals.dropFirst(2).map { $0 - arrivals[1] }
-        #expect(after.allSatisfy { $0 >= 1.95 }, "\(after)")
-        #expect(paused - arrivals[1] < 2)
+        #expect(transport.arrivals.withLock { $0 } == [0, 0, 2, 2, 2, 2, 2])
     }
 
     @Test func aJSONRPCErrorIsAnAnswerNotARetry() async throws {

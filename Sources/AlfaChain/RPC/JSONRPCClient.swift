@@ -14,6 +14,8 @@ public actor JSONRPCClient {
     private let maxAttempts: Int
     private let backoff: RetryBackoff
     private let onEvent: @Sendable (RPCEvent) -> Void
+    /// Backoff, 429 pauses and failover timing run on it (virtual in tests).
+    private let clock: ServiceClock
     private var rotation: EndpointRotation
     private var verified: [Bool]
     private var random = SystemRandomNumberGenerator()
@@ -21,7 +23,8 @@ public actor JSONRPCClient {
 
     public init(endpoints: [RPCEndpoint], expectedChainID: Int64, transports: [any HTTPTransport],
                 timeoutSeconds: Double, maxAttempts: Int = 6, backoff: RetryBackoff = RetryBackoff(),
-                rotation: EndpointRotation? = nil, onEvent: @escaping @Sendable (RPCEvent) -> Void = { _ in }) {
+                rotation: EndpointRotation? = nil, clock: ServiceClock = .continuous,
+                onEvent: @escaping @Sendable (RPCEvent) -> Void = { _ in }) {
         precondition(!endpoints.isEmpty && endpoints.count == transports.count)
         self.endpoints = endpoints
         self.expectedChainID = expectedChainID
@@ -30,6 +33,7 @@ public actor JSONRPCClient {
         self.maxAttempts = maxAttempts
         self.backoff = backoff
         self.onEvent = onEvent
+        self.clock = clock
         self.rotation = rotation ?? EndpointRotation(count: endpoints.count)
         verified = Array(repeating: false, count: endpoints.count)
     }
@@ -61,10 +65,10 @@ public actor JSONRPCClient {
     }
 
     /// The host the next request goes to (the first healthy endpoint), as errors name it.
-    public func currentHost() -> String { endpoints[rotation.current(now: Self.now())].host }
+    public func currentHost() -> String { endpoints[rotation.current(now: clock.seconds)].host }
 
     /// Seconds every request to `endpoint` still waits after its 429; 0 when none.
-    public func pausedSeconds(_ endpoint: Int) -> Double { rotation.wait(endpoint, now: Self.now()) }
+    public func pausedSeconds(_ endpoint: Int) -> Double { rotation.wait(endpoint, now: clock.seconds) }
 
     /// One call; returns the raw JSON of `result`.
     public func call(_ method: String, _ params: String = "[]") async throws(RPCError) -> [UInt8] {
@@ -85,12 +89,12 @@ public actor JSONRPCClient {
         var attempts = 0
         for attempt in 0..<maxAttempts {
             attempts = attempt + 1
-            let index = rotation.current(now: Self.now())
+            let index = rotation.current(now: clock.seconds)
             let endpoint = endpoints[index]
             // An endpoint that answered 429 is left alone by every caller until its pause ends.
-            let paused = rotation.wait(index, now: Self.now())
+            let paused = rotation.wait(index, now: clock.seconds)
             if paused > 0 {
-                do { try await Task.sleep(for: .seconds(paused)) } catch { break }
+                do { try await clock.sleep(seconds: paused) } catch { break }
             }
             do {
                 if !verified[index] { try await verify(index) }
@@ -99,8 +103,8 @@ public actor JSONRPCClient {
                 lastFailure = failure.reason
                 // A caller that gave up (shutdown, a test stopping) is not an endpoint failing.
                 if Task.isCancelled { break }
-                let failedOver = rotation.recordFailure(index, now: Self.now())
-                let next = rotation.current(now: Self.now())
+                let failedOver = rotation.recordFailure(index, now: clock.seconds)
+                let next = rotation.current(now: clock.seconds)
                 if failedOver, next != index {
                     onEvent(.failedOver(from: endpoint.host, to: endpoints[next].host, reason: failure.reason))
                     continue
@@ -110,10 +114,10 @@ public actor JSONRPCClient {
                 onEvent(.retrying(host: endpoint.host, reason: failure.reason, delaySeconds: delay))
                 if failure.rateLimited {
                     // Not just this request: the requests in flight beside it wait too (at the top).
-                    rotation.pause(index, until: Self.now() + delay)
+                    rotation.pause(index, until: clock.seconds + delay)
                     continue
                 }
-                do { try await Task.sleep(for: .seconds(delay)) } catch { break }
+                do { try await clock.sleep(seconds: delay) } catch { break }
             } catch let error as RPCError {
                 throw error
             } catch {
@@ -190,5 +194,4 @@ public actor JSONRPCClient {
         }
     }
 
-    private static func now() -> Double { Date().timeIntervalSince1970 }
 }
