@@ -17,19 +17,20 @@ actor ReadinessProbe {
     private let database: DedicatedConnection
     private let endpoints: [(host: String, client: JSONRPCClient)]
     private let leases: [Lease]
-    private let clock: @Sendable () -> Int64
+    /// Deadlines and the answers' ages run on it; the indexer's freshness reads its Unix time.
+    private let clock: ServiceClock
     private let logger: Logger
     /// The last verdict logged: a change is logged once, in the words of the failing checks.
     private var wasReady: Bool?
-    private var rpcAnswers: (answers: [(host: String, chainID: Int64?, problem: String?)], at: ContinuousClock.Instant)?
-    private var last: (report: ReadinessReport, at: ContinuousClock.Instant)?
+    private var rpcAnswers: (answers: [(host: String, chainID: Int64?, problem: String?)], at: Duration)?
+    private var last: (report: ReadinessReport, at: Duration)?
 
     static let deadline: Duration = .seconds(3)
     /// Providers are asked at most this often: a load balancer polling every second costs nothing.
     static let rpcInterval: Duration = .seconds(15)
 
     init(databaseURL: Secret?, chain: Settings.Chain, stallSeconds: Int64, leases: [Lease], logger: Logger = Logger(label: "alfa.http"),
-         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+         clock: ServiceClock = .continuous) {
         self.logger = logger
         self.chain = chain
         self.stallSeconds = stallSeconds
@@ -46,9 +47,9 @@ actor ReadinessProbe {
 
     func check() async -> ReadinessReport {
         // Several probes in the same half second share one answer.
-        if let last, ContinuousClock.now - last.at < .milliseconds(500) { return last.report }
-        let started = ContinuousClock.now
-        let reading = await firstAnswer(within: Self.deadline) { [database] in
+        if let last, clock.now - last.at < .milliseconds(500) { return last.report }
+        let started = clock.now
+        let reading = await firstAnswer(within: Self.deadline, on: clock) { [database] in
             try await database.run { connection -> IndexerCheckpoint? in
                 _ = try connection.query("SELECT 1")
                 return try IndexerRepository().checkpoint(on: connection)
@@ -59,7 +60,7 @@ actor ReadinessProbe {
         switch reading {
         case .success(let found)?:
             checkpoint = found
-            let elapsed: Duration = ContinuousClock.now - started
+            let elapsed: Duration = clock.now - started
             let milliseconds: Double = elapsed / .milliseconds(1)
             checks.append(.database(problem: nil, milliseconds: Int(milliseconds.rounded())))
         case .failure(let error)?:
@@ -72,7 +73,7 @@ actor ReadinessProbe {
         checks.append(.rpc(await rpc(), expected: chain.chainID))
         if checks[0].ok {
             checks.append(.indexer(configured: !chain.rpcURLs.isEmpty, headSeenAt: checkpoint?.headSeenAt?.unixSeconds,
-                                   lastBlock: checkpoint?.lastBlock, now: clock(), stallSeconds: stallSeconds))
+                                   lastBlock: checkpoint?.lastBlock, now: clock.unixSeconds, stallSeconds: stallSeconds))
         } else {
             checks.append(ReadinessReport.Check("indexer", ok: false, "unknown: the database does not answer"))
         }
@@ -80,7 +81,7 @@ actor ReadinessProbe {
             checks.append(.singleton(lease.name, holding: lease.isHeld, healthy: lease.isHealthy(within: .seconds(10))))
         }
         let report = ReadinessReport(checks)
-        last = (report, .now)
+        last = (report, clock.now)
         if report.isReady != wasReady {
             logger.log(level: report.isReady ? .notice : .warning, "/readyz: \(report.summary)")
             wasReady = report.isReady
@@ -89,11 +90,11 @@ actor ReadinessProbe {
     }
 
     private func rpc() async -> [(host: String, chainID: Int64?, problem: String?)] {
-        if let rpcAnswers, ContinuousClock.now - rpcAnswers.at < Self.rpcInterval { return rpcAnswers.answers }
+        if let rpcAnswers, clock.now - rpcAnswers.at < Self.rpcInterval { return rpcAnswers.answers }
         var answers: [(host: String, chainID: Int64?, problem: String?)] = []
         for endpoint in endpoints {
             let client = endpoint.client
-            switch await firstAnswer(within: Self.deadline, { try await client.chainID() }) {
+            switch await firstAnswer(within: Self.deadline, on: clock, { try await client.chainID() }) {
             case .success(let chainID)?:
                 answers.append((endpoint.host, chainID, nil))
             case .failure(let error)?:
@@ -107,23 +108,7 @@ actor ReadinessProbe {
                 answers.append((endpoint.host, nil, "no answer within \(Self.deadline)"))
             }
         }
-        rpcAnswers = (answers, .now)
+        rpcAnswers = (answers, clock.now)
         return answers
-    }
-}
-
-/// Runs `body` unstructured and returns its result, or nil when `timeout` passes first: a call
-/// stuck in a C library on a dead network is not waited for.
-func firstAnswer<T: Sendable>(within timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async -> Result<T, any Error>? {
-    let answer = FirstAnswer<Result<T, any Error>?>()
-    return await withCheckedContinuation { continuation in
-        answer.await(continuation)
-        Task {
-            do { answer.give(.success(try await body())) } catch { answer.give(.failure(error)) }
-        }
-        Task {
-            try? await Task.sleep(for: timeout)
-            answer.give(nil)
-        }
     }
 }

@@ -2,7 +2,6 @@ import AlfaCore
 import AlfaStore
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// Runs `service` on one replica only: the one holding a PostgreSQL advisory lock on a
 /// connection of its own. The others wait; when the holder dies its connection closes,
@@ -104,38 +103,8 @@ struct SingletonService: Service {
     /// proof runs unstructured: a query stuck in libpq on a dead network is not waited for.
     static func proves(_ key: Int64, on connection: DedicatedConnection, within timeout: Duration,
                        clock: ServiceClock = .continuous) async throws -> Bool {
-        let answer = FirstAnswer<Bool>()
-        var deadline: Task<Void, Never>?
-        let proven = await withCheckedContinuation { continuation in
-            answer.await(continuation)
-            Task { answer.give((try? await connection.run { try $0.holdsAdvisoryLock(key) }) ?? false) }
-            deadline = Task {
-                guard (try? await clock.sleep(for: timeout)) != nil else { return }
-                answer.give(false)
-            }
-        }
-        // Answered in time: the deadline's timer is not left running.
-        deadline?.cancel()
+        let answer = await firstAnswer(within: timeout, on: clock) { try await connection.run { try $0.holdsAdvisoryLock(key) } }
         try Task.checkCancellation()
-        return proven
-    }
-}
-
-/// Resumes a continuation with the first answer given; later ones are dropped.
-final class FirstAnswer<Value: Sendable>: Sendable {
-    private let state = Mutex<(continuation: CheckedContinuation<Value, Never>?, answered: Bool)>((nil, false))
-
-    func await(_ continuation: CheckedContinuation<Value, Never>) {
-        state.withLock { $0.continuation = continuation }
-    }
-
-    func give(_ answer: Value) {
-        let continuation = state.withLock { state -> CheckedContinuation<Value, Never>? in
-            guard !state.answered else { return nil }
-            state.answered = true
-            defer { state.continuation = nil }
-            return state.continuation
-        }
-        continuation?.resume(returning: answer)
+        return (try? answer?.get()) == true
     }
 }
