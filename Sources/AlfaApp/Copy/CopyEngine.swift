@@ -39,14 +39,14 @@ public actor CopyEngine {
 
     init(copy: Settings.Copy, execution: Settings.Execution, chain: Settings.Chain, maxMarkAge: Int64, confirmations: Int64, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, alerts: AlertSink,
          makeRPC: (@Sendable () throws -> JSONRPCClient)?, relayer: RelayerClient? = nil, prices: PriceFeed,
-         clock: @escaping @Sendable () -> Int64, milliseconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) },
+         clock serviceClock: ServiceClock,
          logger: Logger) {
         self.copy = copy
         self.execution = execution
         self.maxMarkAge = maxMarkAge
         self.pool = pool
         self.gate = gate
-        self.clock = clock
+        clock = { serviceClock.unixSeconds }
         self.logger = logger
         self.prices = prices
         self.dry = DryExecutor(pool: pool, gate: gate)
@@ -55,7 +55,7 @@ public actor CopyEngine {
         self.barrier = barrier
         live = LiveExecutor(chain: chain, intentDeadlineSeconds: copy.intentDeadlineSeconds, confirmations: confirmations, pool: pool, gate: gate, barrier: barrier, lease: lease,
                             relayer: relayer ?? RelayerClient(base: chain.relayerURL), alerts: alerts,
-                            clock: milliseconds, loadWallet: { try await signer.load() }, logger: logger)
+                            clock: serviceClock, loadWallet: { try await signer.load() }, logger: logger)
     }
 
     // MARK: LIVE preparation

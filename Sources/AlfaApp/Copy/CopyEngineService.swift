@@ -17,16 +17,18 @@ struct CopyEngineService: Service {
     let breakerAction: Settings.BreakerAction
     let notifier: CopyNotifier
     let logger: Logger
+    /// The breakers' timer and the pause after a failed step run on it.
+    var clock: ServiceClock = .continuous
 
     func run() async throws {
         let connection = DedicatedConnection(url: url, name: "alfa-copy-listen") { try $0.listen(IndexerRepository.fillsChannel) }
         defer { Task { await connection.close(); await engine.closeBarrier() } }
-        var lastTimedChecks = ContinuousClock.now
+        var lastTimedChecks = clock.now
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 if try await engine.step() > 0 { try await evaluateBreakers() }
                 try await notifier.flush()
-                if ContinuousClock.now - lastTimedChecks > .seconds(breakerCheckSeconds) {
+                if clock.now - lastTimedChecks > .seconds(breakerCheckSeconds) {
                     try await evaluateBreakers()
                     for order in try await engine.claimOverdueOrders() {
                         await alerts.current.raise(.warning, order.title, detail: order.detail, action: order.action)
@@ -37,14 +39,14 @@ struct CopyEngineService: Service {
                     for warning in try await engine.liquidationWarnings() {
                         await alerts.current.raise(.critical, warning.title, detail: warning.detail, action: warning.action)
                     }
-                    lastTimedChecks = ContinuousClock.now
+                    lastTimedChecks = clock.now
                 }
                 _ = try await connection.run { try $0.waitForNotifications(timeout: 0.2) }
             } catch {
                 // Stopping aborts a request or query in flight: not a fault to report.
                 if error is CancellationError || Task.isCancelled { return }
                 logger.warning("copy engine: \(error)")
-                try? await Task.sleep(for: .seconds(1))
+                try? await clock.sleep(for: .seconds(1))
             }
         }
     }

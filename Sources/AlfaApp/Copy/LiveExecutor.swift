@@ -31,6 +31,8 @@ actor LiveExecutor {
     private let logger: Logger
     /// Unix milliseconds.
     private let clock: @Sendable () -> Int64
+    /// What the resubmission's pause sleeps on.
+    private let timers: ServiceClock
     private let loadWallet: @Sendable () async throws -> LiveWallet
     private let domainSeparator: Hash32
     private let repository = CopyOrderRepository()
@@ -48,7 +50,7 @@ actor LiveExecutor {
     private var delegationAlerted = false
 
     init(chain: Settings.Chain, intentDeadlineSeconds: Int64, confirmations: Int64, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, relayer: RelayerClient,
-         alerts: AlertSink, clock: @escaping @Sendable () -> Int64, loadWallet: @escaping @Sendable () async throws -> LiveWallet,
+         alerts: AlertSink, clock: ServiceClock, loadWallet: @escaping @Sendable () async throws -> LiveWallet,
          logger: Logger) {
         self.intentDeadlineSeconds = intentDeadlineSeconds
         self.confirmations = confirmations
@@ -58,7 +60,8 @@ actor LiveExecutor {
         self.lease = lease
         self.relayer = relayer
         self.alerts = alerts
-        self.clock = clock
+        self.clock = { clock.unixMilliseconds }
+        timers = clock
         self.loadWallet = loadWallet
         self.logger = logger
         domainSeparator = AvantisIntent.domainSeparator(chainID: UInt64(chain.chainID), tradingRouter: chain.trading)
@@ -361,7 +364,7 @@ actor LiveExecutor {
                 return await endStream(id, nil)
             }
             // Again after a cut or a failed POST: not in a tight loop.
-            if resubmission { try await Task.sleep(for: .seconds(1)) }
+            if resubmission { try await timers.sleep(for: .seconds(1)) }
             // A close an admin or a breaker ordered passes the stop; anything else checks the stored one.
             if !order.passesTheStop {
                 guard await barrier.enter(order) else {

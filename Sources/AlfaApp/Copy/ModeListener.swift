@@ -1,3 +1,4 @@
+import AlfaCore
 import AlfaStore
 import Logging
 import ServiceLifecycle
@@ -9,23 +10,25 @@ struct ModeListener: Service {
     let manager: ModeManager
     let url: String
     let logger: Logger
+    /// The safety-net re-read and the pause before reconnecting run on it.
+    var clock: ServiceClock = .continuous
 
     func run() async throws {
         let connection = DedicatedConnection(url: url, name: "alfa-mode-listen") { try $0.listen(ExecutionRepository.channel) }
         defer { Task { await connection.close() } }
-        var lastRead: ContinuousClock.Instant?
+        var lastRead: Duration?
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 // The first wait connects and LISTENs; only then is a read sure to see every later change.
                 let notes = try await connection.run { try $0.waitForNotifications(timeout: 0.25) }
-                if !notes.isEmpty || lastRead.map({ ContinuousClock.now - $0 > .seconds(5) }) ?? true {
+                if !notes.isEmpty || lastRead.map({ clock.now - $0 > .seconds(5) }) ?? true {
                     try await manager.reload()
-                    lastRead = ContinuousClock.now
+                    lastRead = clock.now
                 }
             } catch {
                 logger.warning("mode listener: \(error); retrying")
                 lastRead = nil
-                try? await Task.sleep(for: .seconds(1))
+                try? await clock.sleep(for: .seconds(1))
             }
         }
     }

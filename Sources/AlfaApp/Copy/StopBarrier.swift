@@ -14,10 +14,12 @@ final class StopBarrier: Sendable {
     private let repository = ExecutionRepository()
     /// How long a submission waits for a change under way (a stop waits for those on the wire).
     private let patience: Duration
+    private let clock: ServiceClock
 
-    init(url: String, patience: Duration = .seconds(15)) {
+    init(url: String, patience: Duration = .seconds(15), clock: ServiceClock = .continuous) {
         self.url = url
         self.patience = patience
+        self.clock = clock
     }
 
     private var connection: DedicatedConnection {
@@ -34,8 +36,8 @@ final class StopBarrier: Sendable {
     /// session), again every 20 ms while a change is under way.
     func enter(_ order: CopyOrder) async -> Bool {
         let (repository, connection) = (self.repository, self.connection)
-        let deadline = ContinuousClock.now + patience
-        while ContinuousClock.now < deadline {
+        let deadline = clock.now + patience
+        while clock.now < deadline {
             let held: ExecutionState??
             do {
                 held = try await connection.run { try repository.holdForSubmission(on: $0) }
@@ -48,7 +50,7 @@ final class StopBarrier: Sendable {
                 if !allowed { await leave() }
                 return allowed
             }
-            try? await Task.sleep(for: .milliseconds(20))
+            try? await clock.sleep(for: .milliseconds(20))
         }
         return false
     }

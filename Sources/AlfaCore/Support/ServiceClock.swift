@@ -36,6 +36,9 @@ public struct ServiceClock: Sendable {
     /// Unix time in whole seconds.
     public var unixSeconds: Int64 { Int64(unix().rounded(.down)) }
 
+    /// Unix time in whole milliseconds.
+    public var unixMilliseconds: Int64 { Int64((unix() * 1_000).rounded(.down)) }
+
     /// Time since this clock was made.
     public var now: Duration { elapsed() }
 
