@@ -132,11 +132,12 @@ struct HTTPGuard: RouterMiddleware {
         return response
     }
 
-    static func withDeadline(_ body: @escaping @Sendable () async throws -> Response) async throws -> Response {
-        try await withThrowingTaskGroup(of: Response?.self) { group in
+    static func withDeadline<Answer: Sendable>(on clock: ServiceClock = .continuous,
+                                               _ body: @escaping @Sendable () async throws -> Answer) async throws -> Answer {
+        try await withThrowingTaskGroup(of: Answer?.self) { group in
             group.addTask { try await body() }
             group.addTask {
-                try await Task.sleep(for: deadline)
+                try await clock.sleep(for: deadline)
                 return nil
             }
             defer { group.cancelAll() }

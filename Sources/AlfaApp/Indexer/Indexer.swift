@@ -43,6 +43,8 @@ public final class Indexer: Sendable {
     let repository: IndexerRepository
     let assembler: FillAssembler
     let options: Settings.Indexer
+    /// Polls, retries, the lag warning and progress lines run on it.
+    private let clock: ServiceClock
     let logger: Logger
     let alerts: AlertCenter
     /// Under `alfa serve`, the indexer singleton's lease: a checkpoint moves only under its epoch.
@@ -66,8 +68,8 @@ public final class Indexer: Sendable {
         /// Pages being fetched at once now (a parallel backfill), for the progress line.
         var inFlight = 0
         var progress: ProgressMeter?
-        var lastProgressLog: Double = 0
-        var lastLagWarning: Double = 0
+        var lastProgressLog: Double = -.infinity
+        var lastLagWarning: Double = -.infinity
         var lastHead: Int64 = -1
         /// Kinds of raw logs already reported to the admins by this process (one alert each).
         var alertedRawKinds: Set<String> = []
@@ -76,8 +78,9 @@ public final class Indexer: Sendable {
     public init(rpc: JSONRPCClient, pool: PostgresPool, addresses: [AvantisContract: EVMAddress],
                 catalogue: AvantisEventCatalogue = .builtIn, options: Settings.Indexer,
                 repository: IndexerRepository = IndexerRepository(), logger: Logger, alerts: AlertCenter? = nil,
-                lease: Lease? = nil) {
+                lease: Lease? = nil, clock: ServiceClock = .continuous) {
         self.rpc = rpc
+        self.clock = clock
         self.lease = lease
         self.pool = pool
         self.repository = repository
@@ -110,16 +113,16 @@ public final class Indexer: Sendable {
                 if Task.isCancelled { throw CancellationError() }
                 logger.warning("indexer step failed, retrying", metadata: ["error": "\(error)"])
                 await record(error: "\(error)")
-                try await Task.sleep(for: .seconds(max(options.pollSeconds, 0.5)))
+                try await clock.sleep(seconds: max(options.pollSeconds, 0.5))
                 continue
             }
             switch step {
             case .caughtUp(let head):
                 if let stopBlock, head >= stopBlock { return }
-                try await Task.sleep(for: .seconds(options.pollSeconds))
+                try await clock.sleep(seconds: options.pollSeconds)
             case .waiting(let why):
                 logger.debug("indexer waiting", metadata: ["why": "\(why)"])
-                try await Task.sleep(for: .seconds(options.pollSeconds))
+                try await clock.sleep(seconds: options.pollSeconds)
             case .indexed, .rolledBack:
                 continue
             }
@@ -401,7 +404,7 @@ public final class Indexer: Sendable {
     // MARK: Observability
 
     private func observe(head: Int64, checkpoint: Int64) async {
-        let now = Date().timeIntervalSince1970
+        let now = clock.seconds
         let (changed, warnLag) = state.withLock { state -> (Bool, Bool) in
             let changed = head != state.lastHead
             if changed { state.lastHead = head }
@@ -421,7 +424,7 @@ public final class Indexer: Sendable {
     }
 
     private func reportProgress(to block: Int64, head: Int64, fills: Int) {
-        let now = Date().timeIntervalSince1970
+        let now = clock.seconds
         let line: String? = state.withLock { state in
             if state.progress == nil { state.progress = ProgressMeter(startBlock: block, startTime: now) }
             state.progress!.add(fills: fills)
