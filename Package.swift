@@ -81,7 +81,8 @@ let package = Package(
             name: "AlfaAppTests",
             dependencies: ["AlfaApp", "AlfaBenchmarks", "AlfaCore", "AlfaSettings", "AlfaSystem", "AlfaStore", "AlfaChain", "AlfaHTTP", "AlfaTelegram",
                            "AlfaTestSupport", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]
         ),
     ]
 )

@@ -5,6 +5,7 @@ import AlfaTestSupport
 import Foundation
 import Logging
 import ServiceLifecycle
+import ServiceLifecycleTestKit
 import Testing
 
 /// A singleton (the executor, the poller, the indexer) runs on one replica at a time, also when
@@ -31,7 +32,7 @@ struct SingletonLeaseTests {
 
         func run() async throws {
             await recorder.start(name)
-            while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(20)) }
+            while !Task.isCancelled, !Task.isShuttingDownGracefully { try? await Task.sleep(for: .milliseconds(20)) }
             await recorder.stop(name)
         }
     }
@@ -146,5 +147,45 @@ struct SingletonLeaseTests {
             }
             try await pool.transaction { try b.check(on: $0) }
         }
+    }
+
+    /// A replica shutting down does not take a singleton over: it would start it only to stop
+    /// it, and what it began would wait for another start. The takeover's wait runs in virtual
+    /// time and the shutdown is triggered at once (ServiceLifecycleTestKit), so the shutdown
+    /// lands inside the wait every time.
+    @Test func aReplicaShuttingDownDoesNotTakeTheSingletonOver() async throws {
+        let url = try AlfaBinary.freshDatabase()
+        let key = Int64.random(in: 1...Int64.max)
+        let holder = try PostgresConnection.connect(url: url)
+        #expect(try holder.tryAdvisoryLock(key))
+        let admin = try PostgresConnection.connect(url: url)
+        defer { admin.close() }
+        /// Sessions holding this test's lock (pg_locks spans every database of the cluster).
+        func holders() throws -> Int {
+            try admin.query("""
+                SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                  AND classid::bigint = ($1::bigint >> 32) & 4294967295 AND objid::bigint = $1::bigint & 4294967295
+                """, [key])[0].decode(0, as: Int.self)
+        }
+        let recorder = Recorder()
+        let clock = ManualClock()
+        let singleton = SingletonService(name: "lease test", lockKey: key, url: url, service: Probe(name: "B", recorder: recorder),
+                                         logger: Logger(label: "test.lease"), clock: ServiceClock(clock))
+        try await testGracefulShutdown { shutdown in
+            let running = Task { try await singleton.run() }
+            try await clock.untilSleeping()  // on standby
+            holder.close()
+            // Standby tries each second (virtual) until the lock is free; then the takeover waits.
+            while try holders() == 0 {
+                clock.advance(by: .seconds(1))
+                try await clock.untilSleeping()
+            }
+            shutdown.triggerGracefulShutdown()
+            clock.advance(by: .seconds(4))  // the takeover's wait: tick + proof timeout
+            try await running.value
+        }
+        #expect(await recorder.starts.isEmpty, "a replica shutting down started the singleton")
+        // The lock goes with its connection, which closes as the service returns.
+        try await Self.until("the lock to be released") { (try? holders()) == 0 }
     }
 }

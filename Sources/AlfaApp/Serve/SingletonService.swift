@@ -50,6 +50,9 @@ struct SingletonService: Service {
                 try? await clock.sleep(for: tick + proofTimeout)
                 guard try await Self.proves(lockKey, on: connection, within: proofTimeout, clock: clock) else { continue }
             }
+            // A replica shutting down does not take a singleton over: it would start only to stop,
+            // and what it began (a takeover's first notices) would wait for another start.
+            if Task.isShuttingDownGracefully { break }
             var epoch: Int64?
             if let lease {
                 guard let taken = try? await connection.run({ try LeaseRepository().take(lease.name, on: $0) }) else { continue }
