@@ -68,7 +68,7 @@ let package = Package(
         ),
 
         // What the test targets share: the PostgreSQL trait.
-        .target(name: "AlfaTestSupport", path: "Tests/AlfaTestSupport"),
+        .target(name: "AlfaTestSupport", dependencies: ["AlfaCore"], path: "Tests/AlfaTestSupport"),
         .testTarget(name: "AlfaCoreTests", dependencies: ["AlfaCore"]),
         .testTarget(name: "AlfaSettingsTests", dependencies: ["AlfaSettings", "AlfaCore"]),
         .testTarget(name: "AlfaSystemTests", dependencies: ["AlfaSystem"]),

@@ -44,11 +44,15 @@ struct OutboundQueueTests {
             }
         }
 
-        /// Runs the queue until the Bot API has seen `count` requests.
-        func run(until count: Int) async throws -> [ScriptedBotAPI.Arrival] {
+        /// Runs the queue until the Bot API has seen `count` requests and `settled` holds (what
+        /// the queue does with the last answer comes after it arrived).
+        func run(until count: Int, settled: @escaping @Sendable (Events) -> Bool = { _ in true }) async throws -> [ScriptedBotAPI.Arrival] {
             let running = Task { await queue.run() }
             defer { running.cancel() }
-            return try await api.advance(untilRequests: count)
+            let arrivals = try await api.advance(untilRequests: count)
+            let events = self.events
+            try await clock.until("the queue to settle") { settled(events) }
+            return arrivals
         }
     }
 
@@ -78,7 +82,9 @@ struct OutboundQueueTests {
         let h = Harness(chats: [7: Array(repeating: .badGateway, count: attempts)])
         await h.queue.send(ChatReply(html: "doomed"), to: 7)
         await h.queue.send(ChatReply(html: "after"), to: 8)
-        let arrivals = try await h.run(until: attempts + 1)
+        let arrivals = try await h.run(until: attempts + 1) { events in
+            events.all.contains { if case .dropped = $0 { true } else { false } }
+        }
         let doomed = arrivals.filter { $0.chat == 7 }.map(\.at)
         #expect(doomed.count == attempts)
         // Attempt n waits between half and all of min(30, 1.5ⁿ) seconds.

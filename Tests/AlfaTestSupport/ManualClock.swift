@@ -1,3 +1,4 @@
+import AlfaCore
 import Synchronization
 
 /// A clock that moves only when a test says so: services given it sleep in virtual time, so a
@@ -57,6 +58,12 @@ public final class ManualClock: Clock, Sendable {
         try Task.checkCancellation()
     }
 
+    /// Sleeps `duration` of this clock's time. Concrete, so no generic `Clock` code runs (see
+    /// `ServiceClock.init(elapsed:sleep:unixSeconds:)`).
+    public func sleep(for duration: Duration) async throws {
+        try await sleep(until: now.advanced(by: duration), tolerance: nil)
+    }
+
     /// Moves time on by `duration`, waking every sleeper whose deadline has come.
     public func advance(by duration: Duration) {
         let due = state.withLock { state -> [Sleeper] in
@@ -97,5 +104,15 @@ public final class ManualClock: Clock, Sendable {
         public let waitedFor: String
         public let limit: Duration
         public var description: String { "waited \(limit) of real time for \(waitedFor)" }
+    }
+}
+
+extension ServiceClock {
+    /// A service clock on `clock`: its elapsed time, its sleeps, and a Unix time that starts at
+    /// `unixStart` (2027-01-15 unless told) and moves with it.
+    public init(_ clock: ManualClock, unixStart: Double = 1_800_000_000) {
+        let start = clock.now
+        self.init(elapsed: { start.duration(to: clock.now) }, sleep: { try await clock.sleep(for: $0) },
+                  unixSeconds: { unixStart + start.duration(to: clock.now).seconds })
     }
 }

@@ -8,24 +8,20 @@ public struct ServiceClock: Sendable {
     private let sleeper: @Sendable (Duration) async throws -> Void
     private let unix: @Sendable () -> Double
 
-    /// Erases `clock`'s type, so that the actors holding it need not be generic. Its Unix time
-    /// is `unixStart` plus the time elapsed on it.
-    public init<C: Clock>(_ clock: C, unixStart: Double) where C.Duration == Duration {
-        let start = clock.now
-        elapsed = { start.duration(to: clock.now) }
-        sleeper = { try await clock.sleep(for: $0) }
-        unix = { unixStart + start.duration(to: clock.now).seconds }
-    }
-
-    /// A clock whose Unix time starts at 2027-01-15 (tests that read only elapsed time).
-    public init<C: Clock>(_ clock: C) where C.Duration == Duration {
-        self.init(clock, unixStart: 1_800_000_000)
+    /// A clock made of its three operations (a test's manual clock). Not generic over `Clock`
+    /// on purpose: Swift 6.3's runtime crashed resolving a clock's `Instant` type concurrently
+    /// in unspecialized code (`swift_getAssociatedTypeWitness`, 1 test run in 6).
+    public init(elapsed: @escaping @Sendable () -> Duration, sleep: @escaping @Sendable (Duration) async throws -> Void,
+                unixSeconds: @escaping @Sendable () -> Double) {
+        self.elapsed = elapsed
+        sleeper = sleep
+        unix = unixSeconds
     }
 
     private init(continuous: ContinuousClock) {
         let start = continuous.now
         elapsed = { start.duration(to: continuous.now) }
-        sleeper = { try await continuous.sleep(for: $0) }
+        sleeper = { try await Task.sleep(for: $0) }
         unix = { Date().timeIntervalSince1970 }
     }
 
