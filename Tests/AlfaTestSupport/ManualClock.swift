@@ -89,14 +89,18 @@ public final class ManualClock: Clock, Sendable {
         try await until("\(count) task(s) asleep on the clock") { self.sleepers >= count }
     }
 
-    /// Yields until `condition` holds. A test waiting for what never comes fails after `limit`
-    /// of real time, naming what it waited for, instead of spinning forever.
+    /// Waits until `condition` holds: a few yields (the service under test runs at once), then
+    /// naps of a millisecond of real time, so a test waiting on a database does not burn a core
+    /// the database and the other tests need. A test waiting for what never comes fails after
+    /// `limit` of real time, naming what it waited for, instead of spinning forever.
     public func until(_ what: String = "a sleeper", limit: Duration = .seconds(30),
                       _ condition: @Sendable () -> Bool) async throws {
         let deadline = ContinuousClock.now + limit
+        var polls = 0
         while !condition() {
             guard ContinuousClock.now < deadline else { throw Timeout(waitedFor: what, limit: limit) }
-            await Task.yield()
+            polls += 1
+            if polls < 50 { await Task.yield() } else { try await Task.sleep(for: .milliseconds(1)) }
         }
     }
 
