@@ -107,7 +107,7 @@ struct ChatScreensTests {
     }
 
     @Test func aWatcherHearsEachFillOnceEvenWithTwoReplicasAndABlockUnwatches() async throws {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let h = try await BotHarness(pool: try await AlfaBinary.migratedPool(url: url))
         let leader = try await h.seedLeaderboard()
         let task = h.start(h.bot())
@@ -178,7 +178,7 @@ struct ChatScreensTests {
     }
 
     @Test func alfaBacktestPrintsWhatTheChatComputesAndRefusesBadInput() async throws {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let pool = try await AlfaBinary.migratedPool(url: url)
         var generator = FillGenerator(seed: 31, traderCount: 1, start: 1_800_000_000, secondsPerFill: 60, openPositionsTarget: 4)
         let fills = generator.generate(count: 400)

@@ -34,20 +34,26 @@ enum AlfaBinary {
         return try await BlockingWorker(name: "alfa-cli").run { child.wait() }
     }
 
-    /// A fresh, empty database in the test cluster, and its URL.
-    static func freshDatabase() throws -> String {
+    /// A fresh, empty database in the test cluster, and its URL. Created on a thread of its own:
+    /// CREATE DATABASE blocks for long on a loaded cluster, and dozens of tests start with one,
+    /// which on the cooperative pool's 2 threads stalled every other test for tens of seconds.
+    static func freshDatabase() async throws -> String {
         let name = "alfa_cli_\(UInt32.random(in: 0...UInt32.max))"
         guard let url = TestPostgres.url else {
             fatalError("DATABASE_URL is not set and a suite that needs PostgreSQL lacks the .postgres trait")
         }
-        let admin = try PostgresConnection.connect(url: url)
-        try admin.execute("CREATE DATABASE \(name)")
+        try await BlockingWorker.once("test-create-database") {
+            let admin = try PostgresConnection.connect(url: url)
+            defer { admin.close() }
+            try admin.execute("CREATE DATABASE \(name)")
+        }
         return url.replacingOccurrences(of: "/alfa_test?", with: "/\(name)?")
     }
 
     /// A pool on a fresh database with the real migrations applied.
     static func migratedPool(url: String? = nil) async throws -> PostgresPool {
-        let pool = PostgresPool(configuration: .init(url: try url ?? freshDatabase(), size: 2))
+        let url = if let url { url } else { try await freshDatabase() }
+        let pool = PostgresPool(configuration: .init(url: url, size: 2))
         let migrations = try Migration.load(from: root + "/migrations")
         try await pool.withConnection { try Migrator(migrations: migrations).apply(on: $0) }
         return pool
@@ -87,7 +93,7 @@ struct CommandLineTests {
     }
 
     @Test func migrateFromAnEmptyFolderWithOnlyDatabaseURLAppliesEveryMigration() async throws {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-empty-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let child = try ChildProcess(AlfaBinary.path, ["migrate"], environment: ["DATABASE_URL": url], directory: folder)
@@ -151,7 +157,7 @@ struct CommandLineTests {
 
     @Test func checkFailsUntilMigrateHasRunThenPasses() async throws {
         let migrations = try Migration.load(from: AlfaBinary.root + "/migrations")
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let before = try await AlfaBinary.run(["check"], ["DATABASE_URL": url])
         #expect(before.status == 1)
         #expect(before.output.contains("ok   database reachable: PostgreSQL 15"))
@@ -205,7 +211,7 @@ struct CommandLineTests {
     }
 
     @Test func serveRunsUntilSIGINTAndStopsCleanly() async throws {
-        let url = try AlfaBinary.freshDatabase().replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://postgres:pw-in-url-77@")
+        let url = try await AlfaBinary.freshDatabase().replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://postgres:pw-in-url-77@")
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
         let token = "http-token-never-logged-4242"
         let serve = try AlfaBinary.start(["serve"], ["DATABASE_URL": url, "LOG_FORMAT": "json", "HTTP_LISTEN": "127.0.0.1:0",
@@ -236,7 +242,7 @@ struct CommandLineTests {
     }
 
     @Test func chatOnTheConsoleAnswersLikeTheBot() async throws {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
         let user = try await AlfaBinary.run(["chat", "--as-user"], ["DATABASE_URL": url], input: "/help\n/status\n/alfa top50\n")
         #expect(user.status == 0)
@@ -250,7 +256,7 @@ struct CommandLineTests {
     }
 
     @Test func theConsoleCanStopALiveServiceWithoutHoldingTheWallet() async throws {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
         let pool = PostgresPool(configuration: .init(url: url, size: 1))
         try await pool.withConnection { connection in
@@ -268,7 +274,7 @@ struct CommandLineTests {
 
     @Test func serveAnswersOnTelegramStopsPromptlyAndNeverLogsTheToken() async throws {
         let fake = try FakeTelegram()
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
         let values = ["DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": FakeTelegram.token, "TELEGRAM_API_BASE": fake.base,
                       "TELEGRAM_ADMIN_IDS": "1001", "LOG_LEVEL": "debug"]

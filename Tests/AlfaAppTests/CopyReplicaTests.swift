@@ -35,7 +35,7 @@ struct CopyReplicaTests {
     static func liveStack() async throws -> (ChainPeer, RelayerPeer, [String: String], PostgresPool) {
         let chain = try ChainPeer()
         let relayer = try await CopyHarness.relayer(on: chain)
-        let database = try AlfaBinary.freshDatabase()
+        let database = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
         let env = CopyHarness.environment(chain, relayer: relayer, database: database, CopyHarness.live)
         return (chain, relayer, env, PostgresPool(configuration: .init(url: database, size: 1)))

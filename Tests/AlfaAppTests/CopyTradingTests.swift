@@ -372,7 +372,7 @@ struct CopyTradingTests {
     @Test func aSignedIntentLeftByACrashIsSubmittedAgainAsItIsAndExecutesOnce() async throws {
         let chain = try ChainPeer()
         let relayer = try await CopyHarness.relayer(on: chain)
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let environment = CopyHarness.environment(chain, relayer: relayer, database: url, Self.live)
         let settings = try Settings(lookup: { environment[$0] })
         let now = Self.time()
@@ -525,7 +525,7 @@ struct CopyTradingTests {
 
     @Test func everyStateSurvivesARestartAndEmergencyStopTrueForcesTheStop() async throws {
         let chain = try ChainPeer()
-        let database = try AlfaBinary.freshDatabase()
+        let database = try await AlfaBinary.freshDatabase()
         let wallet = ["WALLET_ADDRESS": CopyHarness.wallet, "WALLET_DELEGATE_KEY": CopyHarness.delegateKey]
         func restarted(_ extra: [String: String] = wallet) async throws -> ExecutionState {
             let harness = try await CopyHarness(chain: chain, database: database, extra)
@@ -569,7 +569,7 @@ struct CopyTradingTests {
     /// loaded CI machine); here the NOTIFY path is proven: the periodic re-read is 5 s away.
     @Test func aStopTypedOnOneReplicaReachesAnotherByNotify() async throws {
         let chain = try ChainPeer()
-        let database = try AlfaBinary.freshDatabase()
+        let database = try await AlfaBinary.freshDatabase()
         try await withCopyHarness(chain: chain, database: database) { first in
             try await withCopyHarness(chain: chain, database: database, indexing: false) { second in
                 #expect(!(await second.control.execution().emergencyStop))

@@ -11,7 +11,7 @@ import Testing
 @Suite("alfa db optimize: retention, statistics, advice", .postgres)
 struct DatabaseMaintenanceTests {
     @Test func oldRawLogsAreArchivedToAFileFillsStayAndAdviceIsPrinted() async throws {
-        let database = try AlfaBinary.freshDatabase()
+        let database = try await AlfaBinary.freshDatabase()
         let pool = try await AlfaBinary.migratedPool(url: database)
         let leader = EVMAddress(hex: "0x00000000000000000000000000000000000000a1")!
         try await pool.withConnection { connection in

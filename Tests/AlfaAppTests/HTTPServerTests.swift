@@ -23,7 +23,7 @@ struct HTTPServerTests {
     /// A served database with the fixture's data; the newest trader of the board's top.
     static func served(_ values: [String: String] = [:], copy: Bool = true) async throws
         -> (http: HTTPHarness, pool: PostgresPool, trader: String) {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let pool = try await AlfaBinary.migratedPool(url: url)
         _ = try await HTTPFixture.seed(pool, now: Int64(Date().timeIntervalSince1970))
         let http = try await HTTPHarness.start(pool: pool, databaseURL: url, HTTPFixture.settings.merging(values) { _, new in new },
@@ -189,7 +189,7 @@ extension HTTPServerTests {
 
     @Test func theMetricsParseAndMoveWhenFillsArrive() async throws {
         let chain = try ChainPeer()
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let pool = try await AlfaBinary.migratedPool(url: url)
         let lease = Lease(name: "indexer")
         let http = try await HTTPHarness.start(pool: pool, databaseURL: url, IndexCommandTests.environment(chain, database: url), copy: true,

@@ -25,7 +25,7 @@ struct IndexCommandTests {
         let chain = try ChainPeer()
         try await IndexerTests.tradeEverything(on: chain)
         let head = try await chain.head()
-        let database = try AlfaBinary.freshDatabase()
+        let database = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
         // Slow replies, one-block pages, two in flight: the parallel backfill takes long enough to
         // be killed in the middle, with pages fetched and not yet committed.
@@ -70,7 +70,7 @@ struct IndexCommandTests {
         let chain = try ChainPeer()
         try await IndexerTests.tradeEverything(on: chain)
         let head = try await chain.head()
-        let database = try AlfaBinary.freshDatabase()
+        let database = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
         let env = Self.environment(chain, database: database)
         #expect(try await AlfaBinary.run(["index", "--to-block", "\(head)"], env).status == 0)

@@ -10,7 +10,7 @@ struct LeaderboardRefresherTests {
     static let gates = EligibilityGates(minTrades30d: 5, minVolume30d: 10_000_000_000, activeHours: 72)
 
     private func migratedPool() async throws -> (url: String, pool: PostgresPool) {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         return (url, try await AlfaBinary.migratedPool(url: url))
     }
 

@@ -39,7 +39,7 @@ struct OperatedFromTelegramTests {
     @Test func anAdminTradesLiveStopsAndRecoversFromABreakerInTheChat() async throws {
         let chain = try ChainPeer()
         let fake = try FakeTelegram()
-        let database = try AlfaBinary.freshDatabase()
+        let database = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
         let relayer = try await CopyHarness.relayer(on: chain)
         let env = CopyHarness.environment(chain, relayer: relayer, database: database, [

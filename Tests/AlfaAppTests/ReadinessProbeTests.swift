@@ -10,7 +10,7 @@ import Testing
 @Suite("Readiness probe (real server, virtual time)", .postgres)
 struct ReadinessProbeTests {
     @Test func aDatabaseThatDoesNotAnswerFailsTheCheckAtTheDeadlineThenRecovers() async throws {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let pool = try await AlfaBinary.migratedPool(url: url)
         await pool.close()
         let settings = try Settings(lookup: { _ in nil })

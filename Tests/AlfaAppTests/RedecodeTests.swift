@@ -31,7 +31,7 @@ struct RedecodeTests {
 
     @Test func indexingTheUpgradeWithV2UnknownThenRedecodingEqualsAFreshIndex() async throws {
         let chain = try ChainPeer(pastHours: 12)
-        let stale = try AlfaBinary.freshDatabase(), fresh = try AlfaBinary.freshDatabase()
+        let stale = try await AlfaBinary.freshDatabase(), fresh = try await AlfaBinary.freshDatabase()
         for url in [stale, fresh] { #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0) }
         let env = IndexCommandTests.environment(chain, database: stale,
                                                 ["SIM_TRADERS": "40", "SIM_SEED": "7", "SIM_HISTORY_HOURS": "12",
@@ -141,7 +141,7 @@ struct IncreaseTests {
 
     @Test func anIncreaseIsANewLotOfTheSameLifecycleAndItsCloseMatches() async throws {
         let chain = try ChainPeer()
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
         let price: Int64 = 650_000_000_000_000
         try await chain.execute([[.marketOpen(Self.trader, pair: 2, index: 1, collateral: 100_000_000, fee: 1_000_000, price: price)]])

@@ -106,7 +106,7 @@ struct RelayerTests {
         #expect(!close.isOpen && close.payout > close.collateral)
 
         // The indexer sees both as the trader's fills, in the transactions the stream named.
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
         let env = IndexCommandTests.environment(chain, database: url)
         #expect(try await AlfaBinary.run(["index", "--to-block", "\(try await chain.head())"], env).status == 0)

@@ -13,7 +13,7 @@ struct SimulatedMarketTests {
 
     @Test func theSharpRankAboveTheRecklessAndTheRecklessGetLiquidated() async throws {
         let chain = try ChainPeer(pastHours: 48)
-        let database = try AlfaBinary.freshDatabase()
+        let database = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
         let env = IndexCommandTests.environment(chain, database: database,
                                                 ["SIM_TRADERS": "\(Self.traders)", "SIM_SEED": "42", "SIM_HISTORY_HOURS": "48"])

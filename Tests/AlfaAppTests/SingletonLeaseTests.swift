@@ -57,7 +57,7 @@ struct SingletonLeaseTests {
     }
 
     @Test func aTerminatedLockConnectionStandsTheHolderDownBeforeAnyReplicaStartsAgain() async throws {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let key = Int64.random(in: 1...Int64.max)
         let recorder = Recorder()
         let logger = Logger(label: "test.lease")
@@ -91,7 +91,7 @@ struct SingletonLeaseTests {
         // The lock's connection busy (as a network that stopped answering keeps it): the proof
         // gives up at its deadline, while the query in its way is still running. The deadline
         // runs in virtual time: it passes when the test says, not when a loaded machine gets to it.
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let clock = ManualClock()
         let busy = DedicatedConnection(url: url, name: "test-busy")
         #expect(try await busy.run { try $0.tryAdvisoryLock(77) })
@@ -119,7 +119,7 @@ struct SingletonLeaseTests {
     /// The fence: a replica that took the lease over takes the next epoch, and a write made under
     /// the old one is refused by the database; a takeover waits for a write in flight to commit.
     @Test func aWriteUnderAStaleEpochIsRefusedAndATakeoverWaitsForOneInFlight() async throws {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let pool = try await AlfaBinary.migratedPool(url: url)
         try await closing(pool) { pool in
             let (a, b) = (Lease(name: "copy executor"), Lease(name: "copy executor"))
@@ -154,7 +154,7 @@ struct SingletonLeaseTests {
     /// time and the shutdown is triggered at once (ServiceLifecycleTestKit), so the shutdown
     /// lands inside the wait every time.
     @Test func aReplicaShuttingDownDoesNotTakeTheSingletonOver() async throws {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let key = Int64.random(in: 1...Int64.max)
         let holder = try PostgresConnection.connect(url: url)
         #expect(try holder.tryAdvisoryLock(key))

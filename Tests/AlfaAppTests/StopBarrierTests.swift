@@ -30,7 +30,7 @@ struct StopBarrierTests {
     }
 
     @Test func aStopWaitsForASubmissionOnTheWireAndNoneStartsAfterIt() async throws {
-        let url = try AlfaBinary.freshDatabase()
+        let url = try await AlfaBinary.freshDatabase()
         let pool = try await AlfaBinary.migratedPool(url: url)
         try await closing(pool) { pool in
             let values = ["DATABASE_URL": url, "COPY_EXECUTION_MODE": "LIVE"]

@@ -93,7 +93,7 @@ public final class ManualClock: Clock, Sendable {
     /// naps of a millisecond of real time, so a test waiting on a database does not burn a core
     /// the database and the other tests need. A test waiting for what never comes fails after
     /// `limit` of real time, naming what it waited for, instead of spinning forever.
-    public func until(_ what: String = "a sleeper", limit: Duration = .seconds(30),
+    public func until(_ what: String = "a sleeper", limit: Duration = .seconds(120),
                       _ condition: @Sendable () -> Bool) async throws {
         let deadline = ContinuousClock.now + limit
         var polls = 0

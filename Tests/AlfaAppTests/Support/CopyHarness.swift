@@ -49,7 +49,7 @@ final class CopyHarness: Sendable {
          indexing: Bool = true) async throws {
         let chain = try chain ?? ChainPeer()
         let relayer = if let relayer { relayer } else { try await Self.relayer(on: chain) }
-        let url = try database ?? AlfaBinary.freshDatabase()
+        let url = if let database { database } else { try await AlfaBinary.freshDatabase() }
         self.chain = chain
         self.relayer = relayer
         self.url = url
