@@ -193,7 +193,7 @@ struct CommandLineTests {
         #expect(!(own.output + own.errorOutput).contains(CopyHarness.walletKey.dropFirst(2)))
 
         // With a bot token, Telegram is asked whether it accepts it; the token never shows.
-        let telegram = try FakeTelegram()
+        let telegram = try await FakeTelegram()
         let bot = ["DATABASE_URL": url, "TELEGRAM_API_BASE": telegram.base, "TELEGRAM_ADMIN_IDS": "1001"]
         let accepted = try await AlfaBinary.run(["check"], bot.merging(["TELEGRAM_BOT_TOKEN": FakeTelegram.token]) { $1 })
         #expect(accepted.status == 0 && accepted.output.contains("ok   telegram: the token is accepted: @alfa_test_bot, 1 admin(s)"),
@@ -273,7 +273,7 @@ struct CommandLineTests {
     }
 
     @Test func serveAnswersOnTelegramStopsPromptlyAndNeverLogsTheToken() async throws {
-        let fake = try FakeTelegram()
+        let fake = try await FakeTelegram()
         let url = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
         let values = ["DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": FakeTelegram.token, "TELEGRAM_API_BASE": fake.base,

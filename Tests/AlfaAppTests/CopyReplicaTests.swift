@@ -33,7 +33,7 @@ struct CopyReplicaTests {
 
     /// A chain, the fake relayer on it, a migrated database and the LIVE environment of `alfa serve`.
     static func liveStack() async throws -> (ChainPeer, RelayerPeer, [String: String], PostgresPool) {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         let relayer = try await CopyHarness.relayer(on: chain)
         let database = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
@@ -161,7 +161,7 @@ struct CopyReplicaTests {
         let cluster = FileManager.default.temporaryDirectory.appendingPathComponent("alfa-restart-pg-\(UUID())").path
         let database = try await Self.cluster("start", cluster).trimmingCharacters(in: .whitespacesAndNewlines)
         defer { _ = try? Self.runCluster("remove", cluster) }
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         let relayer = try await CopyHarness.relayer(on: chain)
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
         let env = CopyHarness.environment(chain, relayer: relayer, database: database, CopyHarness.live)

@@ -370,7 +370,7 @@ struct CopyTradingTests {
     /// A crash after the POST, before the tracking id: the same signed intent goes out again,
     /// and its nonce makes a second execution impossible. Here the first POST was taken.
     @Test func aSignedIntentLeftByACrashIsSubmittedAgainAsItIsAndExecutesOnce() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         let relayer = try await CopyHarness.relayer(on: chain)
         let url = try await AlfaBinary.freshDatabase()
         let environment = CopyHarness.environment(chain, relayer: relayer, database: url, Self.live)
@@ -450,8 +450,8 @@ struct CopyTradingTests {
     }
 
     @Test func aRevokedDelegateFailsItsOrdersWithOneAlertNeverInALoop() async throws {
-        let chain = try ChainPeer()
-        let relayer = try RelayerPeer(chain: chain, chainID: 8453, router: chain.contracts["trading"]!)  // nobody registered
+        let chain = try await ChainPeer()
+        let relayer = try await RelayerPeer(chain: chain, chainID: 8453, router: chain.contracts["trading"]!)  // nobody registered
         try await withCopyHarness(chain: chain, relayer: relayer, database: nil,
                                   Self.live.merging(["COPY_MAX_OPEN_POSITIONS": "10"]) { _, new in new }) { harness in
             let start = Self.time()
@@ -524,7 +524,7 @@ struct CopyTradingTests {
     }
 
     @Test func everyStateSurvivesARestartAndEmergencyStopTrueForcesTheStop() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         let database = try await AlfaBinary.freshDatabase()
         let wallet = ["WALLET_ADDRESS": CopyHarness.wallet, "WALLET_DELEGATE_KEY": CopyHarness.delegateKey]
         func restarted(_ extra: [String: String] = wallet) async throws -> ExecutionState {
@@ -568,7 +568,7 @@ struct CopyTradingTests {
     /// The one-second figure is measured by `alfa bench copy` (a timed test would flake on a
     /// loaded CI machine); here the NOTIFY path is proven: the periodic re-read is 5 s away.
     @Test func aStopTypedOnOneReplicaReachesAnotherByNotify() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         let database = try await AlfaBinary.freshDatabase()
         try await withCopyHarness(chain: chain, database: database) { first in
             try await withCopyHarness(chain: chain, database: database, indexing: false) { second in
@@ -590,7 +590,7 @@ struct CopyTradingTests {
     }
 
     @Test func liveNeedsAWalletAndABadKeyOrWrongChainIsRefusedAtStartWithoutPrintingTheKey() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         // DRY never reads the key, even a bad one.
         let dry = try await CopyHarness(chain: chain, database: nil, ["WALLET_PRIVATE_KEY": "0x1234deadbeef"])
         #expect(await dry.control.setMode(.live, by: 1001).plainText.contains("WALLET_PRIVATE_KEY is refused"))

@@ -188,7 +188,7 @@ extension HTTPServerTests {
     }
 
     @Test func theMetricsParseAndMoveWhenFillsArrive() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         let url = try await AlfaBinary.freshDatabase()
         let pool = try await AlfaBinary.migratedPool(url: url)
         let lease = Lease(name: "indexer")

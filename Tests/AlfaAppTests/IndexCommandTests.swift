@@ -22,7 +22,7 @@ struct IndexCommandTests {
     }
 
     @Test func killNineMidBackfillThenRestartGivesTheSameRowsWithoutGapsOrDuplicates() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         try await IndexerTests.tradeEverything(on: chain)
         let head = try await chain.head()
         let database = try await AlfaBinary.freshDatabase()
@@ -67,7 +67,7 @@ struct IndexCommandTests {
     }
 
     @Test func exportWritesEveryFillInHumanUnits() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         try await IndexerTests.tradeEverything(on: chain)
         let head = try await chain.head()
         let database = try await AlfaBinary.freshDatabase()
@@ -96,7 +96,7 @@ struct IndexCommandTests {
     }
 
     @Test func abiInspectVerifiesLiveLogsAndReportsUnknownTopics() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         try await IndexerTests.tradeEverything(on: chain)
         let listing = try await AlfaBinary.run(["abi", "inspect"])
         #expect(listing.status == 0)

@@ -92,7 +92,7 @@ struct IndexerTests {
     }
 
     @Test func everyKindOfFillIsIndexedWithItsFeesAndPositions() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         try await Self.tradeEverything(on: chain)
         let head = try await chain.head()
         let alerts = Mutex<[String]>([])
@@ -144,7 +144,7 @@ struct IndexerTests {
     }
 
     @Test func aRestartResumesWithoutGapsOrDuplicates() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         try await Self.tradeEverything(on: chain)
         let head = try await chain.head()
         let first = try await Self.harness(chain, page: 3)
@@ -158,7 +158,7 @@ struct IndexerTests {
     }
 
     @Test func aParallelBackfillCommitsInBlockOrderExactlyAsOneByOne() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         try await Self.tradeEverything(on: chain)
         let head = try await chain.head()
         let parallel = try await Self.harness(chain, page: 2, confirmations: 3, concurrency: 8)
@@ -183,7 +183,7 @@ struct IndexerTests {
     }
 
     @Test func aRangeLimitMidParallelBackfillSplitsAndLosesNothing() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         try await Self.tradeEverything(on: chain)
         let head = try await chain.head()
         try await chain.faults(#"{"maxBlockRange":3,"rangeError":"32602"}"#)
@@ -194,7 +194,7 @@ struct IndexerTests {
     }
 
     @Test func providerRangeLimitsAreSplitAndAFailingEndpointFailsOver() async throws {
-        let chain = try ChainPeer(endpoints: 2)
+        let chain = try await ChainPeer(endpoints: 2)
         try await Self.tradeEverything(on: chain)
         let head = try await chain.head()
         try await chain.faults(#"{"maxBlockRange":1,"rangeError":"32602"}"#, endpoint: 0)
@@ -213,7 +213,7 @@ struct IndexerTests {
     }
 
     @Test func aReorgRemovesOrphanedFillsAndReindexesTheNewBranch() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         let p = Self.price
         try await chain.execute([[.marketOpen(Self.alice, collateral: 10_000_000, price: p)]])
         let snapshot = try await chain.snapshot()
@@ -245,7 +245,7 @@ struct IndexerTests {
     }
 
     @Test func aLaggingEndpointIsNotTakenForAReorg() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         try await chain.execute([[.marketOpen(Self.alice, collateral: 10_000_000, price: Self.price)]])
         try await chain.execute([[.marketOpen(Self.bob, collateral: 10_000_000, price: Self.price)]])
         let h = try await Self.harness(chain, confirmations: 10)
@@ -257,7 +257,7 @@ struct IndexerTests {
     }
 
     @Test func anEndpointOnAnotherChainIsRefused() async throws {
-        let chain = try ChainPeer(endpoints: 2)
+        let chain = try await ChainPeer(endpoints: 2)
         try await chain.faults(#"{"chainId":1}"#, endpoint: 1)
         let h = try await Self.harness(chain)
         await #expect(throws: RPCError.wrongChain(host: String(chain.urls[1].dropFirst(7).dropLast()), expected: 8453, actual: 1)) {

@@ -37,8 +37,8 @@ struct OperatedFromTelegramTests {
     }
 
     @Test func anAdminTradesLiveStopsAndRecoversFromABreakerInTheChat() async throws {
-        let chain = try ChainPeer()
-        let fake = try FakeTelegram()
+        let chain = try await ChainPeer()
+        let fake = try await FakeTelegram()
         let database = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
         let relayer = try await CopyHarness.relayer(on: chain)

@@ -15,7 +15,7 @@ import Testing
 @Suite("Price feed: Pyth Hermes and the last fill", .postgres)
 struct PriceFeedTests {
     final class Hermes: LoopbackPeer, @unchecked Sendable {
-        init() throws { try super.init("hermes/fake_hermes.py") }
+        init() async throws { try await super.init("hermes/fake_hermes.py") }
 
         func requests() async throws -> Int {
             (try JSONSerialization.jsonObject(with: Data(try await get("/control/requests"))) as? [String: Int])?["requests"] ?? -1
@@ -50,7 +50,7 @@ struct PriceFeedTests {
     }
 
     @Test func aFreshPythPriceIsTheMarkAndIsReusedForThePollInterval() async throws {
-        let hermes = try Hermes()
+        let hermes = try await Hermes()
         try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 995}}"#)
         let clock = Clock(1_000)
         let (feed, feedPool) = try await Self.feed(hermes, clock: clock)
@@ -71,7 +71,7 @@ struct PriceFeedTests {
     /// The local environment: the simulator publishes its prices to the fake Hermes each minute,
     /// and they come back as Pyth marks of the same pairs.
     @Test func theSimulatorsPricesAreTheLocalFeedsMarks() async throws {
-        let hermes = try Hermes()
+        let hermes = try await Hermes()
         let environment = ["SIM_PRICE_FEED_URL": hermes.base]
         let settings = try Settings(lookup: { environment[$0] })
         let runner = MarketSimulatorRunner(settings: settings.simulator, rpc: JSONRPCClient(urls: [Secret("http://127.0.0.1:1")], expectedChainID: 31337, timeoutSeconds: 1),
@@ -88,7 +88,7 @@ struct PriceFeedTests {
     }
 
     @Test func aStalePythPriceGivesWayToANewerFill() async throws {
-        let hermes = try Hermes()
+        let hermes = try await Hermes()
         try await hermes.post("/control/prices", #"{"\#(Self.eth)": {"price": "6600000000000", "expo": -8, "publish_time": 800}}"#)
         let clock = Clock(1_000)
         let (feed, feedPool) = try await Self.feed(hermes, clock: clock)
@@ -104,7 +104,7 @@ struct PriceFeedTests {
 
     @Test(arguments: [#"{"status": 503}"#, #"{"nonsense": true}"#])
     func hermesDownOrTalkingNonsenseFallsBackToTheLastFill(fault: String) async throws {
-        let hermes = try Hermes()
+        let hermes = try await Hermes()
         try await hermes.post("/control/faults", fault)
         let (feed, feedPool) = try await Self.feed(hermes, clock: Clock(1_000))
         try await closing(feedPool) { feedPool in

@@ -30,7 +30,7 @@ struct RedecodeTests {
     }
 
     @Test func indexingTheUpgradeWithV2UnknownThenRedecodingEqualsAFreshIndex() async throws {
-        let chain = try ChainPeer(pastHours: 12)
+        let chain = try await ChainPeer(pastHours: 12)
         let stale = try await AlfaBinary.freshDatabase(), fresh = try await AlfaBinary.freshDatabase()
         for url in [stale, fresh] { #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0) }
         let env = IndexCommandTests.environment(chain, database: stale,
@@ -140,7 +140,7 @@ struct IncreaseTests {
         """
 
     @Test func anIncreaseIsANewLotOfTheSameLifecycleAndItsCloseMatches() async throws {
-        let chain = try ChainPeer()
+        let chain = try await ChainPeer()
         let url = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
         let price: Int64 = 650_000_000_000_000

@@ -58,7 +58,7 @@ struct RelayerTests {
     }
 
     @Test func aSignedOpenStreamsItsLifecycleToTheFill() async throws {
-        let relayer = try Relayer(router: Self.router.description)
+        let relayer = try await Relayer(router: Self.router.description)
         try await relayer.post("/control/faults", #"{"attemptFailed": 2}"#)
         let events = try await Self.submit(RelayerClient(base: relayer.base), try Self.open(signedBy: Self.trader))
         #expect(events.map(\.1) == [0, 1, 2, 3, 4])
@@ -70,7 +70,7 @@ struct RelayerTests {
     }
 
     @Test func theRelayerRefusesAStrangersSignatureAReusedNonceAndAPastDeadline() async throws {
-        let relayer = try Relayer(router: Self.router.description)
+        let relayer = try await Relayer(router: Self.router.description)
         let client = RelayerClient(base: relayer.base)
         func refusal(_ order: (intent: [UInt8], signature: [UInt8])) async -> String? {
             do { _ = try await Self.submit(client, order); return nil } catch { return "\(error)" }
@@ -90,8 +90,8 @@ struct RelayerTests {
     }
 
     @Test func onTheLocalChainTheOpenIsOursAndTheCloseMustBindItsOpenTime() async throws {
-        let chain = try ChainPeer()
-        let relayer = try Relayer(chain: chain, router: Self.router.description)
+        let chain = try await ChainPeer()
+        let relayer = try await Relayer(chain: chain, router: Self.router.description)
         let client = RelayerClient(base: relayer.base)
         let opened = try await Self.submit(client, try Self.open(signedBy: Self.trader))
         guard case .executed(let open)? = opened.last?.0, let openTime = open.openTimestamp, let slot = open.tradeIndex,
@@ -122,7 +122,7 @@ struct RelayerTests {
         (#"{"error": "ATTEMPTS_EXHAUSTED"}"#, "failed"),
     ])
     func theStateMachineSettlesEveryEndingThroughTheStreamOrItsReplay(faults: String, final: String) async throws {
-        let relayer = try Relayer(router: Self.router.description)
+        let relayer = try await Relayer(router: Self.router.description)
         try await relayer.post("/control/faults", faults)
         let client = RelayerClient(base: relayer.base)
         let nonce = "0x" + String(repeating: "5", count: 64)

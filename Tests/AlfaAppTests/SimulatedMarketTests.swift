@@ -12,7 +12,7 @@ struct SimulatedMarketTests {
     static let traders = 120
 
     @Test func theSharpRankAboveTheRecklessAndTheRecklessGetLiquidated() async throws {
-        let chain = try ChainPeer(pastHours: 48)
+        let chain = try await ChainPeer(pastHours: 48)
         let database = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": database]).status == 0)
         let env = IndexCommandTests.environment(chain, database: database,

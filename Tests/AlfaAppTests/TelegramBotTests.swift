@@ -360,7 +360,7 @@ struct TelegramBotTests {
     }
 
     @Test func anUnreachableServerIsRetriedAndNeverLogsTheToken() async throws {
-        let fake = try FakeTelegram()
+        let fake = try await FakeTelegram()
         let h = try await BotHarness(fake: fake)
         let values = ["TELEGRAM_BOT_TOKEN": FakeTelegram.token, "TELEGRAM_API_BASE": "http://127.0.0.1:9/"]
         let bot = TelegramBot(settings: try Settings(lookup: { values[$0] }), token: Secret(FakeTelegram.token), pool: h.pool,

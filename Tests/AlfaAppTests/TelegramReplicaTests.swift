@@ -19,7 +19,7 @@ struct TelegramReplicaTests {
     }
 
     @Test func onePollerAtATimeAlertsFromAnyReplicaAndATakeover() async throws {
-        let fake = try FakeTelegram()
+        let fake = try await FakeTelegram()
         let url = try await AlfaBinary.freshDatabase()
         #expect(try await AlfaBinary.run(["migrate"], ["DATABASE_URL": url]).status == 0)
         let values = ["DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": FakeTelegram.token, "TELEGRAM_API_BASE": fake.base,

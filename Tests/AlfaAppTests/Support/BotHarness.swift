@@ -22,7 +22,7 @@ final class BotHarness: Sendable {
 
     init(fake: FakeTelegram? = nil, pool: PostgresPool? = nil, pollTimeout: Int = 1, enforceFlood: Bool = false,
          _ extra: [String: String] = [:]) async throws {
-        let fake = try fake ?? FakeTelegram()
+        let fake = if let fake { fake } else { try await FakeTelegram() }
         self.fake = fake
         if let pool { self.pool = pool } else { self.pool = try await AlfaBinary.migratedPool() }
         var values = [

@@ -12,12 +12,12 @@ final class ChainPeer: @unchecked Sendable {
     private let http = CurlHTTPClient(name: "chain-peer")
 
     /// `pastHours`: the chain starts that long ago, for a simulated history (`alfa_clock`).
-    init(endpoints: Int = 1, pastHours: Double = 0) throws {
+    init(endpoints: Int = 1, pastHours: Double = 0) async throws {
         struct Announcement: Decodable {
             let ports: [Int]
             let contracts: [String: String]
         }
-        let (process, announcement) = try PeerProcess.launch("evm/chain.py", ["--endpoints", "\(endpoints)", "--past-hours", "\(pastHours)"],
+        let (process, announcement) = try await PeerProcess.launch("evm/chain.py", ["--endpoints", "\(endpoints)", "--past-hours", "\(pastHours)"],
                                                                   as: Announcement.self)
         self.process = process
         urls = announcement.ports.map { "http://127.0.0.1:\($0)/" }

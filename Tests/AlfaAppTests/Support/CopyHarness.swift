@@ -47,7 +47,7 @@ final class CopyHarness: Sendable {
     /// `indexing: false` for a second replica on the same database (`alfa serve` elects one indexer).
     init(chain: ChainPeer? = nil, relayer: RelayerPeer? = nil, database: String? = nil, _ extra: [String: String] = [:],
          indexing: Bool = true) async throws {
-        let chain = try chain ?? ChainPeer()
+        let chain = if let chain { chain } else { try await ChainPeer() }
         let relayer = if let relayer { relayer } else { try await Self.relayer(on: chain) }
         let url = if let database { database } else { try await AlfaBinary.freshDatabase() }
         self.chain = chain
@@ -73,7 +73,7 @@ final class CopyHarness: Sendable {
 
     /// The fake relayer on `chain`, for the wallet's domain, with the delegate registered.
     static func relayer(on chain: ChainPeer) async throws -> RelayerPeer {
-        let relayer = try RelayerPeer(chain: chain, chainID: 8453, router: chain.contracts["trading"]!)
+        let relayer = try await RelayerPeer(chain: chain, chainID: 8453, router: chain.contracts["trading"]!)
         try await relayer.register(delegate: delegate, for: wallet)
         return relayer
     }

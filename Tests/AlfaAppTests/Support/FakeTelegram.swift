@@ -11,9 +11,9 @@ final class FakeTelegram: @unchecked Sendable {
     let base: String
     private let http = CurlHTTPClient(name: "fake-telegram")
 
-    init(token: String = FakeTelegram.token) throws {
+    init(token: String = FakeTelegram.token) async throws {
         struct Announcement: Decodable { let port: Int }
-        let (process, announcement) = try PeerProcess.launch("telegram/fake_bot_api.py", ["--token", token], as: Announcement.self)
+        let (process, announcement) = try await PeerProcess.launch("telegram/fake_bot_api.py", ["--token", token], as: Announcement.self)
         self.process = process
         base = "http://127.0.0.1:\(announcement.port)"
     }

@@ -8,9 +8,9 @@ class LoopbackPeer: @unchecked Sendable {
     let base: String
     let control = CurlHTTPClient(name: "test-peer-control")
 
-    init(_ script: String, _ arguments: [String] = []) throws {
+    init(_ script: String, _ arguments: [String] = []) async throws {
         struct Announcement: Decodable { let port: Int }
-        let (process, announcement) = try PeerProcess.launch(script, arguments, as: Announcement.self)
+        let (process, announcement) = try await PeerProcess.launch(script, arguments, as: Announcement.self)
         self.process = process
         base = "http://127.0.0.1:\(announcement.port)"
     }

@@ -3,8 +3,8 @@ import Foundation
 /// The fake batched-market relayer (`commands/lib/relayer/fake_relayer.py`) for one test: it
 /// recovers signers with eth-account and, given a chain, executes there. Stopped when released.
 final class RelayerPeer: LoopbackPeer, @unchecked Sendable {
-    init(chain: ChainPeer? = nil, chainID: Int64 = 31337, router: String) throws {
-        try super.init("relayer/fake_relayer.py",
+    init(chain: ChainPeer? = nil, chainID: Int64 = 31337, router: String) async throws {
+        try await super.init("relayer/fake_relayer.py",
                        ["--router", router, "--chain-id", "\(chainID)"] + (chain.map { ["--chain", $0.urls[0]] } ?? []))
     }
 
