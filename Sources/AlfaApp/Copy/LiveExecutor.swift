@@ -29,10 +29,8 @@ actor LiveExecutor {
     private let relayer: RelayerClient
     private let alerts: AlertSink
     private let logger: Logger
-    /// Unix milliseconds.
-    private let clock: @Sendable () -> Int64
-    /// What the resubmission's pause sleeps on.
-    private let timers: ServiceClock
+    /// Its Unix milliseconds stamp intents and replays; the resubmission's pause sleeps on it.
+    private let clock: ServiceClock
     private let loadWallet: @Sendable () async throws -> LiveWallet
     private let domainSeparator: Hash32
     private let repository = CopyOrderRepository()
@@ -49,9 +47,9 @@ actor LiveExecutor {
     private var signing: [Int64: CopyOrderRepository.SignedIntent] = [:]
     private var delegationAlerted = false
 
-    init(chain: Settings.Chain, intentDeadlineSeconds: Int64, confirmations: Int64, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, relayer: RelayerClient,
-         alerts: AlertSink, clock: ServiceClock, loadWallet: @escaping @Sendable () async throws -> LiveWallet,
-         logger: Logger) {
+    init(chain: Settings.Chain, intentDeadlineSeconds: Int64, confirmations: Int64, pool: PostgresPool, gate: ExecutionGate,
+         barrier: StopBarrier, lease: Lease, relayer: RelayerClient, alerts: AlertSink, clock: ServiceClock,
+         loadWallet: @escaping @Sendable () async throws -> LiveWallet, logger: Logger) {
         self.intentDeadlineSeconds = intentDeadlineSeconds
         self.confirmations = confirmations
         self.pool = pool
@@ -60,8 +58,7 @@ actor LiveExecutor {
         self.lease = lease
         self.relayer = relayer
         self.alerts = alerts
-        self.clock = { clock.unixMilliseconds }
-        timers = clock
+        self.clock = clock
         self.loadWallet = loadWallet
         self.logger = logger
         domainSeparator = AvantisIntent.domainSeparator(chainID: UInt64(chain.chainID), tradingRouter: chain.trading)
@@ -72,7 +69,7 @@ actor LiveExecutor {
     func advance(_ orders: [CopyOrder]) async throws {
         // Read before the fills: a fill at or before this chain time is committed already.
         let chainTime = try await confirmedChainTime()
-        let now = clock()
+        let now = clock.unixMilliseconds
         for order in orders where !streaming.contains(order.id) {
             self.orders[order.id] = order
             if try await reconcile(order) { continue }
@@ -282,7 +279,7 @@ actor LiveExecutor {
             try await fail(order, "LIVE wallet unavailable: \(error)")
             return nil
         }
-        let deadline = clock() + intentDeadlineSeconds * 1_000
+        let deadline = clock.unixMilliseconds + intentDeadlineSeconds * 1_000
         let intent: AvantisIntent.Order
         switch order.action {
         case .open:
@@ -364,7 +361,7 @@ actor LiveExecutor {
                 return await endStream(id, nil)
             }
             // Again after a cut or a failed POST: not in a tight loop.
-            if resubmission { try await timers.sleep(for: .seconds(1)) }
+            if resubmission { try await clock.sleep(for: .seconds(1)) }
             // A close an admin or a breaker ordered passes the stop; anything else checks the stored one.
             if !order.passesTheStop {
                 guard await barrier.enter(order) else {
@@ -400,7 +397,7 @@ actor LiveExecutor {
     private func replay(_ id: Int64, trackingID: String, afterSeq: Int64) {
         guard !streaming.contains(id) else { return }
         streaming.insert(id)
-        lastReplay[id] = clock()
+        lastReplay[id] = clock.unixMilliseconds
         let relayer = self.relayer
         Task {
             do {
