@@ -20,11 +20,10 @@ struct ReadinessProbeTests {
         #expect(await probe.check().checks[0].ok)
 
         // Another session holds the indexer's table: the probe's read waits behind it, as on a stuck server.
-        let holder = DedicatedConnection(url: url, name: "test-holder")
-        try await holder.run { connection in
-            try connection.execute("BEGIN")
-            try connection.execute("LOCK TABLE indexer_state IN ACCESS EXCLUSIVE MODE")
-        }
+        let holder = try PostgresConnection.connect(url: url)
+        defer { holder.close() }
+        try holder.execute("BEGIN")
+        try holder.execute("LOCK TABLE indexer_state IN ACCESS EXCLUSIVE MODE")
         clock.advance(by: .seconds(1))  // past the half second a report is shared for
         let stuck = Task { await probe.check() }
         try await clock.untilSleeping()
@@ -33,8 +32,7 @@ struct ReadinessProbeTests {
         #expect(report.checks[0] == .database(problem: "no answer within 3.0 seconds", milliseconds: nil))
         #expect(!report.isReady)
 
-        try await holder.run { try $0.execute("ROLLBACK") }
-        await holder.close()
+        try holder.execute("ROLLBACK")
         clock.advance(by: .seconds(1))
         #expect(await probe.check().checks[0].ok)
         #expect(clock.sleepers == 0, "an answered probe leaves no timer behind")

@@ -156,18 +156,16 @@ struct SingletonLeaseTests {
     @Test func aReplicaShuttingDownDoesNotTakeTheSingletonOver() async throws {
         let url = try await AlfaBinary.freshDatabase()
         let key = Int64.random(in: 1...Int64.max)
-        // Sessions of their own, so that no query blocks the cooperative pool.
-        let holder = DedicatedConnection(url: url, name: "test-holder")
-        #expect(try await holder.run { try $0.tryAdvisoryLock(key) })
-        let admin = DedicatedConnection(url: url, name: "test-admin")
+        let holder = try PostgresConnection.connect(url: url)
+        #expect(try holder.tryAdvisoryLock(key))
+        let admin = try PostgresConnection.connect(url: url)
+        defer { admin.close() }
         /// Sessions holding this test's lock (pg_locks spans every database of the cluster).
-        func holders() async throws -> Int {
-            try await admin.run { connection in
-                try connection.query("""
-                    SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
-                      AND classid::bigint = ($1::bigint >> 32) & 4294967295 AND objid::bigint = $1::bigint & 4294967295
-                    """, [key])[0].decode(0, as: Int.self)
-            }
+        func holders() throws -> Int {
+            try admin.query("""
+                SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                  AND classid::bigint = ($1::bigint >> 32) & 4294967295 AND objid::bigint = $1::bigint & 4294967295
+                """, [key])[0].decode(0, as: Int.self)
         }
         let recorder = Recorder()
         let clock = ManualClock()
@@ -176,9 +174,9 @@ struct SingletonLeaseTests {
         try await testGracefulShutdown { shutdown in
             let running = Task { try await singleton.run() }
             try await clock.untilSleeping()  // on standby
-            await holder.close()
+            holder.close()
             // Standby tries each second (virtual) until the lock is free; then the takeover waits.
-            while try await holders() == 0 {
+            while try holders() == 0 {
                 clock.advance(by: .seconds(1))
                 try await clock.untilSleeping()
             }
@@ -188,7 +186,6 @@ struct SingletonLeaseTests {
         }
         #expect(await recorder.starts.isEmpty, "a replica shutting down started the singleton")
         // The lock goes with its connection, which closes as the service returns.
-        try await Self.until("the lock to be released") { (try? await holders()) == 0 }
-        await admin.close()
+        try await Self.until("the lock to be released") { (try? holders()) == 0 }
     }
 }

@@ -19,8 +19,7 @@ package actor BreakerMonitor {
     private let manager: ModeManager
     private let repository = BreakerRepository()
 
-    init(limits: Settings.Breakers, copy: Settings.Copy, maxMarkAge: Int64, pool: PostgresPool, manager: ModeManager,
-         prices: PriceFeed? = nil, clock: @escaping @Sendable () -> Int64) {
+    init(limits: Settings.Breakers, copy: Settings.Copy, maxMarkAge: Int64, pool: PostgresPool, manager: ModeManager, prices: PriceFeed? = nil, clock: @escaping @Sendable () -> Int64) {
         self.limits = limits
         capital = copy.collateral * copy.maxOpenPositions
         self.maxMarkAge = maxMarkAge

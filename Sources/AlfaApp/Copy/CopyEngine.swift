@@ -37,8 +37,7 @@ public actor CopyEngine {
     /// Closes the stop barrier's session when this replica stops running the executor.
     func closeBarrier() async { await barrier.close() }
 
-    init(copy: Settings.Copy, execution: Settings.Execution, chain: Settings.Chain, maxMarkAge: Int64, confirmations: Int64,
-         pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, alerts: AlertSink,
+    init(copy: Settings.Copy, execution: Settings.Execution, chain: Settings.Chain, maxMarkAge: Int64, confirmations: Int64, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, alerts: AlertSink,
          makeRPC: (@Sendable () throws -> JSONRPCClient)?, relayer: RelayerClient? = nil, prices: PriceFeed,
          clock serviceClock: ServiceClock,
          logger: Logger) {
@@ -54,8 +53,7 @@ public actor CopyEngine {
         let signer = LiveWalletSource(execution: execution, chainID: chain.chainID, makeRPC: makeRPC, logger: logger)
         self.signer = signer
         self.barrier = barrier
-        live = LiveExecutor(chain: chain, intentDeadlineSeconds: copy.intentDeadlineSeconds, confirmations: confirmations,
-                            pool: pool, gate: gate, barrier: barrier, lease: lease,
+        live = LiveExecutor(chain: chain, intentDeadlineSeconds: copy.intentDeadlineSeconds, confirmations: confirmations, pool: pool, gate: gate, barrier: barrier, lease: lease,
                             relayer: relayer ?? RelayerClient(base: chain.relayerURL), alerts: alerts,
                             clock: serviceClock, loadWallet: { try await signer.load() }, logger: logger)
     }

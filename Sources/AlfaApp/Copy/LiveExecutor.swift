@@ -29,8 +29,10 @@ actor LiveExecutor {
     private let relayer: RelayerClient
     private let alerts: AlertSink
     private let logger: Logger
-    /// Its Unix milliseconds stamp intents and replays; the resubmission's pause sleeps on it.
-    private let clock: ServiceClock
+    /// Unix milliseconds.
+    private let clock: @Sendable () -> Int64
+    /// What the resubmission's pause sleeps on.
+    private let timers: ServiceClock
     private let loadWallet: @Sendable () async throws -> LiveWallet
     private let domainSeparator: Hash32
     private let repository = CopyOrderRepository()
@@ -47,9 +49,9 @@ actor LiveExecutor {
     private var signing: [Int64: CopyOrderRepository.SignedIntent] = [:]
     private var delegationAlerted = false
 
-    init(chain: Settings.Chain, intentDeadlineSeconds: Int64, confirmations: Int64, pool: PostgresPool, gate: ExecutionGate,
-         barrier: StopBarrier, lease: Lease, relayer: RelayerClient, alerts: AlertSink, clock: ServiceClock,
-         loadWallet: @escaping @Sendable () async throws -> LiveWallet, logger: Logger) {
+    init(chain: Settings.Chain, intentDeadlineSeconds: Int64, confirmations: Int64, pool: PostgresPool, gate: ExecutionGate, barrier: StopBarrier, lease: Lease, relayer: RelayerClient,
+         alerts: AlertSink, clock: ServiceClock, loadWallet: @escaping @Sendable () async throws -> LiveWallet,
+         logger: Logger) {
         self.intentDeadlineSeconds = intentDeadlineSeconds
         self.confirmations = confirmations
         self.pool = pool
@@ -58,7 +60,8 @@ actor LiveExecutor {
         self.lease = lease
         self.relayer = relayer
         self.alerts = alerts
-        self.clock = clock
+        self.clock = { clock.unixMilliseconds }
+        timers = clock
         self.loadWallet = loadWallet
         self.logger = logger
         domainSeparator = AvantisIntent.domainSeparator(chainID: UInt64(chain.chainID), tradingRouter: chain.trading)
@@ -69,7 +72,7 @@ actor LiveExecutor {
     func advance(_ orders: [CopyOrder]) async throws {
         // Read before the fills: a fill at or before this chain time is committed already.
         let chainTime = try await confirmedChainTime()
-        let now = clock.unixMilliseconds
+        let now = clock()
         for order in orders where !streaming.contains(order.id) {
             self.orders[order.id] = order
             if try await reconcile(order) { continue }
@@ -279,7 +282,7 @@ actor LiveExecutor {
             try await fail(order, "LIVE wallet unavailable: \(error)")
             return nil
         }
-        let deadline = clock.unixMilliseconds + intentDeadlineSeconds * 1_000
+        let deadline = clock() + intentDeadlineSeconds * 1_000
         let intent: AvantisIntent.Order
         switch order.action {
         case .open:
@@ -361,7 +364,7 @@ actor LiveExecutor {
                 return await endStream(id, nil)
             }
             // Again after a cut or a failed POST: not in a tight loop.
-            if resubmission { try await clock.sleep(for: .seconds(1)) }
+            if resubmission { try await timers.sleep(for: .seconds(1)) }
             // A close an admin or a breaker ordered passes the stop; anything else checks the stored one.
             if !order.passesTheStop {
                 guard await barrier.enter(order) else {
@@ -397,7 +400,7 @@ actor LiveExecutor {
     private func replay(_ id: Int64, trackingID: String, afterSeq: Int64) {
         guard !streaming.contains(id) else { return }
         streaming.insert(id)
-        lastReplay[id] = clock.unixMilliseconds
+        lastReplay[id] = clock()
         let relayer = self.relayer
         Task {
             do {

@@ -26,8 +26,7 @@ struct HTTPHandlers: Sendable {
     let startedAt: Int64
     let clock: @Sendable () -> Int64
 
-    init(leaderboard: Settings.Leaderboard, maxMarkAge: Int64, configured: Settings.Execution, pool: PostgresPool,
-         control: CopyControl?, sampler: MetricsSampler, readiness: ReadinessProbe,
+    init(leaderboard: Settings.Leaderboard, maxMarkAge: Int64, configured: Settings.Execution, pool: PostgresPool, control: CopyControl?, sampler: MetricsSampler, readiness: ReadinessProbe,
          clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         gates = EligibilityGates(leaderboard)
         self.maxMarkAge = maxMarkAge

@@ -14,11 +14,10 @@ package enum HTTPListener {
                                 bound: @escaping @Sendable (Int) -> Void = { _ in }) -> any Service {
         let logger = Logger(label: "alfa.http")
         let handlers = HTTPHandlers(
-            leaderboard: settings.leaderboard, maxMarkAge: settings.prices.maxAgeSeconds, configured: settings.execution,
-            pool: pool, control: control,
+            leaderboard: settings.leaderboard, maxMarkAge: settings.prices.maxAgeSeconds, configured: settings.execution, pool: pool, control: control,
             sampler: MetricsSampler(pool: pool, control: control, leases: leases, outboxDepth: outboxDepth),
             readiness: ReadinessProbe(databaseURL: settings.database.url, chain: settings.chain,
-                                      stallSeconds: settings.indexer.stallSeconds, leases: leases))
+                                                          stallSeconds: settings.indexer.stallSeconds, leases: leases))
         let server = HTTPServer.service(listen: listen, handlers: handlers, access: HTTPAccess(settings.http), logger: logger) { port in
             // The line operators and tests look for: the address actually bound (port 0 picks one).
             logger.notice("http listening", metadata: [

@@ -113,8 +113,7 @@ public enum AbiInspector {
     /// `verify` against the endpoints and contracts of the settings.
     public static func verify(settings: Settings, blocks: Int64, logger: Logger) async throws -> Verification {
         try await verify(rpc: IndexerSetup.rpc(settings.chain, connections: settings.indexer.concurrency, logger: logger),
-                         addresses: IndexerSetup.addresses(settings.chain), catalogue: IndexerSetup.catalogue(settings.chain),
-                         blocks: blocks)
+                         addresses: IndexerSetup.addresses(settings.chain), catalogue: IndexerSetup.catalogue(settings.chain), blocks: blocks)
     }
 
     /// Decodes the logs of the last `blocks` blocks (split when the provider limits the range).

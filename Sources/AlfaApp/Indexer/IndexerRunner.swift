@@ -9,8 +9,7 @@ public enum IndexerRunner {
                            logger: Logger) async throws {
         try await database.requireCurrentMigrations()
         let service = IndexerService(
-            indexer: try IndexerSetup.indexer(settings.chain, settings.indexer,
-                                              catalogue: try await IndexerSetup.catalogue(settings.chain),
+            indexer: try IndexerSetup.indexer(settings.chain, settings.indexer, catalogue: try await IndexerSetup.catalogue(settings.chain),
                                               pool: database.pool, logger: logger),
             stallSeconds: settings.indexer.stallSeconds, fromBlock: fromBlock, throughBlock: throughBlock)
         // Reaching --to-block is a normal end, not a failed service.

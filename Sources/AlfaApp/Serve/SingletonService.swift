@@ -76,9 +76,7 @@ struct SingletonService: Service {
                 }
                 group.addTask { [connection, lockKey, tick, proofTimeout, clock, name, logger] in
                     // Losing the lock's connection loses the lock: stop, and compete for it again.
-                    while try await Self.proves(lockKey, on: connection, within: proofTimeout, clock: clock) {
-                        try await clock.sleep(for: tick)
-                    }
+                    while try await Self.proves(lockKey, on: connection, within: proofTimeout, clock: clock) { try await clock.sleep(for: tick) }
                     logger.warning("\(name): the lock could not be proven on its connection")
                     return true
                 }
